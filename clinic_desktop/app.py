@@ -1,0 +1,77 @@
+"""Open the clinic's data: folders, logging, database (upgraded after a backup) and sessions."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from clinic_desktop import clock, settings
+from clinic_desktop.config import AppPaths, ensure_data_dir, resolve_paths
+from clinic_desktop.db import migrate
+from clinic_desktop.db.engine import make_engine, make_session_factory
+from clinic_desktop.errors import DatabaseError
+from clinic_desktop.logs import configure_logging
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    """What every command, the GUI and the scheduler share for one data dir and database."""
+
+    paths: AppPaths
+    engine: Engine
+    sessions: sessionmaker[Session]
+    backup_taken: Path | None = None
+
+    def clinic_today(self) -> date:
+        with self.sessions() as session:
+            return clock.today_in(settings.clinic_zone(session))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_app(data_dir: str | os.PathLike[str] | None = None, db_url: str | None = None, *,
+             verbose: bool = False, upgrade: bool = True,
+             log_to_file: bool = True) -> AppContext:
+    paths = resolve_paths(data_dir, db_url)
+    ensure_data_dir(paths)
+    configure_logging(paths.log_dir if log_to_file else None, verbose=verbose)
+    engine = make_engine(paths.db_url)
+    backup = None
+    try:
+        if upgrade:
+            backup = migrate.upgrade(engine, paths.backup_dir)
+        elif migrate.needs_upgrade(engine):
+            raise DatabaseError("The database needs an upgrade: run `clinic-desktop db upgrade`.")
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseError(f"Cannot open the database: {exc.orig}. Check --db / "
+                            "CLINIC_DESKTOP_DB_URL and that the server is running.") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    app = AppContext(paths, engine, make_session_factory(engine), backup)
+    _pin_clinic_zone(app)
+    return app
+
+
+def _pin_clinic_zone(app: AppContext) -> None:
+    """Store the first PC's zone, so every PC of a shared clinic agrees on 'today'."""
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.db.models import Setting
+
+    with app.sessions() as session:
+        if session.get(Setting, "clinic.timezone") is not None:
+            return
+    with write_session(app.sessions) as session:
+        if session.get(Setting, "clinic.timezone") is None:
+            settings.set_value(session, "clinic.timezone", settings.local_zone_name())

@@ -1,0 +1,593 @@
+"""The `clinic-desktop` command line: every core service, no Qt unless the GUI is asked for."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from clinic_desktop import __version__, settings
+from clinic_desktop.errors import ClinicError, ValidationError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+# --- small output helpers -----------------------------------------------------------------
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+              for r in cells]
+    return "\n".join(lines)
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else "-"
+
+
+def _date_arg(text: str) -> date:
+    from clinic_desktop.clock import parse_date
+
+    try:
+        return parse_date(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from clinic_desktop.app import open_app
+
+    return open_app(args.data_dir, args.db, verbose=args.verbose)
+
+
+def _today(args: argparse.Namespace, app: Any) -> date:
+    return args.today or app.clinic_today()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.demo import build_demo
+
+    app = _open(args)
+    today = _today(args, app)
+    with write_session(app.sessions) as session:
+        summary = build_demo(session, today, args.patients)
+    print(f"Demo clinic created in {app.paths.data_dir}: {summary.patients} patients, "
+          f"{summary.steps} treatment steps, {summary.doctors} doctors, "
+          f"{summary.templates} plan templates.")
+    print("Next: `clinic-desktop status` shows them; "
+          "`clinic-desktop notify-finished-steps --dry-run` shows who is due.")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from clinic_desktop.domain.patients import get_patient, normalise_code
+    from clinic_desktop.domain.status import as_json, patient_statuses
+
+    app = _open(args)
+    today = _today(args, app)
+    with app.sessions() as session:
+        code = None
+        if args.patient:
+            code = normalise_code(args.patient)
+            get_patient(session, code)
+        statuses = patient_statuses(session, today, code)
+    if args.json:
+        print(json.dumps(as_json(today, statuses), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"Today (clinic time zone): {today.isoformat()}")
+    if not statuses:
+        print("No patients yet. Add some with `clinic-desktop patients add` or try "
+              "`clinic-desktop demo`.")
+        return EXIT_OK
+    if args.patient or args.all_steps:
+        for p in statuses:
+            print(f"\n{p.code}  {p.name}  <{p.email or 'no email'}>"
+                  f"{'  (plan finished)' if p.plan_finished else ''}")
+            print(_table(["#", "step", "start", "due", "state", "active", "completed",
+                          "finished", "days late", "notified"],
+                         [[s.order, s.name, _iso(s.start_date), _iso(s.due_date), s.state,
+                           _yn(s.is_active), _yn(s.is_completed), _yn(s.is_finished),
+                           s.days_late or "", _yn(s.notification_sent)] for s in p.steps]))
+        return EXIT_OK
+    rows = []
+    for p in statuses:
+        a = p.active
+        if a is None:
+            rows.append([p.code, p.name, "plan finished" if p.plan_finished else "no plan",
+                         "-", "-", "", ""])
+        else:
+            rows.append([p.code, p.name, f"{a.order}/{len(p.steps)} {a.name}", _iso(a.due_date),
+                         a.state, a.days_late or "", _yn(a.notification_sent)])
+    print(_table(["code", "patient", "active step", "due", "state", "days late", "notified"],
+                 rows))
+    print(f"\n{len(statuses)} patients. `--patient CODE` or `--all-steps` lists every step.")
+    return EXIT_OK
+
+
+def _yn(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    from clinic_desktop.domain import due_scan
+
+    app = _open(args)
+    today = _today(args, app)
+    report = due_scan.notify_finished_steps(app.sessions, today,
+                                            auto_progress=args.auto_progress,
+                                            dry_run=args.dry_run)
+    title = "Dry run: nothing is queued or changed." if args.dry_run else "Finished steps:"
+    print(f"{title} Today (clinic time zone) is {today.isoformat()}.")
+    if not report.items:
+        print("No finished steps are waiting. Nothing to do.")
+        return EXIT_OK
+    headers = ["patient", "step", "due", "days late", "email", "recipient / reason"]
+    if args.auto_progress:
+        headers.append("progress")
+    rows = []
+    for item in report.items:
+        s = item.step
+        row = [s.patient_code, f"{s.order} {s.step_name}", s.due_date.isoformat(),
+               s.days_late or "",
+               "would queue email" if args.dry_run and item.email == due_scan.QUEUED
+               else item.email,
+               item.detail or s.recipient]
+        if args.auto_progress:
+            row.append(item.progress or "-")
+        rows.append(row)
+    print(_table(headers, rows))
+    verb = "would be queued" if args.dry_run else "queued"
+    summary = [f"{report.count(due_scan.QUEUED)} email(s) {verb}",
+               f"{report.count(due_scan.NEEDS_ATTENTION)} need attention",
+               f"{report.count(due_scan.ALREADY_NOTIFIED)} already notified"]
+    if args.auto_progress:
+        summary.append(f"{report.progressed} step(s) {'would be ' if args.dry_run else ''}"
+                       "advanced")
+    if report.failed:
+        summary.append(f"{report.failed} failed (details in the log)")
+    print("\n" + ", ".join(summary) + ".")
+    if report.count(due_scan.NEEDS_ATTENTION):
+        print("Patients who need attention cannot be emailed; fix their email address or "
+              "consent, then retry from the outbox.")
+    return EXIT_SOME_FAILED if report.failed else EXIT_OK
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from clinic_desktop.db.engine import write_session
+
+    app = _open(args)
+    if args.settings_command == "show":
+        with app.sessions() as session:
+            rows = settings.show_all(session)
+        print(_table(["key", "value", "", "allowed", "meaning"],
+                     [[r.key, r.value, r.problem or ("(default)" if r.is_default else ""),
+                       r.allowed, r.description] for r in rows]))
+        return EXIT_SOME_FAILED if any(r.problem for r in rows) else EXIT_OK
+    if args.settings_command == "get":
+        with app.sessions() as session:
+            print(settings.get_text(session, args.key))
+        return EXIT_OK
+    with write_session(app.sessions) as session:
+        settings.set_value(session, args.key, args.value)
+        shown = settings.get_text(session, args.key)
+    print(f"{args.key} = {shown}")
+    return EXIT_OK
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from clinic_desktop.app import open_app
+    from clinic_desktop.db import migrate
+    from clinic_desktop.db.backup import backup_sqlite, integrity_problem, list_backups
+    from clinic_desktop.db.engine import sqlite_path
+
+    if args.db_command == "upgrade":
+        app = open_app(args.data_dir, args.db, verbose=args.verbose)
+        revision = migrate.current_revision(app.engine)
+        if app.backup_taken:
+            print(f"Backup taken first: {app.backup_taken}")
+        print(f"Database is at schema {revision} (the newest).")
+        return EXIT_OK
+    app = _open(args)
+    db_file = sqlite_path(str(app.engine.url))
+    if args.db_command == "backup":
+        if db_file is None:
+            print("This clinic uses PostgreSQL: back it up with the server's tools "
+                  "(pg_dump); see docs/multi-pc.md.", file=sys.stderr)
+            return EXIT_USAGE
+        target = backup_sqlite(db_file, app.paths.backup_dir, reason="manual")
+        print(f"Backup written: {target}")
+        print(f"Backups kept in {app.paths.backup_dir}: {len(list_backups(app.paths.backup_dir))}")
+        return EXIT_OK
+    # check
+    problems = []
+    revision = migrate.current_revision(app.engine)
+    if revision != migrate.head_revision():
+        problems.append(f"schema is at {revision}, expected {migrate.head_revision()}")
+    if db_file is not None:
+        problem = integrity_problem(db_file)
+        if problem:
+            problems.append(f"SQLite integrity check: {problem}")
+        with app.engine.connect() as connection:
+            bad_keys = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if bad_keys:
+            problems.append(f"{len(bad_keys)} row(s) point to records that do not exist")
+    from clinic_desktop.domain.checks import rule_violations
+
+    with app.sessions() as session:
+        problems += rule_violations(session)
+    if problems:
+        print("Database check found problems:\n- " + "\n- ".join(problems))
+        return EXIT_SOME_FAILED
+    print(f"Database OK ({app.engine.url.get_backend_name()}, schema {revision}).")
+    return EXIT_OK
+
+
+def cmd_patients(args: argparse.Namespace) -> int:
+    from sqlalchemy import or_, select
+    from sqlalchemy.orm import selectinload
+
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.db.models import Patient
+    from clinic_desktop.domain import patients
+
+    app = _open(args)
+    command = args.patients_command
+    if command == "add":
+        data = patients.PatientInput(args.code, args.first_name, args.last_name,
+                                     args.email or "", args.phone or "", args.consent,
+                                     args.language, args.doctor or "")
+        with write_session(app.sessions) as session:
+            patient = patients.add_patient(session, data)
+            print(f"Added patient {patient.code} {patient.full_name}.")
+        return EXIT_OK
+    if command == "list":
+        with app.sessions() as session:
+            query = select(Patient).options(selectinload(Patient.doctor)).order_by(Patient.code)
+            if args.search:
+                like = f"%{args.search}%"
+                query = query.where(or_(Patient.code.ilike(like), Patient.first_name.ilike(like),
+                                        Patient.last_name.ilike(like), Patient.email.ilike(like),
+                                        Patient.phone.ilike(like)))
+            rows = [[p.code, p.full_name, p.email or "-", p.phone or "-",
+                     _yn(p.email_consent), p.language, p.doctor.name if p.doctor else "-"]
+                    for p in session.scalars(query)]
+        print(_table(["code", "name", "email", "phone", "consent", "lang", "doctor"], rows))
+        print(f"\n{len(rows)} patient(s).")
+        return EXIT_OK
+    if command == "import":
+        with write_session(app.sessions) as session:
+            report = patients.import_csv(session, Path(args.file),
+                                         skip_bad_rows=args.skip_bad_rows)
+        for line, problem in report.bad_rows:
+            print(f"line {line}: {problem}", file=sys.stderr)
+        if report.bad_rows and not args.skip_bad_rows:
+            print(f"Nothing imported: {len(report.bad_rows)} bad row(s). Fix them, or import "
+                  "the good rows with --skip-bad-rows.", file=sys.stderr)
+            return EXIT_SOME_FAILED
+        print(f"Imported {report.imported} patient(s)"
+              + (f"; skipped {len(report.bad_rows)} bad row(s)." if report.bad_rows else "."))
+        return EXIT_SOME_FAILED if report.bad_rows else EXIT_OK
+    with app.sessions() as session:
+        count = patients.export_csv(session, Path(args.file))
+    print(f"Exported {count} patient(s) to {args.file}.")
+    return EXIT_OK
+
+
+def cmd_doctors(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.db.models import Doctor
+    from clinic_desktop.domain.patients import add_doctor
+
+    app = _open(args)
+    if args.doctors_command == "add":
+        with write_session(app.sessions) as session:
+            doctor = add_doctor(session, args.name, args.email or "")
+        print(f"Added doctor {doctor.name}.")
+        return EXIT_OK
+    with app.sessions() as session:
+        rows = [[d.name, d.email or "-"] for d in session.scalars(select(Doctor)
+                                                                   .order_by(Doctor.name))]
+    print(_table(["doctor", "email"], rows))
+    return EXIT_OK
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.domain import plans
+    from clinic_desktop.domain.patients import get_patient
+
+    app = _open(args)
+    if args.plan_command == "templates":
+        with app.sessions() as session:
+            templates = plans.list_templates(session)
+            if not templates:
+                print("No plan templates yet.")
+            for t in templates:
+                total = sum(s.duration_days for s in t.steps)
+                print(f"{t.name}: {len(t.steps)} steps, {total} days. {t.description}".rstrip())
+                if args.steps:
+                    for s in t.steps:
+                        print(f"   {s.order:>3}. {s.name} ({s.duration_days} days)")
+        return EXIT_OK
+    with write_session(app.sessions) as session:
+        patient = get_patient(session, args.patient)
+        template = plans.get_template(session, args.template)
+        steps = plans.apply_plan(session, patient, template, args.start)
+    print(f"Plan {template.name!r} applied to {patient.code}: {len(steps)} steps; step 1 "
+          f"'{steps[0].name}' starts {args.start.isoformat()} and is due "
+          f"{steps[0].due_date.isoformat() if steps[0].due_date else '-'}.")
+    return EXIT_OK
+
+
+def cmd_step(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.db.models import TreatmentStep
+    from clinic_desktop.domain import progression
+    from clinic_desktop.domain.patients import get_patient
+    from clinic_desktop.errors import NotFoundError, RuleError
+
+    app = _open(args)
+    today = _today(args, app)
+    with write_session(app.sessions) as session:
+        patient = get_patient(session, args.patient)
+
+        def pick_step() -> TreatmentStep:
+            if getattr(args, "order", None) is None:
+                step = progression.active_step(session, patient.id)
+                if step is None:
+                    raise RuleError(f"Patient {patient.code} has no active step; name one "
+                                    "with --order N.")
+                return step
+            step = session.scalar(select(TreatmentStep).where(
+                TreatmentStep.patient_id == patient.id, TreatmentStep.order == args.order))
+            if step is None:
+                raise NotFoundError(f"Patient {patient.code} has no step {args.order}.")
+            return step
+
+        action = args.step_command
+        if action == "add":
+            step = progression.add_step(session, patient, args.name, args.days,
+                                        args.instructions or "", today)
+            message = f"Added step {step.order} '{step.name}'" + (
+                f", active from {today.isoformat()}." if step.is_active else ".")
+        elif action == "undo":
+            step = progression.undo_last_progression(session, patient)
+            message = f"Undone: step {step.order} '{step.name}' is active again."
+        else:
+            step = pick_step()
+            message = _step_action(session, action, step, args, today)
+    print(message)
+    return EXIT_OK
+
+
+def _step_action(session: Any, action: str, step: Any, args: argparse.Namespace,
+                 today: date) -> str:
+    from clinic_desktop.domain import progression
+
+    handlers: dict[str, Callable[[], str]] = {
+        "complete": lambda: _progress_message(progression.complete_early(session, step, today)),
+        "skip": lambda: _progress_message(progression.skip_step(session, step, today),
+                                          f"Skipped step {step.order} '{step.name}'."),
+        "pause": lambda: (progression.pause_step(session, step, args.until, today),
+                          f"Step {step.order} paused until {args.until.isoformat()}; now due "
+                          f"{_iso(step.due_date)}.")[1],
+        "resume": lambda: (progression.resume_step(session, step, today),
+                           f"Step {step.order} resumed; due {_iso(step.due_date)}.")[1],
+        "duration": lambda: (progression.set_duration(session, step, args.days),
+                             f"Step {step.order} now lasts {args.days} days; due "
+                             f"{_iso(step.due_date)}.")[1],
+        "move": lambda: (progression.move_step(session, step, args.to),
+                         f"Step '{step.name}' is now step {step.order}.")[1],
+    }
+    return handlers[action]()
+
+
+def _progress_message(result: Any, fallback: str = "") -> str:
+    if result is None:
+        return fallback
+    if result.plan_finished:
+        return "Step completed. That was the last step: the plan is finished."
+    note = ""
+    if result.started_email is not None and result.started_email.reason:
+        note = f" The 'new step started' email needs attention: {result.started_email.reason}."
+    elif result.started_email is not None:
+        note = " The 'new step started' email is queued."
+    return f"Step completed; the next step is active from today.{note}"
+
+
+# --- parser -------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                        help="data folder (default: per-user app data; env "
+                             "CLINIC_DESKTOP_DATA_DIR)")
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                        help="database URL (default: SQLite in the data folder; env "
+                             "CLINIC_DESKTOP_DB_URL)")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="show informational messages")
+    today = argparse.ArgumentParser(add_help=False)
+    today.add_argument("--today", type=_date_arg, metavar="YYYY-MM-DD",
+                       help="act as if today were this date (default: today in the clinic's "
+                            "time zone)")
+
+    parser = _Parser(prog="clinic-desktop", parents=[common],
+                     description="Clinic Desktop: treatment step plans, photos and patient "
+                                 "emails. Without a command it opens the app window.")
+    parser.add_argument("--version", action="version", version=f"clinic-desktop {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("demo", parents=[common, today], help="fill an empty data folder with a "
+                       "demo clinic")
+    p.add_argument("--patients", type=_positive_int, default=30, metavar="N",
+                   help="number of demo patients (default 30)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("status", parents=[common, today], help="list patients and their steps")
+    p.add_argument("--patient", metavar="CODE", help="only this patient, every step")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--all-steps", action="store_true", help="every step of every patient")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("notify-finished-steps", parents=[common, today],
+                       help="queue the 'photo required' email for every finished step")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show what would be queued and changed; change nothing")
+    p.add_argument("--auto-progress", action="store_true",
+                   help="also advance finished steps without waiting for a photo")
+    p.set_defaults(func=cmd_notify)
+
+    p = sub.add_parser("settings", parents=[common], help="show or change clinic settings")
+    ssub = p.add_subparsers(dest="settings_command", metavar="ACTION", required=True,
+                            parser_class=_Parser)
+    ssub.add_parser("show", parents=[common], help="every setting with its value")
+    g = ssub.add_parser("get", parents=[common], help="one setting's value")
+    g.add_argument("key")
+    s = ssub.add_parser("set", parents=[common], help="change a setting")
+    s.add_argument("key")
+    s.add_argument("value")
+    p.set_defaults(func=cmd_settings)
+
+    p = sub.add_parser("db", parents=[common], help="upgrade, back up or check the database")
+    dsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True,
+                            parser_class=_Parser)
+    dsub.add_parser("upgrade", parents=[common], help="apply migrations (backup first)")
+    dsub.add_parser("backup", parents=[common], help="write a verified backup now")
+    dsub.add_parser("check", parents=[common], help="check integrity and the treatment rules")
+    p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("patients", parents=[common], help="add, list, import, export patients")
+    psub = p.add_subparsers(dest="patients_command", metavar="ACTION", required=True,
+                            parser_class=_Parser)
+    a = psub.add_parser("add", parents=[common], help="add one patient")
+    a.add_argument("--code", required=True, help="unique patient code, e.g. P00123")
+    a.add_argument("--first-name", default="")
+    a.add_argument("--last-name", default="")
+    a.add_argument("--email")
+    a.add_argument("--phone")
+    a.add_argument("--consent", action="store_true", help="the patient agreed to emails")
+    a.add_argument("--language", default="en", help="two-letter code (default en)")
+    a.add_argument("--doctor", help="doctor's name as in `doctors list`")
+    lst = psub.add_parser("list", parents=[common], help="list patients")
+    lst.add_argument("--search", metavar="TEXT", help="code, name, email or phone contains TEXT")
+    imp = psub.add_parser("import", parents=[common], help="import patients from a CSV file")
+    imp.add_argument("file", metavar="FILE.csv")
+    imp.add_argument("--skip-bad-rows", action="store_true",
+                     help="import the good rows even if some are bad")
+    exp = psub.add_parser("export", parents=[common], help="export all patients to CSV")
+    exp.add_argument("file", metavar="FILE.csv")
+    p.set_defaults(func=cmd_patients)
+
+    p = sub.add_parser("doctors", parents=[common], help="add or list doctors")
+    dsub = p.add_subparsers(dest="doctors_command", metavar="ACTION", required=True,
+                            parser_class=_Parser)
+    a = dsub.add_parser("add", parents=[common], help="add a doctor")
+    a.add_argument("name")
+    a.add_argument("--email")
+    dsub.add_parser("list", parents=[common], help="list doctors")
+    p.set_defaults(func=cmd_doctors)
+
+    p = sub.add_parser("plan", parents=[common], help="plan templates and applying them")
+    plsub = p.add_subparsers(dest="plan_command", metavar="ACTION", required=True,
+                             parser_class=_Parser)
+    t = plsub.add_parser("templates", parents=[common], help="list plan templates")
+    t.add_argument("--steps", action="store_true", help="list each template's steps")
+    a = plsub.add_parser("apply", parents=[common], help="give a patient a plan")
+    a.add_argument("--patient", required=True, metavar="CODE")
+    a.add_argument("--template", required=True, metavar="NAME")
+    a.add_argument("--start", required=True, type=_date_arg, metavar="YYYY-MM-DD")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("step", parents=[common], help="change a patient's steps by hand")
+    stsub = p.add_subparsers(dest="step_command", metavar="ACTION", required=True,
+                             parser_class=_Parser)
+
+    def step_parser(name: str, help_text: str, order: bool = True) -> argparse.ArgumentParser:
+        sp = stsub.add_parser(name, parents=[common, today], help=help_text)
+        sp.add_argument("--patient", required=True, metavar="CODE")
+        if order:
+            sp.add_argument("--order", type=_positive_int, metavar="N",
+                            help="step number (default: the active step)")
+        return sp
+
+    step_parser("complete", "complete the active step now (early), start the next")
+    step_parser("skip", "skip a step")
+    step_parser("pause", "pause the active step").add_argument(
+        "--until", required=True, type=_date_arg, metavar="YYYY-MM-DD")
+    step_parser("resume", "end a pause today")
+    step_parser("duration", "change a step's duration").add_argument(
+        "--days", required=True, type=_positive_int)
+    step_parser("move", "move a step that has not started").add_argument(
+        "--to", required=True, type=_positive_int, metavar="POSITION",
+        help="position among the steps that have not started (1 = next)")
+    step_parser("undo", "undo the last progression", order=False)
+    add = step_parser("add", "add a step at the end of the plan", order=False)
+    add.add_argument("--name", required=True)
+    add.add_argument("--days", required=True, type=_positive_int)
+    add.add_argument("--instructions")
+    p.set_defaults(func=cmd_step)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, default in (("data_dir", None), ("db", None), ("verbose", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    if args.command is None:
+        # The window app arrives with the GUI issue; until then, show what there is.
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return int(args.func(args))
+    except ClinicError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    except Exception as exc:
+        log.exception("Unexpected error in %s", args.command)
+        print(f"error: something unexpected went wrong ({type(exc).__name__}: {exc}). The "
+              "details are in the log file in the data folder's logs/.", file=sys.stderr)
+        return EXIT_SOME_FAILED

@@ -1,0 +1,1 @@
+"""Database: typed models, engine and sessions, migrations and backups."""

@@ -1,0 +1,112 @@
+"""Engine and session factory: SQLite tuned for a desktop app, or PostgreSQL for a shared clinic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from clinic_desktop.config import is_network_path
+from clinic_desktop.errors import ConfigError
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def normalise_url(url: str) -> str:
+    """`postgresql://` means psycopg 3 here, the driver we ship."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"The database URL {url!r} is not valid: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        return _make_sqlite_engine(url, **kwargs)
+    if parsed.get_backend_name() != "postgresql":
+        raise ConfigError(
+            f"Database {parsed.get_backend_name()!r} is not supported: use SQLite (the default) "
+            "or PostgreSQL (postgresql+psycopg://user@host/dbname)."
+        )
+    try:
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    except NoSuchModuleError as exc:
+        raise ConfigError("PostgreSQL support is not installed: "
+                          "pip install 'clinic-desktop[postgres]'.") from exc
+    except ModuleNotFoundError as exc:
+        raise ConfigError("PostgreSQL support is not installed: "
+                          "pip install 'clinic-desktop[postgres]'.") from exc
+
+
+def _make_sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    path = sqlite_path(url)
+    if path is not None:
+        if is_network_path(path.parent if not path.exists() else path):
+            raise ConfigError(
+                f"The database {path} is on a network drive. SQLite corrupts there when several "
+                "PCs use it. Keep the database on this PC, or let all PCs share a PostgreSQL "
+                "server (see docs/multi-pc.md) with --db postgresql+psycopg://…"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from pysqlite so SAVEPOINT and BEGIN IMMEDIATE work.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if path is not None:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A writer that claims rows asks for the write lock up front, so two processes
+        # cannot both read a row as free and then both take it.
+        immediate = connection.get_execution_options().get("sqlite_begin_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work that writes: commits on success, rolls back on error.
+
+    On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE): a transaction
+    that reads first and upgrades to writing later fails at once with "database is locked"
+    when another process wrote in between, instead of waiting for its turn.
+    """
+    with factory() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection(execution_options={"sqlite_begin_immediate": True})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,95 @@
+"""Bring a database to the current schema, after a backup, one PC at a time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import OperationalError
+
+from clinic_desktop.db.backup import backup_sqlite
+from clinic_desktop.db.engine import sqlite_path
+from clinic_desktop.errors import DatabaseError
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Any fixed number: PostgreSQL advisory lock taken while one PC migrates.
+_MIGRATION_LOCK_KEY = 7_310_001
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    return current_revision(engine) != head_revision()
+
+
+def upgrade(engine: Engine, backup_dir: Path, revision: str = "head") -> Path | None:
+    """Upgrade to `revision`; returns the backup taken first, if any was needed."""
+    try:
+        with _migration_lock(engine):
+            current = current_revision(engine)
+            if current == head_revision() and revision == "head":
+                return None
+            backup = None
+            with engine.connect() as connection:
+                tables = set(inspect(connection).get_table_names())
+            if current is None and tables - {"alembic_version"}:
+                raise DatabaseError(
+                    "This database has tables but no Clinic Desktop schema version; it was not "
+                    "made by Clinic Desktop. Point --db at an empty or a Clinic Desktop database."
+                )
+            db_file = sqlite_path(str(engine.url))
+            if current is not None and db_file is not None:
+                backup = backup_sqlite(db_file, backup_dir, reason=f"before-upgrade-{current}")
+            with engine.begin() as connection:
+                command.upgrade(alembic_config(connection), revision)
+            log.info("Database upgraded from %s to %s", current, revision)
+            return backup
+    except OperationalError as exc:
+        raise DatabaseError(f"The database could not be upgraded: {exc.orig}") from exc
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """On PostgreSQL, PCs starting together migrate one after the other."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"),
+                               {"key": _MIGRATION_LOCK_KEY})
+            connection.commit()

@@ -1,0 +1,49 @@
+"""Patients and the doctors who treat them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinic_desktop.db.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from clinic_desktop.db.models.step import TreatmentStep
+
+
+class Doctor(Base):
+    __tablename__ = "doctor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+
+    patients: Mapped[list[Patient]] = relationship(back_populates="doctor")
+
+
+class Patient(Base):
+    __tablename__ = "patient"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email_consent: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    doctor_id: Mapped[int | None] = mapped_column(ForeignKey("doctor.id", ondelete="SET NULL"),
+                                                  index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    doctor: Mapped[Doctor | None] = relationship(back_populates="patients")
+    steps: Mapped[list[TreatmentStep]] = relationship(
+        back_populates="patient", order_by="TreatmentStep.order", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

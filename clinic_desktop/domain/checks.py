@@ -1,0 +1,42 @@
+"""Treatment rules checked across the whole database (for `db check` and the tests)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, and_, cast, func, select
+from sqlalchemy.orm import Session, aliased
+
+from clinic_desktop.db.models import Notification, Patient, TreatmentStep
+
+
+def rule_violations(session: Session) -> list[str]:
+    """Sentences describing every broken rule; an empty list means all is well."""
+    problems: list[str] = []
+    for code, count in session.execute(
+        select(Patient.code, func.count()).join(TreatmentStep)
+        .where(TreatmentStep.is_active.is_(True)).group_by(Patient.code)
+        .having(func.count() > 1)
+    ):
+        problems.append(f"patient {code} has {count} active steps")
+    later = aliased(TreatmentStep)
+    for code, order in session.execute(
+        select(Patient.code, TreatmentStep.order).join(Patient, Patient.id ==
+                                                       TreatmentStep.patient_id)
+        .join(later, and_(later.patient_id == TreatmentStep.patient_id,
+                          later.order > TreatmentStep.order, later.is_completed.is_(True),
+                          later.is_skipped.is_(False)))
+        .where(TreatmentStep.is_completed.is_(False))
+    ).unique():
+        problems.append(f"patient {code}: step {order} is open but a later step is completed")
+    for (code,) in session.execute(
+        select(Patient.code).join(TreatmentStep).group_by(Patient.code).having(and_(
+            func.sum(cast(TreatmentStep.is_active, Integer)) == 0,
+            func.sum(1 - cast(TreatmentStep.is_completed, Integer)) > 0))
+    ):
+        problems.append(f"patient {code} has steps to do but none is active")
+    for (key,) in session.execute(
+        select(Notification.dedupe_key).group_by(Notification.dedupe_key)
+        .having(func.count() > 1)
+    ):
+        problems.append(f"notification {key} exists more than once")
+    return problems
+

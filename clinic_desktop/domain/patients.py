@@ -1,0 +1,243 @@
+"""Patients and doctors: validated entry, lookup, and CSV import/export."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_desktop import audit
+from clinic_desktop.db.models import Doctor, Patient
+from clinic_desktop.errors import NotFoundError, ValidationError
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
+CSV_COLUMNS = ["code", "first_name", "last_name", "email", "phone", "email_consent",
+               "language", "doctor"]
+_YES = {"yes", "y", "true", "1", "ja", "oui", "si", "x"}
+_NO = {"no", "n", "false", "0", "nein", "non", ""}
+
+
+@dataclass
+class PatientInput:
+    """What staff type or import for one patient, before it is checked."""
+
+    code: str
+    first_name: str
+    last_name: str
+    email: str = ""
+    phone: str = ""
+    email_consent: bool = False
+    language: str = "en"
+    doctor: str = ""
+
+
+def normalise_code(code: str) -> str:
+    return code.strip().upper()
+
+
+def check_input(session: Session, data: PatientInput, *, existing_id: int | None = None,
+                ) -> tuple[PatientInput, Doctor | None]:
+    """Clean and check one patient's data; the error names every problem at once."""
+    problems: list[str] = []
+    code = normalise_code(data.code)
+    if not CODE_PATTERN.match(code):
+        problems.append(f"code {data.code!r} must be 1-40 letters, digits, '-' or '_' "
+                        "(e.g. P00123)")
+    else:
+        other = session.scalar(select(Patient.id).where(Patient.code == code))
+        if other is not None and other != existing_id:
+            problems.append(f"code {code} is already used by another patient")
+    first, last = data.first_name.strip(), data.last_name.strip()
+    if not first and not last:
+        problems.append("a first or last name is required")
+    email = data.email.strip()
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            problems.append(f"email {data.email!r} is not valid: {exc}")
+    if data.email_consent and not email:
+        problems.append("email consent is ticked but there is no email address")
+    phone = data.phone.strip()
+    if phone and not re.fullmatch(r"[0-9+() ./-]{3,40}", phone):
+        problems.append(f"phone {data.phone!r} may only hold digits, spaces and + ( ) . / -")
+    language = (data.language or "en").strip().lower()
+    if not LANGUAGE_PATTERN.match(language):
+        problems.append(f"language {data.language!r} must be a two-letter code such as en")
+    doctor = None
+    if data.doctor.strip():
+        doctor = session.scalar(select(Doctor).where(Doctor.name == data.doctor.strip()))
+        if doctor is None:
+            problems.append(f"doctor {data.doctor.strip()!r} is not known "
+                            "(add them with `clinic-desktop doctors add`)")
+    if problems:
+        raise ValidationError("; ".join(problems).capitalize() + ".")
+    clean = PatientInput(code, first, last, email, phone, data.email_consent, language,
+                         doctor.name if doctor else "")
+    return clean, doctor
+
+
+def _fields(patient: Patient) -> dict[str, object]:
+    return {"code": patient.code, "first_name": patient.first_name,
+            "last_name": patient.last_name, "email": patient.email, "phone": patient.phone,
+            "email_consent": patient.email_consent, "language": patient.language,
+            "doctor": patient.doctor.name if patient.doctor else ""}
+
+
+def add_patient(session: Session, data: PatientInput) -> Patient:
+    clean, doctor = check_input(session, data)
+    patient = Patient(code=clean.code, first_name=clean.first_name, last_name=clean.last_name,
+                      email=clean.email or None, phone=clean.phone or None,
+                      email_consent=clean.email_consent, language=clean.language, doctor=doctor)
+    session.add(patient)
+    session.flush()
+    audit.record(session, "patient_added", patient_id=patient.id, entity="patient",
+                 entity_id=patient.id, after=_fields(patient))
+    return patient
+
+
+def update_patient(session: Session, patient: Patient, data: PatientInput) -> Patient:
+    clean, doctor = check_input(session, data, existing_id=patient.id)
+    before = _fields(patient)
+    patient.code, patient.first_name, patient.last_name = clean.code, clean.first_name, \
+        clean.last_name
+    patient.email, patient.phone = clean.email or None, clean.phone or None
+    patient.email_consent, patient.language, patient.doctor = clean.email_consent, \
+        clean.language, doctor
+    session.flush()
+    audit.record(session, "patient_edited", patient_id=patient.id, entity="patient",
+                 entity_id=patient.id, before=before, after=_fields(patient))
+    return patient
+
+
+def get_patient(session: Session, code: str) -> Patient:
+    patient = session.scalar(select(Patient).where(Patient.code == normalise_code(code)))
+    if patient is None:
+        raise NotFoundError(f"There is no patient with code {normalise_code(code)}.")
+    return patient
+
+
+def add_doctor(session: Session, name: str, email: str = "") -> Doctor:
+    name = name.strip()
+    if not name:
+        raise ValidationError("A doctor needs a name.")
+    if session.scalar(select(Doctor.id).where(Doctor.name == name)) is not None:
+        raise ValidationError(f"A doctor named {name!r} already exists.")
+    if email.strip():
+        try:
+            email = validate_email(email.strip(), check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise ValidationError(f"Email {email!r} is not valid: {exc}.") from None
+    doctor = Doctor(name=name, email=email.strip() or None)
+    session.add(doctor)
+    session.flush()
+    audit.record(session, "doctor_added", entity="doctor", entity_id=doctor.id,
+                 after={"name": name, "email": doctor.email})
+    return doctor
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+@dataclass
+class CsvReport:
+    imported: int = 0
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad_rows
+
+
+def _parse_consent(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise ValidationError(f"Email_consent {raw!r} must be yes or no.")
+
+
+def read_csv_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    # Excel on Windows writes UTF-8 with a BOM, or the ANSI code page for "CSV (Comma delimited)".
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(f"{path} is neither UTF-8 nor Windows-1252 text; save it as "
+                          "'CSV UTF-8' and try again.")
+
+
+def import_csv(session: Session, path: Path, *, skip_bad_rows: bool = False) -> CsvReport:
+    """Import patients; with any bad row nothing is imported unless skip_bad_rows is set.
+
+    Every bad row is reported with its line number (the header is line 1).
+    """
+    text = read_csv_text(path)
+    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+    # German and French Excel separate with ';'; the header line tells which.
+    with contextlib.suppress(csv.Error):
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("code", "first_name", "last_name") if c not in header]
+    if missing:
+        raise ValidationError(f"{path.name} has no column(s) {', '.join(missing)}. The first "
+                              f"line must name the columns: {', '.join(CSV_COLUMNS)}.")
+    reader.fieldnames = header
+    report = CsvReport()
+    seen_codes: dict[str, int] = {}
+    good: list[PatientInput] = []
+    for row in reader:
+        line = reader.line_num
+        values = {k: (v or "") for k, v in row.items() if k is not None}
+        try:
+            data = PatientInput(
+                code=values.get("code", ""), first_name=values.get("first_name", ""),
+                last_name=values.get("last_name", ""), email=values.get("email", ""),
+                phone=values.get("phone", ""),
+                email_consent=_parse_consent(values.get("email_consent", "")),
+                language=values.get("language", "") or "en", doctor=values.get("doctor", ""))
+            clean, _ = check_input(session, data)
+            if clean.code in seen_codes:
+                raise ValidationError(f"Code {clean.code} appears again (first on line "
+                                      f"{seen_codes[clean.code]}).")
+            seen_codes[clean.code] = line
+            good.append(clean)
+        except ValidationError as exc:
+            report.bad_rows.append((line, str(exc)))
+    if report.bad_rows and not skip_bad_rows:
+        return report
+    for data in good:
+        add_patient(session, data)
+    report.imported = len(good)
+    return report
+
+
+def export_csv(session: Session, path: Path) -> int:
+    """Write every patient; UTF-8 with a BOM so Excel on Windows shows accents correctly."""
+    patients = session.scalars(select(Patient).order_by(Patient.code)).all()
+    try:
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(CSV_COLUMNS)
+            for p in patients:
+                writer.writerow([p.code, p.first_name, p.last_name, p.email or "", p.phone or "",
+                                 "yes" if p.email_consent else "no", p.language,
+                                 p.doctor.name if p.doctor else ""])
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    return len(patients)

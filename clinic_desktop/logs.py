@@ -1,0 +1,42 @@
+"""Logging to a rotating file in the data dir and to stderr."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+LOG_FILE_NAME = "clinic-desktop.log"
+_FORMAT = "%(asctime)s %(levelname)s [%(process)d %(threadName)s] %(name)s: %(message)s"
+
+
+def configure_logging(log_dir: Path | None, *, verbose: bool = False) -> None:
+    """INFO and up go to the file (patient codes only, no names or addresses);
+    stderr shows warnings, or INFO with --verbose."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_clinic_desktop", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setLevel(logging.INFO if verbose else logging.WARNING)
+    stderr.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    stderr._clinic_desktop = True  # type: ignore[attr-defined]
+    root.addHandler(stderr)
+    if log_dir is not None:
+        try:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            file_handler = logging.handlers.RotatingFileHandler(
+                log_dir / LOG_FILE_NAME, maxBytes=2_000_000, backupCount=5, encoding="utf-8",
+                delay=True)
+        except OSError as exc:
+            root.warning("Cannot write the log file in %s: %s", log_dir, exc)
+        else:
+            file_handler.setFormatter(logging.Formatter(_FORMAT))
+            file_handler._clinic_desktop = True  # type: ignore[attr-defined]
+            root.addHandler(file_handler)
+    # Library chatter stays out of the clinic's log unless asked for.
+    for noisy in ("sqlalchemy", "alembic", "PIL", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -1,0 +1,1 @@
+"""Patient and doctor notifications: the outbox, rendering and delivery."""

@@ -1,0 +1,248 @@
+"""Clinic settings kept in the database: known keys, their types, defaults and validation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_desktop import audit
+from clinic_desktop.db.models import Setting
+from clinic_desktop.errors import ConfigError, ValidationError
+
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+$"  # name
+    r"|^\[?[0-9a-fA-F:.]+\]?$"  # IPv4 or IPv6 address
+)
+_SECRET_WORDS = ("password", "secret", "token")
+
+
+def local_zone_name() -> str:
+    """The PC's IANA zone (tzlocal reads it from Windows' registry too), UTC if unknown."""
+    try:
+        import tzlocal
+
+        name = tzlocal.get_localzone_name()
+    except Exception:  # tzlocal raises several types on misconfigured machines
+        return "UTC"
+    return name if name and _is_zone(name) else "UTC"
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _parse_text(raw: str) -> str:
+    value = raw.strip()
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line")
+    return value
+
+
+def _parse_port(raw: str) -> int:
+    try:
+        port = int(raw.strip())
+    except ValueError:
+        raise ValueError("must be a whole number from 1 to 65535") from None
+    if not 1 <= port <= 65535:
+        raise ValueError("must be a whole number from 1 to 65535")
+    return port
+
+
+def _parse_time(raw: str) -> time:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", raw.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError("must be a time of day as HH:MM, e.g. 09:00")
+    return time(int(match[1]), int(match[2]))
+
+
+def _parse_optional_time(raw: str) -> time | None:
+    return None if not raw.strip() else _parse_time(raw)
+
+
+def _format_time(value: time | None) -> str:
+    return "" if value is None else value.strftime("%H:%M")
+
+
+def _parse_zone(raw: str) -> str:
+    name = raw.strip()
+    if not _is_zone(name):
+        raise ValueError("must be an IANA time zone name such as Europe/Berlin or "
+                         "America/New_York")
+    return name
+
+
+def _parse_host(raw: str) -> str:
+    host = raw.strip()
+    if host and not _HOSTNAME.match(host):
+        raise ValueError("must be a host name such as smtp.gmail.com or an IP address")
+    return host
+
+
+def _parse_optional_email(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        return ""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"must be an email address ({exc})") from None
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in allowed:
+            raise ValueError(f"must be one of: {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValueError("must be a whole number of 1 or more") from None
+    if value < 1:
+        raise ValueError("must be a whole number of 1 or more")
+    return value
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    description: str
+    default: Callable[[], str]
+    parse: Callable[[str], Any]
+    format: Callable[[Any], str] = str
+    allowed: str = ""
+
+
+def _spec(key: str, description: str, default: str | Callable[[], str],
+          parse: Callable[[str], Any], fmt: Callable[[Any], str] = str,
+          allowed: str = "") -> SettingSpec:
+    default_fn = default if callable(default) else (lambda: default)
+    return SettingSpec(key, description, default_fn, parse, fmt, allowed)
+
+
+SPECS: dict[str, SettingSpec] = {s.key: s for s in [
+    _spec("clinic.name", "The clinic's name, shown in emails", "Our Clinic", _parse_text,
+          allowed="text"),
+    _spec("clinic.phone", "Phone number patients can call", "", _parse_text, allowed="text"),
+    _spec("clinic.email", "Address patients can write to", "", _parse_optional_email,
+          allowed="email address or empty"),
+    _spec("clinic.timezone", "Time zone for 'today' and the daily check", local_zone_name,
+          _parse_zone, allowed="IANA zone, e.g. Europe/London"),
+    _spec("schedule.daily_time", "When the daily check for finished steps runs", "09:00",
+          _parse_time, _format_time, allowed="HH:MM"),
+    _spec("send_window.start", "Emails are sent from this time (empty = any time)", "",
+          _parse_optional_time, _format_time, allowed="HH:MM or empty"),
+    _spec("send_window.end", "Emails are sent until this time (empty = any time)", "",
+          _parse_optional_time, _format_time, allowed="HH:MM or empty"),
+    _spec("smtp.host", "Mail server host name", "", _parse_host, allowed="host name"),
+    _spec("smtp.port", "Mail server port", "587", _parse_port, allowed="1-65535"),
+    _spec("smtp.security", "How the connection is encrypted", "starttls",
+          _choice("starttls", "tls", "none"), allowed="starttls, tls, none"),
+    _spec("smtp.username", "Mail account user name (password: `smtp set-password`)", "",
+          _parse_text, allowed="text"),
+    _spec("smtp.from", "Sender address of patient emails", "", _parse_optional_email,
+          allowed="email address"),
+    _spec("smtp.reply_to", "Where patients' replies go", "", _parse_optional_email,
+          allowed="email address or empty"),
+    _spec("reports.late_after_days", "A step counts as late this many days after its due date",
+          "3", _positive_int, allowed="whole number ≥ 1"),
+]}
+
+
+def spec_for(key: str) -> SettingSpec:
+    spec = SPECS.get(key)
+    if spec is not None:
+        return spec
+    if any(word in key.lower() for word in _SECRET_WORDS):
+        raise ConfigError(f"{key!r} cannot be stored in settings: passwords live only in the "
+                          "system keyring. Use `clinic-desktop smtp set-password`.")
+    raise ConfigError(f"Unknown setting {key!r}. Known settings: {', '.join(sorted(SPECS))}.")
+
+
+def parse_value(key: str, raw: str) -> Any:
+    spec = spec_for(key)
+    try:
+        return spec.parse(raw)
+    except ValueError as exc:
+        raise ValidationError(f"{key} {exc} (got {raw!r}).") from None
+
+
+def get(session: Session, key: str) -> Any:
+    """The typed value; a damaged stored value is reported, never silently replaced."""
+    spec = spec_for(key)
+    row = session.get(Setting, key)
+    raw = row.value if row is not None else spec.default()
+    try:
+        return spec.parse(raw)
+    except ValueError as exc:
+        raise ConfigError(
+            f"The stored setting {key} = {raw!r} is not valid: it {exc}. Fix it with "
+            f"`clinic-desktop settings set {key} VALUE`."
+        ) from None
+
+
+def get_text(session: Session, key: str) -> str:
+    spec = spec_for(key)
+    return spec.format(get(session, key))
+
+
+def set_value(session: Session, key: str, raw: str) -> Any:
+    spec = spec_for(key)
+    value = parse_value(key, raw)
+    text = spec.format(value)
+    row = session.get(Setting, key)
+    before = row.value if row is not None else None
+    if row is None:
+        session.add(Setting(key=key, value=text))
+    else:
+        row.value = text
+    audit.record(session, "setting_changed", entity="setting", before={key: before},
+                 after={key: text})
+    return value
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    key: str
+    value: str
+    is_default: bool
+    problem: str
+    description: str
+    allowed: str
+
+
+def show_all(session: Session) -> list[SettingRow]:
+    stored = {row.key: row.value for row in session.scalars(select(Setting))}
+    rows = []
+    for key, spec in SPECS.items():
+        raw = stored.get(key, spec.default())
+        problem = ""
+        try:
+            spec.parse(raw)
+        except ValueError as exc:
+            problem = f"invalid: {exc}"
+        rows.append(SettingRow(key, raw, key not in stored, problem, spec.description,
+                               spec.allowed))
+    return rows
+
+
+def clinic_zone(session: Session) -> ZoneInfo:
+    return ZoneInfo(get(session, "clinic.timezone"))
+

@@ -1,0 +1,96 @@
+"""Shared fixtures: a fresh database on SQLite and on the real PostgreSQL CI starts."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+PG_ENV = "CLINIC_DESKTOP_TEST_PG_URL"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _postgres_reason() -> str | None:
+    """None when PostgreSQL is usable, else why not (a skip locally, a failure in CI)."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        return f"no PostgreSQL: set {PG_ENV} (CI sets it)"
+    try:
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:
+        return f"PostgreSQL at {make_url(url).render_as_string(hide_password=True)} " \
+               f"is not reachable: {exc}"
+    return None
+
+
+_PG_REASON = _postgres_reason()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Never touch the developer's real clinic data or the machine's zone.
+    monkeypatch.delenv("CLINIC_DESKTOP_DATA_DIR", raising=False)
+    monkeypatch.delenv("CLINIC_DESKTOP_DB_URL", raising=False)
+    monkeypatch.setenv("CLINIC_DESKTOP_USER", "test-user")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL whose connections live in a schema of their own, dropped afterwards."""
+    if _PG_REASON:
+        if IN_CI:
+            pytest.fail(_PG_REASON)
+        pytest.skip(_PG_REASON)
+    base = os.environ[PG_ENV]
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{(tmp_path / 'clinic.sqlite3').as_posix()}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def app(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from clinic_desktop.app import open_app
+
+    context = open_app(tmp_path / "data", db_url, log_to_file=False)
+    with context.sessions.begin() as session:
+        from clinic_desktop import settings
+
+        settings.set_value(session, "clinic.timezone", "Europe/Berlin")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from clinic_desktop.app import open_app
+
+    context = open_app(tmp_path / "data", None, log_to_file=False)
+    yield context
+    context.close()
+
+
+TODAY = date(2026, 3, 10)
