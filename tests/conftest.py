@@ -94,3 +94,26 @@ def sqlite_app(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 TODAY = date(2026, 3, 10)
+
+
+@pytest.fixture
+def enrol():  # type: ignore[no-untyped-def]
+    """Add a patient and give them a plan of the given step durations, starting on `start`."""
+    from clinic_desktop.domain.patients import PatientInput, add_patient
+    from clinic_desktop.domain.plans import StepSpec, apply_plan, create_template
+
+    counter = {"n": 0}
+
+    def _enrol(session, code: str, durations: list[int], start: date, *,  # type: ignore[no-untyped-def]
+               email: str | None = "", consent: bool = True):
+        counter["n"] += 1
+        address = f"{code.lower()}@example.org" if email == "" else (email or "")
+        patient = add_patient(session, PatientInput(code, "Test", code, address, "",
+                                                    consent and bool(address)))
+        template = create_template(session, f"plan {code} {counter['n']}",
+                                   [StepSpec(f"Step {i}", d, f"Do step {i}")
+                                    for i, d in enumerate(durations, start=1)])
+        apply_plan(session, patient, template, start)
+        return patient
+
+    return _enrol

@@ -84,9 +84,11 @@ def queue_step_email(session: Session, kind: str, patient: Patient,
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Notification.__table__).values(**values).on_conflict_do_nothing(
-        index_elements=["dedupe_key"])
-    created = session.execute(statement).rowcount == 1
+    statement = (insert(Notification.__table__).values(**values)
+                 .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                 .returning(Notification.__table__.c.id))
+    # RETURNING yields the new id, or nothing when another scan or PC got there first.
+    created = session.execute(statement).scalar() is not None
     return Queued(created=created, status=status, reason=problem or "")
 
 
