@@ -143,16 +143,40 @@ def _yn(flag: bool) -> str:
 
 def cmd_notify(args: argparse.Namespace) -> int:
     from clinic_desktop.domain import due_scan
+    from clinic_desktop.domain.reminders import run_follow_ups
 
     app = _open(args)
     today = _today(args, app)
     report = due_scan.notify_finished_steps(app.sessions, today,
                                             auto_progress=args.auto_progress,
                                             dry_run=args.dry_run)
-    title = "Dry run: nothing is queued or changed." if args.dry_run else "Finished steps:"
+    follow_ups = run_follow_ups(app.sessions, today, dry_run=args.dry_run)
+    title = "Dry run: nothing is queued, sent or changed." if args.dry_run else \
+        "Finished steps:"
     print(f"{title} Today (clinic time zone) is {today.isoformat()}.")
+    code = _print_scan(args, report)
+    would = "would be " if args.dry_run else ""
+    if follow_ups.reminders or follow_ups.digests:
+        print(f"{follow_ups.reminders} photo reminder(s) and {follow_ups.digests} doctor "
+              f"digest(s) {would}queued.")
+    if args.dry_run or args.no_send:
+        return code
+    from clinic_desktop import cli_email
+    from clinic_desktop.notify.delivery import deliver_outbox
+
+    try:
+        delivered = deliver_outbox(app.sessions)
+    except ClinicError as exc:
+        print(f"error: the emails are queued but not sent: {exc}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    return max(code, cli_email.print_delivery(delivered))
+
+
+def _print_scan(args: argparse.Namespace, report: Any) -> int:
+    from clinic_desktop.domain import due_scan
+
     if not report.items:
-        print("No finished steps are waiting. Nothing to do.")
+        print("No finished steps are waiting.")
         return EXIT_OK
     headers = ["patient", "step", "due", "days late", "email", "recipient / reason"]
     if args.auto_progress:
@@ -474,6 +498,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show what would be queued and changed; change nothing")
     p.add_argument("--auto-progress", action="store_true",
                    help="also advance finished steps without waiting for a photo")
+    p.add_argument("--no-send", action="store_true",
+                   help="only queue the emails; do not send them now")
     p.set_defaults(func=cmd_notify)
 
     p = sub.add_parser("settings", parents=[common], help="show or change clinic settings")
@@ -565,7 +591,17 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--days", required=True, type=_positive_int)
     add.add_argument("--instructions")
     p.set_defaults(func=cmd_step)
+
+    from clinic_desktop import cli_email
+
+    cli_email.add_parsers(sub, common, _Parser)
     return parser
+
+
+def cmd_email(args: argparse.Namespace) -> int:
+    from clinic_desktop import cli_email
+
+    return cli_email.run(args, _open(args), _table)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -574,6 +610,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, default in (("data_dir", None), ("db", None), ("verbose", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
+    if hasattr(args, "func_email"):
+        args.func = cmd_email
     if args.command is None:
         # The window app arrives with the GUI issue; until then, show what there is.
         parser.print_help()
@@ -586,6 +624,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return EXIT_SOME_FAILED
+    except BrokenPipeError:
+        # Output piped into `head` or a closed window: not an error worth a traceback.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         log.exception("Unexpected error in %s", args.command)
         print(f"error: something unexpected went wrong ({type(exc).__name__}: {exc}). The "

@@ -120,6 +120,28 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _non_negative_int(raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValueError("must be a whole number of 0 or more") from None
+    if value < 0:
+        raise ValueError("must be a whole number of 0 or more")
+    return value
+
+
+def _optional_path(raw: str) -> str:
+    # Checked when used, not here: a network share may be offline while settings are edited.
+    return _parse_text(raw)
+
+
+def _unsubscribe(raw: str) -> str:
+    value = raw.strip()
+    if value and not re.match(r"^(mailto:[^\s@]+@[^\s@]+|https://\S+)$", value):
+        raise ValueError("must be empty, a mailto: address or an https:// link")
+    return value
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     key: str
@@ -143,6 +165,10 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
     _spec("clinic.phone", "Phone number patients can call", "", _parse_text, allowed="text"),
     _spec("clinic.email", "Address patients can write to", "", _parse_optional_email,
           allowed="email address or empty"),
+    _spec("clinic.address", "Postal address, shown in email footers", "", _parse_text,
+          allowed="text"),
+    _spec("clinic.logo", "Logo image (PNG/JPEG) for emails; empty = the Clinic Desktop logo", "",
+          _optional_path, allowed="file path or empty"),
     _spec("clinic.timezone", "Time zone for 'today' and the daily check", local_zone_name,
           _parse_zone, allowed="IANA zone, e.g. Europe/London"),
     _spec("schedule.daily_time", "When the daily check for finished steps runs", "09:00",
@@ -161,6 +187,22 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           allowed="email address"),
     _spec("smtp.reply_to", "Where patients' replies go", "", _parse_optional_email,
           allowed="email address or empty"),
+    _spec("smtp.ca_file", "Extra CA certificate file to trust (for an in-house mail server)",
+          "", _optional_path, allowed="file path or empty"),
+    _spec("smtp.timeout", "Seconds to wait for the mail server", "30", _positive_int,
+          allowed="whole number ≥ 1"),
+    _spec("smtp.rate_per_minute", "At most this many emails a minute (Gmail and Microsoft "
+          "365 throttle above ~30)", "20", _positive_int, allowed="whole number ≥ 1"),
+    _spec("smtp.max_attempts", "Give up on an email after this many temporary failures", "6",
+          _positive_int, allowed="whole number ≥ 1"),
+    _spec("notify.doctor_mode", "Tell doctors about progress per event or as a daily digest",
+          "digest", _choice("event", "digest"), allowed="event, digest"),
+    _spec("notify.reminder_after_days", "Remind a patient about the photo after this many days",
+          "3", _positive_int, allowed="whole number ≥ 1"),
+    _spec("notify.max_reminders", "At most this many photo reminders per step (0 = none)", "2",
+          _non_negative_int, allowed="whole number ≥ 0"),
+    _spec("notify.list_unsubscribe", "Opt-out address or link for the List-Unsubscribe header",
+          "", _unsubscribe, allowed="mailto:… or https://… or empty"),
     _spec("reports.late_after_days", "A step counts as late this many days after its due date",
           "3", _positive_int, allowed="whole number ≥ 1"),
 ]}

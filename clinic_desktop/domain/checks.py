@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, and_, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
-from clinic_desktop.db.models import Notification, Patient, TreatmentStep
+from clinic_desktop.db.models import Notification, Patient, TreatmentStep, due_date_for
 
 
 def rule_violations(session: Session) -> list[str]:
@@ -33,6 +33,16 @@ def rule_violations(session: Session) -> list[str]:
             func.sum(1 - cast(TreatmentStep.is_completed, Integer)) > 0))
     ):
         problems.append(f"patient {code} has steps to do but none is active")
+    # due_date is kept by ORM hooks; a bulk UPDATE elsewhere would leave it stale.
+    for code, order, start, days, paused, due in session.execute(
+        select(Patient.code, TreatmentStep.order, TreatmentStep.start_date,
+               TreatmentStep.duration_days, TreatmentStep.paused_days, TreatmentStep.due_date)
+        .join(Patient, Patient.id == TreatmentStep.patient_id)
+        .where(TreatmentStep.is_active.is_(True))
+    ):
+        if due != due_date_for(start, days, paused):
+            problems.append(f"patient {code}: step {order} has due date {due}, expected "
+                            f"{due_date_for(start, days, paused)}")
     for (key,) in session.execute(
         select(Notification.dedupe_key).group_by(Notification.dedupe_key)
         .having(func.count() > 1)

@@ -39,49 +39,55 @@ class DueStep:
     next_step: str | None  # "4 'Aligner 4'"; None when this is the last step
 
 
+def due_step_ids(session: Session, today: date) -> list[int]:
+    """The daily due scan: every finished active step, one range query on the partial index."""
+    return list(session.scalars(select(TreatmentStep.id).where(finished_condition(today))
+                                .order_by(TreatmentStep.due_date, TreatmentStep.id)))
+
+
 def find_due_steps(session: Session, today: date) -> list[DueStep]:
-    """Every finished active step, found by one indexed query (plus one for next steps)."""
+    """The due steps with what staff need to see about them: two queries, plain rows."""
     rows = session.execute(
-        select(TreatmentStep, Patient)
+        select(TreatmentStep.id, TreatmentStep.patient_id, TreatmentStep.order,
+               TreatmentStep.name, TreatmentStep.due_date, TreatmentStep.notification_sent,
+               Patient.code, Patient.first_name, Patient.last_name, Patient.email,
+               Patient.email_consent)
         .join(Patient, Patient.id == TreatmentStep.patient_id)
         .where(finished_condition(today))
         .order_by(TreatmentStep.due_date, Patient.code)
     ).all()
     if not rows:
         return []
-    next_steps = _next_pending_steps(session, [step.patient_id for step, _ in rows])
+    next_steps = _next_pending_steps(session, today)
     return [
         DueStep(
-            step_id=step.id, patient_id=patient.id, patient_code=patient.code,
-            patient_name=patient.full_name, order=step.order, step_name=step.name,
-            due_date=step.due_date, days_late=(today - step.due_date).days,
-            notification_sent=step.notification_sent, recipient=patient.email or "",
-            recipient_problem=outbox.recipient_problem(patient),
-            next_step=next_steps.get(patient.id),
+            step_id=r.id, patient_id=r.patient_id, patient_code=r.code,
+            patient_name=f"{r.first_name} {r.last_name}".strip(), order=r.order,
+            step_name=r.name, due_date=r.due_date, days_late=(today - r.due_date).days,
+            notification_sent=r.notification_sent, recipient=r.email or "",
+            recipient_problem=outbox.patient_address_problem(r.email, r.email_consent),
+            next_step=next_steps.get(r.patient_id),
         )
-        for step, patient in rows
-        if step.due_date is not None
+        for r in rows
     ]
 
 
-def _next_pending_steps(session: Session, patient_ids: list[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    # Chunked: SQLite limits the number of bound parameters in one statement.
-    for start in range(0, len(patient_ids), 900):
-        chunk = patient_ids[start:start + 900]
-        first_pending = (
-            select(TreatmentStep.patient_id, func.min(TreatmentStep.order).label("order"))
-            .where(TreatmentStep.patient_id.in_(chunk), TreatmentStep.is_active.is_(False),
-                   TreatmentStep.is_completed.is_(False))
-            .group_by(TreatmentStep.patient_id).subquery()
-        )
+def _next_pending_steps(session: Session, today: date) -> dict[int, str]:
+    """For each patient with a due step: the step that would start next, as "4 'Aligner 4'"."""
+    due_patients = select(TreatmentStep.patient_id).where(finished_condition(today))
+    first_pending = (
+        select(TreatmentStep.patient_id, func.min(TreatmentStep.order).label("order"))
+        .where(TreatmentStep.patient_id.in_(due_patients), TreatmentStep.is_active.is_(False),
+               TreatmentStep.is_completed.is_(False))
+        .group_by(TreatmentStep.patient_id).subquery()
+    )
+    return {
+        patient_id: f"{order} '{name}'"
         for patient_id, order, name in session.execute(
             select(TreatmentStep.patient_id, TreatmentStep.order, TreatmentStep.name).join(
                 first_pending, (first_pending.c.patient_id == TreatmentStep.patient_id)
-                & (first_pending.c.order == TreatmentStep.order))
-        ):
-            found[patient_id] = f"{order} '{name}'"
-    return found
+                & (first_pending.c.order == TreatmentStep.order)))
+    }
 
 
 # What happened to one due step.

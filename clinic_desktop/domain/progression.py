@@ -78,6 +78,7 @@ def advance(session: Session, step: TreatmentStep, today: date, *, reason: str,
     if not upcoming:
         audit.record(session, "plan_finished", patient_id=patient.id, entity="patient",
                      entity_id=patient.id, detail=f"last step {step.order} '{step.name}'")
+        outbox.queue_doctor_progress(session, patient, step, None)
         return Progression(step.id, None, True, None)
     nxt = upcoming[0]
     before_next = snapshot(nxt)
@@ -87,6 +88,7 @@ def advance(session: Session, step: TreatmentStep, today: date, *, reason: str,
     nxt.paused_days = 0
     session.flush()
     email = outbox.queue_step_email(session, outbox.KIND_STEP_STARTED, patient, nxt)
+    outbox.queue_doctor_progress(session, patient, step, nxt)
     audit.record(session, "step_activated", patient_id=patient.id, entity="treatment_step",
                  entity_id=nxt.id, before=before_next, after=snapshot(nxt), detail=reason)
     return Progression(step.id, nxt.id, False, email)
@@ -245,6 +247,7 @@ def undo_last_progression(session: Session, patient: Patient) -> TreatmentStep:
         current.paused_days = 0
         session.flush()
         outbox.drop_unsent(session, outbox.KIND_STEP_STARTED, current.id)
+    outbox.drop_unsent(session, outbox.KIND_DOCTOR_PROGRESS, previous.id)
     previous.is_completed = False
     previous.is_skipped = False
     previous.completed_at = None

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, text
 
 from clinic_desktop.db.models import TreatmentStep
+
+# Word for word the WHERE clause of the partial index ix_treatment_step_due_scan: SQLite uses
+# a partial index only when the query repeats its condition (`is_active IS 1` does not match).
+_OPEN_ACTIVE = text("treatment_step.is_active AND NOT treatment_step.is_completed")
 
 
 class StepState(StrEnum):
@@ -37,8 +41,7 @@ def is_finished(step: TreatmentStep, today: date) -> bool:
 def finished_condition(today: date) -> ColumnElement[bool]:
     """is_finished as SQL, so the due scan is one indexed query, never a Python loop."""
     return and_(
-        TreatmentStep.is_active.is_(True),
-        TreatmentStep.is_completed.is_(False),
+        _OPEN_ACTIVE,
         TreatmentStep.due_date <= today,
         or_(TreatmentStep.paused_until.is_(None), TreatmentStep.paused_until <= today),
     )

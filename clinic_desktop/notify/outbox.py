@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
@@ -10,77 +13,103 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from clinic_desktop.db.models import Notification, Patient, TreatmentStep, utcnow
+from clinic_desktop import settings
+from clinic_desktop.db.models import Doctor, Notification, Patient, TreatmentStep, utcnow
+from clinic_desktop.notify import render
+from clinic_desktop.notify.context import (
+    clinic_context,
+    patient_context,
+    plan_position,
+    step_context,
+    step_email_context,
+)
 
-KIND_STEP_FINISHED = "step_finished"
-KIND_STEP_STARTED = "step_started"
+KIND_STEP_FINISHED = render.STEP_FINISHED
+KIND_STEP_STARTED = render.STEP_STARTED
+KIND_PHOTO_REMINDER = render.PHOTO_REMINDER
+KIND_DOCTOR_PROGRESS = render.DOCTOR_PROGRESS
+KIND_DOCTOR_DIGEST = render.DOCTOR_DIGEST
+KIND_TEST_EMAIL = render.TEST_EMAIL
 
 STATUS_QUEUED = "queued"
+STATUS_SENDING = "sending"
 STATUS_SENT = "sent"
 STATUS_FAILED = "failed"
 STATUS_NEEDS_ATTENTION = "needs_attention"
 STATUS_CANCELLED = "cancelled"
+STATUSES = (STATUS_QUEUED, STATUS_SENDING, STATUS_SENT, STATUS_FAILED, STATUS_NEEDS_ATTENTION,
+            STATUS_CANCELLED)
 
-# The seed's subjects, exactly.
-_SUBJECTS = {
-    KIND_STEP_FINISHED: "📸 Treatment Step '{step_name}' Completed - Photo Required",
-    KIND_STEP_STARTED: "🎯 New Treatment Step Started: '{step_name}'",
-}
+_KEY_PREFIX = {KIND_STEP_FINISHED: "step-finished", KIND_STEP_STARTED: "step-started",
+               KIND_DOCTOR_PROGRESS: "doctor-progress"}
 
 
 def subject_for(kind: str, step_name: str) -> str:
-    return _SUBJECTS[kind].format(step_name=step_name)
+    """The seed's subject for a step email in English (what the default templates produce)."""
+    source = render.default_source(kind, render.DEFAULT_LANGUAGE)["subject"]
+    return render.TemplateSet().env.from_string(source).render(step={"name": step_name}).strip()
 
 
 def dedupe_key(kind: str, step_id: int) -> str:
     """One email of a kind per step, whichever PC or process queues it."""
-    prefix = {KIND_STEP_FINISHED: "step-finished", KIND_STEP_STARTED: "step-started"}[kind]
-    return f"{prefix}:{step_id}"
+    return f"{_KEY_PREFIX[kind]}:{step_id}"
+
+
+@lru_cache(maxsize=4096)
+def address_problem(address: str | None) -> str | None:
+    if not address:
+        return "there is no email address"
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return f"the email address {address!r} is not valid ({exc})"
+    return None
 
 
 def recipient_problem(patient: Patient) -> str | None:
     """Why this patient cannot be emailed, in staff's words; None when they can."""
-    if not patient.email:
+    return patient_address_problem(patient.email, patient.email_consent)
+
+
+def patient_address_problem(email: str | None, consent: bool) -> str | None:
+    if not email:
         return "the patient has no email address"
-    if not patient.email_consent:
+    if not consent:
         return "the patient has not agreed to receive emails"
-    try:
-        validate_email(patient.email, check_deliverability=False)
-    except EmailNotValidError as exc:
-        return f"the email address {patient.email!r} is not valid ({exc})"
-    return None
+    return address_problem(email)
 
 
 @dataclass(frozen=True)
 class Queued:
-    """What queue_step_email did: `created` is False when the key was already taken."""
+    """What queueing did: `created` is False when the dedupe key was already taken."""
 
     created: bool
     status: str
     reason: str = ""
+    notification_id: int | None = None
 
 
-def queue_step_email(session: Session, kind: str, patient: Patient,
-                     step: TreatmentStep) -> Queued:
-    """Put a step email in the outbox unless one with the same dedupe key exists.
+def queue_email(session: Session, *, kind: str, key: str, recipient: str,
+                recipient_name: str, language: str, context: Mapping[str, Any],
+                problem: str | None = None, patient_id: int | None = None,
+                step_id: int | None = None, doctor_id: int | None = None,
+                templates: render.TemplateSet | None = None) -> Queued:
+    """Render and queue one email unless one with the same dedupe key exists.
 
-    A patient who cannot be emailed gets a `needs_attention` row with the reason instead,
-    so staff see it; it holds the same key, so the email is never also queued twice.
+    It is rendered now, so the outbox keeps the exact email and every retry sends the same.
+    A recipient who cannot be emailed gets a `needs_attention` row with the reason instead,
+    so staff see it; it holds the same key, so the email is never queued twice.
     """
-    problem = recipient_problem(patient)
+    language = render.language_for(language)
+    email = (templates or render.templates_for(session)).render(kind, language, context)
     status = STATUS_NEEDS_ATTENTION if problem else STATUS_QUEUED
     values = {
-        "kind": kind,
-        "dedupe_key": dedupe_key(kind, step.id),
-        "patient_id": patient.id,
-        "step_id": step.id,
-        "recipient": patient.email or "",
-        "subject": subject_for(kind, step.name),
-        "status": status,
-        "attempts": 0,
-        "last_error": f"Not sent: {problem}." if problem else "",
-        "message_id": "",
-        "created_at": utcnow(),
+        "kind": kind, "dedupe_key": key, "patient_id": patient_id, "step_id": step_id,
+        "doctor_id": doctor_id, "recipient": recipient or "", "recipient_name": recipient_name,
+        "language": language, "subject": email.subject, "body_text": email.text,
+        "body_html": email.html, "status": status, "attempts": 0,
+        "last_error": f"Not sent: {problem}." if problem else "", "message_id": "",
+        "claimed_by": "", "created_at": utcnow(),
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -88,8 +117,43 @@ def queue_step_email(session: Session, kind: str, patient: Patient,
                  .on_conflict_do_nothing(index_elements=["dedupe_key"])
                  .returning(Notification.__table__.c.id))
     # RETURNING yields the new id, or nothing when another scan or PC got there first.
-    created = session.execute(statement).scalar() is not None
-    return Queued(created=created, status=status, reason=problem or "")
+    new_id = session.execute(statement).scalar()
+    return Queued(created=new_id is not None, status=status, reason=problem or "",
+                  notification_id=new_id)
+
+
+def queue_step_email(session: Session, kind: str, patient: Patient,
+                     step: TreatmentStep) -> Queued:
+    """The patient's 'step completed – photo required' or 'new step started' email."""
+    return queue_email(
+        session, kind=kind, key=dedupe_key(kind, step.id), recipient=patient.email or "",
+        recipient_name=patient.full_name, language=patient.language,
+        context=step_email_context(session, patient, step),
+        problem=recipient_problem(patient), patient_id=patient.id, step_id=step.id)
+
+
+def queue_doctor_progress(session: Session, patient: Patient, completed: TreatmentStep,
+                          following: TreatmentStep | None) -> Queued | None:
+    """Tell the patient's doctor, when doctors want one email per event and have an address."""
+    doctor: Doctor | None = patient.doctor
+    if doctor is None or settings.get(session, "notify.doctor_mode") != "event":
+        return None
+    position, count = plan_position(session, completed)
+    context = {
+        "clinic": clinic_context(session), "doctor": {"name": doctor.name},
+        "patient": patient_context(patient), "completed_step": step_context(completed, position),
+        "step_count": count,
+        "next_step": step_context(following, plan_position(session, following)[0])
+        if following is not None else None,
+        "plan_finished": following is None,
+    }
+    return queue_email(
+        session, kind=KIND_DOCTOR_PROGRESS, key=dedupe_key(KIND_DOCTOR_PROGRESS, completed.id),
+        recipient=doctor.email or "", recipient_name=doctor.name,
+        language=render.DEFAULT_LANGUAGE, context=context,
+        problem=address_problem(doctor.email) and f"doctor {doctor.name}: "
+        f"{address_problem(doctor.email)}",
+        patient_id=patient.id, step_id=completed.id, doctor_id=doctor.id)
 
 
 def drop_unsent(session: Session, kind: str, step_id: int) -> bool:

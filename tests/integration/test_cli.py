@@ -98,17 +98,27 @@ def test_dry_run_lists_the_work_and_changes_nothing(run, db_url: str) -> None:  
 
 def test_notify_queues_once_and_a_second_run_queues_nothing(run) -> None:  # type: ignore[no-untyped-def]
     run("demo", "--today", TODAY)
-    code, out, _ = run("notify-finished-steps", "--today", TODAY)
+    code, out, _ = run("notify-finished-steps", "--no-send", "--today", TODAY)
     assert code == 0 and "6 email(s) queued, 5 need attention, 2 already notified." in out
-    code, out, _ = run("notify-finished-steps", "--today", TODAY)
+    code, out, _ = run("notify-finished-steps", "--no-send", "--today", TODAY)
     assert code == 0 and "0 email(s) queued, 0 need attention, 13 already notified." in out
+
+
+def test_notify_without_a_mail_server_says_what_to_set_and_keeps_the_emails(run) -> None:  # type: ignore[no-untyped-def]
+    run("demo", "--patients", "3", "--today", TODAY)
+    code, out, err = run("notify-finished-steps", "--today", TODAY)
+    assert code == 1 and "2 email(s) queued" in out
+    assert "queued but not sent" in err and "set smtp.host and smtp.from" in err
+    _, out, _ = run("outbox", "list", "--json")
+    assert [r["status"] for r in json.loads(out) if r["kind"] == "step_finished"
+            and r["patient_code"] == "P00002"] == ["queued"]
 
 
 def test_auto_progress_advances_every_finished_step(run) -> None:  # type: ignore[no-untyped-def]
     run("demo", "--today", TODAY)
-    code, out, _ = run("notify-finished-steps", "--auto-progress", "--today", TODAY)
+    code, out, _ = run("notify-finished-steps", "--auto-progress", "--no-send", "--today", TODAY)
     assert code == 0 and "13 step(s) advanced" in out
-    code, out, _ = run("notify-finished-steps", "--today", TODAY)
+    code, out, _ = run("notify-finished-steps", "--no-send", "--today", TODAY)
     assert "No finished steps are waiting" in out
     _, out, _ = run("status", "--json", "--today", TODAY)
     p3 = json.loads(out)["patients"][2]

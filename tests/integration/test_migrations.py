@@ -27,6 +27,23 @@ def test_upgrade_from_empty_creates_every_table_of_the_models(db_url: str,
     engine.dispose()
 
 
+def test_upgrade_from_the_first_release_keeps_queued_emails(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{(tmp_path / 'old.sqlite3').as_posix()}")
+    migrate.upgrade(engine, tmp_path / "backups", revision="0001")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO notification (kind, dedupe_key, recipient, subject, status, attempts, "
+            "last_error, message_id, created_at) VALUES ('step_finished', 'step-finished:1', "
+            "'a@example.org', 's', 'queued', 0, '', '', '2026-01-01 09:00:00')")
+    backup = migrate.upgrade(engine, tmp_path / "backups")
+    assert backup is not None and backup.exists()
+    with engine.connect() as connection:
+        row = connection.exec_driver_sql(
+            "SELECT status, language, body_text, claimed_by FROM notification").one()
+    engine.dispose()
+    assert tuple(row) == ("queued", "en", "", "")
+
+
 def test_downgrade_to_nothing_and_upgrade_again(db_url: str, tmp_path: Path) -> None:
     engine = make_engine(db_url)
     migrate.upgrade(engine, tmp_path / "backups")
@@ -76,6 +93,7 @@ def test_upgrade_backs_up_an_existing_database_before_migrating(
     app = open_app(tmp_path / "data", log_to_file=False)
     with write_session(app.sessions) as s:
         add_patient(s, PatientInput("P1", "Ada", "Lovelace"))
+    installed = migrate.current_revision(app.engine)
     # A newer release would ship a new head; simulate it so the upgrade path runs for real.
     monkeypatch.setattr(migrate, "head_revision", lambda: "future")
     migrated: list[str] = []
@@ -85,7 +103,7 @@ def test_upgrade_backs_up_an_existing_database_before_migrating(
     app.close()
     assert migrated == ["head"]
     assert backup is not None and backup in list_backups(app.paths.backup_dir)
-    assert "before-upgrade-0001" in backup.name
+    assert f"before-upgrade-{installed}" in backup.name
     copy = sqlite3.connect(backup)
     assert copy.execute("SELECT code FROM patient").fetchall() == [("P1",)]
     copy.close()

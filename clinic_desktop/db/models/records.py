@@ -26,10 +26,17 @@ class Photo(Base):
 
 
 class Notification(Base):
-    """One email in the outbox. The UNIQUE dedupe key is what makes it go out at most once."""
+    """One email in the outbox, rendered when queued so every retry sends the same message.
+
+    The UNIQUE dedupe key is what makes it go out at most once.
+    """
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_notification_status_created", "status", "created_at"),
+        # What a sender claims: queued rows whose next attempt is due.
+        Index("ix_notification_status_next_attempt", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -38,14 +45,54 @@ class Notification(Base):
         ForeignKey("patient.id", ondelete="SET NULL"), index=True)
     step_id: Mapped[int | None] = mapped_column(
         ForeignKey("treatment_step.id", ondelete="SET NULL"), index=True)
+    doctor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("doctor.id", ondelete="SET NULL"), index=True)
     recipient: Mapped[str] = mapped_column(String(320), default="")
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(10), default="en")
     subject: Mapped[str] = mapped_column(String(400), default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     message_id: Mapped[str] = mapped_column(String(400), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime | None]
+    claimed_by: Mapped[str] = mapped_column(String(200), default="")
+    claimed_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+
+
+class DeliveryAttempt(Base):
+    """Every try to hand a notification to the mail server, with the server's answer."""
+
+    __tablename__ = "delivery_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(
+        ForeignKey("notification.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    host: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(20))  # sent, retry, failed, interrupted
+    smtp_code: Mapped[int | None]
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class EmailTemplate(Base):
+    """A staff-edited copy of a default email template (checked before it is saved)."""
+
+    __tablename__ = "email_template"
+    __table_args__ = (UniqueConstraint("kind", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
 
 
 class AuditEvent(Base):

@@ -1,0 +1,339 @@
+"""Email commands of `clinic-desktop`: outbox, smtp, templates."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from clinic_desktop.errors import ValidationError
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def print_delivery(report: Any) -> int:
+    """Summarise a DeliveryReport; returns the exit code it deserves."""
+    if report.window_closed:
+        print(f"Emails wait: the send window is closed {report.window_closed}.")
+        return EXIT_OK
+    parts = [f"{report.sent} email(s) sent"]
+    if report.retrying:
+        parts.append(f"{report.retrying} will be retried")
+    if report.failed:
+        parts.append(f"{report.failed} failed (see `clinic-desktop outbox list --status "
+                     "failed`)")
+    print(", ".join(parts) + ".")
+    if report.error:
+        print(f"error: {report.error}", file=sys.stderr)
+        print("The emails stay queued and go out on the next run.", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_SOME_FAILED
+
+
+# --- outbox ----------------------------------------------------------------------------------
+
+
+def outbox_rows(session: Any, status: str | None, limit: int) -> list[dict[str, Any]]:
+    """The `outbox list --json` contract: these field names are fixed for scripts."""
+    from sqlalchemy import select
+
+    from clinic_desktop.db.models import Notification, Patient
+
+    query = (select(Notification, Patient.code).outerjoin(Patient, Patient.id ==
+                                                          Notification.patient_id)
+             .order_by(Notification.id.desc()).limit(limit))
+    if status:
+        query = query.where(Notification.status == status)
+    return [
+        {"id": n.id, "kind": n.kind, "patient_code": code, "recipient": n.recipient,
+         "subject": n.subject, "status": n.status, "attempts": n.attempts,
+         "last_error": n.last_error, "message_id": n.message_id,
+         "created_at": _iso(n.created_at), "sent_at": _iso(n.sent_at),
+         "next_attempt_at": _iso(n.next_attempt_at)}
+        for n, code in session.execute(query)
+    ]
+
+
+def cmd_outbox(args: argparse.Namespace, app: Any, table: Any) -> int:
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.notify import outbox_admin
+
+    action = args.outbox_command
+    if action == "list":
+        with app.sessions() as session:
+            rows = outbox_rows(session, args.status, args.limit)
+        if args.json:
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
+            return EXIT_OK
+        print(table(["id", "kind", "patient", "recipient", "status", "tries", "subject / error"],
+                    [[r["id"], r["kind"], r["patient_code"] or "-", r["recipient"] or "-",
+                      r["status"], r["attempts"], r["last_error"] or r["subject"]]
+                     for r in rows]))
+        print(f"\n{len(rows)} email(s).")
+        return EXIT_OK
+    if action == "show":
+        with app.sessions() as session:
+            print(outbox_admin.describe(session, args.id))
+        return EXIT_OK
+    if action == "send":
+        from clinic_desktop.notify.delivery import deliver_outbox
+
+        return print_delivery(deliver_outbox(app.sessions))
+    with write_session(app.sessions) as session:
+        if action == "retry":
+            message = outbox_admin.retry(session, args.id)
+        else:
+            message = outbox_admin.cancel(session, args.id)
+    print(message)
+    return EXIT_OK
+
+
+# --- smtp ------------------------------------------------------------------------------------
+
+
+def cmd_smtp(args: argparse.Namespace, app: Any) -> int:
+    from clinic_desktop import secrets, settings
+    from clinic_desktop.db.engine import write_session
+
+    with app.sessions() as session:
+        username = settings.get(session, "smtp.username")
+    if args.smtp_command == "set-password":
+        if args.stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass.getpass(f"Password for the mail account {username}: ")
+            if getpass.getpass("Once more: ") != password:
+                raise ValidationError("The two passwords differ; nothing was stored.")
+        secrets.set_smtp_password(username, password)
+        with write_session(app.sessions) as session:
+            from clinic_desktop import audit
+
+            audit.record(session, "smtp_password_set", detail=f"account {username}")
+        print(f"Password for {username} stored in the system keyring "
+              f"({type(secrets.backend()).__name__}).")
+        warning = secrets.backend_warning()
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)
+        return EXIT_OK
+    if args.smtp_command == "delete-password":
+        removed = secrets.delete_smtp_password(username)
+        print("Password removed." if removed else "No password was stored.")
+        return EXIT_OK
+    from clinic_desktop.notify.delivery import send_test_email
+
+    print(send_test_email(app.sessions, args.to))
+    return EXIT_OK
+
+
+# --- templates -------------------------------------------------------------------------------
+
+
+def cmd_templates(args: argparse.Namespace, app: Any, table: Any) -> int:
+    from sqlalchemy import select
+
+    from clinic_desktop import audit
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.db.models import EmailTemplate
+    from clinic_desktop.notify import render
+
+    action = args.templates_command
+    if action == "list":
+        with app.sessions() as session:
+            edited = {(t.kind, t.language): t for t in session.scalars(select(EmailTemplate))}
+        rows = []
+        for kind in render.KINDS:
+            for lang in render.available_languages():
+                t = edited.get((kind, lang))
+                rows.append([kind, lang, f"edited by {t.updated_by} on "
+                             f"{t.updated_at:%Y-%m-%d}" if t else "default"])
+        print(table(["kind", "language", "version"], rows))
+        return EXIT_OK
+    if action == "show":
+        sources = _current_sources(app, args.kind, args.lang)
+        for part in render.PARTS:
+            print(f"----- {part} -----")
+            print(sources[part].rstrip("\n"))
+        return EXIT_OK
+    if action == "edit":
+        sources = _current_sources(app, args.kind, args.lang)
+        changes = {"subject": args.subject, "text": _read(args.text_file),
+                   "html": _read(args.html_file)}
+        if args.subject_file:
+            changes["subject"] = _read(args.subject_file)
+        if not any(v is not None for v in changes.values()):
+            raise ValidationError("Nothing to change: give --subject, --subject-file, "
+                                  "--text-file or --html-file.")
+        sources.update({k: v for k, v in changes.items() if v is not None})
+        with write_session(app.sessions) as session:
+            render.save_template(session, args.kind, args.lang, sources, audit.actor_name())
+        print(f"Saved the {args.kind} email ({args.lang}).")
+        return EXIT_OK
+    if action == "reset":
+        with write_session(app.sessions) as session:
+            removed = render.reset_template(session, args.kind, args.lang)
+        print("Back to the default template." if removed else "It was the default already.")
+        return EXIT_OK
+    if action == "export":
+        folder = Path(args.folder)
+        count = 0
+        for kind in render.KINDS:
+            for lang in render.available_languages():
+                sources = _current_sources(app, kind, lang)
+                (folder / lang).mkdir(parents=True, exist_ok=True)
+                for part in render.PARTS:
+                    path = folder / render.template_name(kind, lang, part)
+                    path.write_text(sources[part], encoding="utf-8")
+                    count += 1
+        print(f"Wrote {count} template files to {folder}.")
+        return EXIT_OK
+    if action == "import":
+        return _import_templates(app, Path(args.folder))
+    return _preview(args, app)
+
+
+def _read(path: str | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"Cannot read {path}: {exc}.") from None
+
+
+def _current_sources(app: Any, kind: str, language: str) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from clinic_desktop.db.models import EmailTemplate
+    from clinic_desktop.notify import render
+
+    if language not in render.available_languages():
+        raise ValidationError(f"There are no templates in language {language!r}. Languages: "
+                              f"{', '.join(render.available_languages())}.")
+    with app.sessions() as session:
+        row = session.scalar(select(EmailTemplate).where(EmailTemplate.kind == kind,
+                                                         EmailTemplate.language == language))
+    if row is not None:
+        return {"subject": row.subject, "text": row.body_text, "html": row.body_html}
+    return render.default_source(kind, language)
+
+
+def _import_templates(app: Any, folder: Path) -> int:
+    """Every kind/language in the folder that differs from what is in force; all or nothing."""
+    from clinic_desktop import audit
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.notify import render
+
+    if not folder.is_dir():
+        raise ValidationError(f"{folder} is not a folder.")
+    changed = 0
+    with write_session(app.sessions) as session:
+        for kind in render.KINDS:
+            for lang in render.available_languages():
+                paths = {part: folder / render.template_name(kind, lang, part)
+                         for part in render.PARTS}
+                if not any(p.exists() for p in paths.values()):
+                    continue
+                sources = _current_sources(app, kind, lang)
+                for part, path in paths.items():
+                    if path.exists():
+                        sources[part] = _read(str(path)) or ""
+                if sources == _current_sources(app, kind, lang):
+                    continue
+                try:
+                    render.save_template(session, kind, lang, sources, audit.actor_name())
+                except ValidationError as exc:
+                    raise ValidationError(f"{kind} ({lang}): {exc} Nothing was imported.") \
+                        from None
+                changed += 1
+    print(f"Imported {changed} changed template(s).")
+    return EXIT_OK
+
+
+def _preview(args: argparse.Namespace, app: Any) -> int:
+    """The exact email the patient would get now, as it would go over the wire."""
+    from clinic_desktop import clock
+    from clinic_desktop.domain.patients import get_patient
+    from clinic_desktop.notify import outbox_admin
+
+    with app.sessions() as session:
+        patient = get_patient(session, args.patient)
+        message = outbox_admin.preview(session, args.kind, patient, args.lang, clock.now_utc())
+    sys.stdout.write(message.as_string() if not args.text_only else
+                     message.get_body(("plain",)).get_content())
+    return EXIT_OK
+
+
+# --- parsers ---------------------------------------------------------------------------------
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type) -> None:
+    from clinic_desktop.notify import outbox, render
+
+    p = sub.add_parser("outbox", parents=[common], help="emails: list, show, retry, cancel, send")
+    osub = p.add_subparsers(dest="outbox_command", metavar="ACTION", required=True,
+                            parser_class=parser_class)
+    lst = osub.add_parser("list", parents=[common], help="newest emails first")
+    lst.add_argument("--status", choices=outbox.STATUSES)
+    lst.add_argument("--json", action="store_true", help="machine-readable output")
+    lst.add_argument("--limit", type=int, default=200, help="at most this many (default 200)")
+    for name, text in (("show", "one email as sent, with every attempt"),
+                       ("retry", "send a failed or held email again"),
+                       ("cancel", "do not send this email")):
+        osub.add_parser(name, parents=[common], help=text).add_argument("id", type=int)
+    osub.add_parser("send", parents=[common], help="send what is due now")
+    p.set_defaults(func_email="outbox")
+
+    p = sub.add_parser("smtp", parents=[common], help="mail server password and test")
+    ssub = p.add_subparsers(dest="smtp_command", metavar="ACTION", required=True,
+                            parser_class=parser_class)
+    sp = ssub.add_parser("set-password", parents=[common],
+                         help="store the mail password in the system keyring")
+    sp.add_argument("--stdin", action="store_true",
+                    help="read the password from standard input (for scripts)")
+    ssub.add_parser("delete-password", parents=[common], help="remove the stored password")
+    t = ssub.add_parser("test", parents=[common], help="connect, log in, optionally send")
+    t.add_argument("--to", metavar="ADDRESS", help="also send the test email here")
+    p.set_defaults(func_email="smtp")
+
+    p = sub.add_parser("templates", parents=[common], help="email templates")
+    tsub = p.add_subparsers(dest="templates_command", metavar="ACTION", required=True,
+                            parser_class=parser_class)
+    tsub.add_parser("list", parents=[common], help="every kind and language")
+
+    def kind_parser(name: str, text: str) -> argparse.ArgumentParser:
+        kp = tsub.add_parser(name, parents=[common], help=text)
+        kp.add_argument("kind", choices=render.KINDS)
+        kp.add_argument("--lang", default=render.DEFAULT_LANGUAGE, metavar="LANG")
+        return kp
+
+    kind_parser("show", "print a template's subject, text and HTML")
+    e = kind_parser("edit", "change a template (checked before it is saved)")
+    e.add_argument("--subject")
+    e.add_argument("--subject-file", metavar="FILE")
+    e.add_argument("--text-file", metavar="FILE")
+    e.add_argument("--html-file", metavar="FILE")
+    kind_parser("reset", "go back to the default template")
+    tsub.add_parser("export", parents=[common], help="write every template to a folder") \
+        .add_argument("folder")
+    tsub.add_parser("import", parents=[common], help="read edited templates from a folder") \
+        .add_argument("folder")
+    pv = kind_parser("preview", "print the exact email a patient would get now")
+    pv.add_argument("--patient", required=True, metavar="CODE")
+    pv.add_argument("--text-only", action="store_true", help="only the plain-text part")
+    p.set_defaults(func_email="templates")
+
+
+def run(args: argparse.Namespace, app: Any, table: Any) -> int:
+    if args.func_email == "outbox":
+        return cmd_outbox(args, app, table)
+    if args.func_email == "smtp":
+        return cmd_smtp(args, app)
+    return cmd_templates(args, app, table)
+

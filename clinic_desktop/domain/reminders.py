@@ -1,0 +1,161 @@
+"""Daily follow-ups: photo reminders to patients and the doctors' digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from clinic_desktop import audit, settings
+from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.models import Doctor, Notification, Patient, Photo, TreatmentStep
+from clinic_desktop.domain.steps import finished_condition
+from clinic_desktop.notify import outbox, render
+from clinic_desktop.notify.context import (
+    clinic_context,
+    patient_context,
+    plan_position,
+    step_context,
+)
+
+
+@dataclass
+class FollowUpReport:
+    reminders: int = 0
+    digests: int = 0
+
+
+def run_follow_ups(sessions: sessionmaker[Session], today: date, *,
+                   dry_run: bool = False) -> FollowUpReport:
+    """Queue today's photo reminders and digests. A dry run computes them and rolls back."""
+    report = FollowUpReport()
+    if dry_run:
+        with sessions() as session:
+            report.reminders = queue_photo_reminders(session, today)
+            report.digests = queue_doctor_digests(session, today)
+            session.rollback()
+        return report
+    with write_session(sessions) as session:
+        report.reminders = queue_photo_reminders(session, today)
+        report.digests = queue_doctor_digests(session, today)
+    return report
+
+
+def _clinic_day(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def queue_photo_reminders(session: Session, today: date) -> int:
+    """Remind patients whose finished step still waits for a photo: N, 2N… days after the
+    'photo required' email went out, at most notify.max_reminders times per step."""
+    every = settings.get(session, "notify.reminder_after_days")
+    most = settings.get(session, "notify.max_reminders")
+    if most == 0:
+        return 0
+    zone = settings.clinic_zone(session)
+    rows = session.execute(
+        select(TreatmentStep, Notification.sent_at)
+        .join(Notification, (Notification.step_id == TreatmentStep.id)
+              & (Notification.kind == outbox.KIND_STEP_FINISHED))
+        .where(finished_condition(today), Notification.status == outbox.STATUS_SENT)
+    ).all()
+    queued = 0
+    templates = render.templates_for(session)
+    for step, sent_at in rows:
+        if sent_at is None:
+            continue
+        told_on = _clinic_day(sent_at, zone)
+        photo_since = session.scalar(select(func.count()).select_from(Photo).where(
+            Photo.step_id == step.id, Photo.imported_at >= sent_at))
+        if photo_since:
+            continue
+        done = session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.step_id == step.id,
+            Notification.kind == outbox.KIND_PHOTO_REMINDER)) or 0
+        if done >= most or today < told_on + timedelta(days=every * (done + 1)):
+            continue
+        patient: Patient = step.patient
+        position, count = plan_position(session, step)
+        result = outbox.queue_email(
+            session, kind=outbox.KIND_PHOTO_REMINDER, key=f"photo-reminder:{step.id}:{done + 1}",
+            recipient=patient.email or "", recipient_name=patient.full_name,
+            language=patient.language, templates=templates,
+            context={"clinic": clinic_context(session), "patient": patient_context(patient),
+                     "step": step_context(step, position), "step_count": count,
+                     "reminder_number": done + 1, "max_reminders": most,
+                     "days_waiting": (today - told_on).days},
+            problem=outbox.recipient_problem(patient), patient_id=patient.id, step_id=step.id)
+        if result.created:
+            queued += 1
+            audit.record(session, "reminder_queued", patient_id=patient.id,
+                         entity="treatment_step", entity_id=step.id,
+                         detail=f"photo reminder {done + 1} of {most}")
+    return queued
+
+
+def queue_doctor_digests(session: Session, today: date) -> int:
+    """One email per doctor with news: who progressed yesterday, who is late, who could not
+    be emailed. Only when notify.doctor_mode is 'digest'; doctors with no news get nothing."""
+    if settings.get(session, "notify.doctor_mode") != "digest":
+        return 0
+    zone = settings.clinic_zone(session)
+    late_after = settings.get(session, "reports.late_after_days")
+    yesterday = today - timedelta(days=1)
+    day_start = datetime.combine(yesterday, time(0), zone).astimezone(UTC)
+    day_end = datetime.combine(today, time(0), zone).astimezone(UTC)
+    templates = render.templates_for(session)
+    queued = 0
+    for doctor in session.scalars(select(Doctor).where(Doctor.email.is_not(None))
+                                  .order_by(Doctor.id)):
+        progressed = []
+        for step in session.scalars(
+            select(TreatmentStep).join(Patient).where(
+                Patient.doctor_id == doctor.id, TreatmentStep.is_completed.is_(True),
+                TreatmentStep.completed_at >= day_start, TreatmentStep.completed_at < day_end)
+            .order_by(Patient.code)
+        ):
+            position, count = plan_position(session, step)
+            following = session.scalar(select(TreatmentStep.name).where(
+                TreatmentStep.patient_id == step.patient_id, TreatmentStep.is_active.is_(True)))
+            progressed.append({"patient_code": step.patient.code,
+                               "patient_name": step.patient.full_name, "step_name": step.name,
+                               "order": position, "step_count": count,
+                               "next_step_name": following})
+        late = [
+            {"patient_code": step.patient.code, "patient_name": step.patient.full_name,
+             "step_name": step.name, "due_date": step.due_date,
+             "days_late": (today - step.due_date).days}
+            for step in session.scalars(
+                select(TreatmentStep).join(Patient).where(
+                    Patient.doctor_id == doctor.id, finished_condition(today),
+                    TreatmentStep.due_date <= today - timedelta(days=late_after))
+                .order_by(TreatmentStep.due_date, Patient.code))
+            if step.due_date is not None
+        ]
+        undelivered = [
+            {"patient_code": patient.code, "patient_name": patient.full_name,
+             "reason": note.last_error.removeprefix("Not sent: ").rstrip(".")}
+            for note, patient in session.execute(
+                select(Notification, Patient).join(Patient, Patient.id ==
+                                                   Notification.patient_id)
+                .where(Patient.doctor_id == doctor.id,
+                       Notification.status.in_([outbox.STATUS_FAILED,
+                                                outbox.STATUS_NEEDS_ATTENTION]),
+                       Notification.doctor_id.is_(None))
+                .order_by(Patient.code))
+        ]
+        if not (progressed or late or undelivered):
+            continue
+        result = outbox.queue_email(
+            session, kind=outbox.KIND_DOCTOR_DIGEST, key=f"doctor-digest:{doctor.id}:{today}",
+            recipient=doctor.email or "", recipient_name=doctor.name,
+            language=render.DEFAULT_LANGUAGE, templates=templates,
+            context={"clinic": clinic_context(session), "doctor": {"name": doctor.name},
+                     "day": yesterday, "progressed": progressed, "late": late,
+                     "undelivered": undelivered},
+            problem=outbox.address_problem(doctor.email), doctor_id=doctor.id)
+        queued += int(result.created)
+    return queued

@@ -1,0 +1,62 @@
+"""What email templates see: plain dicts built from the database, never ORM objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_desktop import settings
+from clinic_desktop.db.models import Patient, TreatmentStep
+
+
+def clinic_context(session: Session) -> dict[str, Any]:
+    return {
+        "name": settings.get(session, "clinic.name"),
+        "phone": settings.get(session, "clinic.phone"),
+        "email": settings.get(session, "clinic.email"),
+        "address": settings.get(session, "clinic.address"),
+        "has_logo": True,
+    }
+
+
+def patient_context(patient: Patient) -> dict[str, Any]:
+    return {"code": patient.code, "first_name": patient.first_name or patient.full_name,
+            "last_name": patient.last_name, "full_name": patient.full_name}
+
+
+def step_context(step: TreatmentStep, position: int | None = None) -> dict[str, Any]:
+    return {"order": position or step.order, "name": step.name,
+            "duration_days": step.duration_days, "instructions": step.instructions,
+            "start_date": step.start_date, "due_date": step.due_date}
+
+
+def plan_position(session: Session, step: TreatmentStep) -> tuple[int, int]:
+    """("step 3 of 24") within the plan the step belongs to, not across all plans."""
+    orders = session.scalars(select(TreatmentStep.order).where(
+        TreatmentStep.patient_id == step.patient_id,
+        TreatmentStep.plan_name == step.plan_name).order_by(TreatmentStep.order)).all()
+    return (orders.index(step.order) + 1 if step.order in orders else step.order), len(orders)
+
+
+def step_email_context(session: Session, patient: Patient, step: TreatmentStep
+                       ) -> dict[str, Any]:
+    position, count = plan_position(session, step)
+    following = session.scalar(select(TreatmentStep).where(
+        TreatmentStep.patient_id == patient.id, TreatmentStep.order > step.order,
+        TreatmentStep.is_completed.is_(False)).order_by(TreatmentStep.order).limit(1))
+    previous = session.scalar(select(TreatmentStep).where(
+        TreatmentStep.patient_id == patient.id, TreatmentStep.order < step.order,
+        TreatmentStep.is_completed.is_(True)).order_by(TreatmentStep.order.desc()).limit(1))
+    return {
+        "clinic": clinic_context(session),
+        "patient": patient_context(patient),
+        "step": step_context(step, position),
+        "step_count": count,
+        "next_step": (step_context(following, plan_position(session, following)[0])
+                      if following is not None and following.plan_name == step.plan_name
+                      else None),
+        "previous_step": (step_context(previous, plan_position(session, previous)[0])
+                          if previous is not None else None),
+    }

@@ -1,0 +1,492 @@
+"""Send the outbox over SMTP: one connection per batch, rate limit, retries, each email once."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import smtplib
+import socket
+import ssl
+import time as time_module
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from clinic_desktop import audit, clock, secrets, settings
+from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.models import DeliveryAttempt, Notification, Patient, TreatmentStep
+from clinic_desktop.errors import ClinicError, ConfigError
+from clinic_desktop.notify import outbox
+from clinic_desktop.notify.message import Sender, build_message, load_logo, new_message_id
+
+log = logging.getLogger(__name__)
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+CLAIM_SECONDS = 600  # a sender that has not finished a claimed email by then is presumed dead
+BATCH_SIZE = 20
+MAX_BACKOFF_SECONDS = 3600
+
+
+class DeliveryError(ClinicError):
+    """The mail server could not be reached or refused us; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str
+    username: str
+    from_address: str
+    from_name: str
+    reply_to: str
+    ca_file: str
+    timeout: int
+    rate_per_minute: int
+    max_attempts: int
+    list_unsubscribe: str
+    logo_path: str
+
+    def describe(self) -> str:
+        mode = {"starttls": "STARTTLS", "tls": "TLS", "none": "no encryption"}[self.security]
+        return f"{self.host}:{self.port} ({mode})"
+
+
+def load_smtp_settings(session: Session) -> SmtpSettings:
+    """The smtp.* settings, checked so that sending fails early with the fix named."""
+    get = lambda key: settings.get(session, key)  # noqa: E731
+    host, sender = get("smtp.host"), get("smtp.from")
+    if not host or not sender:
+        missing = [k for k, v in (("smtp.host", host), ("smtp.from", sender)) if not v]
+        raise ConfigError("Sending email is not set up yet: set " + " and ".join(missing)
+                          + " (clinic-desktop settings set KEY VALUE, or Settings → Email).")
+    security = get("smtp.security")
+    if security == "none" and host.lower() not in LOCAL_HOSTS:
+        raise ConfigError(f"smtp.security = none would send patient emails unencrypted to "
+                          f"{host}. It is only allowed for a relay on this PC (localhost); use "
+                          "starttls (port 587) or tls (port 465).")
+    return SmtpSettings(
+        host=host, port=get("smtp.port"), security=security, username=get("smtp.username"),
+        from_address=sender, from_name=get("clinic.name"), reply_to=get("smtp.reply_to"),
+        ca_file=get("smtp.ca_file"), timeout=get("smtp.timeout"),
+        rate_per_minute=get("smtp.rate_per_minute"), max_attempts=get("smtp.max_attempts"),
+        list_unsubscribe=get("notify.list_unsubscribe"), logo_path=get("clinic.logo"))
+
+
+def make_sender(config: SmtpSettings) -> Sender:
+    logo, subtype = load_logo(config.logo_path)
+    return Sender(address=config.from_address, display_name=config.from_name,
+                  reply_to=config.reply_to, list_unsubscribe=config.list_unsubscribe,
+                  logo=logo, logo_subtype=subtype)
+
+
+def _tls_context(config: SmtpSettings) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if config.ca_file:
+        try:
+            context.load_verify_locations(cafile=config.ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(f"The CA file {config.ca_file} (smtp.ca_file) cannot be used: "
+                              f"{exc}.") from exc
+    return context
+
+
+def _server_words(exc: smtplib.SMTPResponseException) -> str:
+    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) \
+        else str(exc.smtp_error)
+    return f"{exc.smtp_code} {' '.join(text.split())}"
+
+
+class SmtpConnection:
+    """One open, logged-in connection; every failure becomes a sentence staff can act on."""
+
+    def __init__(self, config: SmtpSettings, password: str | None):
+        self.config = config
+        self._password = password
+        self._smtp: smtplib.SMTP | None = None
+
+    def open(self) -> None:
+        c = self.config
+        where = c.describe()
+        try:
+            if c.security == "tls":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout,
+                                                      context=_tls_context(c))
+            else:
+                smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+            self._smtp = smtp
+            smtp.ehlo()
+            if c.security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    raise DeliveryError(f"The mail server {where} does not offer STARTTLS. "
+                                        "Use smtp.security = tls with port 465, or ask the "
+                                        "provider for the STARTTLS port (usually 587).")
+                smtp.starttls(context=_tls_context(c))
+                smtp.ehlo()
+            if c.username:
+                smtp.login(c.username, self._password or "")
+        except DeliveryError:
+            self.close()
+            raise
+        except smtplib.SMTPAuthenticationError as exc:
+            self.close()
+            raise DeliveryError(
+                f"The mail server {where} rejected the login for {c.username!r}: "
+                f"{_server_words(exc)}. Check the password (clinic-desktop smtp set-password). "
+                "Gmail needs an app password (Google account → Security → App passwords); "
+                "Microsoft 365 needs SMTP AUTH enabled for this mailbox (or OAuth2).") from None
+        except smtplib.SMTPNotSupportedError:
+            self.close()
+            raise DeliveryError(f"The mail server {where} does not offer login (AUTH). Check "
+                                "smtp.security: most servers allow login only after "
+                                "STARTTLS or TLS.") from None
+        except ssl.SSLCertVerificationError as exc:
+            self.close()
+            raise DeliveryError(
+                f"The certificate of the mail server {where} is not trusted: "
+                f"{exc.verify_message}. If the clinic uses its own certificate authority, "
+                "set smtp.ca_file to its certificate.") from None
+        except ssl.SSLError as exc:
+            self.close()
+            raise DeliveryError(
+                f"The encrypted connection to {where} failed ({exc.reason or exc}). Port 587 "
+                "usually needs smtp.security = starttls, port 465 needs tls.") from None
+        except socket.gaierror:
+            self.close()
+            raise DeliveryError(f"The mail server {c.host!r} was not found. Check smtp.host "
+                                "and this PC's internet connection.") from None
+        except ConnectionRefusedError:
+            self.close()
+            raise DeliveryError(f"The mail server {where} refused the connection. Check "
+                                "smtp.host and smtp.port (587 for STARTTLS, 465 for TLS).") \
+                from None
+        except TimeoutError:
+            self.close()
+            raise DeliveryError(f"The mail server {where} did not answer within {c.timeout} "
+                                "seconds. Check smtp.host, smtp.port and the firewall.") from None
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            raise DeliveryError(f"The mail server {where} refused us: {_server_words(exc)}.") \
+                from None
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise DeliveryError(f"Could not talk to the mail server {where}: {exc}.") from None
+
+    def send(self, message: EmailMessage) -> None:
+        if self._smtp is None:
+            self.open()
+        assert self._smtp is not None
+        refused = self._smtp.send_message(message)
+        if refused:  # only our one recipient can be refused
+            code, text = next(iter(refused.values()))
+            raise smtplib.SMTPRecipientsRefused({message["To"]: (code, text)})
+
+    def close(self) -> None:
+        if self._smtp is None:
+            return
+        try:
+            self._smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            with contextlib.suppress(OSError):
+                self._smtp.close()
+        self._smtp = None
+
+
+@contextmanager
+def smtp_connection(config: SmtpSettings, password: str | None) -> Iterator[SmtpConnection]:
+    connection = SmtpConnection(config, password)
+    connection.open()
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def password_for(config: SmtpSettings) -> str | None:
+    return secrets.get_smtp_password(config.username) if config.username else None
+
+
+# --- the send window --------------------------------------------------------------------------
+
+
+def window_is_open(start: time | None, end: time | None, at: time) -> bool:
+    """Both empty: any time. start < end: that span. start > end: across midnight."""
+    if start is None or end is None or start == end:
+        return True
+    if start < end:
+        return start <= at < end
+    return at >= start or at < end
+
+
+# --- delivery ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    error: str = ""  # why delivery stopped early (connection, login, settings)
+    window_closed: str = ""  # "until 08:00" when the send window is shut
+    details: list[tuple[int, str, str]] = field(default_factory=list)  # (id, outcome, detail)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and not self.failed
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    recipient: str
+    recipient_name: str
+    subject: str
+    text: str
+    html: str
+    message_id: str
+
+
+def holder_name() -> str:
+    return f"{audit.host_name()}:{os.getpid()}"
+
+
+def _due_filter(now: datetime) -> Any:
+    return or_(
+        and_(Notification.status == outbox.STATUS_QUEUED,
+             or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)),
+        # A sender that died while sending left its claim behind; it expires.
+        and_(Notification.status == outbox.STATUS_SENDING, Notification.claimed_until < now),
+    )
+
+
+def due_count(session: Session, now: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(Notification)
+                          .where(_due_filter(now))) or 0
+
+
+def _claim(sessions: sessionmaker[Session], holder: str, now: datetime, limit: int,
+           domain: str) -> list[_Claimed]:
+    """Take up to `limit` due emails for this sender only.
+
+    PostgreSQL: FOR UPDATE SKIP LOCKED lets two PCs claim side by side without overlap.
+    SQLite: the write lock taken at BEGIN IMMEDIATE makes claims one at a time.
+    """
+    claimed = []
+    with write_session(sessions) as session:
+        rows = session.scalars(select(Notification).where(_due_filter(now))
+                               .order_by(Notification.id).limit(limit)
+                               .with_for_update(skip_locked=True)).all()
+        for row in rows:
+            if row.status == outbox.STATUS_SENDING:
+                session.add(DeliveryAttempt(
+                    notification_id=row.id, host=row.claimed_by or "unknown", outcome="interrupted",
+                    detail="The sender stopped while sending (PC switched off or program ended); "
+                           "sending again with the same Message-ID, so the mail program shows "
+                           "one email even if the first one arrived."))
+            if not row.body_text:
+                _render_missing_body(session, row)
+            if not row.message_id:
+                row.message_id = new_message_id(row.id, domain)
+            row.status = outbox.STATUS_SENDING
+            row.claimed_by = holder
+            row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+            claimed.append(_Claimed(row.id, row.recipient, row.recipient_name, row.subject,
+                                    row.body_text, row.body_html, row.message_id))
+    return claimed
+
+
+def _render_missing_body(session: Session, row: Notification) -> None:
+    """Rows queued before bodies were stored (schema 0001) are rendered before sending."""
+    from clinic_desktop.notify.context import step_email_context
+    from clinic_desktop.notify.render import templates_for
+
+    step = session.get(TreatmentStep, row.step_id) if row.step_id else None
+    patient = session.get(Patient, row.patient_id) if row.patient_id else None
+    if step is None or patient is None:
+        raise ConfigError(f"Email {row.id} has no text and its patient or step is gone.")
+    email = templates_for(session).render(row.kind, patient.language,
+                                          step_email_context(session, patient, step))
+    row.subject, row.body_text, row.body_html = email.subject, email.text, email.html
+
+
+def _record(sessions: sessionmaker[Session], notification_id: int, *, outcome: str,
+            holder: str, now: datetime, code: int | None = None, detail: str = "",
+            max_attempts: int = 1) -> str:
+    """Write what the server said; returns the row's new status."""
+    with write_session(sessions) as session:
+        row = session.get(Notification, notification_id)
+        assert row is not None
+        row.attempts += 1
+        row.claimed_by, row.claimed_until = "", None
+        if outcome == "sent":
+            row.status, row.sent_at, row.last_error = outbox.STATUS_SENT, now, ""
+        elif outcome == "retry" and row.attempts < max_attempts:
+            delay = min(60 * 2 ** (row.attempts - 1), MAX_BACKOFF_SECONDS)
+            row.status, row.next_attempt_at = outbox.STATUS_QUEUED, now + timedelta(seconds=delay)
+            row.last_error = f"{detail} (attempt {row.attempts} of {max_attempts}; next try " \
+                             f"in {delay // 60} min)"
+        else:
+            if outcome == "retry":
+                outcome = "failed"
+                detail = f"Gave up after {row.attempts} attempts. Last answer: {detail}"
+            row.status, row.last_error = outbox.STATUS_FAILED, detail
+        session.add(DeliveryAttempt(notification_id=row.id, host=holder, outcome=outcome,
+                                    smtp_code=code, detail=detail, at=now))
+        if row.status in (outbox.STATUS_SENT, outbox.STATUS_FAILED):
+            audit.record(session, f"email_{row.status}", patient_id=row.patient_id,
+                         entity="notification", entity_id=row.id,
+                         detail=f"{row.kind}: {detail}" if detail else row.kind)
+        return row.status
+
+
+def _release(sessions: sessionmaker[Session], ids: list[int]) -> None:
+    """Give back claims we could not try (server gone): they stay queued, attempts unchanged."""
+    if not ids:
+        return
+    with write_session(sessions) as session:
+        for row in session.scalars(select(Notification).where(Notification.id.in_(ids))):
+            if row.status == outbox.STATUS_SENDING:
+                row.status, row.claimed_by, row.claimed_until = outbox.STATUS_QUEUED, "", None
+
+
+def deliver_outbox(sessions: sessionmaker[Session], *,
+                   now: Callable[[], datetime] = clock.now_utc,
+                   password: Callable[[SmtpSettings], str | None] = password_for,
+                   sleep: Callable[[float], None] = time_module.sleep,
+                   holder: str | None = None, limit: int | None = None) -> DeliveryReport:
+    """Send every due email once, over one connection, at most smtp.rate_per_minute a minute.
+
+    4xx answers, timeouts and dropped connections are retried later with exponential backoff
+    (up to smtp.max_attempts); 5xx answers fail at once with the server's words. A connection
+    or login problem stops the batch and leaves the emails queued.
+    """
+    holder = holder or holder_name()
+    report = DeliveryReport()
+    with sessions() as session:
+        config = load_smtp_settings(session)
+        zone = settings.clinic_zone(session)
+        start, end = settings.get(session, "send_window.start"), \
+            settings.get(session, "send_window.end")
+        if not window_is_open(start, end, now().astimezone(zone).time()):
+            report.window_closed = f"until {start.strftime('%H:%M')}" if start else "for now"
+            return report
+        if due_count(session, now()) == 0:
+            return report
+    sender = make_sender(config)
+    interval = 60.0 / config.rate_per_minute
+    connection = SmtpConnection(config, password(config))
+    last_send = 0.0
+    remaining = limit
+    try:
+        connection.open()
+        while remaining is None or remaining > 0:
+            batch = _claim(sessions, holder, now(), min(BATCH_SIZE, remaining or BATCH_SIZE),
+                           sender.domain)
+            if not batch:
+                break
+            for index, item in enumerate(batch):
+                wait = last_send + interval - time_module.monotonic()
+                if wait > 0:
+                    sleep(wait)
+                last_send = time_module.monotonic()
+                try:
+                    outcome, code, detail = _send_one(connection, sender, item, now())
+                except DeliveryError as exc:
+                    # Reconnecting failed: the server is gone. Keep the rest for later.
+                    _record(sessions, item.id, outcome="retry", holder=holder, now=now(),
+                            detail=str(exc), max_attempts=config.max_attempts)
+                    _release(sessions, [c.id for c in batch[index + 1:]])
+                    report.retrying += 1
+                    report.error = str(exc)
+                    return report
+                status = _record(sessions, item.id, outcome=outcome, holder=holder, now=now(),
+                                 code=code, detail=detail, max_attempts=config.max_attempts)
+                report.details.append((item.id, status, detail))
+                if status == outbox.STATUS_SENT:
+                    report.sent += 1
+                elif status == outbox.STATUS_FAILED:
+                    report.failed += 1
+                else:
+                    report.retrying += 1
+            if remaining is not None:
+                remaining -= len(batch)
+    except DeliveryError as exc:
+        report.error = str(exc)
+    finally:
+        connection.close()
+    return report
+
+
+def _send_one(connection: SmtpConnection, sender: Sender, item: _Claimed,
+              at: datetime) -> tuple[str, int | None, str]:
+    """(outcome, smtp code, detail) for one email; reconnects once after a dropped line."""
+    message = build_message(sender=sender, recipient=item.recipient,
+                            recipient_name=item.recipient_name, subject=item.subject,
+                            text=item.text, html=item.html, message_id=item.message_id, date=at)
+    try:
+        connection.send(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = next(iter(exc.recipients.values()))
+        words = f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
+        return ("retry" if 400 <= code < 500 else "failed"), code, \
+            f"The server refused the address {item.recipient}: {words}"
+    except smtplib.SMTPResponseException as exc:
+        words = _server_words(exc)
+        if 400 <= exc.smtp_code < 500:
+            connection.close()  # 421 closes the channel; start clean next time
+            return "retry", exc.smtp_code, f"Temporary refusal: {words}"
+        return "failed", exc.smtp_code, f"The server refused the email: {words}"
+    except (smtplib.SMTPServerDisconnected, TimeoutError, OSError) as exc:
+        connection.close()
+        connection.open()  # raises DeliveryError when the server is really gone
+        return "retry", None, f"The connection dropped while sending ({exc or type(exc).__name__})"
+    return "sent", 250, ""
+
+
+# --- test email -------------------------------------------------------------------------------
+
+
+def send_test_email(sessions: sessionmaker[Session], to: str | None) -> str:
+    """Connect, encrypt, log in, and (with `to`) send the test email. Returns what happened."""
+    from clinic_desktop.notify.context import clinic_context
+    from clinic_desktop.notify.render import TEST_EMAIL, templates_for
+
+    with sessions() as session:
+        config = load_smtp_settings(session)
+        rendered = templates_for(session).render(TEST_EMAIL, "en", {
+            "clinic": clinic_context(session), "sent_at": clock.now_utc().astimezone(
+                settings.clinic_zone(session)).replace(tzinfo=None), "pc": audit.host_name()})
+    problem = outbox.address_problem(to) if to else None
+    if problem:
+        raise ConfigError(f"Cannot send the test email: {problem}.")
+    sender = make_sender(config)
+    with smtp_connection(config, password_for(config)) as connection:
+        result = f"Connected to {config.describe()}" + (
+            f", logged in as {config.username}" if config.username else "") + "."
+        if to:
+            message = build_message(sender=sender, recipient=to, recipient_name="",
+                                    subject=rendered.subject, text=rendered.text,
+                                    html=rendered.html,
+                                    message_id=new_message_id(0, sender.domain),
+                                    date=clock.now_utc())
+            try:
+                connection.send(message)
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, text = next(iter(exc.recipients.values()))
+                raise DeliveryError(f"The server refused the address {to}: {code} "
+                                    f"{text!r}") from None
+            except smtplib.SMTPResponseException as exc:
+                raise DeliveryError(f"The server refused the test email: "
+                                    f"{_server_words(exc)}") from None
+            result += f" Test email sent to {to} (Message-ID {message['Message-ID']})."
+    with write_session(sessions) as session:
+        audit.record(session, "smtp_test", detail=result)
+    return result
+

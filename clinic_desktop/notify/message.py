@@ -1,0 +1,93 @@
+"""Turn an outbox row into a standards-conforming email (text + HTML + inline logo)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from clinic_desktop.config import resources_dir
+from clinic_desktop.errors import ConfigError
+
+LOGO_CID = "logo"
+DEFAULT_LOGO = "logo.png"
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who the clinic's emails come from; built from the smtp.* and clinic.* settings."""
+
+    address: str
+    display_name: str
+    reply_to: str = ""
+    list_unsubscribe: str = ""
+    logo: bytes | None = None
+    logo_subtype: str = "png"
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2] or "clinic-desktop.invalid"
+
+
+def one_line(text: str) -> str:
+    """Header text with every CR/LF (and other control white space) folded to a space."""
+    return re.sub(r"[\r\n\t\v\f]+", " ", text).strip()
+
+
+def _address(address: str, name: str = "") -> Address:
+    username, _, domain = address.strip().rpartition("@")
+    if not username or not domain:
+        raise ConfigError(f"{address!r} is not an email address.")
+    return Address(display_name=one_line(name), username=username, domain=domain)
+
+
+def new_message_id(notification_id: int, domain: str) -> str:
+    """Stable per notification: made once when it is queued and reused by every retry."""
+    return make_msgid(idstring=f"n{notification_id}", domain=domain)
+
+
+def build_message(*, sender: Sender, recipient: str, recipient_name: str, subject: str,
+                  text: str, html: str, message_id: str, date: datetime) -> EmailMessage:
+    message = EmailMessage(policy=policy.SMTP)
+    message["Subject"] = one_line(subject)
+    message["From"] = _address(sender.address, sender.display_name)
+    message["To"] = _address(recipient, recipient_name)
+    if sender.reply_to:
+        message["Reply-To"] = _address(sender.reply_to)
+    message["Date"] = format_datetime(date)
+    message["Message-ID"] = message_id
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office loops
+    message["X-Auto-Response-Suppress"] = "OOF, AutoReply"  # the same for Exchange
+    if sender.list_unsubscribe:
+        message["List-Unsubscribe"] = f"<{one_line(sender.list_unsubscribe)}>"
+        if sender.list_unsubscribe.startswith("https://"):
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(text, cte="quoted-printable")
+    if html:
+        message.add_alternative(html, subtype="html", cte="quoted-printable")
+        if sender.logo and f"cid:{LOGO_CID}" in html:
+            html_part = message.get_payload()[1]
+            html_part.add_related(sender.logo, maintype="image", subtype=sender.logo_subtype,
+                                  cid=f"<{LOGO_CID}>", filename=f"logo.{sender.logo_subtype}")
+    return message
+
+
+def load_logo(path_setting: str) -> tuple[bytes | None, str]:
+    """The clinic's logo from settings, else the bundled one; a missing file is reported."""
+    path = Path(path_setting) if path_setting else resources_dir() / DEFAULT_LOGO
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        if not path_setting:
+            return None, "png"
+        raise ConfigError(f"The logo {path} cannot be read ({exc.strerror or exc}). Choose "
+                          "another file or clear the clinic.logo setting.") from exc
+    subtype = "jpeg" if data[:3] == b"\xff\xd8\xff" else "png"
+    if subtype == "png" and not data.startswith(b"\x89PNG"):
+        raise ConfigError(f"The logo {path} is not a PNG or JPEG image.")
+    return data, subtype

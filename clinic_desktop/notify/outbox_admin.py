@@ -1,0 +1,113 @@
+"""What staff do with the outbox: look at an email, retry it, cancel it, preview one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.message import EmailMessage
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_desktop import audit, settings
+from clinic_desktop.db.models import DeliveryAttempt, Notification, Patient, TreatmentStep
+from clinic_desktop.domain.progression import active_step
+from clinic_desktop.errors import NotFoundError, RuleError, ValidationError
+from clinic_desktop.notify import outbox, render
+from clinic_desktop.notify.context import step_email_context
+from clinic_desktop.notify.message import Sender, build_message, load_logo, new_message_id
+
+
+def _get(session: Session, notification_id: int) -> Notification:
+    row = session.get(Notification, notification_id)
+    if row is None:
+        raise NotFoundError(f"There is no email with id {notification_id} in the outbox.")
+    return row
+
+
+def describe(session: Session, notification_id: int) -> str:
+    row = _get(session, notification_id)
+    lines = [f"Email {row.id}: {row.kind}, {row.status}, {row.attempts} attempt(s)",
+             f"To:         {row.recipient_name} <{row.recipient or 'no address'}>",
+             f"Subject:    {row.subject}",
+             f"Message-ID: {row.message_id or '(given when first sent)'}",
+             f"Queued:     {row.created_at:%Y-%m-%d %H:%M} UTC"]
+    if row.sent_at:
+        lines.append(f"Sent:       {row.sent_at:%Y-%m-%d %H:%M} UTC")
+    if row.last_error:
+        lines.append(f"Problem:    {row.last_error}")
+    attempts = session.scalars(select(DeliveryAttempt).where(
+        DeliveryAttempt.notification_id == row.id).order_by(DeliveryAttempt.id)).all()
+    for a in attempts:
+        lines.append(f"  {a.at:%Y-%m-%d %H:%M:%S} {a.host}: {a.outcome}"
+                     f"{f' ({a.smtp_code})' if a.smtp_code else ''} {a.detail}".rstrip())
+    lines += ["", row.body_text or "(the text is written when the email is sent)"]
+    return "\n".join(lines)
+
+
+def retry(session: Session, notification_id: int) -> str:
+    """Queue a failed, held or cancelled email again, with the patient's current address."""
+    row = _get(session, notification_id)
+    if row.status in (outbox.STATUS_SENT, outbox.STATUS_SENDING, outbox.STATUS_QUEUED):
+        raise RuleError(f"Email {row.id} is {row.status}; only failed, held (needs attention) "
+                        "or cancelled emails can be retried.")
+    before = {"status": row.status, "recipient": row.recipient}
+    if row.patient_id is not None and row.doctor_id is None:
+        patient = session.get(Patient, row.patient_id)
+        if patient is None:
+            raise RuleError(f"The patient of email {row.id} no longer exists.")
+        problem = outbox.recipient_problem(patient)
+        if problem:
+            raise ValidationError(f"Email {row.id} still cannot be sent: {problem}. Fix the "
+                                  "patient's details first.")
+        if row.recipient != patient.email:
+            row.recipient, row.recipient_name = patient.email or "", patient.full_name
+            step = session.get(TreatmentStep, row.step_id) if row.step_id else None
+            if step is not None and row.kind in (outbox.KIND_STEP_FINISHED,
+                                                 outbox.KIND_STEP_STARTED):
+                email = render.templates_for(session).render(
+                    row.kind, patient.language, step_email_context(session, patient, step))
+                row.subject, row.body_text, row.body_html = email.subject, email.text, \
+                    email.html
+    row.status, row.attempts, row.next_attempt_at, row.last_error = \
+        outbox.STATUS_QUEUED, 0, None, ""
+    audit.record(session, "email_retry", patient_id=row.patient_id, entity="notification",
+                 entity_id=row.id, before=before, after={"status": row.status,
+                                                          "recipient": row.recipient})
+    return f"Email {row.id} to {row.recipient} is queued again."
+
+
+def cancel(session: Session, notification_id: int) -> str:
+    row = _get(session, notification_id)
+    if row.status in (outbox.STATUS_SENT, outbox.STATUS_SENDING, outbox.STATUS_CANCELLED):
+        raise RuleError(f"Email {row.id} is {row.status} and cannot be cancelled.")
+    before = row.status
+    row.status = outbox.STATUS_CANCELLED
+    audit.record(session, "email_cancelled", patient_id=row.patient_id, entity="notification",
+                 entity_id=row.id, before={"status": before}, after={"status": row.status})
+    return f"Email {row.id} will not be sent."
+
+
+def preview(session: Session, kind: str, patient: Patient, language: str | None,
+            now: datetime) -> EmailMessage:
+    """The patient's email of this kind for their current step, exactly as it would be sent."""
+    if kind not in (outbox.KIND_STEP_FINISHED, outbox.KIND_STEP_STARTED,
+                    outbox.KIND_PHOTO_REMINDER):
+        raise ValidationError(f"Preview for a patient covers the patient emails "
+                              f"(step_finished, step_started, photo_reminder), not {kind}.")
+    step = active_step(session, patient.id)
+    if step is None:
+        raise RuleError(f"Patient {patient.code} has no active step to write about.")
+    context = step_email_context(session, patient, step)
+    context.update(reminder_number=1, max_reminders=settings.get(session, "notify.max_reminders"),
+                   days_waiting=settings.get(session, "notify.reminder_after_days"))
+    email = render.templates_for(session).render(kind, language or patient.language, context)
+    address = settings.get(session, "smtp.from") or "clinic@example.invalid"
+    logo, subtype = load_logo(settings.get(session, "clinic.logo"))
+    sender = Sender(address=address, display_name=settings.get(session, "clinic.name"),
+                    reply_to=settings.get(session, "smtp.reply_to"),
+                    list_unsubscribe=settings.get(session, "notify.list_unsubscribe"),
+                    logo=logo, logo_subtype=subtype)
+    return build_message(sender=sender, recipient=patient.email or "no-address@example.invalid",
+                         recipient_name=patient.full_name, subject=email.subject,
+                         text=email.text, html=email.html,
+                         message_id=new_message_id(0, sender.domain), date=now)

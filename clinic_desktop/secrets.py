@@ -1,0 +1,105 @@
+"""The SMTP password in the OS keyring: Credential Manager, Keychain or Secret Service."""
+
+from __future__ import annotations
+
+import logging
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from clinic_desktop.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+SMTP_SERVICE = "Clinic Desktop SMTP"
+# Windows Credential Manager refuses secrets above 2,560 bytes (UTF-16: 1,280 characters).
+WINDOWS_SECRET_LIMIT_CHARS = 1280
+
+_NO_BACKEND = (
+    "No password store is available on this PC, so the mail password cannot be kept safely. "
+    "On Windows this is Credential Manager and should always be there (if you run a packaged "
+    "build, reinstall it). On Linux install and unlock a Secret Service provider such as "
+    "GNOME Keyring or KeePassXC."
+)
+
+
+def backend() -> KeyringBackend:
+    """The keyring in use; a clear ConfigError when the machine has none."""
+    chosen = keyring.get_keyring()
+    if _is_unusable(chosen):
+        raise ConfigError(_NO_BACKEND)
+    return chosen
+
+
+def backend_warning() -> str | None:
+    """A sentence for the settings screen when secrets would be stored without encryption."""
+    try:
+        chosen = backend()
+    except ConfigError as exc:
+        return str(exc)
+    name = type(chosen).__name__
+    if "Plaintext" in name or "Uncrypted" in name:
+        return (f"The password store in use ({name}) does not encrypt passwords. Install a "
+                "proper keyring (Credential Manager, GNOME Keyring, KeePassXC).")
+    return None
+
+
+def _is_unusable(chosen: KeyringBackend) -> bool:
+    from keyring.backends import chainer, fail
+
+    if isinstance(chosen, fail.Keyring):
+        return True
+    return isinstance(chosen, chainer.ChainerBackend) and not chosen.backends
+
+
+def set_smtp_password(username: str, password: str) -> None:
+    if not username:
+        raise ConfigError("Set the mail account first: clinic-desktop settings set "
+                          "smtp.username ACCOUNT")
+    if not password:
+        raise ConfigError("The password is empty; nothing was stored.")
+    if len(password) > WINDOWS_SECRET_LIMIT_CHARS:
+        raise ConfigError(f"The password is {len(password)} characters long; Windows Credential "
+                          f"Manager keeps at most {WINDOWS_SECRET_LIMIT_CHARS}. Nothing was "
+                          "stored.")
+    store = backend()
+    try:
+        store.set_password(SMTP_SERVICE, username, password)
+    except keyring.errors.PasswordSetError as exc:
+        raise ConfigError(f"The password store refused the password ({exc}). Nothing was "
+                          "stored.") from None
+    except keyring.errors.KeyringError as exc:
+        raise ConfigError(f"The password store is not available ({exc}). "
+                          "Unlock it and try again.") from None
+    log.info("SMTP password stored in %s for the mail account", type(store).__name__)
+
+
+def get_smtp_password(username: str) -> str:
+    store = backend()
+    try:
+        password = store.get_password(SMTP_SERVICE, username)
+    except keyring.errors.KeyringError as exc:
+        raise ConfigError(f"The password store is not available ({exc}). "
+                          "Unlock it and try again.") from None
+    if not password:
+        raise ConfigError(f"No mail password is stored for {username!r} on this PC. Store it "
+                          "with `clinic-desktop smtp set-password` (or in Settings).")
+    return password
+
+
+def has_smtp_password(username: str) -> bool:
+    try:
+        get_smtp_password(username)
+    except ConfigError:
+        return False
+    return True
+
+
+def delete_smtp_password(username: str) -> bool:
+    store = backend()
+    try:
+        store.delete_password(SMTP_SERVICE, username)
+    except keyring.errors.PasswordDeleteError:
+        return False
+    return True
