@@ -595,7 +595,16 @@ def build_parser() -> argparse.ArgumentParser:
     from clinic_desktop import cli_email
 
     cli_email.add_parsers(sub, common, _Parser)
+    from clinic_desktop import cli_photos
+
+    cli_photos.add_parsers(sub, common, today, _Parser, _date_arg)
     return parser
+
+
+def cmd_photos(args: argparse.Namespace) -> int:
+    from clinic_desktop import cli_photos
+
+    return cli_photos.run(args, _open(args), _table)
 
 
 def cmd_email(args: argparse.Namespace) -> int:
@@ -612,6 +621,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             setattr(args, name, default)
     if hasattr(args, "func_email"):
         args.func = cmd_email
+    if hasattr(args, "func_photos"):
+        args.func = cmd_photos
     if args.command is None:
         # The window app arrives with the GUI issue; until then, show what there is.
         parser.print_help()

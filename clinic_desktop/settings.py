@@ -142,6 +142,25 @@ def _unsubscribe(raw: str) -> str:
     return value
 
 
+def _folders(raw: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[;\n]", raw) if part.strip()]
+
+
+def _format_folders(value: list[str]) -> str:
+    return ";".join(value)
+
+
+def _regex_with_code(raw: str) -> str:
+    value = raw.strip()
+    try:
+        compiled = re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"must be a regular expression ({exc})") from None
+    if compiled.groups != 1:
+        raise ValueError("must contain exactly one (group) around the patient code")
+    return value
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     key: str
@@ -203,6 +222,21 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           _non_negative_int, allowed="whole number ≥ 0"),
     _spec("notify.list_unsubscribe", "Opt-out address or link for the List-Unsubscribe header",
           "", _unsubscribe, allowed="mailto:… or https://… or empty"),
+    _spec("photos.library_dir", "Where imported photos are kept (empty = the data folder's "
+          "photos/; may be a network share)", "", _optional_path, allowed="folder or empty"),
+    _spec("photos.watch_folders", "Folders watched for new photos, separated by ';'", "",
+          _folders, _format_folders, allowed="folders separated by ;"),
+    _spec("photos.after_import", "What happens to a watched file once imported", "move",
+          _choice("move", "keep"), allowed="move (to imported/), keep"),
+    _spec("photos.poll_seconds", "How often watched folders are checked", "30", _positive_int,
+          allowed="whole number ≥ 1"),
+    _spec("photos.stable_seconds", "A file is taken once its size has not changed this long",
+          "5", _positive_int, allowed="whole number ≥ 1"),
+    _spec("photos.max_megapixels", "Larger images are refused (protects against decompression "
+          "bombs)", "100", _positive_int, allowed="whole number ≥ 1"),
+    _spec("photos.code_pattern", "How a patient code is found in a file or folder name",
+          r"(?<![A-Za-z0-9])([A-Za-z]\d{3,})(?![A-Za-z0-9])", _regex_with_code,
+          allowed="regular expression with one (group)"),
     _spec("reports.late_after_days", "A step counts as late this many days after its due date",
           "3", _positive_int, allowed="whole number ≥ 1"),
 ]}

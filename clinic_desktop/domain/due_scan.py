@@ -42,7 +42,7 @@ class DueStep:
 def due_step_ids(session: Session, today: date) -> list[int]:
     """The daily due scan: every finished active step, one range query on the partial index."""
     return list(session.scalars(select(TreatmentStep.id).where(finished_condition(today))
-                                .order_by(TreatmentStep.due_date, TreatmentStep.id)))
+                                .order_by(TreatmentStep.due_date)))
 
 
 def find_due_steps(session: Session, today: date) -> list[DueStep]:

@@ -104,12 +104,34 @@ def _server_words(exc: smtplib.SMTPResponseException) -> str:
     return f"{exc.smtp_code} {' '.join(text.split())}"
 
 
+SmtpLogin = Callable[[smtplib.SMTP], Any]
+"""How a connection logs in. Passwords today; OAuth2 (XOAUTH2) plugs in here (docs/email.md)."""
+
+
+def password_login(username: str, password: str | None) -> SmtpLogin:
+    return lambda smtp: smtp.login(username, password or "")
+
+
+def xoauth2_login(username: str, access_token: Callable[[], str]) -> SmtpLogin:
+    """Gmail / Microsoft 365 OAuth2: `access_token` returns a fresh bearer token (e.g. from
+    MSAL or google-auth); nothing else in delivery changes."""
+    def login(smtp: smtplib.SMTP) -> Any:
+        token = access_token()
+        return smtp.auth("XOAUTH2",
+                         lambda challenge=None: f"user={username}\x01auth=Bearer {token}\x01\x01",
+                         initial_response_ok=True)
+
+    return login
+
+
 class SmtpConnection:
     """One open, logged-in connection; every failure becomes a sentence staff can act on."""
 
-    def __init__(self, config: SmtpSettings, password: str | None):
+    def __init__(self, config: SmtpSettings, password: str | None = None,
+                 login: SmtpLogin | None = None):
         self.config = config
-        self._password = password
+        self._login = login or (password_login(config.username, password)
+                                if config.username else None)
         self._smtp: smtplib.SMTP | None = None
 
     def open(self) -> None:
@@ -130,8 +152,8 @@ class SmtpConnection:
                                         "provider for the STARTTLS port (usually 587).")
                 smtp.starttls(context=_tls_context(c))
                 smtp.ehlo()
-            if c.username:
-                smtp.login(c.username, self._password or "")
+            if self._login is not None:
+                self._login(smtp)
         except DeliveryError:
             self.close()
             raise

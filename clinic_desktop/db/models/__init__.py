@@ -7,10 +7,12 @@ from clinic_desktop.db.models.records import (
     AuditEvent,
     DeliveryAttempt,
     EmailTemplate,
+    InboxItem,
     Lease,
     Notification,
     Photo,
     Setting,
+    WatchedFile,
 )
 from clinic_desktop.db.models.step import TreatmentStep, due_date_for
 
@@ -20,6 +22,7 @@ __all__ = [
     "DeliveryAttempt",
     "Doctor",
     "EmailTemplate",
+    "InboxItem",
     "Lease",
     "Notification",
     "Patient",
@@ -28,6 +31,7 @@ __all__ = [
     "PlanTemplateStep",
     "Setting",
     "TreatmentStep",
+    "WatchedFile",
     "due_date_for",
     "utcnow",
 ]

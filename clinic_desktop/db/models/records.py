@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic_desktop.db.models.base import Base, utcnow
 
 
 class Photo(Base):
+    """A patient's photo, kept byte-identical in the library under its SHA-256."""
+
     __tablename__ = "photo"
     __table_args__ = (UniqueConstraint("patient_id", "sha256"),)
 
@@ -23,6 +25,45 @@ class Photo(Base):
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     source_path: Mapped[str] = mapped_column(Text, default="")
     library_path: Mapped[str] = mapped_column(Text, default="")
+    original_name: Mapped[str] = mapped_column(String(400), default="")
+    image_format: Mapped[str] = mapped_column(String(20), default="")
+    width: Mapped[int] = mapped_column(default=0)
+    height: Mapped[int] = mapped_column(default=0)
+    file_size: Mapped[int] = mapped_column(default=0)
+    completed_step: Mapped[bool] = mapped_column(default=False)
+
+
+class InboxItem(Base):
+    """A photo that could not be matched to a patient (kept in the library), or a file the
+    folder watcher refused (moved to failed/): staff see the reason and act."""
+
+    __tablename__ = "photo_inbox"
+    __table_args__ = (Index("ix_photo_inbox_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))  # unmatched, refused, assigned, dismissed
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source_path: Mapped[str] = mapped_column(Text, default="")
+    library_path: Mapped[str] = mapped_column(Text, default="")
+    original_name: Mapped[str] = mapped_column(String(400), default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="", index=True)
+    taken_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id", ondelete="SET NULL"))
+
+
+class WatchedFile(Base):
+    """A file the folder watcher has handled, so a restart never imports it twice."""
+
+    __tablename__ = "watched_file"
+    __table_args__ = (UniqueConstraint("path", "size", "mtime_ns"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    outcome: Mapped[str] = mapped_column(String(20))
+    handled_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Notification(Base):

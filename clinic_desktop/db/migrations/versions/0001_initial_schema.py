@@ -122,7 +122,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('patient_id', 'order', name=op.f('uq_treatment_step_patient_id_order'))
     )
     with op.batch_alter_table('treatment_step', schema=None) as batch_op:
-        batch_op.create_index('ix_treatment_step_due_scan', ['due_date'], unique=False, sqlite_where=sa.text('is_active AND NOT is_completed'), postgresql_where=sa.text('is_active AND NOT is_completed'))
+        batch_op.create_index('ix_treatment_step_due_scan', ['due_date', 'paused_until', 'is_active', 'is_completed'], unique=False, sqlite_where=sa.text('is_active AND NOT is_completed'), postgresql_where=sa.text('is_active AND NOT is_completed'))
         batch_op.create_index('uq_treatment_step_one_active', ['patient_id'], unique=True, sqlite_where=sa.text('is_active'), postgresql_where=sa.text('is_active'))
 
     op.create_table('notification',

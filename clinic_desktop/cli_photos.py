@@ -1,0 +1,152 @@
+"""Photo commands of `clinic-desktop`: import-photos, inbox, watch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _importer(app: Any, today: Any) -> Any:
+    from clinic_desktop.photos.importer import PhotoImporter, library_for
+
+    return PhotoImporter(app.sessions, library_for(app.sessions, app.paths.data_dir), today)
+
+
+def cmd_import(args: argparse.Namespace, app: Any, today: Any) -> int:
+    from clinic_desktop.domain.patients import get_patient
+    from clinic_desktop.photos.importer import IMPORTED
+
+    if args.patient:
+        with app.sessions() as session:
+            get_patient(session, args.patient)  # a typo in --patient is a usage error
+    importer = _importer(app, today)
+    counts: Counter[str] = Counter()
+    for outcome in importer.import_paths([Path(p) for p in args.paths], patient_code=args.patient,
+                                         taken=args.taken, confirm_early=args.complete_step):
+        print(outcome.line(), flush=True)
+        counts[outcome.status] += 1
+    total = sum(counts.values())
+    print(f"\n{total} file(s): " + ", ".join(f"{n} {status}" for status, n in
+                                            sorted(counts.items())) + ".")
+    return EXIT_OK if total and counts[IMPORTED] == total else EXIT_SOME_FAILED
+
+
+def cmd_inbox(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.photos import inbox
+
+    if args.inbox_command == "list":
+        with app.sessions() as session:
+            items = inbox.open_items(session)
+            rows = [{"id": i.id, "status": i.status, "file": i.original_name,
+                     "reason": i.reason, "source_path": i.source_path,
+                     "created_at": i.created_at.isoformat()} for i in items]
+        if args.json:
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
+        else:
+            print(table(["id", "status", "file", "reason"],
+                        [[r["id"], r["status"], r["file"], r["reason"]] for r in rows]))
+            print(f"\n{len(rows)} item(s) waiting.")
+        return EXIT_OK
+    if args.inbox_command == "dismiss":
+        with write_session(app.sessions) as session:
+            inbox.dismiss(session, args.id)
+        print(f"Inbox item {args.id} dismissed.")
+        return EXIT_OK
+    outcome = inbox.assign(_importer(app, today), args.id, args.patient,
+                           confirm_early=args.complete_step)
+    print(outcome.line())
+    return EXIT_OK if outcome.status == "imported" else EXIT_SOME_FAILED
+
+
+def cmd_watch(args: argparse.Namespace, app: Any, today_fn: Any) -> int:
+    from clinic_desktop import settings
+    from clinic_desktop.photos.watch import FolderWatcher
+
+    with app.sessions() as session:
+        folders = settings.get(session, "photos.watch_folders")
+        stable = settings.get(session, "photos.stable_seconds")
+    if not folders:
+        print("No folder is watched yet: clinic-desktop settings set photos.watch_folders "
+              "'C:\\Photos\\Incoming'", file=sys.stderr)
+        return EXIT_USAGE
+    watcher = FolderWatcher(app.sessions, lambda: _importer(app, today_fn()))
+
+    def show(report: Any) -> None:
+        for outcome in report.outcomes:
+            print(outcome.line(), flush=True)
+        for problem in report.problems:
+            print(f"warning: {problem}", file=sys.stderr, flush=True)
+
+    if args.once:
+        # Look, wait until files have been still long enough, then take them.
+        first = watcher.poll()
+        show(first)
+        if first.waiting:
+            time.sleep(stable + 0.5)
+            second = watcher.poll()
+            show(second)
+            first.outcomes += second.outcomes
+        return EXIT_OK if all(o.status != "refused" for o in first.outcomes) else \
+            EXIT_SOME_FAILED
+    print(f"Watching {', '.join(folders)} (Ctrl+C stops).", flush=True)
+    stop = threading.Event()
+    try:
+        watcher.run(stop, show)
+    except KeyboardInterrupt:
+        stop.set()
+    return EXIT_OK
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.ArgumentParser,
+                parser_class: type, date_arg: Any) -> None:
+    p = sub.add_parser("import-photos", parents=[common, today],
+                       help="import photo files or folders (recursive)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--patient", metavar="CODE",
+                   help="all files are this patient's (default: the code in the file or "
+                        "folder name)")
+    p.add_argument("--taken", type=date_arg, metavar="YYYY-MM-DD",
+                   help="when the photos were taken (default: from the camera, else the "
+                        "file's time)")
+    p.add_argument("--complete-step", action="store_true",
+                   help="complete the active step even if its time is not up yet")
+    p.set_defaults(func_photos="import")
+
+    p = sub.add_parser("inbox", parents=[common], help="photos that need a patient")
+    isub = p.add_subparsers(dest="inbox_command", metavar="ACTION", required=True,
+                            parser_class=parser_class)
+    lst = isub.add_parser("list", parents=[common], help="unmatched and refused photos")
+    lst.add_argument("--json", action="store_true")
+    a = isub.add_parser("assign", parents=[common, today], help="give a photo to a patient")
+    a.add_argument("id", type=int)
+    a.add_argument("--patient", required=True, metavar="CODE")
+    a.add_argument("--complete-step", action="store_true",
+                   help="complete the active step even if its time is not up yet")
+    isub.add_parser("dismiss", parents=[common], help="remove an item from the inbox") \
+        .add_argument("id", type=int)
+    p.set_defaults(func_photos="inbox")
+
+    p = sub.add_parser("watch", parents=[common], help="import photos from the watched "
+                       "folders (photos.watch_folders) as they arrive")
+    p.add_argument("--once", action="store_true", help="take what is there now, then stop")
+    p.set_defaults(func_photos="watch")
+
+
+def run(args: argparse.Namespace, app: Any, table: Any) -> int:
+    def today() -> Any:
+        return getattr(args, "today", None) or app.clinic_today()
+
+    if args.func_photos == "import":
+        return cmd_import(args, app, today())
+    if args.func_photos == "inbox":
+        return cmd_inbox(args, app, today(), table)
+    return cmd_watch(args, app, today)

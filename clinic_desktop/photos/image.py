@@ -1,0 +1,177 @@
+"""Read a photo once: validate it by decoding, hash it, find when it was taken, make thumbnails."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PIL import Image, UnidentifiedImageError
+
+from clinic_desktop.errors import ClinicError
+
+try:  # iPhone photos; the wheel is part of our dependencies, this guards odd builds only
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIF_AVAILABLE = True
+except ImportError:  # pragma: no cover
+    HEIF_AVAILABLE = False
+
+SUPPORTED_FORMATS = {"JPEG", "PNG", "HEIF", "WEBP", "TIFF", "MPO"}
+THUMB_SIZES = (256, 1280)
+_EXIF_IFD = 0x8769
+_DATETIME_ORIGINAL = 0x9003
+_OFFSET_TIME_ORIGINAL = 0x9011
+_DATETIME = 0x0132
+
+
+class PhotoRefused(ClinicError):
+    """The file is not a photo we can keep; the message says why, in staff's words."""
+
+
+@dataclass(frozen=True)
+class DecodedPhoto:
+    data: bytes
+    sha256: str
+    image_format: str
+    extension: str
+    width: int  # as displayed (after EXIF orientation)
+    height: int
+    taken_at: datetime | None  # from EXIF; None when the camera did not say
+    thumbnails: dict[int, bytes]  # long edge in px -> JPEG bytes, upright
+
+
+_EXTENSIONS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "HEIF": "heic", "WEBP": "webp",
+               "TIFF": "tif"}
+
+
+def read_photo(path: Path, *, max_megapixels: int, zone: ZoneInfo) -> DecodedPhoto:
+    """Read the file once, check it is a whole image of a kind we keep, and prepare it.
+
+    The image is decoded exactly once, at the smallest scale the largest thumbnail allows
+    (JPEG draft mode decodes at 1/2, 1/4 or 1/8 size), which also proves it is not truncated.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PhotoRefused(f"{path.name}: the file is gone (moved or deleted).") from None
+    except PermissionError:
+        raise PhotoRefused(f"{path.name}: no permission to read it, or another program "
+                           "still has it open.") from None
+    except OSError as exc:
+        raise PhotoRefused(f"{path.name}: cannot be read ({exc.strerror or exc}).") from None
+    return decode_photo(data, path.name, max_megapixels=max_megapixels, zone=zone)
+
+
+def decode_photo(data: bytes, name: str, *, max_megapixels: int, zone: ZoneInfo
+                 ) -> DecodedPhoto:
+    if not data:
+        raise PhotoRefused(f"{name}: the file is empty (0 bytes).")
+    try:
+        with warnings.catch_warnings():
+            # We apply our own size limit below; Pillow's warning would only be noise.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise PhotoRefused(f"{name}: not an image (or a kind of image Clinic Desktop cannot "
+                           "read). Photos must be JPEG, PNG, HEIC, WEBP or TIFF.") from None
+    except Image.DecompressionBombError:
+        raise PhotoRefused(f"{name}: the image is far too large to open safely.") from None
+    except OSError as exc:
+        raise PhotoRefused(f"{name}: the image is damaged ({exc}).") from None
+    with image:
+        fmt = image.format or "?"
+        if fmt not in SUPPORTED_FORMATS:
+            raise PhotoRefused(f"{name}: {fmt} images are not supported. Photos must be JPEG, "
+                               "PNG, HEIC, WEBP or TIFF.")
+        width, height = image.size
+        megapixels = width * height / 1_000_000
+        if megapixels > max_megapixels:
+            raise PhotoRefused(f"{name}: the image is {width} × {height} pixels "
+                               f"({megapixels:.0f} megapixels); the limit is {max_megapixels} "
+                               "megapixels (setting photos.max_megapixels).")
+        exif = image.getexif()
+        taken_at = _taken_at(exif, zone)
+        orientation = exif.get(0x0112, 1)
+        largest = max(THUMB_SIZES)
+        if fmt in ("JPEG", "MPO"):
+            image.draft("RGB", (largest, largest))
+        try:
+            image.load()
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise PhotoRefused(f"{name}: the image is damaged or incomplete ({exc}). If it is "
+                               "still being copied, try again when the copy has finished.") \
+                from None
+        except Image.DecompressionBombError:
+            raise PhotoRefused(f"{name}: the image is far too large to open safely.") from None
+        upright = _upright(image, orientation)
+        if orientation in (5, 6, 7, 8):
+            width, height = height, width
+        thumbnails = _thumbnails(upright)
+    return DecodedPhoto(data=data, sha256=hashlib.sha256(data).hexdigest(), image_format=fmt,
+                        extension=_EXTENSIONS.get(fmt, "img"), width=width, height=height,
+                        taken_at=taken_at, thumbnails=thumbnails)
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    rgb = image.convert("RGBA") if image.mode in ("P", "LA", "PA") else image
+    if rgb.mode == "I" or rgb.mode.startswith("I;16"):
+        # 16-bit greyscale (scanners, TIFF): scale to 8 bits instead of clipping to white.
+        rgb = rgb.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if rgb.mode not in ("RGB", "RGBA", "L"):
+        rgb = rgb.convert("RGB")  # CMYK JPEGs and the like: thumbnails are plain 8-bit RGB
+    if rgb.mode == "RGBA":
+        background = Image.new("RGB", rgb.size, (255, 255, 255))
+        background.paste(rgb, mask=rgb.getchannel("A"))
+        rgb = background
+    transpose = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+                 4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+                 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+                 8: Image.Transpose.ROTATE_90}.get(orientation)
+    return rgb.transpose(transpose) if transpose is not None else rgb
+
+
+def _thumbnails(image: Image.Image) -> dict[int, bytes]:
+    result = {}
+    current = image
+    for size in sorted(THUMB_SIZES, reverse=True):
+        # Shrinking from the previous (larger) thumbnail is cheaper and looks the same.
+        current = current.copy()
+        current.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        buffer = io.BytesIO()
+        current.convert("RGB").save(buffer, "JPEG", quality=85, optimize=True)
+        result[size] = buffer.getvalue()
+    return result
+
+
+def _taken_at(exif: Image.Exif, zone: ZoneInfo) -> datetime | None:
+    """EXIF DateTimeOriginal, in the camera's offset when recorded, else the clinic's zone."""
+    details = exif.get_ifd(_EXIF_IFD)
+    raw = details.get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+    if not isinstance(raw, str):
+        return None
+    try:
+        local = datetime.strptime(raw.strip().rstrip("\x00")[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    offset = details.get(_OFFSET_TIME_ORIGINAL)
+    if isinstance(offset, str) and len(offset) >= 6 and offset[0] in "+-":
+        try:
+            hours, minutes = int(offset[1:3]), int(offset[4:6])
+            delta = timedelta(hours=hours, minutes=minutes) * (1 if offset[0] == "+" else -1)
+            return local.replace(tzinfo=timezone(delta)).astimezone(UTC)
+        except ValueError:
+            pass
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def file_modified_at(path: Path) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError:
+        return None

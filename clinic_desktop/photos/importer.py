@@ -1,0 +1,241 @@
+"""Import photos: one service for the command line, the window app and the folder watcher."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from clinic_desktop import audit, settings
+from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.models import InboxItem, Patient, Photo, TreatmentStep
+from clinic_desktop.domain.progression import active_step, complete_after_photo
+from clinic_desktop.errors import ClinicError
+from clinic_desktop.photos.image import (
+    DecodedPhoto,
+    PhotoRefused,
+    file_modified_at,
+    read_photo,
+)
+from clinic_desktop.photos.library import PhotoLibrary
+
+log = logging.getLogger(__name__)
+
+IMPORTED = "imported"
+DUPLICATE = "duplicate"
+UNMATCHED = "unmatched"
+REFUSED = "refused"
+# Files a folder import passes over quietly: not photos, and our own bookkeeping.
+_SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+_SKIP_SUFFIXES = {".txt", ".tmp", ".part", ".crdownload", ".partial"}
+
+
+@dataclass
+class ImportOutcome:
+    path: Path
+    status: str
+    message: str
+    patient_code: str | None = None
+    step_order: int | None = None
+    photo_id: int | None = None
+    inbox_id: int | None = None
+    progressed: str = ""
+
+    def line(self) -> str:
+        return f"{self.status:<9} {self.path}: {self.message}"
+
+
+def library_for(sessions: sessionmaker[Session], data_dir: Path) -> PhotoLibrary:
+    with sessions() as session:
+        configured = settings.get(session, "photos.library_dir")
+    return PhotoLibrary(Path(configured) if configured else data_dir / "photos")
+
+
+class PhotoImporter:
+    """Matches photos to patients and steps, keeps them, and advances finished steps."""
+
+    def __init__(self, sessions: sessionmaker[Session], library: PhotoLibrary, today: date):
+        self.sessions = sessions
+        self.library = library
+        self.today = today
+        with sessions() as session:
+            self.zone: ZoneInfo = settings.clinic_zone(session)
+            self.max_megapixels: int = settings.get(session, "photos.max_megapixels")
+            self.code_pattern = re.compile(settings.get(session, "photos.code_pattern"))
+
+    # --- matching -------------------------------------------------------------------------
+
+    def codes_in(self, path: Path) -> list[list[str]]:
+        """Candidate codes: first from the file name, then each folder upwards (3 levels)."""
+        names = [path.stem, *[p.name for p in list(path.parents)[:3]]]
+        return [[c.upper() for c in self.code_pattern.findall(name)] for name in names]
+
+    def match_patient(self, session: Session, path: Path) -> tuple[Patient | None, str]:
+        """The patient named by the path, or None and why not."""
+        seen_any: list[str] = []
+        for codes in self.codes_in(path):
+            if not codes:
+                continue
+            seen_any += codes
+            found = session.scalars(select(Patient).where(Patient.code.in_(set(codes)))).all()
+            if len(found) == 1:
+                return found[0], ""
+            if len(found) > 1:
+                return None, ("the name matches several patients: "
+                              + ", ".join(sorted(p.code for p in found)))
+        if not seen_any:
+            return None, "no patient code in the file or folder name (e.g. P00123_front.jpg)"
+        unknown = ", ".join(dict.fromkeys(seen_any))
+        return None, f"no patient with code {unknown}"
+
+    # --- import ---------------------------------------------------------------------------
+
+    def import_file(self, path: Path, *, patient_code: str | None = None,
+                    taken: date | None = None, confirm_early: bool = False) -> ImportOutcome:
+        try:
+            photo = read_photo(path, max_megapixels=self.max_megapixels, zone=self.zone)
+        except PhotoRefused as exc:
+            return ImportOutcome(path, REFUSED, str(exc).removeprefix(f"{path.name}: "))
+        taken_at = (datetime.combine(taken, time(12), self.zone).astimezone(UTC) if taken
+                    else photo.taken_at or file_modified_at(path))
+        try:
+            return self._record(path, photo, taken_at, patient_code, confirm_early)
+        except ClinicError as exc:
+            return ImportOutcome(path, REFUSED, str(exc))
+
+    def _record(self, path: Path, photo: DecodedPhoto, taken_at: datetime | None,
+                patient_code: str | None, confirm_early: bool) -> ImportOutcome:
+        with self.sessions() as session:
+            if patient_code:
+                patient = session.scalar(select(Patient).where(
+                    Patient.code == patient_code.strip().upper()))
+                reason = "" if patient else f"no patient with code {patient_code.upper()}"
+            else:
+                patient, reason = self.match_patient(session, path)
+            if patient is not None:
+                duplicate = _describe_duplicate(session, patient, photo.sha256, self.zone)
+                if duplicate:
+                    return ImportOutcome(path, DUPLICATE, duplicate, patient.code)
+                patient_id = patient.id
+            else:
+                waiting = session.scalar(select(InboxItem.id).where(
+                    InboxItem.sha256 == photo.sha256, InboxItem.status == UNMATCHED))
+                if waiting:
+                    return ImportOutcome(path, DUPLICATE, f"already waiting in the photo "
+                                         f"inbox as item {waiting}")
+        stored = self.library.store(photo.sha256, photo.extension, photo.data, photo.thumbnails)
+        relative = self.library.relative(stored)
+        if patient is None:
+            return self._to_inbox(path, photo, taken_at, relative, reason)
+        try:
+            with write_session(self.sessions) as session:
+                return self._add_photo(session, path, photo, taken_at, relative, patient_id,
+                                       confirm_early)
+        except IntegrityError:
+            # Another PC imported the same photo a moment ago.
+            with self.sessions() as session:
+                patient = session.get(Patient, patient_id)
+                assert patient is not None
+                return ImportOutcome(path, DUPLICATE, _describe_duplicate(
+                    session, patient, photo.sha256, self.zone) or "already imported",
+                    patient.code)
+
+    def _add_photo(self, session: Session, path: Path, photo: DecodedPhoto,
+                   taken_at: datetime | None, relative: str, patient_id: int,
+                   confirm_early: bool) -> ImportOutcome:
+        patient = session.get(Patient, patient_id)
+        assert patient is not None
+        step = active_step(session, patient.id)
+        row = Photo(patient_id=patient.id, step_id=step.id if step else None,
+                    sha256=photo.sha256, taken_at=taken_at, source_path=str(path),
+                    library_path=relative, original_name=path.name,
+                    image_format=photo.image_format, width=photo.width, height=photo.height,
+                    file_size=len(photo.data))
+        session.add(row)
+        session.flush()
+        outcome = ImportOutcome(path, IMPORTED, "", patient.code,
+                                step.order if step else None, row.id)
+        if step is None:
+            outcome.message = f"kept for {patient.code} (no active step)"
+        else:
+            progression = complete_after_photo(session, step, self.today,
+                                               confirm_early=confirm_early)
+            if progression is None:
+                outcome.message = (f"progress photo for {patient.code}, step {step.order} "
+                                   f"'{step.name}' (due {step.due_date}); nothing else changes")
+            else:
+                row.completed_step = True
+                following = session.get(TreatmentStep, progression.next_step_id) \
+                    if progression.next_step_id else None
+                outcome.progressed = ("plan finished" if following is None else
+                                      f"step {following.order} '{following.name}' started")
+                outcome.message = (f"{patient.code}: step {step.order} '{step.name}' "
+                                   f"completed; {outcome.progressed}")
+        audit.record(session, "photo_imported", patient_id=patient.id, entity="photo",
+                     entity_id=row.id, detail=f"{path.name}: {outcome.message}")
+        return outcome
+
+    def _to_inbox(self, path: Path, photo: DecodedPhoto, taken_at: datetime | None,
+                  relative: str, reason: str) -> ImportOutcome:
+        with write_session(self.sessions) as session:
+            item = InboxItem(status=UNMATCHED, reason=reason, source_path=str(path),
+                             library_path=relative, original_name=path.name,
+                             sha256=photo.sha256, taken_at=taken_at)
+            session.add(item)
+            session.flush()
+            audit.record(session, "photo_unmatched", entity="photo_inbox", entity_id=item.id,
+                         detail=f"{path.name}: {reason}")
+            return ImportOutcome(path, UNMATCHED, f"{reason}; kept in the photo inbox as item "
+                                 f"{item.id} (assign it with `clinic-desktop inbox assign "
+                                 f"{item.id} --patient CODE`)", inbox_id=item.id)
+
+    def import_paths(self, paths: Iterable[Path], **options: object) -> Iterator[ImportOutcome]:
+        for path in expand_paths(paths):
+            if isinstance(path, ImportOutcome):
+                yield path
+                continue
+            yield self.import_file(path, **options)  # type: ignore[arg-type]
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path | ImportOutcome]:
+    """Files as given; folders recursively, in name order, skipping our own bookkeeping."""
+    for path in paths:
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in ("failed", "thumbs"))
+                for name in sorted(files):
+                    candidate = Path(folder) / name
+                    if name.lower() in _SKIP_NAMES or name.startswith(".") or \
+                            candidate.suffix.lower() in _SKIP_SUFFIXES:
+                        continue
+                    yield candidate
+        elif path.exists():
+            yield path
+        else:
+            yield ImportOutcome(path, REFUSED, "there is no such file or folder")
+
+
+def _describe_duplicate(session: Session, patient: Patient, sha256: str,
+                        zone: ZoneInfo) -> str:
+    existing = session.scalar(select(Photo).where(Photo.patient_id == patient.id,
+                                                  Photo.sha256 == sha256))
+    if existing is None:
+        return ""
+    step = session.get(TreatmentStep, existing.step_id) if existing.step_id else None
+    when = existing.imported_at.astimezone(zone).date().isoformat()
+    where = f", step {step.order}" if step else ""
+    return f"already imported on {when} for {patient.code}{where}"
+
+
+def inbox_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(InboxItem).where(
+        InboxItem.status.in_([UNMATCHED, REFUSED]))) or 0

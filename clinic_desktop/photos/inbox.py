@@ -1,0 +1,68 @@
+"""The photo inbox: photos nobody could match, and files the watcher refused."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_desktop import audit
+from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.models import InboxItem, Photo
+from clinic_desktop.errors import NotFoundError, RuleError
+from clinic_desktop.photos.importer import (
+    DUPLICATE,
+    IMPORTED,
+    REFUSED,
+    UNMATCHED,
+    ImportOutcome,
+    PhotoImporter,
+)
+
+ASSIGNED = "assigned"
+DISMISSED = "dismissed"
+
+
+def open_items(session: Session) -> list[InboxItem]:
+    return list(session.scalars(select(InboxItem).where(
+        InboxItem.status.in_([UNMATCHED, REFUSED])).order_by(InboxItem.id)))
+
+
+def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,
+           confirm_early: bool = False) -> ImportOutcome:
+    """Give an unmatched photo to a patient: it is imported for their active step, exactly as
+    if it had arrived with the right name (so a finished step advances)."""
+    with importer.sessions() as session:
+        item = session.get(InboxItem, item_id)
+        if item is None:
+            raise NotFoundError(f"There is no photo inbox item {item_id}.")
+        if item.status != UNMATCHED:
+            raise RuleError(f"Inbox item {item_id} is {item.status}; only unmatched photos can "
+                            "be assigned.")
+        source, name, taken = item.source_path, item.original_name, item.taken_at
+        library_file = importer.library.resolve(item.library_path)
+    outcome = importer.import_file(library_file, patient_code=patient_code,
+                                   confirm_early=confirm_early)
+    if outcome.status not in (IMPORTED, DUPLICATE):
+        return outcome
+    with write_session(importer.sessions) as session:
+        item = session.get(InboxItem, item_id)
+        assert item is not None
+        photo = session.get(Photo, outcome.photo_id) if outcome.photo_id else None
+        if photo is not None:
+            photo.source_path, photo.original_name = source, name
+            photo.taken_at = taken or photo.taken_at
+        item.status, item.photo_id = ASSIGNED, outcome.photo_id
+        audit.record(session, "inbox_assigned", entity="photo_inbox", entity_id=item.id,
+                     detail=f"{name} → {outcome.patient_code}: {outcome.message}")
+    return outcome
+
+
+def dismiss(session: Session, item_id: int) -> None:
+    item = session.get(InboxItem, item_id)
+    if item is None:
+        raise NotFoundError(f"There is no photo inbox item {item_id}.")
+    before = item.status
+    item.status = DISMISSED
+    audit.record(session, "inbox_dismissed", entity="photo_inbox", entity_id=item.id,
+                 before={"status": before}, after={"status": DISMISSED},
+                 detail=item.original_name)
