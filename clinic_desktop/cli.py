@@ -108,6 +108,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(as_json(today, statuses), indent=2, ensure_ascii=False))
         return EXIT_OK
     print(f"Today (clinic time zone): {today.isoformat()}")
+    _print_health(app)
     if not statuses:
         print("No patients yet. Add some with `clinic-desktop patients add` or try "
               "`clinic-desktop demo`.")
@@ -135,6 +136,22 @@ def cmd_status(args: argparse.Namespace) -> int:
                  rows))
     print(f"\n{len(statuses)} patients. `--patient CODE` or `--all-steps` lists every step.")
     return EXIT_OK
+
+
+def _print_health(app: Any) -> None:
+    from clinic_desktop.scheduler import health
+
+    with app.sessions() as session:
+        state = health(session)
+    last = state.last_daily
+    ran = (f"last daily check {last.finished_at:%Y-%m-%d %H:%M} UTC on {last.host}: "
+           f"{last.summary.rstrip('.')}" if last and last.finished_at else "the daily check has not run yet")
+    sender = f"sender: {state.sender}" + (" (silent)" if state.sender_stale else "") \
+        if state.sender else "no sender running"
+    print(f"Notifier: {sender}; {ran}. Outbox: {state.queued} queued, {state.failed} failed, "
+          f"{state.needs_attention} need attention. Photo inbox: {state.inbox}.")
+    for warning in state.warnings:
+        print(f"warning: {warning}")
 
 
 def _yn(flag: bool) -> str:
@@ -598,7 +615,52 @@ def build_parser() -> argparse.ArgumentParser:
     from clinic_desktop import cli_photos
 
     cli_photos.add_parsers(sub, common, today, _Parser, _date_arg)
+
+    p = sub.add_parser("scheduler", parents=[common],
+                       help="run the daily check, sending and folder watching in the "
+                            "foreground (for a service, Task Scheduler or cron)")
+    p.add_argument("--once", action="store_true",
+                   help="run every job that is due now once, then exit")
+    p.set_defaults(func=cmd_scheduler)
     return parser
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from clinic_desktop.scheduler import ClinicScheduler, JobEvent
+
+    app = _open(args)
+
+    def show(event: JobEvent) -> None:
+        mark = "ok" if event.ok else "PROBLEM"
+        print(f"[{event.job}] {mark}: {event.summary}", flush=True)
+
+    scheduler = ClinicScheduler(app, on_event=show)
+    if args.once:
+        events = scheduler.run_once()
+        for event in events:
+            show(event)
+        if not events:
+            print("Nothing was due.")
+        return EXIT_OK if all(e.ok for e in events) else EXIT_SOME_FAILED
+    stop = threading.Event()
+    for name in ("SIGTERM", "SIGBREAK"):  # service managers; Ctrl+Break on Windows
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: stop.set())
+    scheduler.start()
+    print(f"Scheduler running as {scheduler.holder}; the daily check runs at "
+          f"{scheduler.next_daily_run():%Y-%m-%d %H:%M %Z}. Ctrl+C stops.", flush=True)
+    try:
+        while not stop.wait(1):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.shutdown()
+    print("Scheduler stopped; the sender lease is released.")
+    return EXIT_OK
 
 
 def cmd_photos(args: argparse.Namespace) -> int:

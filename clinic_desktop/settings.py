@@ -142,6 +142,19 @@ def _unsubscribe(raw: str) -> str:
     return value
 
 
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("yes", "true", "1", "on"):
+        return True
+    if value in ("no", "false", "0", "off", ""):
+        return False
+    raise ValueError("must be yes or no")
+
+
+def _format_bool(value: bool) -> str:
+    return "yes" if value else "no"
+
+
 def _folders(raw: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;\n]", raw) if part.strip()]
 
@@ -192,6 +205,9 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           _parse_zone, allowed="IANA zone, e.g. Europe/London"),
     _spec("schedule.daily_time", "When the daily check for finished steps runs", "09:00",
           _parse_time, _format_time, allowed="HH:MM"),
+    _spec("schedule.auto_progress", "The daily check also starts the next step without "
+          "waiting for a photo (the seed's --auto-progress)", "no", _parse_bool, _format_bool,
+          allowed="yes, no"),
     _spec("send_window.start", "Emails are sent from this time (empty = any time)", "",
           _parse_optional_time, _format_time, allowed="HH:MM or empty"),
     _spec("send_window.end", "Emails are sent until this time (empty = any time)", "",

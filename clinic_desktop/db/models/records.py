@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic_desktop.db.models.base import Base, utcnow
@@ -50,6 +50,20 @@ class InboxItem(Base):
     taken_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id", ondelete="SET NULL"))
+
+
+class JobRun(Base):
+    """The last run of a scheduled job, whichever PC ran it: shown everywhere."""
+
+    __tablename__ = "job_run"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    host: Mapped[str] = mapped_column(String(200), default="")
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    clinic_day: Mapped[date | None] = mapped_column(Date)  # the day a daily job covered
+    ok: Mapped[bool] = mapped_column(default=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
 
 
 class WatchedFile(Base):

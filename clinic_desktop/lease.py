@@ -1,0 +1,67 @@
+"""One sender among many PCs: a lease row in the database, renewed by a heartbeat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from clinic_desktop import audit, clock
+from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.models import Lease
+
+SENDER = "sender"
+LEASE_SECONDS = 120  # a holder silent this long is presumed gone; another PC takes over
+
+
+@dataclass(frozen=True)
+class LeaseState:
+    holder: str
+    expires_at: datetime
+    acquired_at: datetime
+
+    def is_stale(self, now: datetime) -> bool:
+        return self.expires_at < now
+
+
+def acquire(sessions: sessionmaker[Session], holder: str, *, name: str = SENDER,
+            seconds: int = LEASE_SECONDS, now: datetime | None = None) -> bool:
+    """Take or renew the lease; True when `holder` has it afterwards."""
+    now = now or clock.now_utc()
+    try:
+        with write_session(sessions) as session:
+            row = session.scalar(select(Lease).where(Lease.name == name).with_for_update())
+            if row is None:
+                session.add(Lease(name=name, holder=holder, acquired_at=now,
+                                  expires_at=now + timedelta(seconds=seconds)))
+                audit.record(session, "lease_taken", entity="lease", detail=f"{name}: {holder}")
+                return True
+            if row.holder != holder and row.expires_at >= now:
+                return False
+            if row.holder != holder:
+                audit.record(session, "lease_taken", entity="lease",
+                             detail=f"{name}: {holder} took over from {row.holder} (silent "
+                                    f"since {row.expires_at:%Y-%m-%d %H:%M} UTC)")
+                row.holder, row.acquired_at = holder, now
+            row.expires_at = now + timedelta(seconds=seconds)
+            return True
+    except (IntegrityError, OperationalError):
+        # Another PC inserted the row or held the write lock at the same moment: not ours now.
+        return False
+
+
+def release(sessions: sessionmaker[Session], holder: str, *, name: str = SENDER) -> None:
+    with write_session(sessions) as session:
+        row = session.scalar(select(Lease).where(Lease.name == name).with_for_update())
+        if row is not None and row.holder == holder:
+            session.delete(row)
+
+
+def current(session: Session, name: str = SENDER) -> LeaseState | None:
+    row = session.get(Lease, name)
+    if row is None:
+        return None
+    return LeaseState(row.holder, row.expires_at, row.acquired_at)

@@ -1,0 +1,365 @@
+"""The built-in scheduler: daily check, outbox delivery, folder polling — on one PC at a time."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from clinic_desktop import clock, lease, settings
+from clinic_desktop.app import AppContext
+from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.models import JobRun, Notification
+from clinic_desktop.domain.due_scan import due_step_ids, notify_finished_steps
+from clinic_desktop.domain.reminders import run_follow_ups
+from clinic_desktop.errors import ClinicError
+from clinic_desktop.notify import outbox
+from clinic_desktop.notify.delivery import deliver_outbox, holder_name
+
+log = logging.getLogger(__name__)
+
+DAILY_CHECK = "daily_check"
+DELIVERY = "delivery"
+FOLDER_WATCH = "folder_watch"
+HEARTBEAT_SECONDS = 30
+SILENCE_WARNING = timedelta(hours=26)
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """What a job did, for the tray's balloons and the dashboard."""
+
+    job: str
+    ok: bool
+    summary: str
+    attention: bool = False  # something staff should look at (failures, unmatched photos)
+
+
+@dataclass
+class Health:
+    sender: str  # who holds the sender lease, or ""
+    sender_stale: bool
+    last_daily: JobRun | None
+    last_delivery: JobRun | None
+    queued: int
+    failed: int
+    needs_attention: int
+    inbox: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def _record(session: Session, name: str, *, ok: bool, summary: str, started: datetime,
+            day: date | None = None) -> None:
+    row = session.get(JobRun, name) or JobRun(name=name)
+    row.host, row.started_at, row.finished_at = holder_name(), started, clock.now_utc()
+    row.ok, row.summary = ok, summary[:2000]
+    if day is not None:
+        row.clinic_day = day
+    session.merge(row)
+
+
+DAILY_CLAIM_TIMEOUT = timedelta(minutes=30)
+
+
+def daily_check_due(session: Session, now: datetime) -> date | None:
+    """The clinic day whose check is due now (its time has come and it has not run), or None.
+
+    A PC that was off or asleep at the daily time catches up as soon as it runs; several
+    missed days still mean one check, which finds every due step.
+    """
+    zone = settings.clinic_zone(session)
+    local = now.astimezone(zone)
+    if local.time() < settings.get(session, "schedule.daily_time"):
+        return None
+    last = session.get(JobRun, DAILY_CHECK)
+    if last is not None and last.clinic_day is not None and last.clinic_day >= local.date():
+        # Claimed for today: done, or still running — unless its PC died long ago.
+        abandoned = last.finished_at is None and last.started_at is not None and \
+            now - last.started_at > DAILY_CLAIM_TIMEOUT
+        if not abandoned:
+            return None
+    return local.date()
+
+
+def claim_daily_check(app: AppContext, now: datetime) -> date | None:
+    """Mark today's check as started, in the database, so no other PC or thread runs it too."""
+    with write_session(app.sessions) as session:
+        session.scalar(select(JobRun).where(JobRun.name == DAILY_CHECK).with_for_update())
+        day = daily_check_due(session, now)
+        if day is None:
+            return None
+        row = session.get(JobRun, DAILY_CHECK) or JobRun(name=DAILY_CHECK)
+        row.host, row.started_at, row.finished_at, row.clinic_day = holder_name(), now, None, day
+        row.ok, row.summary = True, "running"
+        session.merge(row)
+        return day
+
+
+def run_daily_check(app: AppContext, today: date, *, send: bool = True) -> JobEvent:
+    """The seed's daily job: queue finished-step emails (and auto-progress when set),
+    reminders and digests, then send. Recorded as the last daily check."""
+    started = clock.now_utc()
+    with app.sessions() as session:
+        auto = settings.get(session, "schedule.auto_progress")
+    parts: list[str] = []
+    ok = True
+    attention = False
+    try:
+        report = notify_finished_steps(app.sessions, today, auto_progress=auto)
+        follow = run_follow_ups(app.sessions, today)
+        from clinic_desktop.domain import due_scan
+
+        parts.append(f"{len(report.items)} finished step(s): "
+                     f"{report.count(due_scan.QUEUED)} email(s) queued, "
+                     f"{report.count(due_scan.NEEDS_ATTENTION)} need attention")
+        if auto:
+            parts.append(f"{report.progressed} advanced")
+        if follow.reminders or follow.digests:
+            parts.append(f"{follow.reminders} reminder(s), {follow.digests} digest(s)")
+        if report.failed:
+            ok = False
+            parts.append(f"{report.failed} failed")
+        attention = bool(report.count(due_scan.NEEDS_ATTENTION) or report.failed)
+        if send:
+            event = run_delivery(app)
+            parts.append(event.summary)
+            ok = ok and event.ok
+            attention = attention or event.attention
+    except ClinicError as exc:
+        ok, attention = False, True
+        parts.append(str(exc))
+    except Exception as exc:  # a job that raises must never kill the scheduler
+        log.exception("The daily check failed")
+        ok, attention = False, True
+        parts.append(f"unexpected error: {exc}")
+    summary = "; ".join(parts)
+    with write_session(app.sessions) as session:
+        _record(session, DAILY_CHECK, ok=ok, summary=summary, started=started, day=today)
+    return JobEvent(DAILY_CHECK, ok, summary, attention)
+
+
+def run_delivery(app: AppContext) -> JobEvent:
+    started = clock.now_utc()
+    try:
+        report = deliver_outbox(app.sessions)
+        if report.window_closed:
+            summary = f"sending waits: the send window is closed {report.window_closed}"
+        else:
+            summary = f"{report.sent} sent"
+            if report.retrying:
+                summary += f", {report.retrying} to retry"
+            if report.failed:
+                summary += f", {report.failed} failed"
+            if report.error:
+                summary += f"; {report.error}"
+        ok, attention = report.ok, bool(report.failed or report.error)
+    except ClinicError as exc:
+        summary, ok, attention = f"not sent: {exc}", False, True
+    except Exception as exc:
+        log.exception("Sending failed")
+        summary, ok, attention = f"not sent: unexpected error: {exc}", False, True
+    with write_session(app.sessions) as session:
+        _record(session, DELIVERY, ok=ok, summary=summary, started=started)
+    return JobEvent(DELIVERY, ok, summary, attention)
+
+
+def run_folder_watch(app: AppContext, watcher: object) -> JobEvent | None:
+    from clinic_desktop.photos.importer import IMPORTED, REFUSED, UNMATCHED
+    from clinic_desktop.photos.watch import FolderWatcher
+
+    assert isinstance(watcher, FolderWatcher)
+    started = clock.now_utc()
+    try:
+        report = watcher.poll()
+    except Exception as exc:
+        log.exception("Polling the watched folders failed")
+        with write_session(app.sessions) as session:
+            _record(session, FOLDER_WATCH, ok=False, summary=str(exc), started=started)
+        return JobEvent(FOLDER_WATCH, False, f"watched folders: {exc}", True)
+    if not report.outcomes and not report.problems:
+        return None
+    counts = {status: sum(1 for o in report.outcomes if o.status == status)
+              for status in (IMPORTED, UNMATCHED, REFUSED)}
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "nothing new"
+    if report.problems:
+        summary += "; " + " ".join(report.problems)
+    attention = bool(counts[UNMATCHED] or counts[REFUSED] or report.problems)
+    with write_session(app.sessions) as session:
+        _record(session, FOLDER_WATCH, ok=not report.problems, summary=summary,
+                started=started)
+    return JobEvent(FOLDER_WATCH, not report.problems, f"photos: {summary}", attention)
+
+
+def health(session: Session, now: datetime | None = None) -> Health:
+    """Who sends, what ran last, what waits: shown by the tray, the dashboard and `status`."""
+    from clinic_desktop.photos.importer import inbox_count
+
+    now = now or clock.now_utc()
+    state = lease.current(session)
+    counts = dict(session.execute(select(Notification.status, func.count())
+                                  .group_by(Notification.status)).all())
+    result = Health(
+        sender=state.holder if state else "", sender_stale=bool(state and state.is_stale(now)),
+        last_daily=session.get(JobRun, DAILY_CHECK), last_delivery=session.get(JobRun, DELIVERY),
+        queued=counts.get(outbox.STATUS_QUEUED, 0) + counts.get(outbox.STATUS_SENDING, 0),
+        failed=counts.get(outbox.STATUS_FAILED, 0),
+        needs_attention=counts.get(outbox.STATUS_NEEDS_ATTENTION, 0),
+        inbox=inbox_count(session))
+    zone = settings.clinic_zone(session)
+    due_work = result.queued or bool(due_step_ids(session, now.astimezone(zone).date()))
+    last_activity = max((r.finished_at for r in (result.last_daily, result.last_delivery)
+                         if r is not None and r.finished_at is not None), default=None)
+    if due_work and (last_activity is None or now - last_activity > SILENCE_WARNING):
+        since = "ever" if last_activity is None else \
+            f"since {last_activity.astimezone(zone):%Y-%m-%d %H:%M}"
+        result.warnings.append(f"Work is waiting but nobody has checked or sent {since}. "
+                               "Is the notifier running on any PC?")
+    return result
+
+
+class ClinicScheduler:
+    """APScheduler jobs in a background thread. Every PC runs one; only the lease holder
+    checks, sends and polls folders. Jobs never raise into the scheduler."""
+
+    def __init__(self, app: AppContext, *, on_event: Callable[[JobEvent], None] | None = None,
+                 holder: str | None = None):
+        from clinic_desktop.photos.importer import PhotoImporter, library_for
+        from clinic_desktop.photos.watch import FolderWatcher
+
+        self.app = app
+        self.holder = holder or holder_name()
+        self.on_event = on_event or (lambda event: None)
+        self.paused_until: datetime | None = None
+        self._lock = threading.Lock()  # one job body at a time in this process
+        self._scheduler = BackgroundScheduler(timezone="UTC")
+        self.watcher = FolderWatcher(app.sessions, lambda: PhotoImporter(
+            app.sessions, library_for(app.sessions, app.paths.data_dir), app.clinic_today()))
+
+    @property
+    def is_sender(self) -> bool:
+        with self.app.sessions() as session:
+            state = lease.current(session)
+        return bool(state and state.holder == self.holder and not state.is_stale(
+            clock.now_utc()))
+
+    def start(self) -> None:
+        with self.app.sessions() as session:
+            zone = settings.clinic_zone(session)
+            daily = settings.get(session, "schedule.daily_time")
+            poll = settings.get(session, "photos.poll_seconds")
+        options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        self._scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=HEARTBEAT_SECONDS),
+                                id="heartbeat", next_run_time=clock.now_utc(), **options)
+        self._scheduler.add_job(self.daily_job, CronTrigger(hour=daily.hour,
+                                                            minute=daily.minute,
+                                                            timezone=zone),
+                                id=DAILY_CHECK, **options)
+        self._scheduler.add_job(self.delivery_job, IntervalTrigger(minutes=1), id=DELIVERY,
+                                **options)
+        self._scheduler.add_job(self.watch_job, IntervalTrigger(seconds=poll),
+                                id=FOLDER_WATCH, **options)
+        self._scheduler.start()
+        log.info("Scheduler started as %s (daily check %s %s)", self.holder,
+                 daily.strftime("%H:%M"), zone.key)
+
+    def shutdown(self) -> None:
+        """Stop the jobs (waiting for a running one) and hand the lease back."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+        try:
+            lease.release(self.app.sessions, self.holder)
+        except Exception:  # the database may already be gone at exit
+            log.exception("Could not release the sender lease")
+
+    def next_daily_run(self) -> datetime | None:
+        job = self._scheduler.get_job(DAILY_CHECK) if self._scheduler.running else None
+        return job.next_run_time if job else None
+
+    def pause_sending(self, until: datetime | None) -> None:
+        self.paused_until = until
+
+    def _sending_paused(self) -> bool:
+        return self.paused_until is not None and clock.now_utc() < self.paused_until
+
+    def _emit(self, event: JobEvent | None) -> None:
+        if event is not None:
+            try:
+                self.on_event(event)
+            except Exception:
+                log.exception("Showing a scheduler event failed")
+
+    # --- jobs: each takes the lease first ------------------------------------------------
+
+    def heartbeat(self) -> None:
+        try:
+            if lease.acquire(self.app.sessions, self.holder):
+                self.catch_up()
+        except Exception:
+            log.exception("Heartbeat failed")
+
+    def catch_up(self) -> None:
+        # Never wait for a running job here: the heartbeat must keep renewing the lease.
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            event = self._daily_if_due()
+        finally:
+            self._lock.release()
+        self._emit(event)
+
+    def daily_job(self) -> None:
+        if not lease.acquire(self.app.sessions, self.holder):
+            return
+        with self._lock:
+            event = self._daily_if_due()
+        self._emit(event)
+
+    def _daily_if_due(self) -> JobEvent | None:
+        day = claim_daily_check(self.app, clock.now_utc())
+        if day is None:
+            return None
+        return run_daily_check(self.app, day, send=not self._sending_paused())
+
+    def delivery_job(self) -> None:
+        if self._sending_paused() or not lease.acquire(self.app.sessions, self.holder):
+            return
+        with self._lock:
+            event = run_delivery(self.app)
+        if event.summary != "0 sent":
+            self._emit(event)
+
+    def watch_job(self) -> None:
+        if not lease.acquire(self.app.sessions, self.holder):
+            return
+        with self._lock:
+            self._emit(run_folder_watch(self.app, self.watcher))
+
+    def run_once(self) -> list[JobEvent]:
+        """Every job that is due now, once (for Task Scheduler / cron): `scheduler --once`."""
+        events: list[JobEvent] = []
+        if not lease.acquire(self.app.sessions, self.holder):
+            with self.app.sessions() as session:
+                state = lease.current(session)
+            events.append(JobEvent("lease", False, f"{state.holder if state else 'another PC'}"
+                                   " is the sender right now; nothing was done here."))
+            return events
+        try:
+            day = claim_daily_check(self.app, clock.now_utc())
+            if day is not None:
+                events.append(run_daily_check(self.app, day))
+            else:
+                events.append(run_delivery(self.app))
+            watched = run_folder_watch(self.app, self.watcher)
+            if watched is not None:
+                events.append(watched)
+        finally:
+            lease.release(self.app.sessions, self.holder)
+        return events
