@@ -145,7 +145,8 @@ def _print_health(app: Any) -> None:
         state = health(session)
     last = state.last_daily
     ran = (f"last daily check {last.finished_at:%Y-%m-%d %H:%M} UTC on {last.host}: "
-           f"{last.summary.rstrip('.')}" if last and last.finished_at else "the daily check has not run yet")
+           f"{last.summary.rstrip('.')}" if last and last.finished_at
+           else "the daily check has not run yet")
     sender = f"sender: {state.sender}" + (" (silent)" if state.sender_stale else "") \
         if state.sender else "no sender running"
     print(f"Notifier: {sender}; {ran}. Outbox: {state.queued} queued, {state.failed} failed, "

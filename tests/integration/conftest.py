@@ -158,3 +158,112 @@ def file_keyring(tmp_path: Path) -> Iterator[Any]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+# --- photo files: real images made with Pillow (test_photo_import.py, test_folder_watch.py) ----
+
+
+class PhotoFiles:
+    """Makes real image files under `root`; every picture differs unless asked otherwise.
+
+    The upright picture of `marked()` has a red block top-left and a green block top-right,
+    so any rotation or mirroring shows in where the blocks end up.
+    """
+
+    RED = (230, 20, 20)
+    GREEN = (20, 200, 20)
+    BLOCK = 0.25  # the blocks' edge, as a share of the picture's height
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.count = 0
+
+    def target(self, name: str) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def picture(self, size: tuple[int, int] = (240, 160), mode: str = "RGB") -> Any:
+        """A plain picture whose background colour is new on every call (so a new SHA-256)."""
+        from PIL import Image
+
+        self.count += 1
+        n = self.count
+        colour = (40 + n * 37 % 160, 60 + n * 53 % 160, 80 + n * 71 % 160)
+        return Image.new(mode, size, colour)
+
+    def marked(self, size: tuple[int, int] = (240, 160)) -> Any:
+        from PIL import ImageDraw
+
+        image = self.picture(size)
+        width, height = size
+        block = int(height * self.BLOCK)
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((0, 0, block - 1, block - 1), fill=self.RED)
+        draw.rectangle((width - block, 0, width - 1, block - 1), fill=self.GREEN)
+        return image
+
+    def save(self, image: Any, name: str, format: str, **params: Any) -> Path:
+        path = self.target(name)
+        image.save(path, format=format, **params)
+        return path
+
+    def jpeg(self, name: str, *, size: tuple[int, int] = (240, 160), orientation: int | None = None,
+             taken: str | None = None, offset: str | None = None, **params: Any) -> Path:
+        """A JPEG, optionally with EXIF Orientation and DateTimeOriginal ("YYYY:MM:DD HH:MM:SS")."""
+        from PIL import Image
+
+        exif = Image.Exif()
+        if orientation is not None:
+            exif[0x0112] = orientation
+        if taken is not None:
+            exif.get_ifd(0x8769)[0x9003] = taken
+        if offset is not None:
+            exif.get_ifd(0x8769)[0x9011] = offset
+        if orientation is not None or taken is not None or offset is not None:
+            params["exif"] = exif.tobytes()
+        image = params.pop("image", None)
+        return self.save(self.marked(size) if image is None else image, name, "JPEG", **params)
+
+    def write(self, name: str, data: bytes) -> Path:
+        path = self.target(name)
+        path.write_bytes(data)
+        return path
+
+    def huge_png(self, name: str, width: int, height: int) -> Path:
+        """A valid 1-bit PNG declaring width × height pixels: tens of kB on disk, hundreds of
+        megapixels once decoded (a decompression bomb)."""
+        import struct
+        import zlib
+
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return struct.pack(">I", len(data)) + kind + data + \
+                struct.pack(">I", zlib.crc32(kind + data))
+
+        rows = (b"\0" + b"\0" * ((width + 7) // 8)) * 1000
+        packer = zlib.compressobj(6)
+        body = b"".join(packer.compress(rows) for _ in range(height // 1000)) + \
+            packer.compress(rows[:len(rows) // 1000 * (height % 1000)]) + packer.flush()
+        return self.write(name, b"\x89PNG\r\n\x1a\n"
+                          + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+                          + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+
+
+@pytest.fixture
+def photo_files(tmp_path: Path) -> PhotoFiles:
+    return PhotoFiles(tmp_path / "incoming")
+
+
+@pytest.fixture
+def dump_tables() -> Any:
+    """Every row of every table, for 'the database did not change' checks."""
+    from sqlalchemy import select
+
+    from clinic_desktop.db.models import Base
+
+    def _dump(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
+        with engine.connect() as connection:
+            return {table.name: sorted(map(tuple, connection.execute(select(table))), key=repr)
+                    for table in Base.metadata.sorted_tables}
+
+    return _dump
