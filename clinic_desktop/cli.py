@@ -617,6 +617,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_photos.add_parsers(sub, common, today, _Parser, _date_arg)
 
+    p = sub.add_parser("tray", parents=[common],
+                       help="start only the notifier in the notification area")
+    p.set_defaults(func=cmd_gui)
+
     p = sub.add_parser("scheduler", parents=[common],
                        help="run the daily check, sending and folder watching in the "
                             "foreground (for a service, Task Scheduler or cron)")
@@ -664,6 +668,14 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_gui(args: argparse.Namespace) -> int:
+    """The window app (no command), or only the notifier in the tray (`tray`)."""
+    app = _open(args)  # migrations run before any QApplication exists
+    from clinic_desktop.ui.app import run_gui
+
+    return run_gui(app, tray_only=args.command == "tray")
+
+
 def cmd_photos(args: argparse.Namespace) -> int:
     from clinic_desktop import cli_photos
 
@@ -687,9 +699,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(args, "func_photos"):
         args.func = cmd_photos
     if args.command is None:
-        # The window app arrives with the GUI issue; until then, show what there is.
-        parser.print_help()
-        return EXIT_OK
+        args.func = cmd_gui
     try:
         return int(args.func(args))
     except ClinicError as exc:

@@ -6,17 +6,12 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from clinic_desktop.errors import ValidationError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def print_delivery(report: Any) -> int:
@@ -40,27 +35,6 @@ def print_delivery(report: Any) -> int:
 # --- outbox ----------------------------------------------------------------------------------
 
 
-def outbox_rows(session: Any, status: str | None, limit: int) -> list[dict[str, Any]]:
-    """The `outbox list --json` contract: these field names are fixed for scripts."""
-    from sqlalchemy import select
-
-    from clinic_desktop.db.models import Notification, Patient
-
-    query = (select(Notification, Patient.code).outerjoin(Patient, Patient.id ==
-                                                          Notification.patient_id)
-             .order_by(Notification.id.desc()).limit(limit))
-    if status:
-        query = query.where(Notification.status == status)
-    return [
-        {"id": n.id, "kind": n.kind, "patient_code": code, "recipient": n.recipient,
-         "subject": n.subject, "status": n.status, "attempts": n.attempts,
-         "last_error": n.last_error, "message_id": n.message_id,
-         "created_at": _iso(n.created_at), "sent_at": _iso(n.sent_at),
-         "next_attempt_at": _iso(n.next_attempt_at)}
-        for n, code in session.execute(query)
-    ]
-
-
 def cmd_outbox(args: argparse.Namespace, app: Any, table: Any) -> int:
     from clinic_desktop.db.engine import write_session
     from clinic_desktop.notify import outbox_admin
@@ -68,7 +42,7 @@ def cmd_outbox(args: argparse.Namespace, app: Any, table: Any) -> int:
     action = args.outbox_command
     if action == "list":
         with app.sessions() as session:
-            rows = outbox_rows(session, args.status, args.limit)
+            rows = outbox_admin.outbox_rows(session, args.status, args.limit)
         if args.json:
             print(json.dumps(rows, indent=2, ensure_ascii=False))
             return EXIT_OK

@@ -61,6 +61,10 @@ def cmd_inbox(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int
             inbox.dismiss(session, args.id)
         print(f"Inbox item {args.id} dismissed.")
         return EXIT_OK
+    from clinic_desktop.domain.patients import get_patient
+
+    with app.sessions() as session:
+        get_patient(session, args.patient)  # a typo in --patient is a usage error
     outcome = inbox.assign(_importer(app, today), args.id, args.patient,
                            confirm_early=args.complete_step)
     print(outcome.line())

@@ -100,14 +100,20 @@ def _parse_optional_email(raw: str) -> str:
         raise ValueError(f"must be an email address ({exc})") from None
 
 
-def _choice(*allowed: str) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
+class _Choice:
+    """A parser for one of a few words; the UI shows them as a drop-down."""
+
+    def __init__(self, *allowed: str):
+        self.choices = allowed
+
+    def __call__(self, raw: str) -> str:
         value = raw.strip().lower()
-        if value not in allowed:
-            raise ValueError(f"must be one of: {', '.join(allowed)}")
+        if value not in self.choices:
+            raise ValueError(f"must be one of: {', '.join(self.choices)}")
         return value
 
-    return parse
+
+_choice = _Choice
 
 
 def _positive_int(raw: str) -> int:
@@ -183,6 +189,12 @@ class SettingSpec:
     format: Callable[[Any], str] = str
     allowed: str = ""
 
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self.parse is _parse_bool:
+            return ("yes", "no")
+        return getattr(self.parse, "choices", ())
+
 
 def _spec(key: str, description: str, default: str | Callable[[], str],
           parse: Callable[[str], Any], fmt: Callable[[Any], str] = str,
@@ -216,7 +228,7 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
     _spec("smtp.port", "Mail server port", "587", _parse_port, allowed="1-65535"),
     _spec("smtp.security", "How the connection is encrypted", "starttls",
           _choice("starttls", "tls", "none"), allowed="starttls, tls, none"),
-    _spec("smtp.username", "Mail account user name (password: `smtp set-password`)", "",
+    _spec("smtp.username", "Mail account user name", "",
           _parse_text, allowed="text"),
     _spec("smtp.from", "Sender address of patient emails", "", _parse_optional_email,
           allowed="email address"),

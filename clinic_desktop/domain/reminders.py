@@ -77,23 +77,32 @@ def queue_photo_reminders(session: Session, today: date) -> int:
             Notification.kind == outbox.KIND_PHOTO_REMINDER)) or 0
         if done >= most or today < told_on + timedelta(days=every * (done + 1)):
             continue
-        patient: Patient = step.patient
-        position, count = plan_position(session, step)
-        result = outbox.queue_email(
-            session, kind=outbox.KIND_PHOTO_REMINDER, key=f"photo-reminder:{step.id}:{done + 1}",
-            recipient=patient.email or "", recipient_name=patient.full_name,
-            language=patient.language, templates=templates,
-            context={"clinic": clinic_context(session), "patient": patient_context(patient),
-                     "step": step_context(step, position), "step_count": count,
-                     "reminder_number": done + 1, "max_reminders": most,
-                     "days_waiting": (today - told_on).days},
-            problem=outbox.recipient_problem(patient), patient_id=patient.id, step_id=step.id)
+        result = queue_reminder(session, step, done + 1, (today - told_on).days, templates)
         if result.created:
             queued += 1
-            audit.record(session, "reminder_queued", patient_id=patient.id,
-                         entity="treatment_step", entity_id=step.id,
-                         detail=f"photo reminder {done + 1} of {most}")
     return queued
+
+
+def queue_reminder(session: Session, step: TreatmentStep, number: int, days_waiting: int,
+                   templates: render.TemplateSet | None = None) -> outbox.Queued:
+    """Queue photo reminder `number` for a step (automatic, or asked for by staff)."""
+    patient: Patient = step.patient
+    most = settings.get(session, "notify.max_reminders")
+    position, count = plan_position(session, step)
+    result = outbox.queue_email(
+        session, kind=outbox.KIND_PHOTO_REMINDER, key=f"photo-reminder:{step.id}:{number}",
+        recipient=patient.email or "", recipient_name=patient.full_name,
+        language=patient.language, templates=templates,
+        context={"clinic": clinic_context(session), "patient": patient_context(patient),
+                 "step": step_context(step, position), "step_count": count,
+                 "reminder_number": number, "max_reminders": max(most, number),
+                 "days_waiting": days_waiting},
+        problem=outbox.recipient_problem(patient), patient_id=patient.id, step_id=step.id)
+    if result.created:
+        audit.record(session, "reminder_queued", patient_id=patient.id,
+                     entity="treatment_step", entity_id=step.id,
+                     detail=f"photo reminder {number}")
+    return result
 
 
 def queue_doctor_digests(session: Session, today: date) -> int:

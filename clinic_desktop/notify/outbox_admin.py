@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +16,27 @@ from clinic_desktop.errors import NotFoundError, RuleError, ValidationError
 from clinic_desktop.notify import outbox, render
 from clinic_desktop.notify.context import step_email_context
 from clinic_desktop.notify.message import Sender, build_message, load_logo, new_message_id
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def outbox_rows(session: Any, status: str | None, limit: int) -> list[dict[str, Any]]:
+    """The `outbox list --json` contract: these field names are fixed for scripts."""
+    query = (select(Notification, Patient.code).outerjoin(Patient, Patient.id ==
+                                                          Notification.patient_id)
+             .order_by(Notification.id.desc()).limit(limit))
+    if status:
+        query = query.where(Notification.status == status)
+    return [
+        {"id": n.id, "kind": n.kind, "patient_code": code, "recipient": n.recipient,
+         "subject": n.subject, "status": n.status, "attempts": n.attempts,
+         "last_error": n.last_error, "message_id": n.message_id,
+         "created_at": _iso(n.created_at), "sent_at": _iso(n.sent_at),
+         "next_attempt_at": _iso(n.next_attempt_at)}
+        for n, code in session.execute(query)
+    ]
 
 
 def _get(session: Session, notification_id: int) -> Notification:
@@ -111,3 +133,21 @@ def preview(session: Session, kind: str, patient: Patient, language: str | None,
                          recipient_name=patient.full_name, subject=email.subject,
                          text=email.text, html=email.html,
                          message_id=new_message_id(0, sender.domain), date=now)
+
+
+def queue_reminder_now(session: Session, patient: Patient, today: date) -> str:
+    """Staff ask for a photo reminder now (e.g. after a phone call): it is queued at once."""
+    from sqlalchemy import func
+
+    from clinic_desktop.domain.reminders import queue_reminder
+
+    step = active_step(session, patient.id)
+    if step is None:
+        raise RuleError(f"{patient.code} has no active step to remind about.")
+    done = session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.step_id == step.id, Notification.kind == outbox.KIND_PHOTO_REMINDER)) or 0
+    waiting = max((today - step.due_date).days, 0) if step.due_date else 0
+    result = queue_reminder(session, step, done + 1, waiting)
+    if result.reason:
+        return f"The reminder cannot be emailed: {result.reason}. It is listed in the outbox."
+    return f"A photo reminder to {patient.email} is queued."

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -21,6 +20,10 @@ try:  # iPhone photos; the wheel is part of our dependencies, this guards odd bu
     HEIF_AVAILABLE = True
 except ImportError:  # pragma: no cover
     HEIF_AVAILABLE = False
+
+# Pillow refuses images above ~179 megapixels on its own, before our clearer check can name
+# the size and the setting; we check photos.max_megapixels from the header, before decoding.
+Image.MAX_IMAGE_PIXELS = None
 
 SUPPORTED_FORMATS = {"JPEG", "PNG", "HEIF", "WEBP", "TIFF", "MPO"}
 THUMB_SIZES = (256, 1280)
@@ -73,10 +76,7 @@ def decode_photo(data: bytes, name: str, *, max_megapixels: int, zone: ZoneInfo
     if not data:
         raise PhotoRefused(f"{name}: the file is empty (0 bytes).")
     try:
-        with warnings.catch_warnings():
-            # We apply our own size limit below; Pillow's warning would only be noise.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
         raise PhotoRefused(f"{name}: not an image (or a kind of image Clinic Desktop cannot "
                            "read). Photos must be JPEG, PNG, HEIC, WEBP or TIFF.") from None

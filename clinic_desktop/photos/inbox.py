@@ -31,7 +31,10 @@ def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,
            confirm_early: bool = False) -> ImportOutcome:
     """Give an unmatched photo to a patient: it is imported for their active step, exactly as
     if it had arrived with the right name (so a finished step advances)."""
+    from clinic_desktop.domain.patients import get_patient
+
     with importer.sessions() as session:
+        get_patient(session, patient_code)  # an unknown code leaves the photo where it is
         item = session.get(InboxItem, item_id)
         if item is None:
             raise NotFoundError(f"There is no photo inbox item {item_id}.")
@@ -42,7 +45,7 @@ def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,
         library_file = importer.library.resolve(item.library_path)
     outcome = importer.import_file(library_file, patient_code=patient_code,
                                    confirm_early=confirm_early)
-    if outcome.status not in (IMPORTED, DUPLICATE):
+    if outcome.status not in (IMPORTED, DUPLICATE) or outcome.patient_code is None:
         return outcome
     with write_session(importer.sessions) as session:
         item = session.get(InboxItem, item_id)

@@ -55,6 +55,7 @@ class FolderWatcher:
         self.make_importer = importer
         self.clock = clock
         self._seen: dict[Path, _Seen] = {}
+        self._handled: set[tuple[Path, int, int]] = set()  # kept files already imported
 
     def _settings(self) -> tuple[list[Path], str, int]:
         with self.sessions() as session:
@@ -78,7 +79,13 @@ class FolderWatcher:
                 except OSError:
                     continue
                 present.add(path)
+                key = (path, stat.st_size, stat.st_mtime_ns)
+                if key in self._handled:
+                    continue
                 seen = self._seen.get(path)
+                if seen is None and self._already_handled(path, stat):
+                    self._handled.add(key)  # kept after import, or handled before a restart
+                    continue
                 if seen is None or (seen.size, seen.mtime_ns) != (stat.st_size,
                                                                    stat.st_mtime_ns):
                     self._seen[path] = _Seen(stat.st_size, stat.st_mtime_ns, now)
@@ -89,6 +96,7 @@ class FolderWatcher:
                     continue
                 ready.append((folder, path, stat))
         self._seen = {p: s for p, s in self._seen.items() if p in present}
+        self._handled = {k for k in self._handled if k[0] in present}
         if not ready:
             return report
         importer = self.make_importer()
@@ -99,6 +107,7 @@ class FolderWatcher:
             outcome = importer.import_file(path)
             self._finish(folder, path, stat, outcome, after_import)
             self._seen.pop(path, None)
+            self._handled.add((path, stat.st_size, stat.st_mtime_ns))
             report.outcomes.append(outcome)
         return report
 

@@ -1,0 +1,1 @@
+"""The Qt shell: windows, views, dialogs and the tray. Only this package imports PySide6."""

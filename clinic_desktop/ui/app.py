@@ -1,0 +1,129 @@
+"""Start the window app or the tray notifier: one instance per user, clean shutdown."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import sys
+import traceback
+from types import TracebackType
+from typing import Any
+
+from clinic_desktop.ui.qt import (
+    QApplication,
+    QLocalServer,
+    QLocalSocket,
+    QMessageBox,
+    QObject,
+    Signal,
+)
+
+log = logging.getLogger(__name__)
+
+
+class _EventBridge(QObject):
+    """Scheduler events arrive on APScheduler's threads; this hands them to the GUI thread."""
+
+    event = Signal(object)
+
+
+def instance_name(data_dir: Any) -> str:
+    digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
+    return f"clinic-desktop-{digest}"
+
+
+def bring_existing_to_front(name: str) -> bool:
+    """True when another instance answered (it shows its window); this one should exit."""
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    if not socket.waitForConnected(500):
+        return False
+    socket.write(b"show\n")
+    socket.flush()
+    socket.waitForBytesWritten(500)
+    socket.disconnectFromServer()
+    return True
+
+
+def install_exception_hook(parent_getter: Any) -> None:
+    """Log any uncaught error and show one short sentence — never a traceback dialog."""
+    def hook(kind: type[BaseException], value: BaseException,
+             tb: TracebackType | None) -> None:
+        log.error("Uncaught error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        from clinic_desktop.errors import ClinicError
+
+        message = str(value) if isinstance(value, ClinicError) else (
+            f"Something went wrong ({kind.__name__}). Your data is safe; the details are in "
+            "the log file. If it happens again, please tell your IT contact.")
+        with contextlib.suppress(Exception):  # the hook itself must never raise
+            QMessageBox.warning(parent_getter(), "Clinic Desktop", message)
+
+    sys.excepthook = hook
+
+
+def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = None) -> int:
+    """The database is already open and migrated (before any QApplication, as it must be)."""
+    from clinic_desktop.scheduler import ClinicScheduler
+    from clinic_desktop.ui.main_window import MainWindow
+    from clinic_desktop.ui.tasks import TaskRunner
+    from clinic_desktop.ui.tray import TrayNotifier
+    from clinic_desktop.ui.widgets import app_icon
+
+    qapp = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    qapp.setApplicationName("Clinic Desktop")
+    qapp.setOrganizationName("ClinicDesktop")
+    qapp.setWindowIcon(app_icon())
+    name = instance_name(context.paths.data_dir)
+    if bring_existing_to_front(name):
+        print("Clinic Desktop is already running; its window was brought to the front.")
+        return 0
+    server = QLocalServer()
+    QLocalServer.removeServer(name)  # a crashed instance may have left its socket behind
+    server.listen(name)
+
+    tasks = TaskRunner()
+    bridge = _EventBridge()
+    scheduler = ClinicScheduler(context, on_event=bridge.event.emit)
+    window = MainWindow(context, tasks, scheduler)
+    install_exception_hook(lambda: window)
+    tray = TrayNotifier(context, scheduler)
+    bridge.event.connect(tray.notify)
+    bridge.event.connect(window.on_scheduler_event)
+
+    def show_window() -> None:
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def on_connection() -> None:
+        connection = server.nextPendingConnection()
+        if connection is not None:
+            connection.readyRead.connect(show_window)
+
+    server.newConnection.connect(on_connection)
+    tray.open_requested.connect(show_window)
+    tray.check_requested.connect(window.run_check_now)
+    tray.import_requested.connect(lambda: (show_window(), window.nav.setCurrentRow(2),
+                                           window.inbox.choose_files()))
+    tray.quit_requested.connect(qapp.quit)
+
+    if TrayNotifier.available():
+        tray.show()
+        window.minimise_to_tray = True
+        qapp.setQuitOnLastWindowClosed(False)
+    else:
+        log.warning("No system tray on this desktop; the notifier runs without an icon.")
+        if tray_only:
+            print("There is no system tray on this desktop: the notifier keeps running "
+                  "without an icon (close this window or press Ctrl+C to stop it).")
+    if not tray_only:
+        show_window()
+    scheduler.start()
+    try:
+        return qapp.exec()
+    finally:
+        scheduler.shutdown()
+        tasks.shutdown()
+        server.close()
+        tray.icon.hide()

@@ -1,0 +1,207 @@
+"""The photo inbox (unmatched and refused photos), and importing dropped or chosen files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from clinic_desktop.ui.qt import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from clinic_desktop.ui.tasks import TaskRunner
+from clinic_desktop.ui.widgets import (
+    RowsModel,
+    heading,
+    hint,
+    make_table,
+    selected_key,
+    show_error,
+)
+
+
+class ImportDialog(QDialog):
+    """Shows each file's result as the import goes; it runs in a worker thread."""
+
+    line = Signal(str)
+
+    def __init__(self, parent: QWidget | None, total: int):
+        super().__init__(parent)
+        self.setWindowTitle("Importing photos")
+        layout = QVBoxLayout(self)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(0)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.close_button = QPushButton("Working…")
+        self.close_button.setEnabled(False)
+        self.close_button.clicked.connect(self.accept)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.log, 1)
+        layout.addWidget(self.close_button)
+        self.resize(720, 360)
+        self.line.connect(self._add)
+        self.cancelled = False
+
+    def _add(self, text: str) -> None:
+        self.log.appendPlainText(text)
+        self.progress.setValue(self.progress.value() + 1)
+
+    def finish(self, summary: str) -> None:
+        self.log.appendPlainText("\n" + summary)
+        self.progress.setValue(self.progress.maximum())
+        self.close_button.setText("Close")
+        self.close_button.setEnabled(True)
+
+
+def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Path], *,
+               patient_code: str | None = None,
+               on_finished: Callable[[], None] | None = None) -> ImportDialog:
+    """Import files or folders through the one core import service, off the GUI thread."""
+    from clinic_desktop.photos.importer import PhotoImporter, expand_paths, library_for
+
+    files = list(expand_paths(paths))
+    dialog = ImportDialog(parent, len(files))
+    today = context.clinic_today()
+
+    def work() -> dict[str, int]:
+        importer = PhotoImporter(context.sessions, library_for(context.sessions,
+                                                               context.paths.data_dir), today)
+        counts: dict[str, int] = {}
+        for outcome in importer.import_paths(paths, patient_code=patient_code):
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            dialog.line.emit(f"{outcome.status}: {outcome.path.name} — {outcome.message}")
+        return counts
+
+    def done(counts: dict[str, int]) -> None:
+        total = sum(counts.values())
+        dialog.finish(f"{total} file(s): " + ", ".join(f"{n} {s}" for s, n in
+                                                      sorted(counts.items())) + ".")
+        if on_finished:
+            on_finished()
+
+    def failed(message: str) -> None:
+        dialog.finish(f"The import stopped: {message}")
+        if on_finished:
+            on_finished()
+
+    tasks.run(work, done, failed)
+    dialog.show()
+    return dialog
+
+
+class InboxView(QWidget):
+    changed = Signal()
+
+    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.tasks = tasks
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(heading("Photo inbox"))
+        top.addStretch(1)
+        for text, slot in (("Import photos…", self.choose_files),
+                           ("Assign to patient…", self.assign), ("Dismiss", self.dismiss)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            top.addWidget(button)
+        layout.addLayout(top)
+        self.note = hint("")
+        layout.addWidget(self.note)
+        self.model = RowsModel(["#", "Status", "File", "Reason", "Where it was"], self,
+                               colour_of=lambda r: "#f4c7c3" if r[1] == "refused" else None)
+        self.table = make_table(self.model)
+        layout.addWidget(self.table, 1)
+
+    def refresh(self) -> None:
+        def work() -> list[list[Any]]:
+            from clinic_desktop.photos.inbox import open_items
+
+            with self.context.sessions() as session:
+                return [[i.id, i.status, i.original_name, i.reason, i.source_path]
+                        for i in open_items(session)]
+
+        def done(rows: list[list[Any]]) -> None:
+            self.model.set_rows(rows, [r[0] for r in rows])
+            self.table.resizeColumnsToContents()
+            self.note.setText(
+                f"{len(rows)} photo(s) need a decision. Drop photo files or folders here to "
+                "import them; names like P00123_front.jpg find their patient." if rows else
+                "The inbox is empty. Drop photo files or folders here to import them; names "
+                "like P00123_front.jpg or a folder named P00123 find their patient.")
+
+        self.tasks.run(work, done, lambda m: show_error(self, m))
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import photos", "",
+            "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff);;All files (*)")
+        if files:
+            self.import_files([Path(f) for f in files])
+
+    def import_files(self, paths: list[Path]) -> None:
+        run_import(self, self.context, self.tasks, paths,
+                   on_finished=lambda: (self.refresh(), self.changed.emit()))
+
+    def assign(self) -> None:
+        item_id = selected_key(self.table, self.model)
+        if item_id is None:
+            show_error(self, "Select a photo in the list first.")
+            return
+        code, ok = QInputDialog.getText(self, "Assign photo", "Patient code:")
+        if not ok or not code.strip():
+            return
+
+        def work() -> Any:
+            from clinic_desktop.photos.importer import PhotoImporter, library_for
+            from clinic_desktop.photos.inbox import assign
+
+            importer = PhotoImporter(self.context.sessions, library_for(
+                self.context.sessions, self.context.paths.data_dir), self.context.clinic_today())
+            return assign(importer, item_id, code.strip())
+
+        def done(outcome: Any) -> None:
+            if outcome.status not in ("imported", "duplicate"):
+                show_error(self, f"Not assigned: {outcome.message}")
+            self.refresh()
+            self.changed.emit()
+
+        self.tasks.run(work, done, lambda m: show_error(self, m))
+
+    def dismiss(self) -> None:
+        item_id = selected_key(self.table, self.model)
+        if item_id is None:
+            show_error(self, "Select an item in the list first.")
+            return
+
+        def work() -> None:
+            from clinic_desktop.db.engine import write_session
+            from clinic_desktop.photos.inbox import dismiss
+
+            with write_session(self.context.sessions) as session:
+                dismiss(session, item_id)
+
+        self.tasks.run(work, lambda _: (self.refresh(), self.changed.emit()),
+                       lambda m: show_error(self, m))
+
+    def dragEnterEvent(self, event: Any) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)

@@ -1,0 +1,192 @@
+"""The main window: a sidebar of views, keyboard shortcuts, remembered geometry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from clinic_desktop import __version__
+from clinic_desktop.ui.inbox import InboxView
+from clinic_desktop.ui.outbox import OutboxView
+from clinic_desktop.ui.patient import PatientView
+from clinic_desktop.ui.patients import PatientsView
+from clinic_desktop.ui.plans_view import PlansView
+from clinic_desktop.ui.qt import (
+    QAction,
+    QHBoxLayout,
+    QKeySequence,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSettings,
+    QStackedWidget,
+    QTimer,
+    QWidget,
+    Slot,
+)
+from clinic_desktop.ui.settings_view import SettingsView
+from clinic_desktop.ui.tasks import TaskRunner
+from clinic_desktop.ui.today import TodayView
+from clinic_desktop.ui.widgets import app_icon, show_error
+
+PAGES = ["Today", "Patients", "Photo inbox", "Outbox", "Plan templates", "Settings"]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: Any, tasks: TaskRunner, scheduler: Any = None):
+        super().__init__()
+        self.context = context
+        self.tasks = tasks
+        self.scheduler = scheduler
+        self.minimise_to_tray = False
+        self.setWindowTitle("Clinic Desktop")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        self.nav = QListWidget()
+        self.nav.addItems(PAGES)
+        self.nav.setFixedWidth(170)
+        layout.addWidget(self.nav)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.today = TodayView()
+        self.patients = PatientsView(context, tasks)
+        self.inbox = InboxView(context, tasks)
+        self.outbox = OutboxView(context, tasks)
+        self.plans = PlansView(context)
+        self.settings = SettingsView(context, tasks)
+        self.patient = PatientView(context, tasks)
+        for page in (self.today, self.patients, self.inbox, self.outbox, self.plans,
+                     self.settings, self.patient):
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.show_page)
+
+        self.today.open_patient.connect(self.open_patient)
+        self.today.open_inbox.connect(lambda: self.nav.setCurrentRow(2))
+        self.today.open_outbox.connect(lambda: self.nav.setCurrentRow(3))
+        self.today.run_check.connect(self.run_check_now)
+        self.patients.open_patient.connect(self.open_patient)
+        self.patient.back.connect(lambda: self.nav.setCurrentRow(1))
+        for view in (self.patients, self.inbox, self.outbox, self.patient, self.settings):
+            view.changed.connect(self.refresh_today)
+
+        for index, name in enumerate(PAGES):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, i=index: self.nav.setCurrentRow(i))
+            self.addAction(action)
+        find = QAction("Find patient", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.find_patient)
+        self.addAction(find)
+        menu = self.menuBar().addMenu("&Help")
+        about = menu.addAction("About Clinic Desktop")
+        about.triggered.connect(self.about)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(60_000)  # the Today view follows what the notifier does
+        self._timer.timeout.connect(self.refresh_today)
+        self._timer.start()
+        self.restore_layout()
+        self.nav.setCurrentRow(0)
+
+    # --- navigation ---------------------------------------------------------------------
+
+    def show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        page = [self.today, self.patients, self.inbox, self.outbox, self.plans,
+                self.settings][row]
+        self.stack.setCurrentWidget(page)
+        if page is self.today:
+            self.refresh_today()
+        else:
+            page.refresh()
+
+    def open_patient(self, code: str) -> None:
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(1)
+        self.nav.blockSignals(False)
+        self.stack.setCurrentWidget(self.patient)
+        self.patient.show_patient(code)
+
+    def find_patient(self) -> None:
+        self.nav.setCurrentRow(1)
+        self.patients.search.setFocus()
+        self.patients.search.selectAll()
+
+    def refresh_today(self) -> None:
+        context = self.context
+
+        def work() -> tuple[Any, Any]:
+            from clinic_desktop.domain.dashboard import today_overview
+            from clinic_desktop.scheduler import health
+
+            today = context.clinic_today()
+            with context.sessions() as session:
+                return today_overview(session, today), health(session)
+
+        self.tasks.run(work, lambda result: self.today.show_overview(*result),
+                       lambda m: show_error(self, m))
+
+    @Slot(object)
+    def on_scheduler_event(self, _event: Any) -> None:
+        self.refresh_today()
+
+    def run_check_now(self) -> None:
+        from clinic_desktop.scheduler import claim_daily_check, run_daily_check
+
+        context = self.context
+
+        def work() -> Any:
+            from clinic_desktop import clock
+
+            # Staff asked: run today's check even if it already ran (it is idempotent).
+            claim_daily_check(context, clock.now_utc())
+            return run_daily_check(context, context.clinic_today())
+
+        def done(event: Any) -> None:
+            (QMessageBox.information if event.ok else QMessageBox.warning)(
+                self, "Daily check", event.summary)
+            self.refresh_today()
+
+        self.tasks.run(work, done, lambda m: show_error(self, m, "Daily check"))
+
+    def import_files(self, paths: list[Path]) -> None:
+        self.inbox.import_files(paths)
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About Clinic Desktop",
+                          f"Clinic Desktop {__version__}\n\nTreatment step plans, patient "
+                          f"photos and step emails.\n\nData folder: "
+                          f"{self.context.paths.data_dir}")
+
+    # --- window state -------------------------------------------------------------------
+
+    def restore_layout(self) -> None:
+        stored = QSettings().value("main/geometry")
+        if stored is not None:
+            self.restoreGeometry(stored)
+        else:
+            self.resize(1280, 820)
+
+    def closeEvent(self, event: Any) -> None:
+        QSettings().setValue("main/geometry", self.saveGeometry())
+        if self.minimise_to_tray:
+            event.ignore()
+            self.hide()
+            return
+        event.accept()
+
+    def dragEnterEvent(self, event: Any) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)

@@ -1,0 +1,130 @@
+"""The outbox and log: every email with its status, attempts and the server's answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinic_desktop.ui.qt import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from clinic_desktop.ui.tasks import TaskRunner
+from clinic_desktop.ui.widgets import (
+    STATE_COLOURS,
+    RowsModel,
+    heading,
+    make_table,
+    selected_key,
+    show_error,
+    show_info,
+)
+
+
+class OutboxView(QWidget):
+    changed = Signal()
+
+    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
+        from clinic_desktop.notify.outbox import STATUSES
+
+        super().__init__(parent)
+        self.context = context
+        self.tasks = tasks
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(heading("Outbox and log"))
+        top.addStretch(1)
+        top.addWidget(QLabel("Show:"))
+        self.status = QComboBox()
+        self.status.addItem("everything", "")
+        for status in STATUSES:
+            self.status.addItem(status.replace("_", " "), status)
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        top.addWidget(self.status)
+        for text, slot in (("Retry", self.retry), ("Cancel email", self.cancel),
+                           ("Send now", self.send_now)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            top.addWidget(button)
+        layout.addLayout(top)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.model = RowsModel(["#", "Kind", "Patient", "To", "Status", "Tries", "Subject",
+                                "Problem"], self,
+                               colour_of=lambda r: STATE_COLOURS.get(str(r[4])))
+        self.table = make_table(self.model)
+        self.table.clicked.connect(self._preview)
+        splitter.addWidget(self.table)
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setPlaceholderText("Select an email to see it exactly as sent, with every "
+                                        "attempt.")
+        splitter.addWidget(self.preview)
+        splitter.setSizes([420, 220])
+        layout.addWidget(splitter, 1)
+
+    def refresh(self) -> None:
+        status = self.status.currentData() or None
+
+        def work() -> list[dict[str, Any]]:
+            from clinic_desktop.notify.outbox_admin import outbox_rows
+
+            with self.context.sessions() as session:
+                return outbox_rows(session, status, 1000)
+
+        def done(rows: list[dict[str, Any]]) -> None:
+            self.model.set_rows([[r["id"], r["kind"], r["patient_code"] or "-",
+                                  r["recipient"] or "-", r["status"], r["attempts"],
+                                  r["subject"], r["last_error"]] for r in rows],
+                                [r["id"] for r in rows])
+            self.table.resizeColumnsToContents()
+
+        self.tasks.run(work, done, lambda m: show_error(self, m))
+
+    def _preview(self, index: Any) -> None:
+        from clinic_desktop.notify.outbox_admin import describe
+
+        with self.context.sessions() as session:
+            self.preview.setPlainText(describe(session, self.model.keys[index.row()]))
+
+    def _admin(self, action: str) -> None:
+        note_id = selected_key(self.table, self.model)
+        if note_id is None:
+            show_error(self, "Select an email first.")
+            return
+
+        def work() -> str:
+            from clinic_desktop.db.engine import write_session
+            from clinic_desktop.notify import outbox_admin
+
+            with write_session(self.context.sessions) as session:
+                return getattr(outbox_admin, action)(session, note_id)
+
+        def done(message: str) -> None:
+            show_info(self, message)
+            self.refresh()
+            self.changed.emit()
+
+        self.tasks.run(work, done, lambda m: show_error(self, m))
+
+    def retry(self) -> None:
+        self._admin("retry")
+
+    def cancel(self) -> None:
+        self._admin("cancel")
+
+    def send_now(self) -> None:
+        from clinic_desktop.scheduler import run_delivery
+
+        def done(event: Any) -> None:
+            (show_info if event.ok else show_error)(self, f"Sending: {event.summary}")
+            self.refresh()
+            self.changed.emit()
+
+        self.tasks.run(lambda: run_delivery(self.context), done, lambda m: show_error(self, m))

@@ -1,0 +1,90 @@
+"""Run work off the GUI thread: `run_task(fn, on_done, on_error)`; results come back by signal.
+
+Workers get plain values (ids, paths), open their own database session, and never touch
+widgets; the callbacks run on the GUI thread (queued signal connections).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from clinic_desktop.errors import ClinicError
+from clinic_desktop.ui.qt import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    """Created on the GUI thread; its slots are therefore called there (queued), whatever
+    thread emits. A plain function as the receiver would run on the worker thread instead."""
+
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, on_done: Callable[[Any], None], on_error: Callable[[str], None]):
+        super().__init__()
+        self._on_done, self._on_error = on_done, on_error
+        self.done.connect(self._deliver)
+        self.failed.connect(self._fail)
+
+    @Slot(object)
+    def _deliver(self, result: Any) -> None:
+        self._on_done(result)
+
+    @Slot(str)
+    def _fail(self, message: str) -> None:
+        self._on_error(message)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except ClinicError as exc:
+            self.relay.failed.emit(str(exc))
+        except Exception as exc:
+            log.exception("Background task failed")
+            self.relay.failed.emit(f"Something unexpected went wrong ({type(exc).__name__}: "
+                                   f"{exc}). The details are in the log file.")
+        else:
+            self.relay.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """Owns the worker pool; `shutdown()` waits for running tasks (no QThread left alive)."""
+
+    def __init__(self, parent: QObject | None = None, threads: int = 2):
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(threads)
+        self._relays: set[_Relay] = set()
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[str], None] | None = None) -> None:
+        def finish_ok(result: Any) -> None:
+            self._relays.discard(relay)
+            if on_done is not None:
+                on_done(result)
+
+        def finish_error(message: str) -> None:
+            self._relays.discard(relay)
+            if on_error is not None:
+                on_error(message)
+
+        relay = _Relay(finish_ok, finish_error)
+        self._relays.add(relay)  # keep it alive until the answer has been delivered
+        self.pool.start(_Task(fn, relay))
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self.pool.waitForDone(msecs)
+
+    def shutdown(self) -> None:
+        self.pool.clear()
+        self.pool.waitForDone()

@@ -1,0 +1,107 @@
+"""The notifier in the notification area: state icon, tooltip, menu, balloons."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from clinic_desktop.ui.qt import QMenu, QObject, QSystemTrayIcon, QTimer, Signal
+from clinic_desktop.ui.widgets import state_icon
+
+ALL_WELL, SENDING, ATTENTION = "#2e8b57", "#1f6fd1", "#c0392b"
+
+
+class TrayNotifier(QObject):
+    """Keeps a reference to its QSystemTrayIcon (or Qt drops it) and rebuilds its menu each
+    time it opens, so the items always say what is true now."""
+
+    open_requested = Signal()
+    import_requested = Signal()
+    quit_requested = Signal()
+    check_requested = Signal()
+
+    def __init__(self, context: Any, scheduler: Any, parent: QObject | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.scheduler = scheduler
+        self.icon = QSystemTrayIcon(state_icon(ALL_WELL), self)
+        self.menu = QMenu()
+        self.menu.aboutToShow.connect(self.build_menu)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+        self.state = ALL_WELL
+        self.tooltip = ""
+        self.build_menu()
+        self._timer = QTimer(self)
+        self._timer.setInterval(30_000)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+
+    @staticmethod
+    def available() -> bool:
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def show(self) -> None:
+        self.icon.show()
+        self.refresh()
+
+    def build_menu(self) -> None:
+        self.menu.clear()
+        self.menu.addAction("Open Clinic Desktop", self.open_requested.emit)
+        self.menu.addAction("Run check now", self.check_requested.emit)
+        pause = self.menu.addMenu("Pause sending until…")
+        if self.scheduler is not None and self.scheduler.paused_until is not None:
+            until = self.scheduler.paused_until.astimezone()
+            pause.setTitle(f"Sending paused until {until:%d %b %H:%M}")
+            pause.addAction("Resume sending now", lambda: self.pause(None))
+        for label, hours in (("1 hour", 1), ("4 hours", 4), ("tomorrow morning", 24)):
+            pause.addAction(label, lambda h=hours: self.pause(h))
+        self.menu.addAction("Import photos…", self.import_requested.emit)
+        self.menu.addSeparator()
+        self.menu.addAction("Quit", self.quit_requested.emit)
+
+    def pause(self, hours: int | None) -> None:
+        from clinic_desktop import clock
+
+        if self.scheduler is not None:
+            self.scheduler.pause_sending(None if hours is None else
+                                         clock.now_utc() + timedelta(hours=hours))
+        self.refresh()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger,
+                      QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.open_requested.emit()
+
+    def refresh(self) -> None:
+        """Icon colour and tooltip from the database (cheap counts)."""
+        from clinic_desktop.scheduler import health
+
+        with self.context.sessions() as session:
+            state = health(session)
+        attention = state.failed or state.needs_attention or state.inbox or state.warnings
+        colour = ATTENTION if attention else (SENDING if state.queued else ALL_WELL)
+        if colour != self.state:
+            self.state = colour
+            self.icon.setIcon(state_icon(colour))
+        nxt = self.scheduler.next_daily_run() if self.scheduler is not None else None
+        last = state.last_daily
+        lines = ["Clinic Desktop",
+                 f"Next check: {nxt.astimezone():%a %H:%M}" if nxt else "",
+                 f"Last check: {last.finished_at.astimezone():%a %H:%M} — "
+                 f"{'ok' if last.ok else 'problem'}" if last and last.finished_at else
+                 "Last check: not yet",
+                 f"Queued {state.queued} · failed {state.failed} · held "
+                 f"{state.needs_attention} · photos to assign {state.inbox}"]
+        if self.scheduler is not None and self.scheduler.paused_until is not None:
+            until = self.scheduler.paused_until.astimezone()
+            lines.append(f"Sending paused until {until:%H:%M}")
+        self.tooltip = "\n".join(line for line in lines if line)
+        self.icon.setToolTip(self.tooltip)
+
+    def notify(self, event: Any) -> None:
+        """A balloon for what staff should know about: failures and unmatched photos."""
+        if event.attention or not event.ok:
+            self.icon.showMessage("Clinic Desktop", event.summary,
+                                  QSystemTrayIcon.MessageIcon.Warning, 10_000)
+        self.refresh()

@@ -1,0 +1,136 @@
+"""Small shared widgets: a read-only table model, message helpers, icons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from clinic_desktop.config import resources_dir
+from clinic_desktop.ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QBrush,
+    QColor,
+    QHeaderView,
+    QIcon,
+    QLabel,
+    QMessageBox,
+    QModelIndex,
+    QPainter,
+    QPixmap,
+    Qt,
+    QTableView,
+    QWidget,
+)
+
+STATE_COLOURS = {
+    "due": "#f6d7a7", "paused": "#d9d9d9", "completed": "#cfe8d5", "skipped": "#e6e6e6",
+    "active": "#d6e9f5", "pending": "#ffffff", "failed": "#f4c7c3",
+    "needs_attention": "#f6d7a7", "sent": "#cfe8d5", "queued": "#ffffff",
+    "sending": "#d6e9f5", "cancelled": "#e6e6e6",
+}
+
+
+def app_icon() -> QIcon:
+    icon = QIcon(str(resources_dir() / "icons" / "clinic-desktop.svg"))
+    if icon.isNull():
+        icon = QIcon(str(resources_dir() / "logo.png"))
+    return icon
+
+
+def state_icon(colour: str) -> QIcon:
+    """The app icon with a coloured dot: green all well, blue sending, red needs attention."""
+    pixmap = QPixmap(str(resources_dir() / "logo.png")).scaled(
+        64, 64, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(colour))
+    painter.setPen(QColor("white"))
+    painter.drawEllipse(36, 0, 28, 28)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class RowsModel(QAbstractTableModel):
+    """A table of plain rows; `colour_of(row)` may tint a whole row by its state."""
+
+    def __init__(self, headers: Sequence[str], parent: Any = None,
+                 colour_of: Callable[[Sequence[Any]], str | None] | None = None):
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.rows: list[Sequence[Any]] = []
+        self.keys: list[Any] = []
+        self.colour_of = colour_of
+
+    def set_rows(self, rows: Sequence[Sequence[Any]], keys: Sequence[Any] | None = None) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.keys = list(keys) if keys is not None else list(range(len(self.rows)))
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = row[index.column()]
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.BackgroundRole and self.colour_of is not None:
+            colour = self.colour_of(row)
+            return QBrush(QColor(colour)) if colour else None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+
+def make_table(model: QAbstractTableModel, parent: QWidget | None = None,
+               stretch_last: bool = True) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(False)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(stretch_last)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.setWordWrap(False)
+    return table
+
+
+def selected_key(table: QTableView, model: RowsModel) -> Any:
+    rows = table.selectionModel().selectedRows()
+    return model.keys[rows[0].row()] if rows else None
+
+
+def show_error(parent: QWidget | None, message: str, title: str = "Clinic Desktop") -> None:
+    QMessageBox.warning(parent, title, message)
+
+
+def show_info(parent: QWidget | None, message: str, title: str = "Clinic Desktop") -> None:
+    QMessageBox.information(parent, title, message)
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSize(font.pointSize() + 4)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #5a6670;")
+    return label

@@ -1,0 +1,265 @@
+"""The folder watcher with real files: a file is taken once it has been still long enough,
+imported once (also across restarts), moved to imported/ or failed/ with the reason beside it.
+A fake clock stands in for time, so stability is tested without sleeping."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from clinic_desktop import settings
+from clinic_desktop.cli import main
+from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.models import InboxItem, Photo, TreatmentStep, WatchedFile
+from clinic_desktop.photos.importer import IMPORTED, REFUSED, PhotoImporter, library_for
+from clinic_desktop.photos.watch import FolderWatcher
+
+TODAY = date(2026, 3, 10)
+START = TODAY - timedelta(days=7)  # a first step of 7 days is finished today
+STABLE = 5  # photos.stable_seconds (the default)
+
+
+class FakeClock:
+    """time.monotonic as the watcher sees it; moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clinic(sqlite_app: Any, photo_files: Any) -> Any:
+    """The clinic watches photo_files.root; patient P00123's first step is finished today."""
+    with write_session(sqlite_app.sessions) as session:
+        settings.set_value(session, "clinic.timezone", "Europe/Berlin")
+        settings.set_value(session, "photos.watch_folders", str(photo_files.root))
+    photo_files.root.mkdir(parents=True, exist_ok=True)
+    return sqlite_app
+
+
+@pytest.fixture
+def patient_id(clinic: Any, enrol: Any) -> int:
+    with write_session(clinic.sessions) as session:
+        return int(enrol(session, "P00123", [7, 14], START).id)
+
+
+def make_watcher(app: Any, clock: FakeClock) -> FolderWatcher:
+    library = library_for(app.sessions, app.paths.data_dir)
+    return FolderWatcher(app.sessions, lambda: PhotoImporter(app.sessions, library, TODAY),
+                         clock=clock)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def watcher(clinic: Any, clock: FakeClock) -> FolderWatcher:
+    return make_watcher(clinic, clock)
+
+
+def set_setting(app: Any, key: str, value: str) -> None:
+    with write_session(app.sessions) as session:
+        settings.set_value(session, key, value)
+
+
+def rows(app: Any, model: Any) -> list[Any]:
+    with app.sessions() as session:
+        return list(session.scalars(select(model).order_by(model.id)))
+
+
+def active_order(app: Any, patient_id: int) -> tuple[int, date | None]:
+    with app.sessions() as session:
+        step = session.scalar(select(TreatmentStep).where(
+            TreatmentStep.patient_id == patient_id, TreatmentStep.is_active.is_(True)))
+        assert step is not None
+        return step.order, step.start_date
+
+
+def test_a_dropped_photo_is_taken_once_stable_moved_and_advances_the_step(
+        clinic, patient_id, watcher, clock, photo_files) -> None:  # type: ignore[no-untyped-def]
+    path = photo_files.jpeg("P00123_front.jpg")
+    content = path.read_bytes()
+
+    first = watcher.poll()
+    clock.advance(STABLE - 1)
+    second = watcher.poll()
+
+    assert (first.outcomes, first.waiting, first.problems) == ([], 1, [])
+    assert (second.outcomes, second.waiting) == ([], 1)  # still for 4 s only: not yet
+    assert path.exists() and rows(clinic, Photo) == []
+
+    clock.advance(1.5)
+    third = watcher.poll()
+
+    [outcome] = third.outcomes
+    assert (outcome.status, outcome.path) == (IMPORTED, path)
+    assert outcome.message == "P00123: step 1 'Step 1' completed; step 2 'Step 2' started"
+    assert third.waiting == 0
+    moved = photo_files.root / "imported" / "P00123_front.jpg"
+    assert not path.exists() and moved.read_bytes() == content
+    assert active_order(clinic, patient_id) == (2, TODAY)
+    [photo] = rows(clinic, Photo)
+    assert (photo.source_path, photo.completed_step) == (str(path), True)
+    assert [(w.path, w.outcome) for w in rows(clinic, WatchedFile)] == [(str(path), IMPORTED)]
+
+    clock.advance(60)
+    assert (watcher.poll().outcomes, watcher.poll().waiting) == ([], 0)  # imported/ is left be
+
+
+def test_a_file_still_being_written_is_not_taken(
+        clinic, patient_id, watcher, clock, photo_files) -> None:  # type: ignore[no-untyped-def]
+    target = photo_files.jpeg("P00123_front.jpg", size=(800, 600), quality=95)
+    whole = target.read_bytes()
+    target.unlink()
+    step = len(whole) // 5 + 1
+    pieces = [whole[i:i + step] for i in range(0, len(whole), step)]
+    assert len(pieces) == 5
+
+    for number, piece in enumerate(pieces):  # a slow copy: each piece after a long pause
+        if number:
+            clock.advance(STABLE * 3)  # longer than stable_seconds, yet the file grew
+        with target.open("ab") as stream:
+            stream.write(piece)
+        report = watcher.poll()
+        assert (report.outcomes, report.waiting) == ([], 1), target.stat().st_size
+    assert target.read_bytes() == whole
+    clock.advance(STABLE - 1)  # the count starts at the last change, not the first sight
+    report = watcher.poll()
+
+    assert (report.outcomes, report.waiting) == ([], 1)
+    assert rows(clinic, Photo) == [] and rows(clinic, InboxItem) == []
+
+    clock.advance(1)
+    [outcome] = watcher.poll().outcomes
+    assert outcome.status == IMPORTED, outcome.message
+    assert not (photo_files.root / "failed").exists()
+    assert rows(clinic, Photo)[0].file_size == len(whole)
+    assert active_order(clinic, patient_id) == (2, TODAY)
+
+
+def test_refused_files_go_to_failed_with_the_reason_beside_them(
+        clinic, patient_id, watcher, clock, photo_files) -> None:  # type: ignore[no-untyped-def]
+    noise = photo_files.write("P00123_noise.jpg", random.Random(5).randbytes(3000))
+    empty = photo_files.write("P00123_empty.jpg", b"")
+    good = photo_files.jpeg("sub/P00123_good.jpg")
+    truncated = photo_files.write("sub/P00123_cut.jpg", good.read_bytes()[:400])
+
+    watcher.poll()
+    clock.advance(STABLE)
+    report = watcher.poll()
+
+    by_name = {o.path.name: o for o in report.outcomes}
+    assert sorted(by_name) == sorted(p.name for p in (noise, empty, good, truncated))
+    assert by_name[good.name].status == IMPORTED
+    expected = {
+        noise: ("P00123_noise.jpg", "not an image"),
+        empty: ("P00123_empty.jpg", "the file is empty (0 bytes)."),
+        truncated: ("sub/P00123_cut.jpg", "the image is damaged"),
+    }
+    items = {i.original_name: i for i in rows(clinic, InboxItem)}
+    assert len(items) == 3
+    for source, (relative, words) in expected.items():
+        outcome = by_name[source.name]
+        assert outcome.status == REFUSED and words in outcome.message, outcome.message
+        failed = photo_files.root / "failed" / relative
+        assert failed.exists() and not source.exists()
+        note = failed.with_name(failed.name + ".txt").read_text(encoding="utf-8")
+        assert note == f"{source.name} was not imported: {outcome.message}\n"
+        item = items[source.name]
+        assert (item.status, item.reason, item.source_path) == \
+            ("refused", outcome.message, str(failed))
+    assert (photo_files.root / "imported" / "sub" / "P00123_good.jpg").exists()
+    assert len(rows(clinic, Photo)) == 1
+
+    clock.advance(60)  # failed/ and the notes are not taken again
+    assert (watcher.poll().outcomes, watcher.poll().waiting) == ([], 0)
+    assert len(rows(clinic, InboxItem)) == 3
+
+
+def test_with_keep_a_restart_does_not_import_the_file_again(
+        clinic, patient_id, watcher, clock, photo_files) -> None:  # type: ignore[no-untyped-def]
+    set_setting(clinic, "photos.after_import", "keep")
+    path = photo_files.jpeg("P00123_front.jpg")
+    watcher.poll()
+    clock.advance(STABLE)
+    [outcome] = watcher.poll().outcomes
+    assert outcome.status == IMPORTED and path.exists()
+
+    for poller in (watcher, make_watcher(clinic, FakeClock()), make_watcher(clinic, clock)):
+        for _ in range(3):  # the same watcher later, and new ones as after a restart
+            assert poller.poll().outcomes == []
+            poller.clock.advance(STABLE + 1)  # type: ignore[attr-defined]
+
+    assert len(rows(clinic, Photo)) == 1
+    assert [(w.path, w.outcome) for w in rows(clinic, WatchedFile)] == [(str(path), IMPORTED)]
+    assert path.exists() and not (photo_files.root / "imported").exists()
+    assert active_order(clinic, patient_id) == (2, TODAY)
+
+
+def test_a_kept_file_is_not_reported_as_waiting_after_its_import(
+        clinic, patient_id, watcher, clock, photo_files) -> None:  # type: ignore[no-untyped-def]
+    set_setting(clinic, "photos.after_import", "keep")
+    photo_files.jpeg("P00123_front.jpg")
+    watcher.poll()
+    clock.advance(STABLE)
+    assert len(watcher.poll().outcomes) == 1
+
+    waiting = []
+    for _ in range(4):
+        clock.advance(STABLE + 1)
+        waiting.append(watcher.poll().waiting)
+
+    # PollReport.waiting is "files still changing (being copied)"; this one is long done.
+    assert waiting == [0, 0, 0, 0]
+
+
+def test_a_watched_folder_that_does_not_exist_is_reported_not_fatal(
+        clinic, patient_id, watcher, clock, photo_files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "unplugged-share" / "Photos"
+    set_setting(clinic, "photos.watch_folders", f"{missing};{photo_files.root}")
+    photo_files.jpeg("P00123_front.jpg")
+
+    first = watcher.poll()
+    clock.advance(STABLE)
+    second = watcher.poll()
+
+    assert first.problems == second.problems == \
+        [f"The watched folder {missing} cannot be reached."]
+    assert first.waiting == 1  # the other folder is still watched
+    assert [o.status for o in second.outcomes] == [IMPORTED]
+
+
+def test_watch_once_on_the_command_line_imports_a_stable_file(
+        clinic, enrol, photo_files, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    today = clinic.clinic_today()  # `watch` has no --today: the clinic's real day
+    with write_session(clinic.sessions) as session:
+        patient = enrol(session, "P00123", [7, 14], today - timedelta(days=7))
+    argv = ["--data-dir", str(clinic.paths.data_dir), "watch", "--once"]
+    set_setting(clinic, "photos.watch_folders", "")
+    assert main(argv) == 2
+    assert "No folder is watched yet" in capsys.readouterr().err
+    set_setting(clinic, "photos.watch_folders", str(photo_files.root))
+    set_setting(clinic, "photos.stable_seconds", "1")
+    path = photo_files.jpeg("P00123_front.jpg")
+
+    code = main(argv)
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"imported  {path}: P00123: step 1 'Step 1' completed; step 2 'Step 2' started" \
+        in out
+    assert not path.exists() and (photo_files.root / "imported" / path.name).exists()
+    assert active_order(clinic, patient.id) == (2, today)
+    assert len(rows(clinic, Photo)) == 1
