@@ -255,6 +255,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     from clinic_desktop.db.backup import backup_sqlite, integrity_problem, list_backups
     from clinic_desktop.db.engine import sqlite_path
 
+    if args.db_command == "set-password":
+        return _db_set_password(args)
     if args.db_command == "upgrade":
         app = open_app(args.data_dir, args.db, verbose=args.verbose)
         revision = migrate.current_revision(app.engine)
@@ -294,6 +296,27 @@ def cmd_db(args: argparse.Namespace) -> int:
         print("Database check found problems:\n- " + "\n- ".join(problems))
         return EXIT_SOME_FAILED
     print(f"Database OK ({app.engine.url.get_backend_name()}, schema {revision}).")
+    return EXIT_OK
+
+
+def _db_set_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from sqlalchemy.engine import make_url
+
+    from clinic_desktop.config import resolve_paths
+    from clinic_desktop.db.engine import normalise_url
+    from clinic_desktop.secrets import set_database_password
+
+    url = make_url(normalise_url(resolve_paths(args.data_dir, args.db).db_url))
+    if url.get_backend_name() != "postgresql" or not url.username:
+        print("error: set-password is for PostgreSQL: give --db postgresql+psycopg://USER@HOST/"
+              "DBNAME (without the password).", file=sys.stderr)
+        return EXIT_USAGE
+    password = sys.stdin.readline().rstrip("\r\n") if args.stdin else getpass.getpass(
+        f"Password for {url.username} on {url.host}: ")
+    set_database_password(url.username, url.host or "localhost", url.database or "", password)
+    print(f"Password for {url.username}@{url.host}/{url.database} stored in the system keyring.")
     return EXIT_OK
 
 
@@ -537,6 +560,9 @@ def build_parser() -> argparse.ArgumentParser:
     dsub.add_parser("upgrade", parents=[common], help="apply migrations (backup first)")
     dsub.add_parser("backup", parents=[common], help="write a verified backup now")
     dsub.add_parser("check", parents=[common], help="check integrity and the treatment rules")
+    dp = dsub.add_parser("set-password", parents=[common],
+                         help="keep the PostgreSQL password in the system keyring")
+    dp.add_argument("--stdin", action="store_true", help="read it from standard input")
     p.set_defaults(func=cmd_db)
 
     p = sub.add_parser("patients", parents=[common], help="add, list, import, export patients")
@@ -617,6 +643,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_photos.add_parsers(sub, common, today, _Parser, _date_arg)
 
+    p = sub.add_parser("autostart", parents=[common],
+                       help="start the notifier when you log in to this PC (on, off, status)")
+    p.add_argument("state", choices=["on", "off", "status"])
+    p.set_defaults(func=cmd_autostart)
+
     p = sub.add_parser("tray", parents=[common],
                        help="start only the notifier in the notification area")
     p.set_defaults(func=cmd_gui)
@@ -665,6 +696,18 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     finally:
         scheduler.shutdown()
     print("Scheduler stopped; the sender lease is released.")
+    return EXIT_OK
+
+
+def cmd_autostart(args: argparse.Namespace) -> int:
+    from clinic_desktop import autostart
+
+    if args.state == "on":
+        print(autostart.enable())
+    elif args.state == "off":
+        print(autostart.disable())
+    else:
+        print("on" if autostart.is_enabled() else "off")
     return EXIT_OK
 
 

@@ -103,3 +103,28 @@ def delete_smtp_password(username: str) -> bool:
     except keyring.errors.PasswordDeleteError:
         return False
     return True
+
+
+DATABASE_SERVICE = "Clinic Desktop Database"
+
+
+def database_account(user: str, host: str, database: str) -> str:
+    return f"{user}@{host}/{database}"
+
+
+def set_database_password(user: str, host: str, database: str, password: str) -> None:
+    if not password:
+        raise ConfigError("The password is empty; nothing was stored.")
+    try:
+        backend().set_password(DATABASE_SERVICE, database_account(user, host, database),
+                               password)
+    except keyring.errors.KeyringError as exc:
+        raise ConfigError(f"The password store refused the password ({exc}).") from None
+
+
+def get_database_password(user: str, host: str, database: str) -> str | None:
+    """The PostgreSQL password kept for this server, or None (then libpq tries .pgpass)."""
+    try:
+        return backend().get_password(DATABASE_SERVICE, database_account(user, host, database))
+    except (ConfigError, keyring.errors.KeyringError):
+        return None

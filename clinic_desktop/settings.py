@@ -50,6 +50,15 @@ def _parse_text(raw: str) -> str:
     return value
 
 
+def _parse_language(raw: str) -> str:
+    from clinic_desktop.notify.render import available_languages
+
+    value = raw.strip().lower()
+    if value not in available_languages():
+        raise ValueError(f"must be one of: {', '.join(available_languages())}")
+    return value
+
+
 def _parse_port(raw: str) -> int:
     try:
         port = int(raw.strip())
@@ -213,6 +222,8 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           allowed="text"),
     _spec("clinic.logo", "Logo image (PNG/JPEG) for emails; empty = the Clinic Desktop logo", "",
           _optional_path, allowed="file path or empty"),
+    _spec("clinic.language", "Language of emails to doctors (patients: their own)", "en",
+          _parse_language, allowed="a language with email templates, e.g. en, de"),
     _spec("clinic.timezone", "Time zone for 'today' and the daily check", local_zone_name,
           _parse_zone, allowed="IANA zone, e.g. Europe/London"),
     _spec("schedule.daily_time", "When the daily check for finished steps runs", "09:00",

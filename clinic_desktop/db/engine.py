@@ -45,8 +45,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             f"Database {parsed.get_backend_name()!r} is not supported: use SQLite (the default) "
             "or PostgreSQL (postgresql+psycopg://user@host/dbname)."
         )
+    if parsed.password is None and parsed.username:
+        # The password never sits in a URL on disk: it comes from the system keyring
+        # (clinic-desktop db set-password), else libpq's own .pgpass / pg_service.
+        from clinic_desktop.secrets import get_database_password
+
+        password = get_database_password(parsed.username, parsed.host or "localhost",
+                                         parsed.database or "")
+        if password:
+            parsed = parsed.set(password=password)
     try:
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        return create_engine(parsed, pool_pre_ping=True, **kwargs)
     except NoSuchModuleError as exc:
         raise ConfigError("PostgreSQL support is not installed: "
                           "pip install 'clinic-desktop[postgres]'.") from exc

@@ -161,7 +161,7 @@ def queue_doctor_digests(session: Session, today: date) -> int:
         result = outbox.queue_email(
             session, kind=outbox.KIND_DOCTOR_DIGEST, key=f"doctor-digest:{doctor.id}:{today}",
             recipient=doctor.email or "", recipient_name=doctor.name,
-            language=render.DEFAULT_LANGUAGE, templates=templates,
+            language=settings.get(session, "clinic.language"), templates=templates,
             context={"clinic": clinic_context(session), "doctor": {"name": doctor.name},
                      "day": yesterday, "progressed": progressed, "late": late,
                      "undelivered": undelivered},

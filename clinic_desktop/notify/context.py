@@ -17,7 +17,9 @@ def clinic_context(session: Session) -> dict[str, Any]:
         "phone": settings.get(session, "clinic.phone"),
         "email": settings.get(session, "clinic.email"),
         "address": settings.get(session, "clinic.address"),
-        "has_logo": True,
+        # Only the clinic's own logo is shown: a stock image adds nothing for the patient
+        # and short HTML with an image scores as spam (SpamAssassin HTML_IMAGE_ONLY_*).
+        "has_logo": bool(settings.get(session, "clinic.logo")),
     }
 
 
@@ -42,21 +44,26 @@ def plan_position(session: Session, step: TreatmentStep) -> tuple[int, int]:
 
 def step_email_context(session: Session, patient: Patient, step: TreatmentStep
                        ) -> dict[str, Any]:
-    position, count = plan_position(session, step)
-    following = session.scalar(select(TreatmentStep).where(
-        TreatmentStep.patient_id == patient.id, TreatmentStep.order > step.order,
-        TreatmentStep.is_completed.is_(False)).order_by(TreatmentStep.order).limit(1))
-    previous = session.scalar(select(TreatmentStep).where(
-        TreatmentStep.patient_id == patient.id, TreatmentStep.order < step.order,
-        TreatmentStep.is_completed.is_(True)).order_by(TreatmentStep.order.desc()).limit(1))
+    # One query for the whole plan: position, count, next and previous step come from it.
+    plan = list(session.scalars(select(TreatmentStep).where(
+        TreatmentStep.patient_id == patient.id).order_by(TreatmentStep.order)))
+    same_plan = [s.order for s in plan if s.plan_name == step.plan_name]
+
+    def position(of: TreatmentStep) -> int:
+        orders = [s.order for s in plan if s.plan_name == of.plan_name]
+        return orders.index(of.order) + 1 if of.order in orders else of.order
+
+    following = next((s for s in plan if s.order > step.order and not s.is_completed), None)
+    previous = next((s for s in reversed(plan) if s.order < step.order and s.is_completed),
+                    None)
     return {
         "clinic": clinic_context(session),
         "patient": patient_context(patient),
-        "step": step_context(step, position),
-        "step_count": count,
-        "next_step": (step_context(following, plan_position(session, following)[0])
+        "step": step_context(step, position(step)),
+        "step_count": len(same_plan),
+        "next_step": (step_context(following, position(following))
                       if following is not None and following.plan_name == step.plan_name
                       else None),
-        "previous_step": (step_context(previous, plan_position(session, previous)[0])
+        "previous_step": (step_context(previous, position(previous))
                           if previous is not None else None),
     }

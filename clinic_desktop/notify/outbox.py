@@ -150,7 +150,7 @@ def queue_doctor_progress(session: Session, patient: Patient, completed: Treatme
     return queue_email(
         session, kind=KIND_DOCTOR_PROGRESS, key=dedupe_key(KIND_DOCTOR_PROGRESS, completed.id),
         recipient=doctor.email or "", recipient_name=doctor.name,
-        language=render.DEFAULT_LANGUAGE, context=context,
+        language=settings.get(session, "clinic.language"), context=context,
         problem=address_problem(doctor.email) and f"doctor {doctor.name}: "
         f"{address_problem(doctor.email)}",
         patient_id=patient.id, step_id=completed.id, doctor_id=doctor.id)

@@ -23,7 +23,7 @@ from jinja2 import (
     UndefinedError,
 )
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clinic_desktop.config import templates_dir
@@ -54,9 +54,14 @@ def template_name(kind: str, language: str, part: str) -> str:
 
 
 def available_languages() -> list[str]:
-    root = templates_dir()
-    return sorted(p.name for p in root.iterdir()
-                  if p.is_dir() and (p / f"{STEP_FINISHED}.txt.j2").is_file())
+    return list(_languages_in(templates_dir()))
+
+
+@cache
+def _languages_in(root: Path) -> tuple[str, ...]:
+    # The shipped templates do not change while the program runs: read the folder once.
+    return tuple(sorted(p.name for p in root.iterdir()
+                        if p.is_dir() and (p / f"{STEP_FINISHED}.txt.j2").is_file()))
 
 
 def language_for(requested: str | None) -> str:
@@ -145,10 +150,22 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_cached_set: tuple[tuple[object, ...], TemplateSet] | None = None
+
+
 def templates_for(session: Session) -> TemplateSet:
+    """The templates in force; rebuilt only when a staff copy was saved or reset since."""
+    global _cached_set
+    version = (str(session.get_bind().url), *session.execute(
+        select(func.count(EmailTemplate.id), func.max(EmailTemplate.updated_at),
+               func.sum(EmailTemplate.id))).one())
+    if _cached_set is not None and _cached_set[0] == version:
+        return _cached_set[1]
     rows = session.scalars(select(EmailTemplate)).all()
-    return TemplateSet({(r.kind, r.language): {"subject": r.subject, "text": r.body_text,
-                                                "html": r.body_html} for r in rows})
+    result = TemplateSet({(r.kind, r.language): {"subject": r.subject, "text": r.body_text,
+                                                  "html": r.body_html} for r in rows})
+    _cached_set = (version, result)
+    return result
 
 
 def check_template(kind: str, language: str, sources: Mapping[str, str]) -> None:
@@ -244,11 +261,12 @@ def sample_contexts(kind: str) -> list[dict[str, Any]]:
     nxt = {"order": 4, "name": "Aligner 4", "duration_days": 14,
            "instructions": "Wear your aligners 22 hours a day."}
     doctor = {"name": "Dr. Ben Okafor"}
+    previous = {**step, "order": 2, "name": "Aligner 2"}
     base = {"clinic": clinic, "patient": patient, "step": step, "step_count": 24}
-    if kind == STEP_FINISHED:
-        return [{**base, "next_step": nxt}, {**base, "next_step": None}]
-    if kind == STEP_STARTED:
-        return [{**base, "previous_step": {**step, "order": 2, "name": "Aligner 2"}}]
+    # Both kinds get what step_email_context gives: next and previous step, each maybe None.
+    if kind in (STEP_FINISHED, STEP_STARTED):
+        return [{**base, "next_step": nxt, "previous_step": previous},
+                {**base, "next_step": None, "previous_step": None}]
     if kind == PHOTO_REMINDER:
         return [{**base, "reminder_number": 1, "max_reminders": 2, "days_waiting": 3}]
     if kind == DOCTOR_PROGRESS:

@@ -148,8 +148,7 @@ class PatientsView(QWidget):
         layout.addWidget(self.count)
         self.model = PatientListModel(context.sessions, tasks, self)
         self.table = make_table(self.model, self)
-        self.table.doubleClicked.connect(
-            lambda index: self.open_patient.emit(self.model.code_at(index.row())))
+        # activated covers double-click and Enter (doubleClicked too would open it twice).
         self.table.activated.connect(
             lambda index: self.open_patient.emit(self.model.code_at(index.row())))
         layout.addWidget(self.table, 1)

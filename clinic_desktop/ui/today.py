@@ -66,8 +66,9 @@ class TodayView(QWidget):
             items.setObjectName(key)
             items.setWordWrap(True)
             items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            # Activated = double-click (or single click where the desktop says so) or Enter;
+            # also listening to itemDoubleClicked opened the patient twice.
             items.itemActivated.connect(lambda item, k=key: self._activated(k, item))
-            items.itemDoubleClicked.connect(lambda item, k=key: self._activated(k, item))
             inner.addWidget(note)
             inner.addWidget(items)
             grid.addWidget(box, index // 3, index % 3)

@@ -99,12 +99,15 @@ def start_smtp_server(security: str = "none", *, auth: bool = False,
         ok = isinstance(data, LoginPassword) and data.login.decode() == SMTP_USER and \
             data.password.decode() == SMTP_PASSWORD
         server.logins.append((mechanism, ok))
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd then answers a wrong password with 535 itself.
+        return AuthResult(success=ok, handled=False)
 
     kwargs: dict[str, Any] = {}
     if auth:
         kwargs.update(authenticator=authenticate, auth_required=True,
-                      auth_require_tls=security != "none")
+                      # aiosmtpd counts only STARTTLS as encrypted; TLS is encrypted from the
+                      # first byte, so AUTH must not wait for STARTTLS there.
+                      auth_require_tls=security == "starttls")
     if security == "starttls":
         kwargs.update(tls_context=context, require_starttls=True)
     controller = Controller(_Handler(server), hostname="127.0.0.1", port=server.port,
