@@ -321,7 +321,7 @@ def _db_set_password(args: argparse.Namespace) -> int:
 
 
 def cmd_patients(args: argparse.Namespace) -> int:
-    from sqlalchemy import or_, select
+    from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
     from clinic_desktop.db.engine import write_session
@@ -342,10 +342,9 @@ def cmd_patients(args: argparse.Namespace) -> int:
         with app.sessions() as session:
             query = select(Patient).options(selectinload(Patient.doctor)).order_by(Patient.code)
             if args.search:
-                like = f"%{args.search}%"
-                query = query.where(or_(Patient.code.ilike(like), Patient.first_name.ilike(like),
-                                        Patient.last_name.ilike(like), Patient.email.ilike(like),
-                                        Patient.phone.ilike(like)))
+                from clinic_desktop.domain.dashboard import patient_matches
+
+                query = query.where(*patient_matches(args.search))
             rows = [[p.code, p.full_name, p.email or "-", p.phone or "-",
                      _yn(p.email_consent), p.language, p.doctor.name if p.doctor else "-"]
                     for p in session.scalars(query)]

@@ -99,7 +99,7 @@ def search_patients(session: Session, text: str, offset: int, limit: int) -> lis
                     Patient.email, Patient.phone, active.order, active.name, active.due_date)
              .outerjoin(active, and_(active.patient_id == Patient.id,
                                      active.is_active.is_(True)))
-             .where(*_matches(text)).order_by(Patient.code).offset(offset).limit(limit))
+             .where(*patient_matches(text)).order_by(Patient.code).offset(offset).limit(limit))
     doctor_names = {}
     rows = session.execute(query).all()
     if rows:
@@ -115,10 +115,10 @@ def search_patients(session: Session, text: str, offset: int, limit: int) -> lis
 
 def count_patients(session: Session, text: str) -> int:
     return session.scalar(select(func.count()).select_from(Patient)
-                          .where(*_matches(text))) or 0
+                          .where(*patient_matches(text))) or 0
 
 
-def _matches(text: str) -> list[ColumnElement[bool]]:
+def patient_matches(text: str) -> list[ColumnElement[bool]]:
     """Every word typed must appear in the code, a name, the email or the phone."""
     return [or_(Patient.code.ilike(f"%{word}%"), Patient.first_name.ilike(f"%{word}%"),
                 Patient.last_name.ilike(f"%{word}%"), Patient.email.ilike(f"%{word}%"),

@@ -82,6 +82,10 @@ def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = N
     QLocalServer.removeServer(name)  # a crashed instance may have left its socket behind
     server.listen(name)
 
+    from clinic_desktop.ui.wizard import SetupWizard, needs_setup
+
+    if not tray_only and needs_setup(context) and SetupWizard(context).exec() == 0:
+        return 0  # closed before finishing: nothing was set up, nothing to run yet
     tasks = TaskRunner()
     bridge = _EventBridge()
     scheduler = ClinicScheduler(context, on_event=bridge.event.emit)
