@@ -37,6 +37,6 @@ def configure_logging(log_dir: Path | None, *, verbose: bool = False) -> None:
             file_handler.setFormatter(logging.Formatter(_FORMAT))
             file_handler._clinic_desktop = True  # type: ignore[attr-defined]
             root.addHandler(file_handler)
-    # Library chatter stays out of the clinic's log unless asked for.
+    # Library chatter (SQL statements, scheduler ticks) stays out of the clinic's log.
     for noisy in ("sqlalchemy", "alembic", "PIL", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+        logging.getLogger(noisy).setLevel(logging.WARNING)

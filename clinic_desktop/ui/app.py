@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import signal
 import sys
 import traceback
 from types import TracebackType
@@ -16,6 +17,7 @@ from clinic_desktop.ui.qt import (
     QLocalSocket,
     QMessageBox,
     QObject,
+    QTimer,
     Signal,
 )
 
@@ -124,6 +126,12 @@ def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = N
     if not tray_only:
         show_window()
     scheduler.start()
+    # A service manager or logoff asks with SIGTERM: leave the event loop and shut down
+    # cleanly (lease released). Python sees signals only between Qt events: tick.
+    signal.signal(signal.SIGTERM, lambda *_: qapp.quit())
+    ticker = QTimer()
+    ticker.start(500)
+    ticker.timeout.connect(lambda: None)
     try:
         return qapp.exec()
     finally:
