@@ -21,11 +21,15 @@ from clinic_desktop.ui.widgets import (
     STATE_COLOURS,
     RowsModel,
     heading,
+    hint,
     make_table,
     selected_key,
     show_error,
     show_info,
 )
+
+SUBJECT_WIDTH = 300
+LIMIT = 1000  # rows shown; `clinic-desktop outbox list --limit N` lists more
 
 
 class OutboxView(QWidget):
@@ -54,6 +58,8 @@ class OutboxView(QWidget):
             button.clicked.connect(slot)
             top.addWidget(button)
         layout.addLayout(top)
+        self.note = hint("")
+        layout.addWidget(self.note)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = RowsModel(["#", "Kind", "Patient", "To", "Status", "Tries", "Subject",
                                 "Problem"], self,
@@ -76,7 +82,7 @@ class OutboxView(QWidget):
             from clinic_desktop.notify.outbox_admin import outbox_rows
 
             with self.context.sessions() as session:
-                return outbox_rows(session, status, 1000)
+                return outbox_rows(session, status, LIMIT)
 
         def done(rows: list[dict[str, Any]]) -> None:
             self.model.set_rows([[r["id"], r["kind"], r["patient_code"] or "-",
@@ -84,8 +90,23 @@ class OutboxView(QWidget):
                                   r["subject"], r["last_error"]] for r in rows],
                                 [r["id"] for r in rows])
             self.table.resizeColumnsToContents()
+            # Long subjects would push the Problem column (what staff act on) out of view.
+            self.table.setColumnWidth(6, min(self.table.columnWidth(6), SUBJECT_WIDTH))
+            self.note.setText(self._describe(len(rows), status))
 
         self.tasks.run(work, done, lambda m: show_error(self, m))
+
+    @staticmethod
+    def _describe(count: int, status: str | None) -> str:
+        shown = f" {status.replace('_', ' ')}" if status else ""
+        if count >= LIMIT:
+            return f"The newest {count}{shown} emails."
+        if count:
+            return f"{count}{shown} email(s), newest first."
+        if status:
+            return f"No{shown} emails right now."
+        return ("No emails yet. The daily check queues an email when a step is finished; "
+                "every email, sent or not, then stays listed here.")
 
     def _preview(self, index: Any) -> None:
         from clinic_desktop.notify.outbox_admin import describe

@@ -157,10 +157,15 @@ class PatientsView(QWidget):
         self._debounce.setInterval(200)
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self._sized = False
         self.model.loaded.connect(self._show_count)
         self.model.failed.connect(lambda message: show_error(self, message))
 
     def _show_count(self, total: int) -> None:
+        if not self._sized and self.model.rowCount():
+            # Once: widths that fit the first page (later searches keep them, no jumping).
+            self._sized = True
+            self.table.resizeColumnsToContents()
         if total == 0 and not self.search.text():
             self.count.setText("No patients yet. Add one, import a CSV file, or start with the "
                                "demo clinic (clinic-desktop demo).")
@@ -231,7 +236,7 @@ class PatientDialog(QDialog):
 
         from clinic_desktop.db.models import Doctor
         from clinic_desktop.domain.patients import get_patient
-        from clinic_desktop.notify.render import available_languages
+        from clinic_desktop.notify.render import DEFAULT_LANGUAGE, available_languages
 
         self.context = context
         self.editing = code
@@ -247,6 +252,7 @@ class PatientDialog(QDialog):
         self.consent = QCheckBox("The patient agreed to receive emails")
         self.language = QComboBox()
         self.language.addItems(available_languages())
+        self.language.setCurrentText(DEFAULT_LANGUAGE)  # the first listed may be "de"
         self.doctor = QComboBox()
         self.doctor.addItem("")
         with context.sessions() as session:

@@ -183,8 +183,13 @@ class CompareDialog(QDialog):
             label.setPixmap(QPixmap.fromImage(image).scaled(
                 420, 560, Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
-            column.addWidget(label, 1)
-            column.addWidget(QLabel(_caption(photo).replace("\n", " · ")))
+            caption = QLabel(_caption(photo).replace("\n", " · "))
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            # Stretch above and below keeps each caption right under its picture.
+            column.addStretch(1)
+            column.addWidget(label)
+            column.addWidget(caption)
+            column.addStretch(1)
             side_layout.addLayout(column)
         tabs.addTab(side, "Side by side")
         overlay = QWidget()

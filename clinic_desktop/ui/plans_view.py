@@ -50,7 +50,8 @@ class PlansView(QWidget):
                                for s in t.steps)
                 parts.append(f"<h3>{t.name}</h3><p>{t.description} — {len(t.steps)} steps, "
                              f"{total} days</p><table cellpadding='3'>{rows}</table>")
-        self.text.setHtml("".join(parts) or "<p>No plan templates yet.</p>")
+        self.text.setHtml("".join(parts) or "<p>No plan templates yet. Make one with "
+                          "<b>New template…</b>: a name, a number of steps and their days.</p>")
 
     def new_template(self) -> None:
         dialog = TemplateDialog(self)

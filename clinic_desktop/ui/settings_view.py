@@ -10,6 +10,7 @@ from clinic_desktop.ui.qt import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QImage,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -20,6 +21,7 @@ from clinic_desktop.ui.qt import (
     Qt,
     QTabWidget,
     QTextBrowser,
+    QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -102,8 +104,12 @@ class SettingsView(QWidget):
                 self.password = QLineEdit()
                 self.password.setEchoMode(QLineEdit.EchoMode.Password)
                 self.password.setPlaceholderText("leave empty to keep the stored password")
-                form.addRow(QLabel("Password (kept in the system keyring, never shown "
-                                   "again)"), self.password)
+                password_label = QLabel("Password (kept in the system keyring, never shown "
+                                        "again)")
+                # Wrapped like the other labels, or this one label widens the whole column.
+                password_label.setWordWrap(True)
+                password_label.setMinimumWidth(260)
+                form.addRow(password_label, self.password)
                 self.keyring_note = hint("")
                 form.addRow(self.keyring_note)
                 test_row = QHBoxLayout()
@@ -294,6 +300,33 @@ class SettingsView(QWidget):
                        lambda m: show_error(self, m))
 
 
+class _EmailPreview(QTextBrowser):
+    """Shows the email's HTML with the clinic's logo where the email has `cid:logo` (the logo
+    travels inside the email; without this the preview shows a broken image)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.logo: QImage | None = None
+
+    def load_logo(self, context: Any) -> None:
+        from clinic_desktop import settings
+        from clinic_desktop.errors import ClinicError
+        from clinic_desktop.notify.message import load_logo
+
+        with context.sessions() as session:
+            path = settings.get_text(session, "clinic.logo")
+        try:
+            data, _subtype = load_logo(path)
+        except ClinicError:
+            data = None  # the settings page names the problem
+        self.logo = QImage.fromData(data) if data else None
+
+    def loadResource(self, kind: int, url: QUrl) -> Any:
+        if url.scheme() == "cid" and self.logo is not None and not self.logo.isNull():
+            return self.logo
+        return super().loadResource(kind, url)
+
+
 class TemplateEditor(QWidget):
     """Edit a template with a live preview on sample data; broken templates are refused."""
 
@@ -308,6 +341,7 @@ class TemplateEditor(QWidget):
         self.kind.addItems(list(render.KINDS))
         self.language = QComboBox()
         self.language.addItems(render.available_languages())
+        self.language.setCurrentText(render.DEFAULT_LANGUAGE)  # not the first alphabetically
         top.addWidget(QLabel("Email:"))
         top.addWidget(self.kind)
         top.addWidget(QLabel("Language:"))
@@ -327,7 +361,7 @@ class TemplateEditor(QWidget):
         editors.addTab(self.text, "Text")
         editors.addTab(self.html, "HTML")
         splitter.addWidget(editors)
-        self.preview = QTextBrowser()
+        self.preview = _EmailPreview()
         splitter.addWidget(self.preview)
         layout.addWidget(splitter, 1)
         self.problem = QLabel("")
@@ -357,6 +391,7 @@ class TemplateEditor(QWidget):
                                                              EmailTemplate.language == lang))
         sources = ({"subject": row.subject, "text": row.body_text, "html": row.body_html}
                    if row else render.default_source(kind, lang))
+        self.preview.load_logo(self.context)
         self.subject.setText(sources["subject"].strip())
         self.text.setPlainText(sources["text"])
         self.html.setPlainText(sources["html"])

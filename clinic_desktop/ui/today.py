@@ -62,6 +62,9 @@ class TodayView(QWidget):
             box = QGroupBox(title)
             inner = QVBoxLayout(box)
             note = hint(explanation)
+            # Room for two lines in every box, so the lists of a row start level.
+            note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            note.setMinimumHeight(2 * note.fontMetrics().lineSpacing())
             items = QListWidget()
             items.setObjectName(key)
             items.setWordWrap(True)

@@ -1,0 +1,574 @@
+"""The main flows as a receptionist does them, on a demo clinic, offscreen.
+
+Background work runs in the TaskRunner's threads; each test waits for what the screen shows
+(qtbot.waitUntil), never for a fixed time.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+
+from clinic_desktop import clock, settings
+from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.models import EmailTemplate, Notification, Patient, Setting
+from clinic_desktop.ui.qt import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QDragEnterEvent,
+    QDropEvent,
+    QLocalServer,
+    QPushButton,
+    Qt,
+    QUrl,
+)
+
+WAIT = 10_000  # ms: generous for a loaded CI machine; tests finish as soon as the UI is ready
+
+# Demo patients (clinic_desktop.demo.STAGES, one stage per patient in turn).
+DUE_TODAY = "P00002"
+LATE_NOT_TOLD = "P00003"
+LATE_TOLD = "P00004"
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def button(widget: Any, text: str) -> QPushButton:
+    """The push button labelled `text` inside `widget` (exactly one)."""
+    found = [b for b in widget.findChildren(QPushButton) if b.text() == text]
+    assert len(found) == 1, f"{len(found)} buttons labelled {text!r}"
+    return found[0]
+
+
+def list_texts(items: Any) -> list[str]:
+    return [items.item(i).text() for i in range(items.count())]
+
+
+def model_column(model: Any, column: int) -> list[str]:
+    return [str(model.data(model.index(r, column))) for r in range(model.rowCount())]
+
+
+def step_states(window: Any) -> list[str]:
+    return model_column(window.patient.steps_model, 4)
+
+
+def open_patient(qtbot: Any, window: Any, code: str) -> None:
+    window.open_patient(code)
+    qtbot.waitUntil(lambda: window.patient.title.text().startswith(code), timeout=WAIT)
+
+
+def add_patient(context: Any, code: str, first: str = "Test", last: str = "Patient") -> None:
+    from clinic_desktop.domain.patients import PatientInput
+    from clinic_desktop.domain.patients import add_patient as core_add
+
+    with write_session(context.sessions) as session:
+        core_add(session, PatientInput(code, first, last, f"{code.lower()}@example.org", "",
+                                       True))
+
+
+def type_text(widget: Any, text: str) -> None:
+    """Key presses carrying any character (QTest.keyClicks aborts on non-ASCII ones)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, char))
+
+
+def drop_files(widget: Any, paths: list[Path]) -> None:
+    """What the window system sends when files are dragged from Explorer and dropped."""
+    from PySide6.QtCore import QMimeData, QPointF
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    centre = widget.rect().center()
+    enter = QDragEnterEvent(QPointF(centre), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted(), "the view refused the drag"
+    drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, drop)
+    assert drop.isAccepted(), "the view refused the drop"
+
+
+def solid_jpeg(folder: Path, name: str, colour: tuple[int, int, int]) -> Path:
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    Image.new("RGB", (320, 240), colour).save(path, "JPEG", quality=95)
+    return path
+
+
+def import_for(context: Any, code: str, paths: list[Path]) -> list[Any]:
+    from clinic_desktop.photos.importer import PhotoImporter, library_for
+
+    importer = PhotoImporter(context.sessions, library_for(context.sessions,
+                                                           context.paths.data_dir),
+                             context.clinic_today())
+    return [importer.import_file(p, patient_code=code) for p in paths]
+
+
+# --- Today --------------------------------------------------------------------------------
+
+
+def test_today_lists_due_and_late_patients_and_opens_one(qtbot: Any, window: Any) -> None:
+    due = window.today.boxes["due_today"][1]
+    late = window.today.boxes["late"][1]
+    qtbot.waitUntil(lambda: any(t.startswith(DUE_TODAY) for t in list_texts(due)),
+                    timeout=WAIT)
+    assert window.today.title.text().startswith("Today, ")
+    assert window.today.boxes["due_today"][0].title().startswith("Steps due today (")
+    late_texts = list_texts(late)
+    assert any(t.startswith(LATE_NOT_TOLD) and "day(s) late" in t for t in late_texts)
+    assert any(t.startswith(LATE_TOLD) for t in late_texts)
+    assert not any(t.startswith(DUE_TODAY) for t in late_texts)
+
+    item = next(due.item(i) for i in range(due.count())
+                if due.item(i).text().startswith(DUE_TODAY))
+    due.scrollToItem(item)
+    centre = due.visualItemRect(item).center()
+    # A real double-click is press, release, then a second press that Qt reports as a
+    # double-click: QTest's mouseDClick alone sends only the second half.
+    opened: list[str] = []
+    window.today.open_patient.connect(opened.append)
+    qtbot.mouseClick(due.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(due.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.waitUntil(lambda: window.patient.title.text().startswith(DUE_TODAY), timeout=WAIT)
+    assert opened == [DUE_TODAY]  # once, not once per signal
+    assert window.stack.currentWidget() is window.patient
+    qtbot.waitUntil(lambda: "due" in step_states(window), timeout=WAIT)
+
+
+def test_today_explains_an_empty_list(qtbot: Any, window: Any) -> None:
+    unmatched = window.today.boxes["unmatched_photos"]
+    qtbot.waitUntil(lambda: unmatched[0].title() == "Photos without a patient (0)",
+                    timeout=WAIT)
+    assert list_texts(unmatched[1]) == ["Nothing here today."]
+    assert unmatched[2].text() == "Assign them in the Photo inbox."
+
+
+# --- Patients -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def patients(qtbot: Any, window: Any) -> Any:
+    window.nav.setCurrentRow(1)
+    view = window.patients
+    qtbot.waitUntil(lambda: view.model.rowCount() == 30, timeout=WAIT)
+    assert view.count.text() == "30 patient(s)"
+    return view
+
+
+def codes_shown(view: Any) -> list[str]:
+    return model_column(view.model, 0)
+
+
+def test_patient_search_filters_as_you_type(qtbot: Any, window: Any, patients: Any) -> None:
+    qtbot.keyClicks(patients.search, "P0001")
+    qtbot.waitUntil(lambda: patients.model.rowCount() == 10, timeout=WAIT)
+    assert all("P0001" in code for code in codes_shown(patients))
+    assert patients.count.text() == "10 patient(s)"
+
+    # A name, typed in lower case: every row shown has it in the name.
+    patients.search.clear()
+    qtbot.keyClicks(patients.search, "kowalski")
+    with window.context.sessions() as session:
+        expected = sorted(session.scalars(select(Patient.code).where(
+            Patient.last_name == "Kowalski")))
+    assert expected  # the demo has some
+    qtbot.waitUntil(lambda: codes_shown(patients) == expected, timeout=WAIT)
+    assert all("Kowalski" in name for name in model_column(patients.model, 1))
+
+    # Non-ASCII: "ü" finds every Müller.
+    patients.search.clear()
+    type_text(patients.search, "ü")
+    with window.context.sessions() as session:
+        muellers = sorted(session.scalars(select(Patient.code).where(
+            Patient.last_name == "Müller")))
+    assert muellers
+    qtbot.waitUntil(lambda: codes_shown(patients) == muellers, timeout=WAIT)
+
+    # Nothing found says so.
+    patients.search.clear()
+    qtbot.keyClicks(patients.search, "zzz-nobody")
+    qtbot.waitUntil(lambda: patients.model.rowCount() == 0, timeout=WAIT)
+    assert patients.count.text() == "No patient matches “zzz-nobody”."
+
+
+def test_double_click_in_the_patient_list_opens_the_patient(qtbot: Any, window: Any,
+                                                           patients: Any) -> None:
+    opened: list[str] = []
+    patients.open_patient.connect(opened.append)
+    row = codes_shown(patients).index("P00005")
+    patients.table.scrollTo(patients.model.index(row, 1))
+    centre = patients.table.visualRect(patients.model.index(row, 1)).center()
+    qtbot.mouseClick(patients.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(patients.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.waitUntil(lambda: window.patient.title.text().startswith("P00005"), timeout=WAIT)
+    assert opened == ["P00005"]
+    assert window.stack.currentWidget() is window.patient
+
+
+def fill_patient_dialog(dialog: Any, code: str, email: str) -> None:
+    dialog.code.setText(code)
+    dialog.first.setText("Zoë")
+    dialog.last.setText("Brandt")
+    dialog.email.setText(email)
+    dialog.phone.setText("+44 7700 900999")
+    dialog.consent.setChecked(True)
+    dialog.doctor.setCurrentText("Dr. Anna Weber")
+
+
+def save_button(dialog: Any) -> QPushButton:
+    box = dialog.findChild(QDialogButtonBox)
+    return box.button(QDialogButtonBox.StandardButton.Save)
+
+
+def test_add_patient_appears_in_the_list(qtbot: Any, window: Any, patients: Any,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.ui import patients as patients_module
+
+    def exec_filled(dialog: Any) -> int:
+        fill_patient_dialog(dialog, "P09999", "zoe.brandt@example.org")
+        save_button(dialog).click()
+        return dialog.result()
+
+    monkeypatch.setattr(patients_module.PatientDialog, "exec", exec_filled)
+    button(patients, "Add patient…").click()
+    # The new patient's page opens ...
+    qtbot.waitUntil(lambda: window.patient.title.text() == "P09999  Zoë Brandt",
+                    timeout=WAIT)
+    assert "zoe.brandt@example.org" in window.patient.details.text()
+    assert "doctor Dr. Anna Weber" in window.patient.details.text()
+    assert "language en" in window.patient.details.text()  # the default, though "de" sorts first
+    # ... and the list has them.
+    qtbot.waitUntil(lambda: patients.model.rowCount() == 31, timeout=WAIT)
+    assert "P09999" in codes_shown(patients)
+    patients.search.setText("Brandt")
+    qtbot.waitUntil(lambda: codes_shown(patients) == ["P09999"], timeout=WAIT)
+
+
+def test_invalid_email_is_refused_in_the_dialog(qtbot: Any, window: Any,
+                                                patients: Any) -> None:
+    from clinic_desktop.domain.patients import PatientInput, check_input
+    from clinic_desktop.errors import ClinicError
+    from clinic_desktop.ui.patients import PatientDialog
+
+    dialog = PatientDialog(window.context, window)
+    qtbot.addWidget(dialog)
+    fill_patient_dialog(dialog, "P09998", "zoe.brandt@@example")
+    save_button(dialog).click()
+
+    # The dialog stays open with the core's own sentence.
+    with window.context.sessions() as session, pytest.raises(ClinicError) as refused:
+        check_input(session, PatientInput("P09998", "Zoë", "Brandt", "zoe.brandt@@example",
+                                          "+44 7700 900999", True, "en", "Dr. Anna Weber"))
+    assert dialog.problem.text() == str(refused.value)
+    assert "email" in dialog.problem.text().lower()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    with window.context.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Patient)) == 30
+        assert session.scalar(select(Patient).where(Patient.code == "P09998")) is None
+
+
+# --- Patient page: plan, complete, undo ---------------------------------------------------
+
+
+def test_apply_plan_complete_and_undo(qtbot: Any, window: Any, messages: Any,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.ui import patient as patient_module
+
+    add_patient(window.context, "P09001", "Ines", "Haddad")
+    open_patient(qtbot, window, "P09001")
+    view = window.patient
+    qtbot.waitUntil(lambda: view.title.text() == "P09001  Ines Haddad", timeout=WAIT)
+    assert view.steps_model.rowCount() == 0
+
+    def choose_retainers(dialog: Any) -> int:
+        assert dialog.template.findText("Clear aligners") >= 0
+        dialog.template.setCurrentText("Retainer follow-up")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(patient_module.ApplyPlanDialog, "exec", choose_retainers)
+    button(view, "Apply plan…").click()
+    qtbot.waitUntil(lambda: view.steps_model.rowCount() == 6, timeout=WAIT)
+    assert step_states(window) == ["active"] + ["pending"] * 5
+    assert model_column(view.steps_model, 1)[0] == "Retainer check 1"
+    today = window.context.clinic_today()
+    assert model_column(view.steps_model, 2)[0] == str(today)
+    assert model_column(view.steps_model, 3)[0] == str(today + timedelta(days=30))
+    qtbot.waitUntil(lambda: any("Retainer follow-up" in m for m in messages.infos),
+                    timeout=WAIT)
+
+    button(view, "Complete now").click()
+    qtbot.waitUntil(lambda: step_states(window)[:2] == ["completed", "active"], timeout=WAIT)
+    assert "Step completed; the next step starts today." in messages.infos
+    assert model_column(view.steps_model, 2)[1] == str(today)
+
+    button(view, "Undo last progression").click()
+    qtbot.waitUntil(lambda: step_states(window)[:2] == ["active", "pending"], timeout=WAIT)
+    assert "Step 1 is active again." in messages.infos
+    assert messages.errors == []
+
+
+# --- Photos: drop to import, compare ------------------------------------------------------
+
+
+def test_dropping_a_photo_imports_it_and_advances_the_step(qtbot: Any, window: Any,
+                                                            photo_files: Any,
+                                                            messages: Any) -> None:
+    open_patient(qtbot, window, DUE_TODAY)
+    view = window.patient
+    qtbot.waitUntil(lambda: "due" in step_states(window), timeout=WAIT)
+    due_row = step_states(window).index("due")
+    assert step_states(window)[due_row + 1] == "pending"
+
+    photo = photo_files.jpeg(f"{DUE_TODAY}_front.jpg")
+    drop_files(view, [photo])
+    qtbot.waitUntil(lambda: step_states(window)[due_row:due_row + 2] == ["completed",
+                                                                       "active"],
+                    timeout=WAIT)
+    assert "due" not in step_states(window)
+    qtbot.waitUntil(lambda: view.photos.list.count() == 1, timeout=WAIT)
+    assert view.photos.note.text().startswith("1 photo(s).")
+    assert view.photos.list.item(0).text().endswith("✓")  # it completed a step
+
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if w.windowTitle() == "Importing photos" and w.isVisible())
+    qtbot.waitUntil(lambda: dialog.close_button.isEnabled(), timeout=WAIT)
+    log = dialog.log.toPlainText()
+    assert f"imported: {photo.name}" in log
+    assert "completed" in log and "started" in log
+    assert "1 file(s): 1 imported." in log
+    dialog.close_button.click()
+    assert messages.errors == []
+
+
+def test_compare_overlay_blends_the_two_photos(qtbot: Any, window: Any,
+                                               tmp_path: Path) -> None:
+    from clinic_desktop.ui.photos import CompareDialog
+
+    red, blue = (220, 30, 30), (30, 30, 220)
+    outcomes = import_for(window.context, "P00001", [
+        solid_jpeg(tmp_path / "in", "P00001_a.jpg", red),
+        solid_jpeg(tmp_path / "in", "P00001_b.jpg", blue)])
+    assert [o.status for o in outcomes] == ["imported", "imported"]
+    open_patient(qtbot, window, "P00001")
+    view = window.patient
+    view.tabs.setCurrentWidget(view.photos)
+    qtbot.waitUntil(lambda: view.photos.list.count() == 2, timeout=WAIT)
+    first, latest = view.photos.photos[0], view.photos.photos[-1]
+
+    dialog = CompareDialog(window.context, first, latest, window)
+    qtbot.addWidget(dialog)
+
+    def shown_colour() -> tuple[int, int, int]:
+        image = dialog.overlay_label.pixmap().toImage()
+        colour = image.pixelColor(image.width() // 2, image.height() // 2)
+        return colour.red(), colour.green(), colour.blue()
+
+    def close_to(a: tuple[int, int, int], b: tuple[int, int, int], slack: int = 12) -> bool:
+        return all(abs(x - y) <= slack for x, y in zip(a, b, strict=True))
+
+    dialog.opacity.setValue(0)
+    only_before = shown_colour()
+    dialog.opacity.setValue(100)
+    only_after = shown_colour()
+    dialog.opacity.setValue(50)
+    half = shown_colour()
+    # Which photo is "first" depends on the files' times; either way the ends are the two
+    # pictures and the middle is their mix.
+    assert {close_to(only_before, red), close_to(only_before, blue)} == {True, False}
+    assert close_to(only_after, blue if close_to(only_before, red) else red)
+    assert close_to(half, tuple((a + b) // 2 for a, b in zip(only_before, only_after,
+                                                              strict=True)))
+    assert half != only_before and half != only_after
+
+
+# --- Settings -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings_view(qtbot: Any, window: Any, file_keyring: Any) -> Any:
+    window.nav.setCurrentRow(5)
+    view = window.settings
+    qtbot.waitUntil(lambda: view.fields["smtp.port"].text() == "587", timeout=WAIT)
+    return view
+
+
+def test_send_test_email_reaches_the_server(qtbot: Any, window: Any, settings_view: Any,
+                                            smtp_server_factory: Any, messages: Any) -> None:
+    server = smtp_server_factory("none")
+    view = settings_view
+    view.fields["smtp.host"].setText("127.0.0.1")
+    view.fields["smtp.port"].setText(str(server.port))
+    view.fields["smtp.security"].setCurrentText("none")
+    view.fields["smtp.username"].setText("")
+    view.fields["smtp.from"].setText("reception@clinic.example.org")
+    view.test_to.setText("reception@clinic.example.org")
+    button(view, "Send test email").click()
+    qtbot.waitUntil(lambda: len(server.messages) == 1, timeout=WAIT)
+    assert server.messages[0]["To"] == "reception@clinic.example.org"
+    qtbot.waitUntil(lambda: "Test email sent to reception@clinic.example.org"
+                    in view.status.text(), timeout=WAIT)
+    assert any("Test email sent" in m for m in messages.infos)
+    assert messages.errors == []
+    with window.context.sessions() as session:
+        assert settings.get(session, "smtp.port") == server.port
+        assert settings.get(session, "smtp.security") == "none"
+
+
+def test_invalid_port_shows_the_field_error_and_saves_nothing(qtbot: Any, window: Any,
+                                                              settings_view: Any) -> None:
+    view = settings_view
+    with window.context.sessions() as session:
+        before = {s.key: s.value for s in session.scalars(select(Setting))}
+    view.fields["clinic.name"].setText("Renamed Clinic")
+    view.fields["smtp.port"].setText("99999")
+    button(view, "Save settings").click()
+
+    error = view.errors["smtp.port"]
+    assert error.isVisible()
+    assert "1 to 65535" in error.text() and "99999" in error.text()
+    assert "#a4262c" in error.styleSheet()  # the red of every field error
+    assert view.status.text() == "Not saved: 1 field(s) need fixing (in red)."
+    assert not view.errors["clinic.name"].isVisible()
+    with window.context.sessions() as session:
+        after = {s.key: s.value for s in session.scalars(select(Setting))}
+    assert after == before
+
+
+# --- Outbox -------------------------------------------------------------------------------
+
+
+def test_retry_a_failed_email(qtbot: Any, window: Any, messages: Any) -> None:
+    with write_session(window.context.sessions) as session:
+        note = session.scalar(select(Notification).join(Patient, Patient.id ==
+                                                        Notification.patient_id)
+                              .where(Patient.code == LATE_TOLD))
+        note_id = note.id
+        session.execute(update(Notification).where(Notification.id == note_id).values(
+            status="failed", attempts=5, last_error="550 5.1.1 mailbox unavailable",
+            sent_at=None))
+    window.nav.setCurrentRow(3)
+    view = window.outbox
+    qtbot.waitUntil(lambda: str(note_id) in model_column(view.model, 0), timeout=WAIT)
+    row = model_column(view.model, 0).index(str(note_id))
+    assert view.note.text() == f"{view.model.rowCount()} email(s), newest first."
+    assert model_column(view.model, 4)[row] == "failed"
+    assert model_column(view.model, 7)[row] == "550 5.1.1 mailbox unavailable"
+
+    view.table.selectRow(row)
+    view.table.clicked.emit(view.model.index(row, 0))  # the preview follows the selection
+    assert view.preview.toPlainText().startswith(f"Email {note_id}: step_finished, failed")
+    button(view, "Retry").click()
+    qtbot.waitUntil(lambda: model_column(view.model, 4)[
+        model_column(view.model, 0).index(str(note_id))] == "queued", timeout=WAIT)
+    assert any(m.startswith(f"Email {note_id} to p00004@example.org is queued again")
+               for m in messages.infos)
+    with window.context.sessions() as session:
+        assert session.get(Notification, note_id).status == "queued"
+
+
+# --- Email template editor ----------------------------------------------------------------
+
+
+def test_broken_template_is_refused_with_part_and_line(qtbot: Any, window: Any,
+                                                       messages: Any) -> None:
+    from clinic_desktop.ui.settings_view import TemplateEditor
+
+    editor = window.settings.findChild(TemplateEditor)
+    assert editor.language.currentText() == "en"  # the default, though "de" sorts first
+    editor.kind.setCurrentText("step_finished")
+    assert editor.problem.text() == ""
+    assert "<img" in editor.preview.toHtml()
+    logo = editor.preview.loadResource(2, QUrl("cid:logo"))  # 2: QTextDocument.ImageResource
+    assert not logo.isNull()  # the preview shows the clinic's logo, not a broken image
+    lines = editor.text.toPlainText().split("\n")
+    editor.text.setPlainText("\n".join([*lines[:2], "Your step: {{ step.name + }}",
+                                        *lines[2:]]))
+    assert editor.problem.text().startswith("Not valid yet: Text part, line 3:")
+
+    button(editor, "Save").click()
+    assert len(messages.errors) == 1
+    assert messages.errors[0].startswith("The template was not saved: Text part, line 3:")
+    assert messages.infos == []
+    with window.context.sessions() as session:
+        assert session.scalars(select(EmailTemplate)).all() == []
+
+
+# --- Tray and single instance -------------------------------------------------------------
+
+
+def test_tray_menu_and_pause(qtbot: Any, context: Any, messages: Any) -> None:
+    from clinic_desktop.scheduler import ClinicScheduler
+    from clinic_desktop.ui.tray import TrayNotifier
+
+    scheduler = ClinicScheduler(context)  # not started: no jobs run in this test
+    tray = TrayNotifier(context, scheduler)
+    try:
+        tray.menu.aboutToShow.emit()
+        texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
+        assert texts == ["Open Clinic Desktop", "Run check now", "Pause sending until…",
+                         "Import photos…", "Quit"]
+        pause_menu = tray.menu.actions()[2].menu()
+        assert [a.text() for a in pause_menu.actions()] == ["1 hour", "4 hours",
+                                                            "tomorrow morning"]
+        with qtbot.waitSignal(tray.open_requested, timeout=1000):
+            tray.menu.actions()[0].trigger()
+
+        before = clock.now_utc()
+        next(a for a in pause_menu.actions() if a.text() == "1 hour").trigger()
+        assert scheduler.paused_until is not None
+        assert timedelta(minutes=59) < scheduler.paused_until - before < timedelta(minutes=61)
+        assert "Sending paused until" in tray.tooltip
+
+        # Rebuilt when it opens again: it now says what is true.
+        tray.menu.aboutToShow.emit()
+        pause_menu = tray.menu.actions()[2].menu()
+        assert tray.menu.actions()[2].text().startswith("Sending paused until ")
+        resume = next(a for a in pause_menu.actions() if a.text() == "Resume sending now")
+        resume.trigger()
+        assert scheduler.paused_until is None
+        tray.menu.aboutToShow.emit()
+        assert tray.menu.actions()[2].text() == "Pause sending until…"
+    finally:
+        tray.icon.hide()
+        tray.menu.deleteLater()
+
+
+def test_second_instance_brings_the_first_to_front(qtbot: Any, tmp_path: Path) -> None:
+    from clinic_desktop.ui.app import bring_existing_to_front, instance_name
+
+    name = instance_name(tmp_path / "data")
+    assert name == instance_name(tmp_path / "data")
+    assert name != instance_name(tmp_path / "other")
+    assert bring_existing_to_front(name) is False  # nobody is running yet
+
+    server = QLocalServer()
+    QLocalServer.removeServer(name)
+    assert server.listen(name), server.errorString()
+    received: list[bytes] = []
+    connections: list[Any] = []
+
+    def on_connection() -> None:
+        connection = server.nextPendingConnection()
+        connections.append(connection)
+        connection.readyRead.connect(lambda: received.append(bytes(connection.readAll())))
+
+    server.newConnection.connect(on_connection)
+    try:
+        assert bring_existing_to_front(name) is True
+        qtbot.waitUntil(lambda: b"".join(received) == b"show\n", timeout=WAIT)
+    finally:
+        server.close()
