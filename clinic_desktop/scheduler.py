@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -238,6 +239,7 @@ class ClinicScheduler:
         self.holder = holder or holder_name()
         self.on_event = on_event or (lambda event: None)
         self.paused_until: datetime | None = None
+        self._observer: object | None = None
         self._lock = threading.Lock()  # one job body at a time in this process
         self._scheduler = BackgroundScheduler(timezone="UTC")
         self.watcher = FolderWatcher(app.sessions, lambda: PhotoImporter(
@@ -267,11 +269,19 @@ class ClinicScheduler:
         self._scheduler.add_job(self.watch_job, IntervalTrigger(seconds=poll),
                                 id=FOLDER_WATCH, **options)
         self._scheduler.start()
+        self._observer = self.watcher.watch_events(self._folder_changed)
         log.info("Scheduler started as %s (daily check %s %s)", self.holder,
                  daily.strftime("%H:%M"), zone.key)
 
+    def _folder_changed(self) -> None:
+        """A file appeared in a watched folder: poll now instead of at the next interval."""
+        with contextlib.suppress(Exception):  # the scheduler may be stopping
+            self._scheduler.modify_job(FOLDER_WATCH, next_run_time=clock.now_utc())
+
     def shutdown(self) -> None:
         """Stop the jobs (waiting for a running one) and hand the lease back."""
+        if self._observer is not None:
+            self._observer.stop()  # type: ignore[attr-defined]
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
         try:
@@ -340,7 +350,13 @@ class ClinicScheduler:
         if not lease.acquire(self.app.sessions, self.holder):
             return
         with self._lock:
-            self._emit(run_folder_watch(self.app, self.watcher))
+            event = run_folder_watch(self.app, self.watcher)
+        self._emit(event)
+        if self.watcher.last_waiting:
+            # A file is still being copied: look again soon, not at the next interval.
+            with contextlib.suppress(Exception):
+                self._scheduler.modify_job(FOLDER_WATCH, next_run_time=clock.now_utc()
+                                           + timedelta(seconds=2))
 
     def run_once(self) -> list[JobEvent]:
         """Every job that is due now, once (for Task Scheduler / cron): `scheduler --once`."""

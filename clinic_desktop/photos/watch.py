@@ -56,6 +56,7 @@ class FolderWatcher:
         self.clock = clock
         self._seen: dict[Path, _Seen] = {}
         self._handled: set[tuple[Path, int, int]] = set()  # kept files already imported
+        self.last_waiting = 0  # files still changing at the last poll
 
     def _settings(self) -> tuple[list[Path], str, int]:
         with self.sessions() as session:
@@ -97,6 +98,7 @@ class FolderWatcher:
                 ready.append((folder, path, stat))
         self._seen = {p: s for p, s in self._seen.items() if p in present}
         self._handled = {k for k in self._handled if k[0] in present}
+        self.last_waiting = report.waiting
         if not ready:
             return report
         importer = self.make_importer()
@@ -150,16 +152,59 @@ class FolderWatcher:
             audit.record(session, "photo_refused", entity="photo_inbox", entity_id=item.id,
                          detail=f"{moved.name}: {outcome.message}")
 
+    def watch_events(self, on_change: Callable[[], None]) -> object | None:
+        """Where the file system reports changes (local disks), call `on_change` at once, so
+        a photo is taken seconds after it lands instead of at the next poll. Shares often
+        send no events; polling keeps working for them either way. Returns the observer."""
+        try:
+            from watchdog.events import FileSystemEventHandler
+            from watchdog.observers import Observer
+        except ImportError:  # pragma: no cover - watchdog is a dependency
+            return None
+
+        class _Handler(FileSystemEventHandler):
+            def on_any_event(self, event: object) -> None:
+                on_change()
+
+        folders, _, _ = self._settings()
+        observer = Observer()
+        watching = 0
+        for folder in folders:
+            if folder.is_dir():
+                try:
+                    observer.schedule(_Handler(), str(folder), recursive=True)
+                    watching += 1
+                except OSError as exc:
+                    log.info("No change events for %s (%s); polling it", folder, exc)
+        if not watching:
+            return None
+        observer.daemon = True
+        observer.start()
+        return observer
+
     def run(self, stop: threading.Event, on_report: Callable[[PollReport], None]) -> None:
-        """Poll until `stop` is set (the interval is re-read each time)."""
-        while not stop.is_set():
-            try:
-                on_report(self.poll())
-            except Exception:  # a bad moment on a network share must not end the watcher
-                log.exception("Polling the watched folders failed")
-            with self.sessions() as session:
-                interval = settings.get(session, "photos.poll_seconds")
-            stop.wait(interval)
+        """Poll until `stop` is set: every photos.poll_seconds, sooner after a change event,
+        and every second while a file is still being copied."""
+        wake = threading.Event()
+        observer = self.watch_events(wake.set)
+        try:
+            while not stop.is_set():
+                waiting = 0
+                try:
+                    report = self.poll()
+                    waiting = report.waiting
+                    on_report(report)
+                except Exception:  # a bad moment on a network share must not end the watcher
+                    log.exception("Polling the watched folders failed")
+                with self.sessions() as session:
+                    interval = settings.get(session, "photos.poll_seconds")
+                wake.clear()
+                deadline = time.monotonic() + (1 if waiting else interval)
+                while not stop.is_set() and not wake.is_set() and time.monotonic() < deadline:
+                    stop.wait(0.2)
+        finally:
+            if observer is not None:
+                observer.stop()  # type: ignore[attr-defined]
 
 
 def _opens(path: Path) -> bool:

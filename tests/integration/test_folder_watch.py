@@ -263,3 +263,32 @@ def test_watch_once_on_the_command_line_imports_a_stable_file(
     assert not path.exists() and (photo_files.root / "imported" / path.name).exists()
     assert active_order(clinic, patient.id) == (2, today)
     assert len(rows(clinic, Photo)) == 1
+
+
+def test_a_file_event_wakes_the_watcher_long_before_the_next_poll(
+        clinic: Any, patient_id: int, photo_files: Any) -> None:
+    """On a local disk a change event (watchdog) starts the import at once; the poll
+    interval here is an hour, so only the event can explain a quick import."""
+    import threading
+    import time
+
+    set_setting(clinic, "photos.poll_seconds", "3600")
+    set_setting(clinic, "photos.stable_seconds", "1")
+    watcher = make_watcher(clinic, FakeClock())
+    watcher.clock = time.monotonic  # real time: the loop sleeps for real here
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop, lambda report: None),
+                              daemon=True)
+    thread.start()
+    try:
+        time.sleep(1.0)  # the first poll has run and found nothing
+        photo_files.jpeg("P00123_front.jpg")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not rows(clinic, Photo):
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join(10)
+    [photo] = rows(clinic, Photo)
+    assert photo.original_name == "P00123_front.jpg" and photo.completed_step
+    assert (photo_files.root / "imported" / "P00123_front.jpg").exists()
