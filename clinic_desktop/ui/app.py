@@ -115,8 +115,12 @@ def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = N
     tray.quit_requested.connect(qapp.quit)
 
     if TrayNotifier.available():
+        from clinic_desktop.ui.settings_view import minimise_to_tray_setting
+
         tray.show()
-        window.minimise_to_tray = True
+        window.minimise_to_tray = minimise_to_tray_setting()
+        window.settings.changed.connect(
+            lambda: setattr(window, "minimise_to_tray", minimise_to_tray_setting()))
         qapp.setQuitOnLastWindowClosed(False)
     else:
         log.warning("No system tray on this desktop; the notifier runs without an icon.")

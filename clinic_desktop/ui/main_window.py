@@ -13,6 +13,7 @@ from clinic_desktop.ui.patients import PatientsView
 from clinic_desktop.ui.plans_view import PlansView
 from clinic_desktop.ui.qt import (
     QAction,
+    QApplication,
     QHBoxLayout,
     QKeySequence,
     QListWidget,
@@ -180,6 +181,8 @@ class MainWindow(QMainWindow):
             self.hide()
             return
         event.accept()
+        if self.scheduler is not None:  # the app, not a test: closing the window ends it
+            QApplication.quit()
 
     def dragEnterEvent(self, event: Any) -> None:
         if event.mimeData().hasUrls():

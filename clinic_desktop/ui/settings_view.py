@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from clinic_desktop.ui.qt import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -17,6 +18,7 @@ from clinic_desktop.ui.qt import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSettings,
     QSplitter,
     Qt,
     QTabWidget,
@@ -28,6 +30,12 @@ from clinic_desktop.ui.qt import (
 )
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import hint, show_error, show_info
+
+
+def minimise_to_tray_setting() -> bool:
+    value = QSettings().value("ui/minimize_to_tray", True)
+    return value not in (False, "false", "0", 0)
+
 
 GROUPS = [
     ("Clinic", ["clinic.name", "clinic.phone", "clinic.email", "clinic.address", "clinic.logo",
@@ -60,6 +68,7 @@ class SettingsView(QWidget):
         tabs.addTab(TemplateEditor(context, self), "Email templates")
         tabs.addTab(self._doctors_page(), "Doctors")
         tabs.addTab(self._backup_page(), "Backups")
+        tabs.addTab(self._this_pc_page(), "This PC")
 
     # --- settings form ------------------------------------------------------------------
 
@@ -253,6 +262,42 @@ class SettingsView(QWidget):
         except ClinicError as exc:
             show_error(self, str(exc))
         self._load_doctors()
+
+    # --- this PC (per-user, not shared through the database) ---------------------------
+
+    def _this_pc_page(self) -> QWidget:
+        from clinic_desktop import autostart
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(hint("These choices are for this PC and this Windows user only."))
+        self.close_to_tray = QCheckBox("Closing the window keeps the notifier running in the "
+                                       "notification area")
+        self.close_to_tray.setChecked(minimise_to_tray_setting())
+        self.close_to_tray.toggled.connect(
+            lambda on: QSettings().setValue("ui/minimize_to_tray", on))
+        self.close_to_tray.toggled.connect(self.changed)
+        layout.addWidget(self.close_to_tray)
+        self.at_login = QCheckBox("Start the notifier when I log in to this PC")
+        self.at_login.setChecked(autostart.is_enabled())
+        self.at_login.toggled.connect(self._set_autostart)
+        layout.addWidget(self.at_login)
+        layout.addStretch(1)
+        return page
+
+    def _set_autostart(self, on: bool) -> None:
+        from clinic_desktop import autostart
+        from clinic_desktop.errors import ClinicError
+
+        try:
+            message = autostart.enable() if on else autostart.disable()
+        except (ClinicError, OSError) as exc:
+            show_error(self, str(exc))
+            self.at_login.blockSignals(True)
+            self.at_login.setChecked(autostart.is_enabled())
+            self.at_login.blockSignals(False)
+            return
+        self.status.setText(message)
 
     # --- backups ------------------------------------------------------------------------
 
