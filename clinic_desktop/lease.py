@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit, clock
 from clinic_desktop.db.engine import write_session
-from clinic_desktop.db.models import Lease
+from clinic_desktop.db.models import Lease, Notification
 
 SENDER = "sender"
 LEASE_SECONDS = 120  # a holder silent this long is presumed gone; another PC takes over
@@ -31,26 +31,47 @@ def acquire(sessions: sessionmaker[Session], holder: str, *, name: str = SENDER,
             seconds: int = LEASE_SECONDS, now: datetime | None = None) -> bool:
     """Take or renew the lease; True when `holder` has it afterwards."""
     now = now or clock.now_utc()
-    try:
-        with write_session(sessions) as session:
-            row = session.scalar(select(Lease).where(Lease.name == name).with_for_update())
-            if row is None:
-                session.add(Lease(name=name, holder=holder, acquired_at=now,
-                                  expires_at=now + timedelta(seconds=seconds)))
-                audit.record(session, "lease_taken", entity="lease", detail=f"{name}: {holder}")
-                return True
-            if row.holder != holder and row.expires_at >= now:
+    for attempt in range(2):
+        try:
+            return _acquire_once(sessions, holder, name, seconds, now)
+        except IntegrityError:
+            # Another thread or PC created the lease row at the same moment: look again.
+            if attempt:
                 return False
-            if row.holder != holder:
-                audit.record(session, "lease_taken", entity="lease",
-                             detail=f"{name}: {holder} took over from {row.holder} (silent "
-                                    f"since {row.expires_at:%Y-%m-%d %H:%M} UTC)")
-                row.holder, row.acquired_at = holder, now
-            row.expires_at = now + timedelta(seconds=seconds)
+        except OperationalError:
+            return False  # the database is busy or gone: not ours now; the next beat retries
+    return False
+
+
+def _acquire_once(sessions: sessionmaker[Session], holder: str, name: str, seconds: int,
+                  now: datetime) -> bool:
+    with write_session(sessions) as session:
+        row = session.scalar(select(Lease).where(Lease.name == name).with_for_update())
+        if row is None:
+            session.add(Lease(name=name, holder=holder, acquired_at=now,
+                              expires_at=now + timedelta(seconds=seconds)))
+            audit.record(session, "lease_taken", entity="lease", detail=f"{name}: {holder}")
             return True
-    except (IntegrityError, OperationalError):
-        # Another PC inserted the row or held the write lock at the same moment: not ours now.
-        return False
+        if row.holder != holder and row.expires_at >= now:
+            return False
+        if row.holder != holder:
+            audit.record(session, "lease_taken", entity="lease",
+                         detail=f"{name}: {holder} took over from {row.holder} (silent "
+                                f"since {row.expires_at:%Y-%m-%d %H:%M} UTC)")
+            if name == SENDER:
+                _free_claims_of(session, row.holder, now)
+            row.holder, row.acquired_at = holder, now
+        row.expires_at = now + timedelta(seconds=seconds)
+        return True
+
+
+def _free_claims_of(session: Session, dead_holder: str, now: datetime) -> None:
+    """The silent holder is presumed dead: the emails it had claimed are due again now
+    (the next sender records them as interrupted and sends them with their Message-ID),
+    instead of waiting for their claims to run out."""
+    session.execute(update(Notification).where(
+        Notification.status == "sending", Notification.claimed_by == dead_holder)
+        .values(claimed_until=now - timedelta(seconds=1)))
 
 
 def release(sessions: sessionmaker[Session], holder: str, *, name: str = SENDER) -> None:

@@ -104,7 +104,8 @@ def claim_daily_check(app: AppContext, now: datetime) -> date | None:
         return day
 
 
-def run_daily_check(app: AppContext, today: date, *, send: bool = True) -> JobEvent:
+def run_daily_check(app: AppContext, today: date, *, send: bool = True,
+                    holder: str | None = None) -> JobEvent:
     """The seed's daily job: queue finished-step emails (and auto-progress when set),
     reminders and digests, then send. Recorded as the last daily check."""
     started = clock.now_utc()
@@ -130,7 +131,7 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True) -> JobEv
             parts.append(f"{report.failed} failed")
         attention = bool(report.count(due_scan.NEEDS_ATTENTION) or report.failed)
         if send:
-            event = run_delivery(app)
+            event = run_delivery(app, holder=holder)
             parts.append(event.summary)
             ok = ok and event.ok
             attention = attention or event.attention
@@ -147,10 +148,13 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True) -> JobEv
     return JobEvent(DAILY_CHECK, ok, summary, attention)
 
 
-def run_delivery(app: AppContext) -> JobEvent:
+def run_delivery(app: AppContext, *, holder: str | None = None) -> JobEvent:
+    """Send what is due. With a `holder`, the sender lease is renewed between batches and
+    sending stops as soon as another PC has taken it over."""
     started = clock.now_utc()
+    keep_going = (lambda: lease.acquire(app.sessions, holder)) if holder else None
     try:
-        report = deliver_outbox(app.sessions)
+        report = deliver_outbox(app.sessions, holder=holder, keep_going=keep_going)
         if report.window_closed:
             summary = f"sending waits: the send window is closed {report.window_closed}"
         else:
@@ -260,6 +264,8 @@ class ClinicScheduler:
         options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         self._scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=HEARTBEAT_SECONDS),
                                 id="heartbeat", next_run_time=clock.now_utc(), **options)
+        self._scheduler.add_job(self.catch_up, IntervalTrigger(minutes=1), id="catch_up",
+                                next_run_time=clock.now_utc(), **options)
         self._scheduler.add_job(self.daily_job, CronTrigger(hour=daily.hour,
                                                             minute=daily.minute,
                                                             timezone=zone),
@@ -309,17 +315,20 @@ class ClinicScheduler:
     # --- jobs: each takes the lease first ------------------------------------------------
 
     def heartbeat(self) -> None:
+        """Only renews the lease: it must never wait behind a long job, or the lease lapses
+        and another PC starts sending too."""
         try:
-            if lease.acquire(self.app.sessions, self.holder):
-                self.catch_up()
+            lease.acquire(self.app.sessions, self.holder)
         except Exception:
             log.exception("Heartbeat failed")
 
     def catch_up(self) -> None:
-        # Never wait for a running job here: the heartbeat must keep renewing the lease.
+        """Run a missed daily check (PC was off at the daily time): its own job, every minute."""
         if not self._lock.acquire(blocking=False):
-            return
+            return  # a job is running; the next minute will see
         try:
+            if not lease.acquire(self.app.sessions, self.holder):
+                return
             event = self._daily_if_due()
         finally:
             self._lock.release()
@@ -336,13 +345,14 @@ class ClinicScheduler:
         day = claim_daily_check(self.app, clock.now_utc())
         if day is None:
             return None
-        return run_daily_check(self.app, day, send=not self._sending_paused())
+        return run_daily_check(self.app, day, send=not self._sending_paused(),
+                               holder=self.holder)
 
     def delivery_job(self) -> None:
         if self._sending_paused() or not lease.acquire(self.app.sessions, self.holder):
             return
         with self._lock:
-            event = run_delivery(self.app)
+            event = run_delivery(self.app, holder=self.holder)
         if event.summary != "0 sent":
             self._emit(event)
 
@@ -370,9 +380,9 @@ class ClinicScheduler:
         try:
             day = claim_daily_check(self.app, clock.now_utc())
             if day is not None:
-                events.append(run_daily_check(self.app, day))
+                events.append(run_daily_check(self.app, day, holder=self.holder))
             else:
-                events.append(run_delivery(self.app))
+                events.append(run_delivery(self.app, holder=self.holder))
             watched = run_folder_watch(self.app, self.watcher)
             if watched is not None:
                 events.append(watched)

@@ -382,12 +382,14 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
                    now: Callable[[], datetime] = clock.now_utc,
                    password: Callable[[SmtpSettings], str | None] = password_for,
                    sleep: Callable[[float], None] = time_module.sleep,
-                   holder: str | None = None, limit: int | None = None) -> DeliveryReport:
+                   holder: str | None = None, limit: int | None = None,
+                   keep_going: Callable[[], bool] | None = None) -> DeliveryReport:
     """Send every due email once, over one connection, at most smtp.rate_per_minute a minute.
 
     4xx answers, timeouts and dropped connections are retried later with exponential backoff
     (up to smtp.max_attempts); 5xx answers fail at once with the server's words. A connection
-    or login problem stops the batch and leaves the emails queued.
+    or login problem stops the batch and leaves the emails queued. `keep_going` is asked
+    before each batch (the scheduler renews its sender lease there and stops when it lost it).
     """
     holder = holder or holder_name()
     report = DeliveryReport()
@@ -409,6 +411,9 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
     try:
         connection.open()
         while remaining is None or remaining > 0:
+            if keep_going is not None and not keep_going():
+                report.error = "another PC has taken over sending; it sends the rest"
+                break
             batch = _claim(sessions, holder, now(), min(BATCH_SIZE, remaining or BATCH_SIZE),
                            sender.domain)
             if not batch:
