@@ -20,6 +20,7 @@ from clinic_desktop.ui.qt import (
 )
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import (
+    FileDropTarget,
     RowsModel,
     heading,
     hint,
@@ -100,7 +101,7 @@ def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Pat
     return dialog
 
 
-class InboxView(QWidget):
+class InboxView(FileDropTarget, QWidget):
     changed = Signal()
 
     def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
@@ -196,12 +197,3 @@ class InboxView(QWidget):
         self.tasks.run(work, lambda _: (self.refresh(), self.changed.emit()),
                        lambda m: show_error(self, m))
 
-    def dragEnterEvent(self, event: Any) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: Any) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            self.import_files(paths)

@@ -28,12 +28,12 @@ from clinic_desktop.ui.qt import (
 from clinic_desktop.ui.settings_view import SettingsView
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.today import TodayView
-from clinic_desktop.ui.widgets import app_icon, show_error
+from clinic_desktop.ui.widgets import FileDropTarget, app_icon, show_error
 
 PAGES = ["Today", "Patients", "Photo inbox", "Outbox", "Plan templates", "Settings"]
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileDropTarget, QMainWindow):
     def __init__(self, context: Any, tasks: TaskRunner, scheduler: Any = None):
         super().__init__()
         self.context = context
@@ -184,12 +184,3 @@ class MainWindow(QMainWindow):
         if self.scheduler is not None:  # the app, not a test: closing the window ends it
             QApplication.quit()
 
-    def dragEnterEvent(self, event: Any) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: Any) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            self.import_files(paths)

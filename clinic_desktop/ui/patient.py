@@ -34,6 +34,7 @@ from clinic_desktop.ui.qt import (
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import (
     STATE_COLOURS,
+    FileDropTarget,
     RowsModel,
     heading,
     hint,
@@ -88,7 +89,7 @@ class TimelineBar(QWidget):
         painter.end()
 
 
-class PatientView(QWidget):
+class PatientView(FileDropTarget, QWidget):
     back = Signal()
     changed = Signal()
 
@@ -357,16 +358,6 @@ class PatientView(QWidget):
         run_import(self, self.context, self.tasks, paths, patient_code=self.code,
                    on_finished=lambda: (self.refresh(), self.changed.emit()))
 
-    def dragEnterEvent(self, event: Any) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: Any) -> None:
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()
-                 if url.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            self.import_files(paths)
 
 
 def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from clinic_desktop.config import resources_dir
@@ -91,6 +92,24 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section]
         return None
+
+
+class FileDropTarget:
+    """Mixin for a widget that imports photo files or folders dropped on it from Explorer;
+    the widget provides `import_files(paths)` and calls `setAcceptDrops(True)`."""
+
+    def import_files(self, paths: list[Path]) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def dragEnterEvent(self, event: Any) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
 
 
 def make_table(model: QAbstractTableModel, parent: QWidget | None = None,
