@@ -22,13 +22,16 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def outbox_rows(session: Any, status: str | None, limit: int) -> list[dict[str, Any]]:
+def outbox_rows(session: Any, status: str | None, limit: int,
+                since: datetime | None = None) -> list[dict[str, Any]]:
     """The `outbox list --json` contract: these field names are fixed for scripts."""
     query = (select(Notification, Patient.code).outerjoin(Patient, Patient.id ==
                                                           Notification.patient_id)
              .order_by(Notification.id.desc()).limit(limit))
     if status:
         query = query.where(Notification.status == status)
+    if since is not None:
+        query = query.where(Notification.created_at >= since)
     return [
         {"id": n.id, "kind": n.kind, "patient_code": code, "recipient": n.recipient,
          "subject": n.subject, "status": n.status, "attempts": n.attempts,

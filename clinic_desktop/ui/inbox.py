@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import (
     FileDropTarget,
     RowsModel,
+    fit_columns,
     heading,
     hint,
     make_table,
@@ -44,21 +46,30 @@ class ImportDialog(QDialog):
         self.progress.setValue(0)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
-        self.close_button = QPushButton("Working…")
-        self.close_button.setEnabled(False)
-        self.close_button.clicked.connect(self.accept)
+        self.close_button = QPushButton("Stop after this photo")
+        self.close_button.clicked.connect(self._stop_or_close)
+        self.stop = threading.Event()
+        self.finished_work = False
         layout.addWidget(self.progress)
         layout.addWidget(self.log, 1)
         layout.addWidget(self.close_button)
         self.resize(720, 360)
         self.line.connect(self._add)
-        self.cancelled = False
+
+    def _stop_or_close(self) -> None:
+        if self.finished_work:
+            self.accept()
+        else:
+            self.stop.set()  # the worker stops before the next file; nothing is half done
+            self.close_button.setEnabled(False)
+            self.close_button.setText("Stopping…")
 
     def _add(self, text: str) -> None:
         self.log.appendPlainText(text)
         self.progress.setValue(self.progress.value() + 1)
 
     def finish(self, summary: str) -> None:
+        self.finished_work = True
         self.log.appendPlainText("\n" + summary)
         self.progress.setValue(self.progress.maximum())
         self.close_button.setText("Close")
@@ -82,6 +93,9 @@ def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Pat
         for outcome in importer.import_paths(paths, patient_code=patient_code):
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
             dialog.line.emit(f"{outcome.status}: {outcome.path.name} — {outcome.message}")
+            if dialog.stop.is_set():
+                counts["not started (stopped)"] = len(files) - sum(counts.values())
+                break
         return counts
 
     def done(counts: dict[str, int]) -> None:
@@ -123,7 +137,7 @@ class InboxView(FileDropTarget, QWidget):
         layout.addWidget(self.note)
         self.model = RowsModel(["#", "Status", "File", "Reason", "Where it was"], self,
                                colour_of=lambda r: "#f4c7c3" if r[1] == "refused" else None)
-        self.table = make_table(self.model)
+        self.table = make_table(self.model, remember_as="inbox")
         layout.addWidget(self.table, 1)
 
     def refresh(self) -> None:
@@ -136,7 +150,7 @@ class InboxView(FileDropTarget, QWidget):
 
         def done(rows: list[list[Any]]) -> None:
             self.model.set_rows(rows, [r[0] for r in rows])
-            self.table.resizeColumnsToContents()
+            fit_columns(self.table)
             self.note.setText(
                 f"{len(rows)} photo(s) need a decision. Drop photo files or folders here to "
                 "import them; names like P00123_front.jpg find their patient." if rows else

@@ -20,6 +20,7 @@ from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import (
     STATE_COLOURS,
     RowsModel,
+    fit_columns,
     heading,
     hint,
     make_table,
@@ -52,6 +53,12 @@ class OutboxView(QWidget):
             self.status.addItem(status.replace("_", " "), status)
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         top.addWidget(self.status)
+        self.period = QComboBox()
+        for label, days in (("any date", 0), ("today", 1), ("last 7 days", 7),
+                            ("last 30 days", 30)):
+            self.period.addItem(label, days)
+        self.period.currentIndexChanged.connect(lambda _i: self.refresh())
+        top.addWidget(self.period)
         for text, slot in (("Retry", self.retry), ("Cancel email", self.cancel),
                            ("Send now", self.send_now)):
             button = QPushButton(text)
@@ -64,7 +71,7 @@ class OutboxView(QWidget):
         self.model = RowsModel(["#", "Kind", "Patient", "To", "Status", "Tries", "Subject",
                                 "Problem"], self,
                                colour_of=lambda r: STATE_COLOURS.get(str(r[4])))
-        self.table = make_table(self.model)
+        self.table = make_table(self.model, remember_as="outbox")
         self.table.clicked.connect(self._preview)
         splitter.addWidget(self.table)
         self.preview = QPlainTextEdit()
@@ -89,7 +96,7 @@ class OutboxView(QWidget):
                                   r["recipient"] or "-", r["status"], r["attempts"],
                                   r["subject"], r["last_error"]] for r in rows],
                                 [r["id"] for r in rows])
-            self.table.resizeColumnsToContents()
+            fit_columns(self.table)
             # Long subjects would push the Problem column (what staff act on) out of view.
             self.table.setColumnWidth(6, min(self.table.columnWidth(6), SUBJECT_WIDTH))
             self.note.setText(self._describe(len(rows), status))

@@ -36,6 +36,7 @@ from clinic_desktop.ui.widgets import (
     STATE_COLOURS,
     FileDropTarget,
     RowsModel,
+    fit_columns,
     heading,
     hint,
     make_table,
@@ -124,7 +125,7 @@ class PatientView(FileDropTarget, QWidget):
         self.steps_model = RowsModel(["#", "Step", "Start", "Due", "State", "Days late",
                                       "Plan"], self,
                                      colour_of=lambda row: STATE_COLOURS.get(row[4]))
-        self.steps_table = make_table(self.steps_model)
+        self.steps_table = make_table(self.steps_model, remember_as="steps")
         steps_layout.addWidget(self.steps_table, 1)
         actions = QHBoxLayout()
         for text, slot, tip in (
@@ -154,7 +155,7 @@ class PatientView(FileDropTarget, QWidget):
         emails_layout = QHBoxLayout(emails_page)
         self.emails_model = RowsModel(["Queued", "Kind", "Status", "To", "Subject"], self,
                                       colour_of=lambda row: STATE_COLOURS.get(row[2]))
-        self.emails_table = make_table(self.emails_model)
+        self.emails_table = make_table(self.emails_model, remember_as="patient-emails")
         self.emails_table.clicked.connect(self._show_email)
         self.email_text = QPlainTextEdit()
         self.email_text.setReadOnly(True)
@@ -188,9 +189,9 @@ class PatientView(FileDropTarget, QWidget):
         self.steps_model.set_rows(
             [[s.order, s.name, s.start or "", s.due or "", s.state, s.days_late or "", s.plan]
              for s in steps], [s.id for s in steps])
-        self.steps_table.resizeColumnsToContents()
+        fit_columns(self.steps_table)
         self.emails_model.set_rows(data["emails"], data["email_ids"])
-        self.emails_table.resizeColumnsToContents()
+        fit_columns(self.emails_table)
         self.audit_model.set_rows(data["audit"])
         self.photos.report_title = f"{data['code']} {data['name']}"
         self.photos.show_photos(data["photos"])

@@ -19,6 +19,7 @@ from clinic_desktop.ui.qt import (
     QModelIndex,
     QPainter,
     QPixmap,
+    QSettings,
     Qt,
     QTableView,
     QWidget,
@@ -113,7 +114,9 @@ class FileDropTarget:
 
 
 def make_table(model: QAbstractTableModel, parent: QWidget | None = None,
-               stretch_last: bool = True) -> QTableView:
+               stretch_last: bool = True, remember_as: str = "") -> QTableView:
+    """A read-only row-selecting table; with `remember_as`, column widths and order are
+    kept between sessions (per user, QSettings)."""
     table = QTableView(parent)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -123,7 +126,26 @@ def make_table(model: QAbstractTableModel, parent: QWidget | None = None,
     table.horizontalHeader().setStretchLastSection(stretch_last)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.setWordWrap(False)
+    if remember_as:
+        header = table.horizontalHeader()
+        key = f"columns/{remember_as}"
+        stored = QSettings().value(key)
+        if stored is not None:
+            header.restoreState(stored)
+            table.setProperty("widths_remembered", True)
+
+        def save(*_args: Any) -> None:
+            QSettings().setValue(key, header.saveState())
+
+        header.sectionResized.connect(save)
+        header.sectionMoved.connect(save)
     return table
+
+
+def fit_columns(table: QTableView) -> None:
+    """Size columns to their contents, unless the user's own widths were restored."""
+    if not table.property("widths_remembered"):
+        table.resizeColumnsToContents()
 
 
 def selected_key(table: QTableView, model: RowsModel) -> Any:
