@@ -59,8 +59,10 @@ def set_smtp_password(username: str, password: str) -> None:
                           "smtp.username ACCOUNT")
     if not password:
         raise ConfigError("The password is empty; nothing was stored.")
-    if len(password) > WINDOWS_SECRET_LIMIT_CHARS:
-        raise ConfigError(f"The password is {len(password)} characters long; Windows Credential "
+    # Windows counts UTF-16 units: an emoji takes two.
+    units = len(password.encode("utf-16-le")) // 2
+    if units > WINDOWS_SECRET_LIMIT_CHARS:
+        raise ConfigError(f"The password is {units} characters long; Windows Credential "
                           f"Manager keeps at most {WINDOWS_SECRET_LIMIT_CHARS}. Nothing was "
                           "stored.")
     store = backend()

@@ -276,6 +276,9 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
     _spec("photos.code_pattern", "How a patient code is found in a file or folder name",
           r"(?<![A-Za-z0-9])([A-Za-z]\d{3,})(?![A-Za-z0-9])", _regex_with_code,
           allowed="regular expression with one (group)"),
+    _spec("export.csv_separator", "Column separator of exported CSV files: Excel with German, "
+          "French or Dutch regional settings expects semicolon", "comma",
+          _choice("comma", "semicolon"), allowed="comma, semicolon"),
     _spec("reports.late_after_days", "A step counts as late this many days after its due date",
           "3", _positive_int, allowed="whole number ≥ 1"),
 ]}

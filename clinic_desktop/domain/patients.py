@@ -228,11 +228,15 @@ def import_csv(session: Session, path: Path, *, skip_bad_rows: bool = False) -> 
 
 
 def export_csv(session: Session, path: Path) -> int:
-    """Write every patient; UTF-8 with a BOM so Excel on Windows shows accents correctly."""
+    """Write every patient; UTF-8 with a BOM so Excel on Windows shows accents correctly,
+    separated as the clinic's Excel expects (setting export.csv_separator)."""
+    from clinic_desktop import settings
+
+    delimiter = ";" if settings.get(session, "export.csv_separator") == "semicolon" else ","
     patients = session.scalars(select(Patient).order_by(Patient.code)).all()
     try:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = csv.writer(handle, delimiter=delimiter)
             writer.writerow(CSV_COLUMNS)
             for p in patients:
                 writer.writerow([p.code, p.first_name, p.last_name, p.email or "", p.phone or "",

@@ -236,3 +236,14 @@ def test_db_commands_back_up_and_check(run, db_url: str) -> None:  # type: ignor
         assert code == 2 and "pg_dump" in err
     code, out, _ = run("db", "upgrade")
     assert code == 0 and "newest" in out
+
+
+def test_csv_export_uses_the_separator_excel_expects(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("patients", "add", "--code", "P1", "--first-name", "Jürgen", "--last-name", "Weiß")
+    run("settings", "set", "export.csv_separator", "semicolon")
+    exported = tmp_path / "de.csv"
+    assert run("patients", "export", str(exported))[0] == 0
+    text = exported.read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[1] == "P1;Jürgen;Weiß;;;no;en;"
+    code, _, err = run("settings", "set", "export.csv_separator", "tab")
+    assert code == 2 and "comma, semicolon" in err
