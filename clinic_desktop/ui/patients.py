@@ -53,7 +53,11 @@ class PatientListModel(QAbstractTableModel):
             from clinic_desktop.domain.dashboard import count_patients, search_patients
 
             with self.sessions() as session:
-                return search_patients(session, text, 0, PAGE), count_patients(session, text)
+                rows = search_patients(session, text, 0, PAGE)
+                # A first page that is not full holds every match: no need to count them
+                # (the count reads the whole table, and finding so few already did once).
+                total = len(rows) if len(rows) < PAGE else count_patients(session, text)
+                return rows, total
 
         def done(result: tuple[list[Any], int]) -> None:
             if generation != self._generation:
