@@ -10,7 +10,6 @@ from typing import Any
 from clinic_desktop.ui.qt import (
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
     QPlainTextEdit,
     QProgressBar,
@@ -24,11 +23,11 @@ from clinic_desktop.ui.widgets import (
     FileDropTarget,
     RowsModel,
     fit_columns,
-    heading,
     hint,
     make_table,
     selected_key,
     show_error,
+    title_bar,
 )
 
 
@@ -124,15 +123,9 @@ class InboxView(FileDropTarget, QWidget):
         self.tasks = tasks
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(heading("Photo inbox"))
-        top.addStretch(1)
-        for text, slot in (("Import photos…", self.choose_files),
-                           ("Assign to patient…", self.assign), ("Dismiss", self.dismiss)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            top.addWidget(button)
-        layout.addLayout(top)
+        layout.addLayout(title_bar("Photo inbox", [
+            ("Import photos…", self.choose_files), ("Assign to patient…", self.assign),
+            ("Dismiss", self.dismiss)]))
         self.note = hint("")
         layout.addWidget(self.note)
         self.model = RowsModel(["#", "Status", "File", "Reason", "Where it was"], self,

@@ -13,11 +13,9 @@ from clinic_desktop.ui.qt import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QModelIndex,
-    QPushButton,
     Qt,
     QTimer,
     QVBoxLayout,
@@ -25,7 +23,7 @@ from clinic_desktop.ui.qt import (
     Signal,
 )
 from clinic_desktop.ui.tasks import TaskRunner
-from clinic_desktop.ui.widgets import heading, hint, make_table, show_error, show_info
+from clinic_desktop.ui.widgets import hint, make_table, show_error, show_info, title_bar
 
 PAGE = 200
 HEADERS = ["Code", "Name", "Email", "Phone", "Doctor", "Active step", "Due"]
@@ -135,15 +133,9 @@ class PatientsView(QWidget):
         self.context = context
         self.tasks = tasks
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(heading("Patients"))
-        top.addStretch(1)
-        for text, slot in (("Add patient…", self.add_patient), ("Import CSV…", self.import_csv),
-                           ("Export CSV…", self.export_csv)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            top.addWidget(button)
-        layout.addLayout(top)
+        layout.addLayout(title_bar("Patients", [
+            ("Add patient…", self.add_patient), ("Import CSV…", self.import_csv),
+            ("Export CSV…", self.export_csv)]))
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by code, name, email or phone…")
         self.search.setClearButtonEnabled(True)

@@ -8,7 +8,6 @@ from clinic_desktop.ui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -18,7 +17,7 @@ from clinic_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from clinic_desktop.ui.widgets import heading, hint, show_error
+from clinic_desktop.ui.widgets import hint, show_error, title_bar
 
 
 class PlansView(QWidget):
@@ -26,13 +25,7 @@ class PlansView(QWidget):
         super().__init__(parent)
         self.context = context
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(heading("Plan templates"))
-        top.addStretch(1)
-        new = QPushButton("New template…")
-        new.clicked.connect(self.new_template)
-        top.addWidget(new)
-        layout.addLayout(top)
+        layout.addLayout(title_bar("Plan templates", [("New template…", self.new_template)]))
         layout.addWidget(hint("A template is applied to a patient from the patient's page "
                               "(Apply plan…); its first step starts on the chosen day."))
         self.text = QTextBrowser()

@@ -12,6 +12,7 @@ from clinic_desktop.ui.qt import (
     QAbstractTableModel,
     QBrush,
     QColor,
+    QHBoxLayout,
     QHeaderView,
     QIcon,
     QLabel,
@@ -19,6 +20,7 @@ from clinic_desktop.ui.qt import (
     QModelIndex,
     QPainter,
     QPixmap,
+    QPushButton,
     QSettings,
     Qt,
     QTableView,
@@ -168,6 +170,18 @@ def heading(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def title_bar(title: str, actions: Sequence[tuple[str, Callable[[], Any]]]) -> QHBoxLayout:
+    """A view's heading on the left and its buttons on the right."""
+    row = QHBoxLayout()
+    row.addWidget(heading(title))
+    row.addStretch(1)
+    for text, slot in actions:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+    return row
 
 
 def hint(text: str) -> QLabel:
