@@ -15,9 +15,9 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _importer(app: Any, today: Any) -> Any:
-    from clinic_desktop.photos.importer import PhotoImporter, library_for
+    from clinic_desktop.photos.importer import PhotoImporter
 
-    return PhotoImporter(app.sessions, library_for(app.sessions, app.paths.data_dir), today)
+    return PhotoImporter.for_app(app, today)
 
 
 def cmd_import(args: argparse.Namespace, app: Any, today: Any) -> int:

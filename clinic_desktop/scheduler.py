@@ -19,7 +19,7 @@ from clinic_desktop import clock, lease, settings
 from clinic_desktop.app import AppContext
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import JobRun, Notification
-from clinic_desktop.domain.due_scan import due_step_ids, notify_finished_steps
+from clinic_desktop.domain.due_scan import any_due_step, notify_finished_steps
 from clinic_desktop.domain.reminders import run_follow_ups
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.notify import outbox
@@ -219,7 +219,7 @@ def health(session: Session, now: datetime | None = None) -> Health:
         needs_attention=counts.get(outbox.STATUS_NEEDS_ATTENTION, 0),
         inbox=inbox_count(session))
     zone = settings.clinic_zone(session)
-    due_work = result.queued or bool(due_step_ids(session, now.astimezone(zone).date()))
+    due_work = result.queued or any_due_step(session, now.astimezone(zone).date())
     last_activity = max((r.finished_at for r in (result.last_daily, result.last_delivery)
                          if r is not None and r.finished_at is not None), default=None)
     if due_work and (last_activity is None or now - last_activity > SILENCE_WARNING):
@@ -236,7 +236,7 @@ class ClinicScheduler:
 
     def __init__(self, app: AppContext, *, on_event: Callable[[JobEvent], None] | None = None,
                  holder: str | None = None):
-        from clinic_desktop.photos.importer import PhotoImporter, library_for
+        from clinic_desktop.photos.importer import PhotoImporter
         from clinic_desktop.photos.watch import FolderWatcher
 
         self.app = app
@@ -246,8 +246,8 @@ class ClinicScheduler:
         self._observer: object | None = None
         self._lock = threading.Lock()  # one job body at a time in this process
         self._scheduler = BackgroundScheduler(timezone="UTC")
-        self.watcher = FolderWatcher(app.sessions, lambda: PhotoImporter(
-            app.sessions, library_for(app.sessions, app.paths.data_dir), app.clinic_today()))
+        self.watcher = FolderWatcher(
+            app.sessions, lambda: PhotoImporter.for_app(app, app.clinic_today()))
 
     @property
     def is_sender(self) -> bool:

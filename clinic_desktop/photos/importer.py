@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -71,6 +72,11 @@ class PhotoImporter:
             self.zone: ZoneInfo = settings.clinic_zone(session)
             self.max_megapixels: int = settings.get(session, "photos.max_megapixels")
             self.code_pattern = re.compile(settings.get(session, "photos.code_pattern"))
+
+    @classmethod
+    def for_app(cls, app: Any, today: date) -> PhotoImporter:
+        """The importer for an open clinic (AppContext): its library setting and data folder."""
+        return cls(app.sessions, library_for(app.sessions, app.paths.data_dir), today)
 
     # --- matching -------------------------------------------------------------------------
 

@@ -79,15 +79,14 @@ def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Pat
                patient_code: str | None = None,
                on_finished: Callable[[], None] | None = None) -> ImportDialog:
     """Import files or folders through the one core import service, off the GUI thread."""
-    from clinic_desktop.photos.importer import PhotoImporter, expand_paths, library_for
+    from clinic_desktop.photos.importer import PhotoImporter, expand_paths
 
     files = list(expand_paths(paths))
     dialog = ImportDialog(parent, len(files))
     today = context.clinic_today()
 
     def work() -> dict[str, int]:
-        importer = PhotoImporter(context.sessions, library_for(context.sessions,
-                                                               context.paths.data_dir), today)
+        importer = PhotoImporter.for_app(context, today)
         counts: dict[str, int] = {}
         for outcome in importer.import_paths(paths, patient_code=patient_code):
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
@@ -173,11 +172,10 @@ class InboxView(FileDropTarget, QWidget):
             return
 
         def work() -> Any:
-            from clinic_desktop.photos.importer import PhotoImporter, library_for
+            from clinic_desktop.photos.importer import PhotoImporter
             from clinic_desktop.photos.inbox import assign
 
-            importer = PhotoImporter(self.context.sessions, library_for(
-                self.context.sessions, self.context.paths.data_dir), self.context.clinic_today())
+            importer = PhotoImporter.for_app(self.context, self.context.clinic_today())
             return assign(importer, item_id, code.strip())
 
         def done(outcome: Any) -> None:
