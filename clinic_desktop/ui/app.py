@@ -64,6 +64,26 @@ def install_exception_hook(parent_getter: Any) -> None:
     sys.excepthook = hook
 
 
+def binding_problem() -> str | None:
+    """A sentence when the installed PySide6 would crash the app, else None.
+
+    PySide6 6.12.0 loses a reference to None on every Qt call that returns nothing; on Python
+    3.11 the process dies ("deallocating None") after a few thousand such calls, i.e. minutes
+    into a working day. Fifty calls show it without harm.
+    """
+    import PySide6
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(50):
+        probe.setObjectName("probe")
+    if sys.getrefcount(None) > before - 25:
+        return None
+    return (f"This copy of Clinic Desktop uses PySide6 {PySide6.__version__}, which has a bug "
+            "that makes the app close unexpectedly after a few minutes. Install another "
+            "version (pip install \"PySide6-Essentials!=6.12.0\") or the clinic's installer.")
+
+
 def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = None) -> int:
     """The database is already open and migrated (before any QApplication, as it must be)."""
     from clinic_desktop.scheduler import ClinicScheduler
@@ -76,6 +96,12 @@ def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = N
     qapp.setApplicationName("Clinic Desktop")
     qapp.setOrganizationName("ClinicDesktop")
     qapp.setWindowIcon(app_icon())
+    problem = binding_problem()
+    if problem:
+        log.error(problem)
+        print(problem, file=sys.stderr)
+        QMessageBox.critical(None, "Clinic Desktop", problem)
+        return 2
     name = instance_name(context.paths.data_dir)
     if bring_existing_to_front(name):
         print("Clinic Desktop is already running; its window was brought to the front.")
