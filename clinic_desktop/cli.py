@@ -344,7 +344,7 @@ def cmd_patients(args: argparse.Namespace) -> int:
             if args.search:
                 from clinic_desktop.domain.dashboard import patient_matches
 
-                query = query.where(*patient_matches(args.search))
+                query = query.where(*patient_matches(session, args.search))
             rows = [[p.code, p.full_name, p.email or "-", p.phone or "-",
                      _yn(p.email_consent), p.language, p.doctor.name if p.doctor else "-"]
                     for p in session.scalars(query)]

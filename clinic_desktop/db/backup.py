@@ -32,6 +32,9 @@ def backup_sqlite(db_path: Path, backup_dir: Path, reason: str = "manual",
             dest = sqlite3.connect(target)
             try:
                 source.backup(dest)
+                # One self-contained file: a copy of a WAL database is WAL too, and opening
+                # it read-only would leave -shm and -wal files beside it for good.
+                dest.execute("PRAGMA journal_mode=DELETE")
             finally:
                 dest.close()
         finally:

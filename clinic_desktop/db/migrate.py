@@ -16,12 +16,18 @@ from sqlalchemy.exc import OperationalError
 
 from clinic_desktop.db.backup import backup_sqlite
 from clinic_desktop.db.engine import sqlite_path
+from clinic_desktop.db.search import ensure_search_index, is_search_object
 from clinic_desktop.errors import DatabaseError
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: PostgreSQL advisory lock taken while one PC migrates.
 _MIGRATION_LOCK_KEY = 7_310_001
+
+
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Leave the search index's own tables and index out of autogenerate's comparison."""
+    return not (type_ in ("table", "index") and is_search_object(name))
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -67,6 +73,10 @@ def upgrade(engine: Engine, backup_dir: Path, revision: str = "head") -> Path | 
                 backup = backup_sqlite(db_file, backup_dir, reason=f"before-upgrade-{current}")
             with engine.begin() as connection:
                 command.upgrade(alembic_config(connection), revision)
+                if any(c["name"] == "search_text"
+                       for c in inspect(connection).get_columns("patient")):
+                    # A later migration that rebuilt the patient table dropped its triggers.
+                    ensure_search_index(connection)
             log.info("Database upgraded from %s to %s", current, revision)
             return backup
     except OperationalError as exc:

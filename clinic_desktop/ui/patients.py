@@ -26,6 +26,7 @@ from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import hint, make_table, show_error, show_info, title_bar
 
 PAGE = 200
+_DISPLAY, _TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
 HEADERS = ["Code", "Name", "Email", "Phone", "Doctor", "Active step", "Due"]
 
 
@@ -43,27 +44,44 @@ class PatientListModel(QAbstractTableModel):
         self._fetching = False
 
     def search(self, text: str) -> None:
+        """Show the first page as soon as it is found; count the matches afterwards."""
         self.text = text
         self._generation += 1
         generation = self._generation
 
-        def work() -> tuple[list[Any], int]:
-            from clinic_desktop.domain.dashboard import count_patients, search_patients
+        def work() -> list[Any]:
+            from clinic_desktop.domain.dashboard import search_patients
 
             with self.sessions() as session:
-                rows = search_patients(session, text, 0, PAGE)
-                # A first page that is not full holds every match: no need to count them
-                # (the count reads the whole table, and finding so few already did once).
-                total = len(rows) if len(rows) < PAGE else count_patients(session, text)
-                return rows, total
+                return _cells(search_patients(session, text, 0, PAGE))
 
-        def done(result: tuple[list[Any], int]) -> None:
+        def done(rows: list[Any]) -> None:
             if generation != self._generation:
                 return  # the user typed on; an older answer arrived late
             self.beginResetModel()
-            self.rows, self.total = result
+            # A page that is not full holds every match; a full one may have more, counted next.
+            self.rows, self.total = rows, len(rows) + (len(rows) == PAGE)
             self.endResetModel()
-            self.loaded.emit(self.total)
+            if len(rows) < PAGE:
+                self.loaded.emit(self.total)
+            else:
+                self._count(generation)
+
+        self.tasks.run(work, done, lambda message: self.failed.emit(message))
+
+    def _count(self, generation: int) -> None:
+        text = self.text
+
+        def work() -> int:
+            from clinic_desktop.domain.dashboard import count_patients
+
+            with self.sessions() as session:
+                return count_patients(session, text)
+
+        def done(total: int) -> None:
+            if generation == self._generation:
+                self.total = total
+                self.loaded.emit(total)
 
         self.tasks.run(work, done, lambda message: self.failed.emit(message))
 
@@ -83,7 +101,7 @@ class PatientListModel(QAbstractTableModel):
             from clinic_desktop.domain.dashboard import search_patients
 
             with self.sessions() as session:
-                return search_patients(session, text, offset, PAGE)
+                return _cells(search_patients(session, text, offset, PAGE))
 
         def done(rows: list[Any]) -> None:
             self._fetching = False
@@ -92,6 +110,10 @@ class PatientListModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
             self.rows.extend(rows)
             self.endInsertRows()
+            if len(rows) < PAGE:
+                self.total = len(self.rows)  # the end, whether or not the count has come
+            elif self.total <= len(self.rows):
+                self.total = len(self.rows) + 1  # not counted yet: there may be more
 
         def fail(message: str) -> None:
             self._fetching = False
@@ -106,13 +128,10 @@ class PatientListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.ToolTipRole):
-            return None
-        r = self.rows[index.row()]
-        values = [r.code, r.name, r.email, r.phone, r.doctor, r.step,
-                  r.due.isoformat() if r.due else ""]
-        return values[index.column()]
+        # Called for every visible cell and role at each paint: kept to the bare minimum.
+        if role in (_DISPLAY, _TOOLTIP):
+            return self.rows[index.row()][index.column()]
+        return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -121,7 +140,13 @@ class PatientListModel(QAbstractTableModel):
         return None
 
     def code_at(self, row: int) -> str:
-        return self.rows[row].code
+        return self.rows[row][0]
+
+
+def _cells(rows: list[Any]) -> list[tuple[str, ...]]:
+    """The table's text, made in the worker so that painting only looks it up."""
+    return [(r.code, r.name, r.email, r.phone, r.doctor, r.step,
+             r.due.isoformat() if r.due else "") for r in rows]
 
 
 class PatientsView(QWidget):

@@ -61,7 +61,9 @@ def test_models_and_migrations_describe_the_same_schema(db_url: str, tmp_path: P
     engine = make_engine(db_url)
     migrate.upgrade(engine, tmp_path / "backups")
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(
+            connection, opts={"include_name": migrate.include_name})
+        diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == [], "models changed without a migration: run alembic revision --autogenerate"
 
@@ -74,6 +76,8 @@ def test_backup_restores_by_copying_it_over_the_database(tmp_path: Path) -> None
     with write_session(app.sessions) as s:
         add_patient(s, PatientInput("P00042", "Ada", "Lovelace"))
     backup = backup_sqlite(db_file, app.paths.backup_dir)
+    # One file a clinic can copy away: no -wal or -shm beside it.
+    assert [p.name for p in app.paths.backup_dir.iterdir()] == [backup.name]
     with write_session(app.sessions) as s:
         s.delete(s.scalar(select(Patient)))
     app.close()

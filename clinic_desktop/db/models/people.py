@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from clinic_desktop.db import search
 from clinic_desktop.db.models.base import Base, utcnow
 
 if TYPE_CHECKING:
@@ -24,6 +25,9 @@ class Doctor(Base):
     patients: Mapped[list[Patient]] = relationship(back_populates="doctor")
 
 
+SEARCHED = ("code", "first_name", "last_name", "email", "phone")
+
+
 class Patient(Base):
     __tablename__ = "patient"
 
@@ -38,6 +42,9 @@ class Patient(Base):
     doctor_id: Mapped[int | None] = mapped_column(ForeignKey("doctor.id", ondelete="SET NULL"),
                                                   index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the search looks in (db/search.py); set on every insert and update, never by hand.
+    search_text: Mapped[str] = mapped_column(Text, default=lambda context: search.search_text(
+        context.get_current_parameters().get(name) for name in SEARCHED), server_default="")
 
     doctor: Mapped[Doctor | None] = relationship(back_populates="patients")
     steps: Mapped[list[TreatmentStep]] = relationship(
@@ -47,3 +54,8 @@ class Patient(Base):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+@event.listens_for(Patient, "before_update")
+def _refresh_search_text(_mapper: object, _connection: object, patient: Patient) -> None:
+    patient.search_text = search.search_text(getattr(patient, name) for name in SEARCHED)

@@ -1,0 +1,118 @@
+"""The patient search column, and the index that finds a word anywhere in it.
+
+`patient.search_text` holds a patient's code, names, email and phone, lower-cased by Python
+(so "Ø" and "ß" fold the same way as the words typed) and joined by newlines, which no typed
+word contains. A search word matches when it is a substring of that text.
+
+A `%word%` search cannot use an ordinary index. On SQLite an FTS5 table with the trigram
+tokenizer (`patient_search`, kept in step by triggers) answers it for words of three or more
+characters; on PostgreSQL a pg_trgm GIN index does, where the server lets us create the
+extension. Without either, the search reads the whole column, which stays correct, only slower.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, text
+
+log = logging.getLogger(__name__)
+
+SEPARATOR = "\n"
+FTS_TABLE = "patient_search"
+PG_INDEX = "ix_patient_search_trgm"
+_TRIGGERS = {
+    "patient_search_ai": f"""
+        CREATE TRIGGER IF NOT EXISTS patient_search_ai AFTER INSERT ON patient BEGIN
+          INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
+        END""",
+    "patient_search_ad": f"""
+        CREATE TRIGGER IF NOT EXISTS patient_search_ad AFTER DELETE ON patient BEGIN
+          INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
+            VALUES ('delete', old.id, old.search_text);
+        END""",
+    "patient_search_au": f"""
+        CREATE TRIGGER IF NOT EXISTS patient_search_au AFTER UPDATE OF search_text ON patient
+        BEGIN
+          INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
+            VALUES ('delete', old.id, old.search_text);
+          INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
+        END""",
+}
+
+
+def search_text(values: Iterable[str | None]) -> str:
+    return SEPARATOR.join((value or "").lower() for value in values)
+
+
+def search_words(typed: str) -> list[str]:
+    """The words of a search, lower-cased the way search_text is."""
+    return [word.lower() for word in typed.split()]
+
+
+def ensure_search_index(connection: Connection) -> None:
+    """Create whatever index this database can have for the search column; safe to repeat.
+
+    Alembic rebuilds a SQLite table to alter it, which drops its triggers: the upgrade calls
+    this after every migration, and rebuilds the FTS table when a trigger was missing.
+    """
+    if connection.dialect.name == "sqlite":
+        _ensure_sqlite(connection)
+    elif connection.dialect.name == "postgresql":
+        _ensure_postgresql(connection)
+
+
+def drop_search_index(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        for name in _TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_INDEX}")
+
+
+def has_fts(connection: Connection) -> bool:
+    return connection.execute(text(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+        {"name": FTS_TABLE}).first() is not None
+
+
+def is_search_object(name: str | None) -> bool:
+    """The FTS table, its shadow tables and the trigram index: not in the models on purpose."""
+    return bool(name) and (name == PG_INDEX or name == FTS_TABLE  # type: ignore[union-attr]
+                           or name.startswith(f"{FTS_TABLE}_"))  # type: ignore[union-attr]
+
+
+def _ensure_sqlite(connection: Connection) -> None:
+    present = {row[0] for row in connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")}
+    if FTS_TABLE not in present:
+        try:
+            with connection.begin_nested():
+                connection.exec_driver_sql(
+                    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(search_text, "
+                    "content='patient', content_rowid='id', "
+                    "tokenize='trigram case_sensitive 1')")
+        except Exception as exc:
+            log.warning("Patient search works without an index: this SQLite cannot make "
+                        "an FTS5 trigram table (%s).", exc)
+            return
+    missing = [name for name in _TRIGGERS if name not in present]
+    for name in missing:
+        connection.exec_driver_sql(_TRIGGERS[name])
+    if missing:
+        connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def _ensure_postgresql(connection: Connection) -> None:
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            connection.exec_driver_sql(
+                f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON patient "
+                "USING gin (search_text gin_trgm_ops)")
+    except Exception as exc:
+        log.warning("Patient search works without a trigram index: PostgreSQL refused the "
+                    "pg_trgm extension (%s). A database administrator can run CREATE "
+                    "EXTENSION pg_trgm once.", exc)
