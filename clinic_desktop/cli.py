@@ -408,6 +408,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
                     for s in t.steps:
                         print(f"   {s.order:>3}. {s.name} ({s.duration_days} days)")
         return EXIT_OK
+    if args.plan_command == "delete-template":
+        with write_session(app.sessions) as session:
+            name = plans.delete_template(session, args.name)
+        print(f"Plan template {name!r} deleted. Patients who already have its steps keep them.")
+        return EXIT_OK
     with write_session(app.sessions) as session:
         patient = get_patient(session, args.patient)
         template = plans.get_template(session, args.template)
@@ -604,6 +609,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--patient", required=True, metavar="CODE")
     a.add_argument("--template", required=True, metavar="NAME")
     a.add_argument("--start", required=True, type=_date_arg, metavar="YYYY-MM-DD")
+    d = plsub.add_parser("delete-template", parents=[common], help="delete a plan template "
+                         "(patients who had it keep their steps)")
+    d.add_argument("name", metavar="NAME")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("step", parents=[common], help="change a patient's steps by hand")

@@ -3,6 +3,7 @@
     python tools/screenshots.py                 # views (offscreen) and the tray (Xvfb)
     python tools/screenshots.py --no-tray       # only the views: no X server needed
     python tools/screenshots.py --out /tmp/shots
+    python tools/screenshots.py --only plan-templates plan-template-edit   # just these
 
 The views are drawn by Qt's offscreen platform at 1280×820, so no display is needed. The tray
 needs a real X server with a notification area: the tool starts Xvfb with `trayer` in it
@@ -198,9 +199,10 @@ def save(widget: Any, out: Path, name: str) -> Path:
     return path
 
 
-def shoot_views(context: Any, out: Path) -> None:
+def shoot_views(context: Any, out: Path, only: set[str] | None = None) -> None:
     from clinic_desktop.ui.main_window import MainWindow
     from clinic_desktop.ui.photos import CompareDialog
+    from clinic_desktop.ui.plans_view import TemplateDialog
     from clinic_desktop.ui.qt import QApplication, QScrollArea, QTabWidget
     from clinic_desktop.ui.settings_view import TemplateEditor
     from clinic_desktop.ui.tasks import TaskRunner
@@ -215,8 +217,13 @@ def shoot_views(context: Any, out: Path) -> None:
     window.resize(*SIZE)
     window.show()
     settle(app, tasks)
+
+    def shot(widget: Any, name: str) -> None:
+        if not only or name in only:
+            save(widget, out, name)
+
     try:
-        save(window, out, "today")
+        shot(window, "today")
         for row, name in ((1, "patients"), (2, "photo-inbox"), (3, "outbox"),
                           (4, "plan-templates"), (5, "settings")):
             window.nav.setCurrentRow(row)
@@ -227,34 +234,40 @@ def shoot_views(context: Any, out: Path) -> None:
                     window.outbox.table.selectRow(failed[0])
                     window.outbox.table.clicked.emit(window.outbox.model.index(failed[0], 0))
                 settle(app, tasks)
-            save(window, out, name)
+            shot(window, name)
+            if name == "plan-templates":
+                dialog = TemplateDialog(context, window, window.plans.selected(), editing=True)
+                dialog.show()
+                settle(app, tasks)
+                shot(dialog, "plan-template-edit")
+                dialog.close()
         scroll = next(w for w in window.settings.findChildren(QScrollArea))
         scroll.ensureWidgetVisible(window.settings.test_to, 50, 120)
         settle(app, tasks)
-        save(window, out, "settings-mail-server")
+        shot(window, "settings-mail-server")
         tabs = next(w for w in window.settings.findChildren(QTabWidget)
                     if w.parent() is window.settings)
         tabs.setCurrentWidget(window.settings.findChild(TemplateEditor))
         settle(app, tasks)
-        save(window, out, "email-templates")
+        shot(window, "email-templates")
 
         window.open_patient(PHOTO_PATIENT)
         settle(app, tasks)
-        save(window, out, "patient")
+        shot(window, "patient")
         window.patient.tabs.setCurrentWidget(window.patient.photos)
         settle(app, tasks)
-        save(window, out, "patient-photos")
+        shot(window, "patient-photos")
 
         photos = window.patient.photos.photos
         dialog = CompareDialog(context, photos[0], photos[-1], window)
         dialog.show()
         settle(app, tasks)
-        save(dialog, out, "photo-compare")
+        shot(dialog, "photo-compare")
         overlay = dialog.findChild(QTabWidget)
         overlay.setCurrentIndex(1)
         dialog.opacity.setValue(50)
         settle(app, tasks)
-        save(dialog, out, "photo-compare-overlay")
+        shot(dialog, "photo-compare-overlay")
         dialog.close()
     finally:
         tasks.shutdown()
@@ -399,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--no-tray", action="store_true", help="skip the Xvfb tray picture")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="write only these pictures (names without .png, e.g. tray)")
     parser.add_argument("--tray-child", nargs=2, metavar=("DATA_DIR", "READY_FILE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -416,10 +431,10 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = work / "data"
         context = prepare(data_dir, work)
         try:
-            shoot_views(context, args.out)
+            shoot_views(context, args.out, set(args.only or ()))
         finally:
             context.close()
-        if not args.no_tray:
+        if not args.no_tray and (not args.only or "tray" in args.only):
             shoot_tray(data_dir, args.out, work)
     return 0
 

@@ -20,36 +20,110 @@ class StepSpec:
     instructions: str = ""
 
 
-def create_template(session: Session, name: str, steps: list[StepSpec],
-                    description: str = "") -> PlanTemplate:
+NAME_LENGTH = 200  # plan_template.name and plan_template_step.name are String(200)
+
+
+def _checked_name(name: str, steps: list[StepSpec]) -> str:
+    """The template's name, stripped, once the name and every step are acceptable."""
     name = name.strip()
     if not name:
         raise ValidationError("A plan template needs a name.")
+    if len(name) > NAME_LENGTH:
+        raise ValidationError(f"A plan template's name can be at most {NAME_LENGTH} "
+                              f"characters; this one has {len(name)}.")
     if not steps:
         raise ValidationError(f"Plan template {name!r} needs at least one step.")
     for number, spec in enumerate(steps, start=1):
+        if not spec.name.strip():
+            raise ValidationError(f"Step {number} of {name!r} needs a name.")
+        if len(spec.name.strip()) > NAME_LENGTH:
+            raise ValidationError(f"The name of step {number} of {name!r} can be at most "
+                                  f"{NAME_LENGTH} characters.")
         if spec.duration_days < 1:
             raise ValidationError(f"Step {number} of {name!r} must last at least 1 day.")
-    if session.scalar(select(PlanTemplate.id).where(PlanTemplate.name == name)) is not None:
+    return name
+
+
+def _refuse_taken_name(session: Session, name: str, own_id: int | None = None) -> None:
+    taken = session.scalar(select(PlanTemplate.id).where(PlanTemplate.name == name))
+    if taken is not None and taken != own_id:
         raise ValidationError(f"A plan template named {name!r} already exists.")
-    template = PlanTemplate(name=name, description=description, steps=[
-        PlanTemplateStep(order=i, name=s.name, duration_days=s.duration_days,
-                         instructions=s.instructions)
-        for i, s in enumerate(steps, start=1)
-    ])
+
+
+def _step_rows(steps: list[StepSpec]) -> list[PlanTemplateStep]:
+    return [PlanTemplateStep(order=i, name=s.name.strip(), duration_days=s.duration_days,
+                             instructions=s.instructions)
+            for i, s in enumerate(steps, start=1)]
+
+
+def _summary(template: PlanTemplate) -> dict[str, object]:
+    """What the audit keeps of a template: enough to tell which version a patient got."""
+    return {"name": template.name, "steps": len(template.steps),
+            "days": sum(s.duration_days for s in template.steps)}
+
+
+def create_template(session: Session, name: str, steps: list[StepSpec],
+                    description: str = "") -> PlanTemplate:
+    name = _checked_name(name, steps)
+    _refuse_taken_name(session, name)
+    template = PlanTemplate(name=name, description=description.strip(),
+                            steps=_step_rows(steps))
     session.add(template)
     session.flush()
     audit.record(session, "template_created", entity="plan_template", entity_id=template.id,
-                 after={"name": name, "steps": len(steps)})
+                 after=_summary(template))
     return template
 
 
-def get_template(session: Session, name: str) -> PlanTemplate:
-    template = session.scalar(select(PlanTemplate).where(PlanTemplate.name == name))
+def update_template(session: Session, name_or_id: str | int, new_name: str,
+                    steps: list[StepSpec], description: str = "") -> PlanTemplate:
+    """Give a template a new name, description and steps.
+
+    Patients who already had the template applied keep their own copies of its steps: the
+    change applies to the next patients it is applied to.
+    """
+    template = get_template(session, name_or_id)
+    name = _checked_name(new_name, steps)
+    _refuse_taken_name(session, name, template.id)
+    before = _summary(template)
+    template.name = name
+    template.description = description.strip()
+    # The old rows go first: the new ones reuse their (template_id, order) pairs, and a
+    # flush would insert the new rows before deleting the old.
+    template.steps.clear()
+    session.flush()
+    template.steps.extend(_step_rows(steps))
+    session.flush()
+    audit.record(session, "template_updated", entity="plan_template", entity_id=template.id,
+                 before=before, after=_summary(template))
+    return template
+
+
+def delete_template(session: Session, name_or_id: str | int) -> str:
+    """Remove a template (patients' plans made from it stay as they are); returns its name."""
+    template = get_template(session, name_or_id)
+    before = _summary(template)
+    session.delete(template)
+    session.flush()
+    audit.record(session, "template_deleted", entity="plan_template", entity_id=template.id,
+                 before=before)
+    return template.name
+
+
+def get_template(session: Session, name_or_id: str | int) -> PlanTemplate:
+    """A template by its name (as staff type it) or its id (as a list on screen holds it)."""
+    if isinstance(name_or_id, int):
+        found = session.get(PlanTemplate, name_or_id)
+        if found is None:
+            raise NotFoundError("That plan template no longer exists; another PC may have "
+                                "deleted it.")
+        return found
+    template = session.scalar(select(PlanTemplate).where(PlanTemplate.name == name_or_id))
     if template is None:
         names = session.scalars(select(PlanTemplate.name).order_by(PlanTemplate.name)).all()
         known = ", ".join(repr(n) for n in names) or "none yet"
-        raise NotFoundError(f"There is no plan template named {name!r}. Templates: {known}.")
+        raise NotFoundError(f"There is no plan template named {name_or_id!r}. "
+                            f"Templates: {known}.")
     return template
 
 

@@ -1,75 +1,309 @@
-"""Plan templates: see them, and make new ones (a named list of steps)."""
+"""Plan templates: list them, see their steps, and make, edit, duplicate or delete them."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
     QLineEdit,
+    QMessageBox,
+    QModelIndex,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QTextBrowser,
+    QSplitter,
+    Qt,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
-from clinic_desktop.ui.widgets import hint, show_error, title_bar
+from clinic_desktop.ui.widgets import (
+    RowsModel,
+    hint,
+    make_table,
+    selected_key,
+    show_error,
+    title_bar,
+)
+
+if TYPE_CHECKING:
+    from clinic_desktop.domain.plans import StepSpec
+
+COPIES_HINT = ("Patients who already have a plan keep their own copy of its steps: editing or "
+               "deleting a template changes only the plans applied after that.")
+
+
+@dataclass(frozen=True)
+class TemplateData:
+    """A template as read from the database: plain values the widgets can keep."""
+
+    id: int
+    name: str
+    description: str
+    steps: tuple[StepSpec, ...]
+
+    @property
+    def total_days(self) -> int:
+        return sum(s.duration_days for s in self.steps)
+
+
+def steps_summary(count: int, days: int) -> str:
+    return f"{count} step{'' if count == 1 else 's'}, {days} days in all"
 
 
 class PlansView(QWidget):
     def __init__(self, context: Any, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
+        self.templates: dict[int, TemplateData] = {}
         layout = QVBoxLayout(self)
-        layout.addLayout(title_bar("Plan templates", [("New template…", self.new_template)]))
+        layout.addLayout(title_bar("Plan templates", [
+            ("New template…", self.new_template), ("Edit…", self.edit_template),
+            ("Duplicate…", self.duplicate_template), ("Delete…", self.delete_template)]))
+        self.needs_selection = [b for b in self.findChildren(QPushButton)
+                                if b.text() in ("Edit…", "Duplicate…", "Delete…")]
         layout.addWidget(hint("A template is applied to a patient from the patient's page "
-                              "(Apply plan…); its first step starts on the chosen day."))
-        self.text = QTextBrowser()
-        layout.addWidget(self.text, 1)
+                              "(Apply plan…); its first step starts on the chosen day. "
+                              + COPIES_HINT))
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.model = RowsModel(["Name", "Steps", "Total days", "Description"], self)
+        self.table = make_table(self.model)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._show_steps())
+        self.table.doubleClicked.connect(lambda _index: self.edit_template())
+        splitter.addWidget(self.table)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 6, 0, 0)
+        self.detail_title = QLabel("")
+        detail_layout.addWidget(self.detail_title)
+        self.steps_model = RowsModel(["#", "Step", "Days", "Instructions"], self)
+        self.steps_table = make_table(self.steps_model)
+        self.steps_table.setWordWrap(True)
+        self.steps_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)  # long instructions wrap, not cut off
+        detail_layout.addWidget(self.steps_table, 1)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        layout.addWidget(splitter, 1)
 
-    def refresh(self) -> None:
-        from clinic_desktop.domain.plans import list_templates
+    # --- showing ------------------------------------------------------------------------
 
-        parts = []
+    def refresh(self, select: int | None = None) -> None:
+        """Reload the list; keep the selected template selected (or select `select`)."""
+        from clinic_desktop.domain.plans import StepSpec, list_templates
+
+        keep = select if select is not None else selected_key(self.table, self.model)
         with self.context.sessions() as session:
-            for t in list_templates(session):
-                total = sum(s.duration_days for s in t.steps)
-                rows = "".join(f"<tr><td>{s.order}</td><td>{s.name}</td>"
-                               f"<td>{s.duration_days} days</td><td>{s.instructions}</td></tr>"
-                               for s in t.steps)
-                parts.append(f"<h3>{t.name}</h3><p>{t.description} — {len(t.steps)} steps, "
-                             f"{total} days</p><table cellpadding='3'>{rows}</table>")
-        self.text.setHtml("".join(parts) or "<p>No plan templates yet. Make one with "
-                          "<b>New template…</b>: a name, a number of steps and their days.</p>")
+            templates = [TemplateData(t.id, t.name, t.description, tuple(
+                StepSpec(s.name, s.duration_days, s.instructions) for s in t.steps))
+                for t in list_templates(session)]
+        self.templates = {t.id: t for t in templates}
+        self.model.set_rows([[t.name, len(t.steps), t.total_days, t.description]
+                             for t in templates], [t.id for t in templates])
+        for column in range(3):
+            self.table.resizeColumnToContents(column)
+        if templates:
+            ids = [t.id for t in templates]
+            self.table.selectRow(ids.index(keep) if keep in ids else 0)
+        self._show_steps()
+
+    def selected(self) -> TemplateData | None:
+        return self.templates.get(selected_key(self.table, self.model))
+
+    def _show_steps(self) -> None:
+        template = self.selected()
+        for button in self.needs_selection:
+            button.setEnabled(template is not None)
+        if template is None:
+            self.detail_title.setText("No plan templates yet. Make one with New template…: a "
+                                      "name, a number of steps and their days."
+                                      if not self.templates else "")
+            self.steps_model.set_rows([])
+            return
+        self.detail_title.setText(f"Steps of “{template.name}”: "
+                                  f"{steps_summary(len(template.steps), template.total_days)}")
+        self.steps_model.set_rows([[n, s.name, s.duration_days, s.instructions]
+                                   for n, s in enumerate(template.steps, start=1)])
+        for column in range(3):  # the instructions take the rest of the width
+            self.steps_table.resizeColumnToContents(column)
+
+    # --- changing -----------------------------------------------------------------------
 
     def new_template(self) -> None:
-        dialog = TemplateDialog(self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
+        self._open_dialog(TemplateDialog(self.context, self))
+
+    def edit_template(self) -> None:
+        template = self.selected()
+        if template is not None:
+            self._open_dialog(TemplateDialog(self.context, self, template, editing=True))
+
+    def duplicate_template(self) -> None:
+        template = self.selected()
+        if template is not None:
+            self._open_dialog(TemplateDialog(self.context, self, template))
+
+    def _open_dialog(self, dialog: TemplateDialog) -> None:
+        dialog.exec()
+        # Also after Cancel: the dialog may have found the template deleted by another PC.
+        self.refresh(select=dialog.saved_id)
+
+    def delete_template(self) -> None:
         from clinic_desktop.db.engine import write_session
-        from clinic_desktop.domain.plans import create_template
+        from clinic_desktop.domain.plans import delete_template
         from clinic_desktop.errors import ClinicError
 
-        name, steps = dialog.values()
+        template = self.selected()
+        if template is None:
+            return
+        answer = QMessageBox.question(
+            self, "Delete plan template",
+            f"Delete the plan template “{template.name}” "
+            f"({steps_summary(len(template.steps), template.total_days)})?\n\n"
+            "Patients who already have this plan keep their steps; it can no longer be "
+            "applied to anyone else.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
         try:
             with write_session(self.context.sessions) as session:
-                create_template(session, name, steps)
+                delete_template(session, template.id)
         except ClinicError as exc:
             show_error(self, str(exc))
-            return
         self.refresh()
 
 
-class TemplateDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None):
+class StepsModel(QAbstractTableModel):
+    """The dialog's steps, edited in place: name, days (a number box), instructions."""
+
+    headers = ("Step", "Days", "Instructions")
+    DAYS = 1
+
+    def __init__(self, parent: Any = None):
         super().__init__(parent)
-        self.setWindowTitle("New plan template")
-        form = QFormLayout(self)
+        self.rows: list[list[Any]] = []
+
+    def set_rows(self, rows: list[list[Any]]) -> None:
+        self.beginResetModel()
+        self.rows = [list(r) for r in rows]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        value = self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.EditRole:
+            return value  # an int for days: Qt edits it in a number box
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.DAYS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def setData(self, index: QModelIndex, value: Any,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        if index.column() == self.DAYS:
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                return False
+        self.rows[index.row()][index.column()] = value if index.column() == self.DAYS \
+            else str(value)
+        self.dataChanged.emit(index, index)
+        return True
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            if orientation == Qt.Orientation.Horizontal:
+                return self.headers[section]
+            return str(section + 1)
+        return None
+
+    def insert(self, row: int, values: list[Any]) -> None:
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.rows.insert(row, list(values))
+        self.endInsertRows()
+
+    def remove(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self.rows[row]
+        self.endRemoveRows()
+
+    def swap_with_next(self, row: int) -> None:
+        # Qt's destination is the row *before which* the moved row lands.
+        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), row + 2)
+        self.rows[row], self.rows[row + 1] = self.rows[row + 1], self.rows[row]
+        self.endMoveRows()
+
+    def steps(self) -> list[StepSpec]:
+        from clinic_desktop.domain.plans import StepSpec
+
+        return [StepSpec(str(name), int(days), str(instructions))
+                for name, days, instructions in self.rows]
+
+
+def next_step_name(previous: str, position: int) -> str:
+    """After "Aligner 24" comes "Aligner 25"; after a name without a number, "Step N"."""
+    match = re.fullmatch(r"(.*?)(\d+)", previous.strip())
+    if match:
+        return f"{match.group(1)}{int(match.group(2)) + 1}"
+    return f"Step {position}"
+
+
+class TemplateDialog(QDialog):
+    """A new template (empty, or a copy of `template`), or with `editing` that template.
+
+    The dialog saves on Save and stays open with what was typed when the core refuses it.
+    """
+
+    def __init__(self, context: Any, parent: QWidget | None = None,
+                 template: TemplateData | None = None, editing: bool = False):
+        super().__init__(parent)
+        self.context = context
+        self.editing_id = template.id if template is not None and editing else None
+        self.saved_id: int | None = None
+        if template is not None and editing:
+            self.setWindowTitle(f"Edit plan template “{template.name}”")
+        elif template is not None:
+            self.setWindowTitle("Duplicate plan template")
+        else:
+            self.setWindowTitle("New plan template")
+        layout = QVBoxLayout(self)
+
+        form = QFormLayout()
         self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Clear aligners, 20 sets")
+        self.description = QLineEdit()
+        self.description.setPlaceholderText("optional: what the plan is for")
+        form.addRow("Name", self.name)
+        form.addRow("Description", self.description)
+        layout.addLayout(form)
+
+        fill_box = QGroupBox("Fill all the steps at once (replaces the list below)")
+        fill_row = QHBoxLayout(fill_box)
         self.count = QSpinBox()
         self.count.setRange(1, 200)
         self.count.setValue(24)
@@ -77,42 +311,140 @@ class TemplateDialog(QDialog):
         self.days.setRange(1, 3650)
         self.days.setValue(14)
         self.prefix = QLineEdit("Aligner")
+        self.prefix.setMinimumWidth(140)
         fill = QPushButton("Fill the steps below")
         fill.clicked.connect(self._fill)
-        form.addRow("Name", self.name)
-        form.addRow("Number of steps", self.count)
-        form.addRow("Days per step", self.days)
-        form.addRow("Step name", self.prefix)
-        form.addRow(fill)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Step", "Days", "Instructions"])
-        self.table.horizontalHeader().setStretchLastSection(True)
-        form.addRow(self.table)
+        for label, widget in (("Number of steps", self.count), ("Days per step", self.days),
+                              ("Step name", self.prefix)):
+            fill_row.addWidget(QLabel(label))
+            fill_row.addWidget(widget)
+        fill_row.addStretch(1)
+        fill_row.addWidget(fill)
+        layout.addWidget(fill_box)
+
+        grid = QHBoxLayout()
+        self.model = StepsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        grid.addWidget(self.table, 1)
+        side = QVBoxLayout()
+        for text, slot in (("Add step", self.add_step), ("Remove step", self.remove_step),
+                           ("Move up", lambda: self.move_step(-1)),
+                           ("Move down", lambda: self.move_step(1))):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            side.addWidget(button)
+        side.addStretch(1)
+        grid.addLayout(side)
+        layout.addLayout(grid, 1)
+
+        self.total = QLabel("")
+        layout.addWidget(self.total)
+        layout.addWidget(hint("Double-click a cell (or start typing) to change it. "
+                              + COPIES_HINT))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.resize(620, 560)
-        self._fill()
+        layout.addWidget(buttons)
+
+        for signal in (self.model.dataChanged, self.model.rowsInserted,
+                       self.model.rowsRemoved, self.model.rowsMoved, self.model.modelReset):
+            signal.connect(self._changed)
+        if template is None:
+            self._fill()
+        else:
+            self.name.setText(template.name if editing else f"{template.name} (copy)")
+            self.description.setText(template.description)
+            self.count.setValue(max(1, min(len(template.steps), self.count.maximum())))
+            if template.steps:
+                first = template.steps[0]
+                self.days.setValue(max(1, first.duration_days))
+                self.prefix.setText(re.sub(r"\s*\d+$", "", first.name.strip()) or "Step")
+            self.model.set_rows([[s.name, s.duration_days, s.instructions]
+                                 for s in template.steps])
+        self.table.setColumnWidth(0, 160)
+        self.table.setColumnWidth(1, 60)
+        self.resize(1000, 660)
+
+    # --- the steps ----------------------------------------------------------------------
 
     def _fill(self) -> None:
-        self.table.setRowCount(self.count.value())
-        for row in range(self.count.value()):
-            self.table.setItem(row, 0, QTableWidgetItem(f"{self.prefix.text()} {row + 1}"))
-            self.table.setItem(row, 1, QTableWidgetItem(str(self.days.value())))
-            self.table.setItem(row, 2, QTableWidgetItem(""))
+        self.model.set_rows([[f"{self.prefix.text().strip() or 'Step'} {n}", self.days.value(),
+                              ""] for n in range(1, self.count.value() + 1)])
 
-    def values(self) -> tuple[str, list[Any]]:
-        from clinic_desktop.domain.plans import StepSpec
+    def _changed(self, *_args: Any) -> None:
+        rows = self.model.rows
+        days = sum(int(r[1]) for r in rows)
+        self.total.setText(steps_summary(len(rows), days) if rows else
+                           "No steps: add at least one.")
 
-        steps = []
-        for row in range(self.table.rowCount()):
-            cells = [self.table.item(row, c) for c in range(3)]
-            text = [c.text().strip() if c else "" for c in cells]
-            try:
-                days = int(text[1])
-            except ValueError:
-                days = 0  # refused by create_template with the step number
-            steps.append(StepSpec(text[0] or f"Step {row + 1}", days, text[2]))
-        return self.name.text(), steps
+    def current_row(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    def add_step(self) -> None:
+        """A step after the selected one (else at the end), like the one before it."""
+        current = self.current_row()
+        row = len(self.model.rows) if current is None else current + 1
+        if row > 0:
+            before_name, before_days, _ = self.model.rows[row - 1]
+            values = [next_step_name(str(before_name), row + 1), before_days, ""]
+        else:
+            values = [f"{self.prefix.text().strip() or 'Step'} 1", self.days.value(), ""]
+        self.model.insert(row, values)
+        self.select_row(row)
+
+    def remove_step(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        self.model.remove(row)
+        if self.model.rows:
+            self.select_row(min(row, len(self.model.rows) - 1))
+
+    def move_step(self, by: int) -> None:
+        row = self.current_row()
+        if row is None or not 0 <= row + by < len(self.model.rows):
+            return
+        self.model.swap_with_next(min(row, row + by))
+        self.select_row(row + by)
+
+    # --- saving -------------------------------------------------------------------------
+
+    def values(self) -> tuple[str, str, list[StepSpec]]:
+        return self.name.text(), self.description.text(), self.model.steps()
+
+    def save(self) -> None:
+        from clinic_desktop.db.engine import write_session
+        from clinic_desktop.domain.plans import create_template, update_template
+        from clinic_desktop.errors import ClinicError
+
+        name, description, steps = self.values()
+        try:
+            with write_session(self.context.sessions) as session:
+                if self.editing_id is not None:
+                    template = update_template(session, self.editing_id, name, steps,
+                                               description)
+                else:
+                    template = create_template(session, name, steps, description)
+                saved_id = template.id
+        except ClinicError as exc:
+            show_error(self, str(exc))
+            return  # open, with everything as typed
+        self.saved_id = saved_id
+        self.accept()
