@@ -119,7 +119,7 @@ def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = N
     scheduler = ClinicScheduler(context, on_event=bridge.event.emit)
     window = MainWindow(context, tasks, scheduler)
     install_exception_hook(lambda: window)
-    tray = TrayNotifier(context, scheduler)
+    tray = TrayNotifier(context, scheduler, tasks)
     bridge.event.connect(tray.notify)
     bridge.event.connect(window.on_scheduler_event)
 

@@ -10,6 +10,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
+
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.ui.qt import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -49,6 +51,12 @@ class _Task(QRunnable):
             result = self.fn()
         except ClinicError as exc:
             self.relay.failed.emit(str(exc))
+        except OperationalError as exc:  # a server gone, a locked or missing database file
+            log.warning("Background task: the database did not answer: %s", exc)
+            reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+            self.relay.failed.emit(f"The database did not answer ({reason}). Check that the "
+                                   "database server or shared folder can be reached, then "
+                                   "try again.")
         except Exception as exc:
             log.exception("Background task failed")
             self.relay.failed.emit(f"Something unexpected went wrong ({type(exc).__name__}: "

@@ -20,10 +20,12 @@ class TrayNotifier(QObject):
     quit_requested = Signal()
     check_requested = Signal()
 
-    def __init__(self, context: Any, scheduler: Any, parent: QObject | None = None):
+    def __init__(self, context: Any, scheduler: Any, tasks: Any = None,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.context = context
         self.scheduler = scheduler
+        self.tasks = tasks  # a TaskRunner: the database is read in a worker, not here
         self.icon = QSystemTrayIcon(state_icon(ALL_WELL), self)
         self.menu = QMenu()
         self.menu.aboutToShow.connect(self.build_menu)
@@ -74,16 +76,32 @@ class TrayNotifier(QObject):
             self.open_requested.emit()
 
     def refresh(self) -> None:
-        """Icon colour and tooltip from the database (cheap counts)."""
+        """Icon colour and tooltip from the database (cheap counts, read in the worker)."""
         from clinic_desktop.scheduler import health
 
-        with self.context.sessions() as session:
-            state = health(session)
-        attention = state.failed or state.needs_attention or state.inbox or state.warnings
-        colour = ATTENTION if attention else (SENDING if state.queued else ALL_WELL)
+        def work() -> Any:
+            with self.context.sessions() as session:
+                return health(session)
+
+        if self.tasks is None:
+            self.show_health(work())
+        else:
+            self.tasks.run(work, self.show_health, self.show_unreachable)
+
+    def show_unreachable(self, message: str) -> None:
+        """The database did not answer (a server down, a share gone): say so, keep going."""
+        self._set_state(ATTENTION)
+        self.tooltip = f"Clinic Desktop\nThe database cannot be read: {message}"
+        self.icon.setToolTip(self.tooltip)
+
+    def _set_state(self, colour: str) -> None:
         if colour != self.state:
             self.state = colour
             self.icon.setIcon(state_icon(colour))
+
+    def show_health(self, state: Any) -> None:
+        attention = state.failed or state.needs_attention or state.inbox or state.warnings
+        self._set_state(ATTENTION if attention else (SENDING if state.queued else ALL_WELL))
         nxt = self.scheduler.next_daily_run() if self.scheduler is not None else None
         last = state.last_daily
         lines = ["Clinic Desktop",
@@ -92,7 +110,8 @@ class TrayNotifier(QObject):
                  f"{'ok' if last.ok else 'problem'}" if last and last.finished_at else
                  "Last check: not yet",
                  f"Queued {state.queued} · failed {state.failed} · held "
-                 f"{state.needs_attention} · photos to assign {state.inbox}"]
+                 f"{state.needs_attention} · photos to assign {state.inbox}",
+                 *state.warnings]
         if self.scheduler is not None and self.scheduler.paused_until is not None:
             until = self.scheduler.paused_until.astimezone()
             lines.append(f"Sending paused until {until:%H:%M}")
