@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.ui.qt import (
     QAbstractItemView,
-    QAbstractTableModel,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -184,26 +183,17 @@ class PlansView(QWidget):
         self.refresh()
 
 
-class StepsModel(QAbstractTableModel):
+class StepsModel(RowsModel):
     """The dialog's steps, edited in place: name, days (a number box), instructions."""
 
-    headers = ("Step", "Days", "Instructions")
     DAYS = 1
 
     def __init__(self, parent: Any = None):
-        super().__init__(parent)
-        self.rows: list[list[Any]] = []
+        super().__init__(("Step", "Days", "Instructions"), parent)
+        self.rows: list[list[Any]] = []  # type: ignore[assignment]  # edited in place
 
-    def set_rows(self, rows: list[list[Any]]) -> None:
-        self.beginResetModel()
-        self.rows = [list(r) for r in rows]
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
+    def set_rows(self, rows: Any, keys: Any = None) -> None:
+        super().set_rows([list(r) for r in rows], keys)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -236,11 +226,9 @@ class StepsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if orientation == Qt.Orientation.Horizontal:
-                return self.headers[section]
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
             return str(section + 1)
-        return None
+        return super().headerData(section, orientation, role)
 
     def insert(self, row: int, values: list[Any]) -> None:
         self.beginInsertRows(QModelIndex(), row, row)
