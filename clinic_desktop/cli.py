@@ -6,7 +6,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -470,22 +470,26 @@ def _step_action(session: Any, action: str, step: Any, args: argparse.Namespace,
                  today: date) -> str:
     from clinic_desktop.domain import progression
 
-    handlers: dict[str, Callable[[], str]] = {
-        "complete": lambda: _progress_message(progression.complete_early(session, step, today)),
-        "skip": lambda: _progress_message(progression.skip_step(session, step, today),
-                                          f"Skipped step {step.order} '{step.name}'."),
-        "pause": lambda: (progression.pause_step(session, step, args.until, today),
-                          f"Step {step.order} paused until {args.until.isoformat()}; now due "
-                          f"{_iso(step.due_date)}.")[1],
-        "resume": lambda: (progression.resume_step(session, step, today),
-                           f"Step {step.order} resumed; due {_iso(step.due_date)}.")[1],
-        "duration": lambda: (progression.set_duration(session, step, args.days),
-                             f"Step {step.order} now lasts {args.days} days; due "
-                             f"{_iso(step.due_date)}.")[1],
-        "move": lambda: (progression.move_step(session, step, args.to),
-                         f"Step '{step.name}' is now step {step.order}.")[1],
-    }
-    return handlers[action]()
+    match action:
+        case "complete":
+            return _progress_message(progression.complete_early(session, step, today))
+        case "skip":
+            return _progress_message(progression.skip_step(session, step, today),
+                                     f"Skipped step {step.order} '{step.name}'.")
+        case "pause":
+            progression.pause_step(session, step, args.until, today)
+            return (f"Step {step.order} paused until {args.until.isoformat()}; now due "
+                    f"{_iso(step.due_date)}.")
+        case "resume":
+            progression.resume_step(session, step, today)
+            return f"Step {step.order} resumed; due {_iso(step.due_date)}."
+        case "duration":
+            progression.set_duration(session, step, args.days)
+            return f"Step {step.order} now lasts {args.days} days; due {_iso(step.due_date)}."
+        case "move":
+            progression.move_step(session, step, args.to)
+            return f"Step '{step.name}' is now step {step.order}."
+    raise AssertionError(f"unknown step action {action!r}")  # argparse allows no other
 
 
 def _progress_message(result: Any, fallback: str = "") -> str:

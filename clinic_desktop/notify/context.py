@@ -36,22 +36,26 @@ def step_context(step: TreatmentStep, position: int | None = None) -> dict[str, 
 
 def plan_position(session: Session, step: TreatmentStep) -> tuple[int, int]:
     """("step 3 of 24") within the plan the step belongs to, not across all plans."""
-    orders = session.scalars(select(TreatmentStep.order).where(
-        TreatmentStep.patient_id == step.patient_id,
-        TreatmentStep.plan_name == step.plan_name).order_by(TreatmentStep.order)).all()
+    return _position(_patient_steps(session, step.patient_id), step)
+
+
+def _patient_steps(session: Session, patient_id: int) -> list[TreatmentStep]:
+    return list(session.scalars(select(TreatmentStep).where(
+        TreatmentStep.patient_id == patient_id).order_by(TreatmentStep.order)))
+
+
+def _position(steps: list[TreatmentStep], step: TreatmentStep) -> tuple[int, int]:
+    orders = [s.order for s in steps if s.plan_name == step.plan_name]
     return (orders.index(step.order) + 1 if step.order in orders else step.order), len(orders)
 
 
 def step_email_context(session: Session, patient: Patient, step: TreatmentStep
                        ) -> dict[str, Any]:
     # One query for the whole plan: position, count, next and previous step come from it.
-    plan = list(session.scalars(select(TreatmentStep).where(
-        TreatmentStep.patient_id == patient.id).order_by(TreatmentStep.order)))
-    same_plan = [s.order for s in plan if s.plan_name == step.plan_name]
+    plan = _patient_steps(session, patient.id)
 
     def position(of: TreatmentStep) -> int:
-        orders = [s.order for s in plan if s.plan_name == of.plan_name]
-        return orders.index(of.order) + 1 if of.order in orders else of.order
+        return _position(plan, of)[0]
 
     following = next((s for s in plan if s.order > step.order and not s.is_completed), None)
     previous = next((s for s in reversed(plan) if s.order < step.order and s.is_completed),
@@ -60,7 +64,7 @@ def step_email_context(session: Session, patient: Patient, step: TreatmentStep
         "clinic": clinic_context(session),
         "patient": patient_context(patient),
         "step": step_context(step, position(step)),
-        "step_count": len(same_plan),
+        "step_count": _position(plan, step)[1],
         "next_step": (step_context(following, position(following))
                       if following is not None and following.plan_name == step.plan_name
                       else None),
