@@ -59,6 +59,10 @@ def upgrade(engine: Engine, backup_dir: Path, revision: str = "head") -> Path | 
         with _migration_lock(engine):
             current = current_revision(engine)
             if current == head_revision() and revision == "head":
+                # Cheap when all is there; makes the trigram index once an administrator has
+                # allowed the pg_trgm extension (docs/multi-pc.md).
+                with engine.begin() as connection:
+                    ensure_search_index(connection)
                 return None
             backup = None
             with engine.connect() as connection:

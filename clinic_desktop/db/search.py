@@ -54,8 +54,9 @@ def search_words(typed: str) -> list[str]:
 def ensure_search_index(connection: Connection) -> None:
     """Create whatever index this database can have for the search column; safe to repeat.
 
-    Alembic rebuilds a SQLite table to alter it, which drops its triggers: the upgrade calls
-    this after every migration, and rebuilds the FTS table when a trigger was missing.
+    Alembic rebuilds a SQLite table to alter it, which drops its triggers: the app calls this
+    whenever it opens the database (after any migration), and rebuilds the FTS table when a
+    trigger was missing. When everything is there it only reads the catalogue.
     """
     if connection.dialect.name == "sqlite":
         _ensure_sqlite(connection)
@@ -106,6 +107,9 @@ def _ensure_sqlite(connection: Connection) -> None:
 
 
 def _ensure_postgresql(connection: Connection) -> None:
+    if connection.execute(text("SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() "
+                               "AND indexname = :name"), {"name": PG_INDEX}).first():
+        return
     try:
         with connection.begin_nested():
             connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
