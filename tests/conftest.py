@@ -55,7 +55,10 @@ def postgres_url() -> Iterator[str]:
     admin = create_engine(base)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        # As on a clinic's server: extensions live in public, which stays on the search path
+        # (made here once, not by each test, so no test's schema takes it down with it).
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema},public"})
     try:
         yield url.render_as_string(hide_password=False)
     finally:
