@@ -22,15 +22,21 @@ def _importer(app: Any, today: Any) -> Any:
 
 def cmd_import(args: argparse.Namespace, app: Any, today: Any) -> int:
     from clinic_desktop.domain.patients import get_patient
-    from clinic_desktop.photos.importer import IMPORTED
+    from clinic_desktop.errors import ValidationError
+    from clinic_desktop.photos.importer import IMPORTED, step_for_photo
 
+    if args.step is not None and not args.patient:
+        raise ValidationError("--step needs --patient: a step number means something only "
+                              "for one patient's plan.")
     if args.patient:
         with app.sessions() as session:
-            get_patient(session, args.patient)  # a typo in --patient is a usage error
+            # A typo in --patient or --step is a usage error.
+            step_for_photo(session, get_patient(session, args.patient), args.step)
     importer = _importer(app, today)
     counts: Counter[str] = Counter()
     for outcome in importer.import_paths([Path(p) for p in args.paths], patient_code=args.patient,
-                                         taken=args.taken, confirm_early=args.complete_step):
+                                         taken=args.taken, confirm_early=args.complete_step,
+                                         step_order=args.step):
         print(outcome.line(), flush=True)
         counts[outcome.status] += 1
     total = sum(counts.values())
@@ -66,7 +72,7 @@ def cmd_inbox(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int
     with app.sessions() as session:
         get_patient(session, args.patient)  # a typo in --patient is a usage error
     outcome = inbox.assign(_importer(app, today), args.id, args.patient,
-                           confirm_early=args.complete_step)
+                           confirm_early=args.complete_step, step_order=args.step)
     print(outcome.line())
     return EXIT_OK if outcome.status == "imported" else EXIT_SOME_FAILED
 
@@ -121,6 +127,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.Argum
     p.add_argument("--taken", type=date_arg, metavar="YYYY-MM-DD",
                    help="when the photos were taken (default: from the camera, else the "
                         "file's time)")
+    p.add_argument("--step", type=int, metavar="N",
+                   help="with --patient: file the photos under step N of the patient's plan "
+                        "(the active step, or an earlier one as a record that changes "
+                        "nothing; default: the active step)")
     p.add_argument("--complete-step", action="store_true",
                    help="complete the active step even if its time is not up yet")
     p.set_defaults(func_photos="import")
@@ -130,9 +140,14 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.Argum
                             parser_class=parser_class)
     lst = isub.add_parser("list", parents=[common], help="unmatched and refused photos")
     lst.add_argument("--json", action="store_true")
-    a = isub.add_parser("assign", parents=[common, today], help="give a photo to a patient")
+    a = isub.add_parser("assign", parents=[common, today],
+                        help="give a photo to a patient (and a step)")
     a.add_argument("id", type=int)
     a.add_argument("--patient", required=True, metavar="CODE")
+    a.add_argument("--step", type=int, metavar="N",
+                   help="file it under step N of the patient's plan: the active step (it may "
+                        "complete, as for any photo) or an earlier one (kept as a record; "
+                        "nothing else changes). Default: the active step")
     a.add_argument("--complete-step", action="store_true",
                    help="complete the active step even if its time is not up yet")
     isub.add_parser("dismiss", parents=[common], help="remove an item from the inbox") \

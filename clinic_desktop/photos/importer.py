@@ -20,7 +20,7 @@ from clinic_desktop import audit, settings
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, Patient, Photo, TreatmentStep
 from clinic_desktop.domain.progression import active_step, complete_after_photo
-from clinic_desktop.errors import ClinicError
+from clinic_desktop.errors import ClinicError, NotFoundError, RuleError
 from clinic_desktop.photos.image import (
     DecodedPhoto,
     PhotoRefused,
@@ -106,7 +106,10 @@ class PhotoImporter:
     # --- import ---------------------------------------------------------------------------
 
     def import_file(self, path: Path, *, patient_code: str | None = None,
-                    taken: date | None = None, confirm_early: bool = False) -> ImportOutcome:
+                    taken: date | None = None, confirm_early: bool = False,
+                    step_order: int | None = None) -> ImportOutcome:
+        """Import one file. `step_order` (the step's number in the patient's plan) files the
+        photo under that step instead of the active one; see `step_for_photo`."""
         try:
             photo = read_photo(path, max_megapixels=self.max_megapixels, zone=self.zone)
         except PhotoRefused as exc:
@@ -114,12 +117,14 @@ class PhotoImporter:
         taken_at = (datetime.combine(taken, time(12), self.zone).astimezone(UTC) if taken
                     else photo.taken_at or file_modified_at(path))
         try:
-            return self._record(path, photo, taken_at, patient_code, confirm_early)
+            return self._record(path, photo, taken_at, patient_code, confirm_early,
+                                step_order)
         except ClinicError as exc:
-            return ImportOutcome(path, REFUSED, str(exc))
+            return ImportOutcome(path, REFUSED, str(exc), step_order=step_order)
 
     def _record(self, path: Path, photo: DecodedPhoto, taken_at: datetime | None,
-                patient_code: str | None, confirm_early: bool) -> ImportOutcome:
+                patient_code: str | None, confirm_early: bool,
+                step_order: int | None) -> ImportOutcome:
         with self.sessions() as session:
             if patient_code:
                 patient = session.scalar(select(Patient).where(
@@ -131,6 +136,9 @@ class PhotoImporter:
                 duplicate = _describe_duplicate(session, patient, photo.sha256, self.zone)
                 if duplicate:
                     return ImportOutcome(path, DUPLICATE, duplicate, patient.code)
+                if step_order is not None:
+                    # A step that cannot take the photo refuses it before the library is written.
+                    step_for_photo(session, patient, step_order)
                 patient_id = patient.id
             else:
                 waiting = session.scalar(select(InboxItem.id).where(
@@ -145,7 +153,7 @@ class PhotoImporter:
         try:
             with write_session(self.sessions) as session:
                 return self._add_photo(session, path, photo, taken_at, relative, patient_id,
-                                       confirm_early)
+                                       confirm_early, step_order)
         except IntegrityError:
             # Another PC imported the same photo a moment ago.
             with self.sessions() as session:
@@ -157,10 +165,10 @@ class PhotoImporter:
 
     def _add_photo(self, session: Session, path: Path, photo: DecodedPhoto,
                    taken_at: datetime | None, relative: str, patient_id: int,
-                   confirm_early: bool) -> ImportOutcome:
+                   confirm_early: bool, step_order: int | None) -> ImportOutcome:
         patient = session.get(Patient, patient_id)
         assert patient is not None
-        step = active_step(session, patient.id)
+        step = step_for_photo(session, patient, step_order)
         row = Photo(patient_id=patient.id, step_id=step.id if step else None,
                     sha256=photo.sha256, taken_at=taken_at, source_path=str(path),
                     library_path=relative, original_name=path.name,
@@ -172,6 +180,13 @@ class PhotoImporter:
                                 step.order if step else None, row.id)
         if step is None:
             outcome.message = f"kept for {patient.code} (no active step)"
+        elif step.is_completed:
+            # A photo that belongs to an earlier step is a record of it: the plan stays put.
+            ended = "skipped" if step.is_skipped else "completed"
+            when = (f" on {step.completed_at.astimezone(self.zone).date().isoformat()}"
+                    if step.completed_at else "")
+            outcome.message = (f"record photo for {patient.code}, step {step.order} "
+                               f"'{step.name}' ({ended}{when}); nothing else changes")
         else:
             progression = complete_after_photo(session, step, self.today,
                                                confirm_early=confirm_early)
@@ -186,8 +201,9 @@ class PhotoImporter:
                                       f"step {following.order} '{following.name}' started")
                 outcome.message = (f"{patient.code}: step {step.order} '{step.name}' "
                                    f"completed; {outcome.progressed}")
+        chosen = f" (step {step_order} chosen by staff)" if step_order is not None else ""
         audit.record(session, "photo_imported", patient_id=patient.id, entity="photo",
-                     entity_id=row.id, detail=f"{path.name}: {outcome.message}")
+                     entity_id=row.id, detail=f"{path.name}: {outcome.message}{chosen}")
         return outcome
 
     def _to_inbox(self, path: Path, photo: DecodedPhoto, taken_at: datetime | None,
@@ -228,6 +244,35 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | ImportOutcome]:
             yield path
         else:
             yield ImportOutcome(path, REFUSED, "there is no such file or folder")
+
+
+def step_for_photo(session: Session, patient: Patient,
+                   step_order: int | None) -> TreatmentStep | None:
+    """The step a photo is filed under: the active one, or the step staff chose by its number.
+
+    The active step (chosen or not) may advance when the photo arrives; a completed or skipped
+    step takes the photo as a record and nothing moves; a step that has not started cannot
+    have a photo yet, so it is refused before anything is written.
+    """
+    active = active_step(session, patient.id)
+    if step_order is None:
+        return active
+    step = session.scalar(select(TreatmentStep).where(TreatmentStep.patient_id == patient.id,
+                                                      TreatmentStep.order == step_order))
+    if step is None:
+        orders = session.scalars(select(TreatmentStep.order).where(
+            TreatmentStep.patient_id == patient.id).order_by(TreatmentStep.order)).all()
+        if not orders:
+            raise NotFoundError(f"{patient.code} has no steps yet (no plan), so there is no "
+                                f"step {step_order}; import the photo without a step.")
+        raise NotFoundError(f"{patient.code} has no step {step_order}; their steps are "
+                            f"{orders[0]} to {orders[-1]}.")
+    if step.is_active or step.is_completed:
+        return step
+    now = (f"the active step is {active.order} '{active.name}'" if active is not None
+           else "no step is active")
+    raise RuleError(f"Step {step.order} '{step.name}' of {patient.code} has not started yet "
+                    f"({now}); a photo can go under the active step or an earlier one.")
 
 
 def _describe_duplicate(session: Session, patient: Patient, sha256: str,

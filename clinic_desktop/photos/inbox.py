@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,7 @@ from clinic_desktop.photos.importer import (
     UNMATCHED,
     ImportOutcome,
     PhotoImporter,
+    step_for_photo,
 )
 
 ASSIGNED = "assigned"
@@ -28,13 +31,16 @@ def open_items(session: Session) -> list[InboxItem]:
 
 
 def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,
-           confirm_early: bool = False) -> ImportOutcome:
-    """Give an unmatched photo to a patient: it is imported for their active step, exactly as
-    if it had arrived with the right name (so a finished step advances)."""
+           confirm_early: bool = False, step_order: int | None = None) -> ImportOutcome:
+    """Give an unmatched photo to a patient: it is imported exactly as if it had arrived with
+    the right name, for their active step (so a finished step advances) or for the step staff
+    chose by its number (an earlier step keeps it as a record; nothing else changes)."""
     from clinic_desktop.domain.patients import get_patient
 
     with importer.sessions() as session:
-        get_patient(session, patient_code)  # an unknown code leaves the photo where it is
+        # An unknown code or a step that cannot take the photo leaves it where it is.
+        patient = get_patient(session, patient_code)
+        step_for_photo(session, patient, step_order)
         item = session.get(InboxItem, item_id)
         if item is None:
             raise NotFoundError(f"There is no photo inbox item {item_id}.")
@@ -44,7 +50,7 @@ def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,
         source, name, taken = item.source_path, item.original_name, item.taken_at
         library_file = importer.library.resolve(item.library_path)
     outcome = importer.import_file(library_file, patient_code=patient_code,
-                                   confirm_early=confirm_early)
+                                   confirm_early=confirm_early, step_order=step_order)
     if outcome.status not in (IMPORTED, DUPLICATE) or outcome.patient_code is None:
         return outcome
     with write_session(importer.sessions) as session:
@@ -55,9 +61,39 @@ def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,
             photo.source_path, photo.original_name = source, name
             photo.taken_at = taken or photo.taken_at
         item.status, item.photo_id = ASSIGNED, outcome.photo_id
+        chosen = f" (step {step_order} chosen by staff)" if step_order is not None else ""
         audit.record(session, "inbox_assigned", entity="photo_inbox", entity_id=item.id,
-                     detail=f"{name} → {outcome.patient_code}: {outcome.message}")
+                     detail=f"{name} → {outcome.patient_code}: {outcome.message}{chosen}")
     return outcome
+
+
+@dataclass(frozen=True)
+class StepChoice:
+    """One step as the assign dialog offers it."""
+
+    order: int
+    name: str
+    state: str  # "active", "completed", "skipped" or "not started"
+
+    @property
+    def can_take_photo(self) -> bool:
+        return self.state != "not started"
+
+    def label(self) -> str:
+        return f"Step {self.order} – {self.name} ({self.state})"
+
+
+def step_choices(session: Session, patient_code: str) -> tuple[str, list[StepChoice]]:
+    """The patient's name and steps, for choosing where an inbox photo goes."""
+    from clinic_desktop.domain.patients import get_patient
+
+    patient = get_patient(session, patient_code)
+    choices = [StepChoice(s.order, s.name,
+                          "active" if s.is_active else
+                          ("skipped" if s.is_skipped else "completed") if s.is_completed else
+                          "not started")
+               for s in patient.steps]
+    return f"{patient.code} {patient.full_name}", choices
 
 
 def dismiss(session: Session, item_id: int) -> None:

@@ -8,12 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from clinic_desktop.ui.qt import (
+    QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
-    QInputDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -27,6 +32,7 @@ from clinic_desktop.ui.widgets import (
     make_table,
     selected_key,
     show_error,
+    show_info,
     title_bar,
 )
 
@@ -76,9 +82,10 @@ class ImportDialog(QDialog):
 
 
 def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Path], *,
-               patient_code: str | None = None,
+               patient_code: str | None = None, step_order: int | None = None,
                on_finished: Callable[[], None] | None = None) -> ImportDialog:
-    """Import files or folders through the one core import service, off the GUI thread."""
+    """Import files or folders through the one core import service, off the GUI thread;
+    `step_order` (with `patient_code`) files them under that step of the patient's plan."""
     from clinic_desktop.photos.importer import PhotoImporter, expand_paths
 
     files = list(expand_paths(paths))
@@ -88,7 +95,8 @@ def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Pat
     def work() -> dict[str, int]:
         importer = PhotoImporter.for_app(context, today)
         counts: dict[str, int] = {}
-        for outcome in importer.import_paths(paths, patient_code=patient_code):
+        for outcome in importer.import_paths(paths, patient_code=patient_code,
+                                             step_order=step_order):
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
             dialog.line.emit(f"{outcome.status}: {outcome.path.name} — {outcome.message}")
             if dialog.stop.is_set():
@@ -111,6 +119,97 @@ def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Pat
     tasks.run(work, done, failed)
     dialog.show()
     return dialog
+
+
+class AssignDialog(QDialog):
+    """Which patient, then which of their steps: the steps appear once the code is found."""
+
+    def __init__(self, context: Any, tasks: TaskRunner, file_name: str,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.tasks = tasks
+        self.found = ""  # the code whose steps are shown
+        self.setWindowTitle("Assign photo")
+        form = QFormLayout(self)
+        form.addRow("Photo", QLabel(file_name))
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("e.g. P00123")
+        form.addRow("Patient code", self.code)
+        self.patient = hint("Type the patient's code; their steps appear below.")
+        form.addRow("", self.patient)
+        self.step = QComboBox()
+        self.step.setEnabled(False)
+        form.addRow("Step", self.step)
+        form.addRow("", hint("The active step completes if its time is up, as for any photo. "
+                             "An earlier step keeps the photo as a record; nothing else "
+                             "changes. Steps that have not started cannot take a photo."))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Assign")
+        self.ok_button.setEnabled(False)
+        form.addRow(self.buttons)
+        # Look the code up when typing pauses (or Enter / leaving the field), in a worker.
+        self.pause = QTimer(self)
+        self.pause.setSingleShot(True)
+        self.pause.setInterval(350)
+        self.pause.timeout.connect(self.look_up)
+        self.code.textChanged.connect(self._typed)
+        self.code.editingFinished.connect(self.look_up)
+        self.resize(520, self.sizeHint().height())
+
+    def _typed(self) -> None:
+        self.found = ""
+        self.ok_button.setEnabled(False)
+        self.step.setEnabled(False)
+        self.pause.start()
+
+    def look_up(self) -> None:
+        self.pause.stop()
+        code = self.code.text().strip()
+        if not code or code.upper() == self.found:
+            return
+
+        def work() -> Any:
+            from clinic_desktop.photos.inbox import step_choices
+
+            with self.context.sessions() as session:
+                return step_choices(session, code)
+
+        self.tasks.run(work, lambda result: self._show(code, result),
+                       lambda message: self._not_found(code, message))
+
+    def _current(self, code: str) -> bool:
+        return code == self.code.text().strip()  # an answer for a code since retyped is old
+
+    def _show(self, code: str, result: Any) -> None:
+        if not self._current(code):
+            return
+        name, choices = result
+        active = next((c for c in choices if c.state == "active"), None)
+        self.step.clear()
+        self.step.addItem(f"The active step ({active.order} – {active.name})" if active else
+                          "No active step: keep the photo for the patient", None)
+        for choice in choices:
+            self.step.addItem(choice.label(), choice.order)
+            if not choice.can_take_photo:
+                self.step.model().item(self.step.count() - 1).setEnabled(False)
+        self.step.setCurrentIndex(0)
+        self.step.setEnabled(True)
+        self.patient.setText(name if choices else f"{name} (no plan yet)")
+        self.found = code.upper()
+        self.ok_button.setEnabled(True)
+
+    def _not_found(self, code: str, message: str) -> None:
+        if self._current(code):
+            self.step.clear()
+            self.patient.setText(message)
+
+    def values(self) -> tuple[str, int | None]:
+        return self.code.text().strip(), self.step.currentData()
 
 
 class InboxView(FileDropTarget, QWidget):
@@ -167,8 +266,12 @@ class InboxView(FileDropTarget, QWidget):
         if item_id is None:
             show_error(self, "Select a photo in the list first.")
             return
-        code, ok = QInputDialog.getText(self, "Assign photo", "Patient code:")
-        if not ok or not code.strip():
+        file_name = self.model.rows[self.model.keys.index(item_id)][2]
+        dialog = AssignDialog(self.context, self.tasks, file_name, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        code, step_order = dialog.values()
+        if not code:
             return
 
         def work() -> Any:
@@ -176,15 +279,17 @@ class InboxView(FileDropTarget, QWidget):
             from clinic_desktop.photos.inbox import assign
 
             importer = PhotoImporter.for_app(self.context, self.context.clinic_today())
-            return assign(importer, item_id, code.strip())
+            return assign(importer, item_id, code, step_order=step_order)
 
         def done(outcome: Any) -> None:
             if outcome.status not in ("imported", "duplicate"):
                 show_error(self, f"Not assigned: {outcome.message}")
+            else:
+                show_info(self, f"{file_name}: {outcome.message}")
             self.refresh()
             self.changed.emit()
 
-        self.tasks.run(work, done, lambda m: show_error(self, m))
+        self.tasks.run(work, done, lambda m: show_error(self, f"Not assigned: {m}"))
 
     def dismiss(self) -> None:
         item_id = selected_key(self.table, self.model)

@@ -35,6 +35,7 @@ from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import (
     STATE_COLOURS,
     FileDropTarget,
+    RowFileDrops,
     RowsModel,
     fit_columns,
     heading,
@@ -126,7 +127,12 @@ class PatientView(FileDropTarget, QWidget):
                                       "Plan"], self,
                                      colour_of=lambda row: STATE_COLOURS.get(row[4]))
         self.steps_table = make_table(self.steps_model, remember_as="steps")
+        self.step_drops = RowFileDrops(self.steps_table, self._drop_on_step)
         steps_layout.addWidget(self.steps_table, 1)
+        steps_layout.addWidget(hint(
+            "Drop photo files on a step to file them under it: the active step (it completes "
+            "when its time is up) or an earlier one (kept as a record; nothing else changes). "
+            "Dropped anywhere else on this page they go to the active step."))
         actions = QHBoxLayout()
         for text, slot, tip in (
             ("Complete now", self.complete_now, "Complete the active step today and start the "
@@ -353,21 +359,27 @@ class PatientView(FileDropTarget, QWidget):
         if files:
             self.import_files([Path(f) for f in files])
 
-    def import_files(self, paths: list[Path]) -> None:
+    def import_files(self, paths: list[Path], step_order: int | None = None) -> None:
         from clinic_desktop.ui.inbox import run_import
 
         run_import(self, self.context, self.tasks, paths, patient_code=self.code,
+                   step_order=step_order,
                    on_finished=lambda: (self.refresh(), self.changed.emit()))
 
+    def _drop_on_step(self, row: int, paths: list[Path]) -> None:
+        """Files dropped on a step row are for that step; below the rows, the active one."""
+        self.import_files(paths, self.steps_model.rows[row][0] if row >= 0 else None)
 
 
 def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
     """Everything the patient view shows, as plain values (runs in a worker)."""
+    from clinic_desktop import settings
     from clinic_desktop.db.models import AuditEvent, Notification, Photo
     from clinic_desktop.domain.patients import get_patient
     from clinic_desktop.domain.steps import days_late, state
 
     with sessions() as session:
+        zone = settings.clinic_zone(session)
         p = get_patient(session, code)
         details = " · ".join(x for x in (
             p.email or "no email address",
@@ -383,7 +395,22 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
                                 .order_by(AuditEvent.id.desc()).limit(500)).all()
         photos = session.scalars(select(Photo).where(Photo.patient_id == p.id)
                                  .order_by(Photo.taken_at, Photo.id)).all()
-        step_names = {s.id: (s.order, s.name) for s in p.steps}
+        # What the photo timeline heads each step's photos with: when it ran. The active
+        # step runs until its due date; a completed one until the next step started (written
+        # in the clinic's days with the completion, also under --today), else the day it was
+        # completed.
+        def ended(step: Any) -> date | None:
+            if not step.is_completed:
+                return step.due_date
+            following = next((t.start_date for t in p.steps if t.order > step.order
+                              and t.start_date and step.start_date
+                              and t.start_date >= step.start_date), None)
+            return following or (step.completed_at.astimezone(zone).date()
+                                 if step.completed_at else None)
+
+        step_heads = {s.id: {"order": s.order, "name": s.name, "state": info.state,
+                             "start": s.start_date, "end": ended(s)}
+                      for s, info in zip(p.steps, steps, strict=True)}
         return {
             "code": p.code, "name": p.full_name, "details": details, "steps": steps,
             "emails": [[f"{n.created_at.astimezone():%Y-%m-%d %H:%M}", n.kind, n.status,
@@ -391,7 +418,7 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
             "email_ids": [n.id for n in notes],
             "audit": [[f"{a.at.astimezone():%Y-%m-%d %H:%M}", a.actor, a.host, a.action,
                        a.detail or a.after] for a in audit],
-            "photos": [{"id": ph.id, "sha256": ph.sha256, "step": step_names.get(ph.step_id),
+            "photos": [{"id": ph.id, "sha256": ph.sha256, "step": step_heads.get(ph.step_id),
                         "taken_at": ph.taken_at, "name": ph.original_name,
                         "completed": ph.completed_step} for ph in photos],
         }

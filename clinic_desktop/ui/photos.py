@@ -9,6 +9,7 @@ from clinic_desktop.ui.qt import (
     QAbstractItemView,
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QIcon,
     QImage,
@@ -17,6 +18,7 @@ from clinic_desktop.ui.qt import (
     QListWidgetItem,
     QPageSize,
     QPainter,
+    QPalette,
     QPdfWriter,
     QPixmap,
     QPushButton,
@@ -28,6 +30,7 @@ from clinic_desktop.ui.qt import (
     QTabWidget,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import hint, show_error, show_info
@@ -40,13 +43,90 @@ def _library(context: Any) -> Any:
 
 
 def _caption(photo: dict[str, Any]) -> str:
-    step = f"step {photo['step'][0]}" if photo["step"] else "no step"
-    taken = f"{photo['taken_at'].astimezone():%d %b %Y}" if photo["taken_at"] else "date unknown"
-    return f"{taken}\n{step}" + (" ✓" if photo["completed"] else "")
+    step = f"step {photo['step']['order']}" if photo["step"] else "no step"
+    return f"{_taken(photo)}\n{step}" + (" ✓" if photo["completed"] else "")
+
+
+def _taken(photo: dict[str, Any]) -> str:
+    taken = photo["taken_at"]
+    return f"{_day(taken.astimezone())} {taken.astimezone():%Y}" if taken else "date unknown"
+
+
+def _day(day: Any) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def step_heading(step: dict[str, Any] | None) -> str:
+    """'Step 3 – Aligner 3 · 14 Mar – 28 Mar 2026': the step and when it ran."""
+    if step is None:
+        return "No step"
+    text = f"Step {step['order']} – {step['name']}"
+    start, end = step["start"], step["end"]
+    if start and end:
+        first = _day(start) if start.year == end.year else f"{_day(start)} {start:%Y}"
+        text += f" · {first} – {_day(end)} {end:%Y}"
+    elif start:
+        text += f" · from {_day(start)} {start:%Y}"
+    if step["state"] not in ("completed",):
+        text += f" ({step['state']})"
+    return text
+
+
+def group_by_step(photos: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(heading, photos) per step in plan order, photos in the order given; 'No step' last."""
+    groups: dict[int | None, list[dict[str, Any]]] = {}
+    for photo in photos:
+        groups.setdefault(photo["step"]["order"] if photo["step"] else None, []).append(photo)
+    orders = sorted(o for o in groups if o is not None) + ([None] if None in groups else [])
+    return [(step_heading(groups[o][0]["step"]), groups[o]) for o in orders]
+
+
+class ThumbnailGrid(QListWidget):
+    """One step's thumbnails, as tall as its rows: the timeline scrolls, never a group."""
+
+    plain_click = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(QSize(160, 160))
+        self.setGridSize(QSize(190, 200))
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setMovement(QListWidget.Movement.Static)
+        self.setWrapping(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def fit_cells(self) -> None:
+        """Cells as tall as the tallest thumbnail and its date: landscape photos (most of
+        them) leave no empty band under each row."""
+        tallest = max((self.item(row).icon().actualSize(self.iconSize()).height()
+                       for row in range(self.count())), default=self.iconSize().height())
+        self.setGridSize(QSize(190, tallest + self.fontMetrics().height() + 22))
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        grid = self.gridSize()
+        per_row = max(1, (self.width() - 2 * self.frameWidth()) // grid.width())
+        rows = max(1, -(-self.count() // per_row))
+        self.setFixedHeight(rows * grid.height() + 2 * self.frameWidth() + 4)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.fit_height()
+
+    def mousePressEvent(self, event: Any) -> None:
+        # Ctrl/Shift add to the selection across steps; a plain click starts a new one.
+        if not event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                    | Qt.KeyboardModifier.ShiftModifier):
+            self.plain_click.emit()
+        super().mousePressEvent(event)
 
 
 class PhotoTimeline(QWidget):
-    """Thumbnails in time order, grouped by step; select two to compare."""
+    """Thumbnails grouped by step, a heading per step; select two (in any steps) to compare."""
 
     def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -54,6 +134,7 @@ class PhotoTimeline(QWidget):
         self.tasks = tasks
         self.photos: list[dict[str, Any]] = []
         self.report_title = ""
+        self.groups: list[tuple[QLabel, ThumbnailGrid]] = []
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.note = hint("")
@@ -65,33 +146,70 @@ class PhotoTimeline(QWidget):
             button.clicked.connect(slot)
             bar.addWidget(button)
         layout.addLayout(bar)
-        self.list = QListWidget()
-        self.list.setViewMode(QListWidget.ViewMode.IconMode)
-        self.list.setIconSize(QSize(160, 160))
-        self.list.setGridSize(QSize(190, 220))
-        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.list.setMovement(QListWidget.Movement.Static)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.itemDoubleClicked.connect(lambda item: self._open(item))
-        layout.addWidget(self.list, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.scroll, 1)
+        self._new_page()
+
+    def _new_page(self) -> None:
+        page = QWidget()
+        page.setBackgroundRole(QPalette.ColorRole.Base)
+        page.setAutoFillBackground(True)
+        self.page_layout = QVBoxLayout(page)
+        self.page_layout.addStretch(1)
+        self.scroll.setWidget(page)  # the old page and its groups are deleted with it
+        self.groups = []
 
     def show_photos(self, photos: list[dict[str, Any]]) -> None:
         self.photos = photos
-        self.list.clear()
+        self._new_page()
         library = _library(self.context)
-        for index, photo in enumerate(photos):
-            thumb = library.thumbnail_path(photo["sha256"], 256)
-            item = QListWidgetItem(QIcon(QPixmap(str(thumb))), _caption(photo))
-            item.setData(Qt.ItemDataRole.UserRole, index)
-            item.setToolTip(photo["name"])
-            self.list.addItem(item)
-        self.note.setText(f"{len(photos)} photo(s). Double-click to view; select two and "
-                          "press Compare." if photos else
+        index_of = {id(photo): index for index, photo in enumerate(photos)}
+        for text, members in group_by_step(photos):
+            title = QLabel(text)
+            font = title.font()
+            font.setBold(True)
+            font.setPointSize(font.pointSize() + 1)
+            title.setFont(font)
+            title.setStyleSheet("border-bottom: 1px solid #c8d0d6; padding: 6px 2px 3px 2px;")
+            grid = ThumbnailGrid()
+            for photo in members:
+                thumb = library.thumbnail_path(photo["sha256"], 256)
+                item = QListWidgetItem(QIcon(QPixmap(str(thumb))),
+                                       _taken(photo) + (" ✓" if photo["completed"] else ""))
+                item.setData(Qt.ItemDataRole.UserRole, index_of[id(photo)])
+                item.setToolTip(f"{photo['name']}\n{_caption(photo).replace(chr(10), ', ')}"
+                                + ("\n✓ this photo completed the step" if photo["completed"]
+                                   else ""))
+                grid.addItem(item)
+            grid.itemDoubleClicked.connect(self._open)
+            grid.plain_click.connect(lambda grid=grid: self._clear_other_selections(grid))
+            position = self.page_layout.count() - 1  # above the stretch
+            self.page_layout.insertWidget(position, title)
+            self.page_layout.insertWidget(position + 1, grid)
+            grid.fit_cells()
+            self.groups.append((title, grid))
+        self.note.setText(f"{len(photos)} photo(s) in {len(self.groups)} step group(s). "
+                          "Double-click to view; Ctrl+click two (in any steps) and press "
+                          "Compare." if photos else
                           "No photos yet. Drop photo files here or use Import photos…")
+
+    def headings(self) -> list[str]:
+        return [title.text() for title, _grid in self.groups]
+
+    def items(self) -> list[QListWidgetItem]:
+        """Every thumbnail, in the order shown."""
+        return [grid.item(row) for _title, grid in self.groups for row in range(grid.count())]
+
+    def _clear_other_selections(self, keep: ThumbnailGrid) -> None:
+        for _title, grid in self.groups:
+            if grid is not keep:
+                grid.clearSelection()
 
     def _selected(self) -> list[dict[str, Any]]:
         return [self.photos[item.data(Qt.ItemDataRole.UserRole)]
-                for item in self.list.selectedItems()]
+                for item in self.items() if item.isSelected()]
 
     def _open(self, item: QListWidgetItem) -> None:
         PhotoViewer(self.context, self.photos[item.data(Qt.ItemDataRole.UserRole)], self).exec()
@@ -109,6 +227,7 @@ class PhotoTimeline(QWidget):
         CompareDialog(self.context, chosen[0], chosen[1], self).exec()
 
     def compare_first_latest(self) -> None:
+        # self.photos is in the order the photos were taken, whatever step they are under.
         if len(self.photos) < 2:
             show_error(self, "Comparing needs at least two photos.")
             return
@@ -228,8 +347,30 @@ class CompareDialog(QDialog):
         self.overlay_label.setPixmap(QPixmap.fromImage(self.blended()))
 
 
+def report_pages(photos: list[dict[str, Any]]) -> list[list[tuple[str, Any]]]:
+    """What each page of the report shows: ("heading", text) and ("photo", photo) in order.
+
+    Two photos a page, each step's photos under its heading; a step that runs onto the next
+    page repeats its heading there, marked (continued).
+    """
+    pages: list[list[tuple[str, Any]]] = []
+    placed = 0
+    for heading, members in group_by_step(photos):
+        for index, photo in enumerate(members):
+            if placed % 2 == 0:
+                pages.append([])
+            if index == 0:
+                pages[-1].append(("heading", heading))
+            elif placed % 2 == 0:
+                pages[-1].append(("heading", f"{heading} (continued)"))
+            pages[-1].append(("photo", photo))
+            placed += 1
+    return pages
+
+
 def write_report(path: Path, title: str, photos: list[dict[str, Any]], library: Any) -> int:
-    """A PDF with the patient's photos, two per page, each with its date and step."""
+    """A PDF of the patient's photos grouped by step: a heading per step, two photos a page,
+    each with its date and file name."""
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setResolution(150)
@@ -238,29 +379,42 @@ def write_report(path: Path, title: str, photos: list[dict[str, Any]], library: 
     if not painter.isActive():
         raise OSError(f"Cannot write {path}")
     page_w, page_h = writer.width(), writer.height()
-    margin, pages = 60, 1
+    margin, title_h, heading_h = 60, 90, 60
+    # Room on every page for the title, two headings and two photos.
+    slot_h = (page_h - 2 * margin - title_h - 2 * heading_h) // 2
+    width = page_w - 2 * margin
     font = painter.font()
     font.setPointSize(14)
     painter.setFont(font)
-    painter.drawText(QRect(margin, margin, page_w - 2 * margin, 60), 0,
-                     f"Progress report — {title}")
-    y = margin + 90
-    slot_h = (page_h - y - margin) // 2
-    for index, photo in enumerate(photos):
-        if index and index % 2 == 0:
+    painter.drawText(QRect(margin, margin, width, 60), 0, f"Progress report — {title}")
+    pages = report_pages(photos) or [[]]
+    for number, page in enumerate(pages):
+        y = margin + title_h
+        if number:
             writer.newPage()
-            pages += 1
             y = margin
-        image = QImage(str(library.thumbnail_path(photo["sha256"], 1280)))
-        box = QRect(margin, y, page_w - 2 * margin, slot_h - 70)
-        if not image.isNull():
-            scaled = image.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                  Qt.TransformationMode.SmoothTransformation)
-            painter.drawImage(box.x() + (box.width() - scaled.width()) // 2, box.y(), scaled)
-        font.setPointSize(10)
-        painter.setFont(font)
-        painter.drawText(QRect(margin, y + slot_h - 60, page_w - 2 * margin, 50), 0,
-                         _caption(photo).replace("\n", " · ") + f" · {photo['name']}")
-        y += slot_h
+        for kind, value in page:
+            if kind == "heading":
+                font.setPointSize(12)
+                font.setBold(True)
+                painter.setFont(font)
+                painter.drawText(QRect(margin, y + 10, width, heading_h - 16), 0, value)
+                painter.drawLine(margin, y + heading_h - 6, margin + width, y + heading_h - 6)
+                y += heading_h
+                continue
+            image = QImage(str(library.thumbnail_path(value["sha256"], 1280)))
+            box = QRect(margin, y + 10, width, slot_h - 80)
+            if not image.isNull():
+                scaled = image.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                      Qt.TransformationMode.SmoothTransformation)
+                painter.drawImage(box.x() + (box.width() - scaled.width()) // 2, box.y(),
+                                  scaled)
+            font.setPointSize(10)
+            font.setBold(False)
+            painter.setFont(font)
+            painter.drawText(QRect(margin, y + slot_h - 62, width, 50), 0,
+                             f"{_taken(value)}" + (" ✓ completed the step" if value["completed"]
+                                                   else "") + f" · {value['name']}")
+            y += slot_h
     painter.end()
-    return pages
+    return len(pages)

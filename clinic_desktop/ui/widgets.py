@@ -12,12 +12,14 @@ from clinic_desktop.ui.qt import (
     QAbstractTableModel,
     QBrush,
     QColor,
+    QEvent,
     QHBoxLayout,
     QHeaderView,
     QIcon,
     QLabel,
     QMessageBox,
     QModelIndex,
+    QObject,
     QPainter,
     QPixmap,
     QPushButton,
@@ -113,6 +115,44 @@ class FileDropTarget:
         if paths:
             event.acceptProposedAction()
             self.import_files(paths)
+
+
+class RowFileDrops(QObject):
+    """Photo files dropped from Explorer onto a table's rows: `on_drop(row, paths)`, with row
+    -1 below the last row. The row under the pointer is selected while dragging, so staff see
+    where the files will go."""
+
+    def __init__(self, table: QTableView, on_drop: Callable[[int, list[Path]], None]):
+        super().__init__(table)
+        self.table = table
+        self.on_drop = on_drop
+        table.viewport().setAcceptDrops(True)
+        table.viewport().installEventFilter(self)
+
+    def _row_at(self, event: Any) -> int:
+        return self.table.indexAt(event.position().toPoint()).row()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            return False
+        mime = event.mimeData()  # type: ignore[attr-defined]
+        if not mime.hasUrls():
+            return False
+        row = self._row_at(event)
+        if kind == QEvent.Type.Drop:
+            paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+            if not paths:
+                return False
+            event.acceptProposedAction()  # type: ignore[attr-defined]
+            self.on_drop(row, paths)
+            return True
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self.table.clearSelection()
+        event.acceptProposedAction()  # type: ignore[attr-defined]
+        return True
 
 
 def make_table(model: QAbstractTableModel, parent: QWidget | None = None,

@@ -612,3 +612,153 @@ def test_import_exit_codes(app, enrol, photo_files, dump_tables, run) -> None:  
     code, out, _ = run("import-photos", str(no_code), "--patient", "p00123", *ON_TODAY)
     assert code == 0 and "progress photo for P00123" in out
     assert len(photos(app, "P00123")) == 3
+
+
+# --- assigning an inbox photo to a chosen step ------------------------------------------------
+
+
+def _waiting_in_inbox(importer: PhotoImporter, photo_files: Any, name: str) -> int:
+    outcome = importer.import_file(photo_files.jpeg(name))
+    assert outcome.status == UNMATCHED and outcome.inbox_id, outcome.line()
+    return outcome.inbox_id
+
+
+def _step_two_due_today(app: Any, enrol: Any) -> int:
+    """P00123: step 1 completed (3 days from START), step 2 active and finished today."""
+    from clinic_desktop.domain.progression import advance
+
+    with write_session(app.sessions) as session:
+        patient = enrol(session, "P00123", [3, 4, 14], START)
+        first = session.scalars(select(TreatmentStep).where(
+            TreatmentStep.patient_id == patient.id, TreatmentStep.order == 1)).one()
+        advance(session, first, START + timedelta(days=3), reason="test set-up")
+        return int(patient.id)
+
+
+def test_assigning_to_the_active_step_by_number_advances_it_as_without_a_step(
+        app, enrol, importer, photo_files) -> None:  # type: ignore[no-untyped-def]
+    from clinic_desktop.photos.inbox import assign
+
+    patient_id = _step_two_due_today(app, enrol)
+    item_id = _waiting_in_inbox(importer, photo_files, "IMG_0001.jpg")
+
+    outcome = assign(importer, item_id, "P00123", step_order=2)
+
+    assert (outcome.status, outcome.step_order, outcome.message) == \
+        (IMPORTED, 2, "P00123: step 2 'Step 2' completed; step 3 'Step 3' started")
+    _, second, third = steps(app, patient_id)
+    assert second.is_completed and (third.is_active, third.start_date) == (True, TODAY)
+    [photo] = photos(app, "P00123")
+    assert (photo.step_id, photo.completed_step) == (second.id, True)
+    assert [(m.kind, m.step_id) for m in rows(app, Notification)] == \
+        [("step_started", second.id), ("step_started", third.id)]
+    [item] = rows(app, InboxItem)
+    assert (item.status, item.photo_id) == ("assigned", photo.id)
+    with app.sessions() as session:
+        detail = session.scalar(select(AuditEvent.detail).where(
+            AuditEvent.action == "inbox_assigned"))
+    assert detail == ("IMG_0001.jpg → P00123: P00123: step 2 'Step 2' completed; step 3 "
+                      "'Step 3' started (step 2 chosen by staff)")
+
+
+def test_assigning_to_an_earlier_step_files_it_there_and_moves_nothing(
+        app, enrol, importer, photo_files, dump_tables) -> None:  # type: ignore[no-untyped-def]
+    from clinic_desktop.photos.inbox import assign
+
+    patient_id = _step_two_due_today(app, enrol)
+    item_id = _waiting_in_inbox(importer, photo_files, "IMG_0002.jpg")
+    before = dump_tables(app.engine)
+
+    outcome = assign(importer, item_id, "p00123", step_order=1)
+
+    first, second, third = steps(app, patient_id)
+    completed_on = first.completed_at.astimezone(ZONE).date().isoformat()
+    assert (outcome.status, outcome.step_order, outcome.progressed) == (IMPORTED, 1, "")
+    assert outcome.message == (f"record photo for P00123, step 1 'Step 1' (completed on "
+                               f"{completed_on}); nothing else changes")
+    [photo] = photos(app, "P00123")
+    assert (photo.step_id, photo.completed_step) == (first.id, False)
+    # Step 2 is finished today, yet a photo of step 1 does not complete it, and no email.
+    assert (second.is_active, second.is_completed, third.is_active) == (True, False, False)
+    after = dump_tables(app.engine)
+    assert {name for name in after if after[name] != before[name]} == \
+        {"photo", "photo_inbox", "audit_event"}
+    with app.sessions() as session:
+        details = dict(session.execute(select(AuditEvent.action, AuditEvent.detail).where(
+            AuditEvent.action.in_(["photo_imported", "inbox_assigned"]))).all())
+    assert details["photo_imported"].endswith("(step 1 chosen by staff)")
+    assert "step 1 'Step 1'" in details["inbox_assigned"]
+
+
+def test_assigning_to_a_step_that_has_not_started_is_refused_and_changes_nothing(
+        app, enrol, importer, library, photo_files, dump_tables) -> None:  # type: ignore[no-untyped-def]
+    from clinic_desktop.errors import NotFoundError, RuleError
+    from clinic_desktop.photos.inbox import assign
+
+    _step_two_due_today(app, enrol)
+    item_id = _waiting_in_inbox(importer, photo_files, "IMG_0003.jpg")
+    before, files = dump_tables(app.engine), library_files(library)
+
+    with pytest.raises(RuleError) as later:
+        assign(importer, item_id, "P00123", step_order=3)
+    with pytest.raises(NotFoundError) as unknown:
+        assign(importer, item_id, "P00123", step_order=9)
+
+    assert str(later.value) == ("Step 3 'Step 3' of P00123 has not started yet (the active "
+                                "step is 2 'Step 2'); a photo can go under the active step "
+                                "or an earlier one.")
+    assert str(unknown.value) == "P00123 has no step 9; their steps are 1 to 3."
+    assert dump_tables(app.engine) == before and library_files(library) == files
+    [item] = rows(app, InboxItem)
+    assert (item.status, item.photo_id) == ("unmatched", None)
+    assert photos(app) == []
+
+
+def test_a_dropped_file_for_a_step_that_has_not_started_is_refused_before_the_library(
+        app, enrol, importer, library, photo_files, dump_tables) -> None:  # type: ignore[no-untyped-def]
+    _step_two_due_today(app, enrol)
+    before = dump_tables(app.engine)
+
+    outcome = importer.import_file(photo_files.jpeg("front.jpg"), patient_code="P00123",
+                                   step_order=3)
+
+    assert outcome.status == REFUSED
+    assert outcome.message.startswith("Step 3 'Step 3' of P00123 has not started yet")
+    assert dump_tables(app.engine) == before and library_files(library) == []
+
+
+def test_cli_inbox_assign_and_import_photos_take_a_step(
+        app, enrol, importer, photo_files, dump_tables, run) -> None:  # type: ignore[no-untyped-def]
+    patient_id = _step_two_due_today(app, enrol)
+    item_id = _waiting_in_inbox(importer, photo_files, "IMG_0004.jpg")
+    before = dump_tables(app.engine)
+
+    code, out, err = run("inbox", "assign", str(item_id), "--patient", "P00123", "--step", "3",
+                         *ON_TODAY)
+    assert (code, out) == (1, "")
+    assert err == ("error: Step 3 'Step 3' of P00123 has not started yet (the active step is "
+                   "2 'Step 2'); a photo can go under the active step or an earlier one.\n")
+    code, out, err = run("inbox", "assign", str(item_id), "--patient", "P00123", "--step", "0",
+                         *ON_TODAY)
+    assert (code, err) == (2, "error: P00123 has no step 0; their steps are 1 to 3.\n")
+    assert dump_tables(app.engine) == before
+
+    code, out, _ = run("inbox", "assign", str(item_id), "--patient", "P00123", "--step", "1",
+                       *ON_TODAY)
+
+    assert code == 0, out
+    assert out.startswith("imported ") and "record photo for P00123, step 1 'Step 1'" in out
+    first, second, _ = steps(app, patient_id)
+    assert [p.step_id for p in photos(app, "P00123")] == [first.id]
+    assert second.is_active and json.loads(run("inbox", "list", "--json")[1]) == []
+
+    extra = photo_files.jpeg("extra/front.jpg")
+    code, out, err = run("import-photos", str(extra), "--step", "1", *ON_TODAY)
+    assert (code, out) == (2, "") and "--step needs --patient" in err
+    code, out, _ = run("import-photos", str(extra), "--patient", "P00123", "--step", "1",
+                       *ON_TODAY)
+    assert code == 0 and "record photo for P00123, step 1 'Step 1'" in out
+    code, out, _ = run("import-photos", str(photo_files.jpeg("extra/side.jpg")), "--patient",
+                       "P00123", "--step", "2", *ON_TODAY)
+    assert code == 0 and "P00123: step 2 'Step 2' completed; step 3 'Step 3' started" in out
+    assert [p.step_id for p in photos(app, "P00123")] == [first.id, first.id, second.id]

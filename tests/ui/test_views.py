@@ -90,7 +90,7 @@ def drop_files(widget: Any, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     centre = widget.rect().center()
-    enter = QDragEnterEvent(QPointF(centre), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime,  # QPoint only, in 6.11
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, enter)
     assert enter.isAccepted(), "the view refused the drag"
@@ -339,9 +339,9 @@ def test_dropping_a_photo_imports_it_and_advances_the_step(qtbot: Any, window: A
                                                                        "active"],
                     timeout=WAIT)
     assert "due" not in step_states(window)
-    qtbot.waitUntil(lambda: view.photos.list.count() == 1, timeout=WAIT)
-    assert view.photos.note.text().startswith("1 photo(s).")
-    assert view.photos.list.item(0).text().endswith("✓")  # it completed a step
+    qtbot.waitUntil(lambda: len(view.photos.items()) == 1, timeout=WAIT)
+    assert view.photos.note.text().startswith("1 photo(s) in 1 step group(s).")
+    assert view.photos.items()[0].text().endswith("✓")  # it completed a step
 
     dialog = next(w for w in QApplication.topLevelWidgets()
                   if w.windowTitle() == "Importing photos" and w.isVisible())
@@ -366,7 +366,7 @@ def test_compare_overlay_blends_the_two_photos(qtbot: Any, window: Any,
     open_patient(qtbot, window, "P00001")
     view = window.patient
     view.tabs.setCurrentWidget(view.photos)
-    qtbot.waitUntil(lambda: view.photos.list.count() == 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(view.photos.items()) == 2, timeout=WAIT)
     first, latest = view.photos.photos[0], view.photos.photos[-1]
 
     dialog = CompareDialog(window.context, first, latest, window)
