@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -110,10 +112,21 @@ class PhotoImporter:
                     step_order: int | None = None) -> ImportOutcome:
         """Import one file. `step_order` (the step's number in the patient's plan) files the
         photo under that step instead of the active one; see `step_for_photo`."""
+        return self._store(path, self._decode(path), patient_code=patient_code, taken=taken,
+                           confirm_early=confirm_early, step_order=step_order)
+
+    def _decode(self, path: Path) -> DecodedPhoto | ImportOutcome:
+        """The slow part (decode, thumbnails): touches no database, so it may run in a thread."""
         try:
-            photo = read_photo(path, max_megapixels=self.max_megapixels, zone=self.zone)
+            return read_photo(path, max_megapixels=self.max_megapixels, zone=self.zone)
         except PhotoRefused as exc:
             return ImportOutcome(path, REFUSED, str(exc).removeprefix(f"{path.name}: "))
+
+    def _store(self, path: Path, photo: DecodedPhoto | ImportOutcome, *,
+               patient_code: str | None = None, taken: date | None = None,
+               confirm_early: bool = False, step_order: int | None = None) -> ImportOutcome:
+        if isinstance(photo, ImportOutcome):
+            return photo  # refused while decoding
         taken_at = (datetime.combine(taken, time(12), self.zone).astimezone(UTC) if taken
                     else photo.taken_at or file_modified_at(path))
         try:
@@ -220,12 +233,38 @@ class PhotoImporter:
                                  f"{item.id} (assign it with `clinic-desktop inbox assign "
                                  f"{item.id} --patient CODE`)", inbox_id=item.id)
 
-    def import_paths(self, paths: Iterable[Path], **options: object) -> Iterator[ImportOutcome]:
-        for path in expand_paths(paths):
-            if isinstance(path, ImportOutcome):
-                yield path
-                continue
-            yield self.import_file(path, **options)  # type: ignore[arg-type]
+    def import_paths(self, paths: Iterable[Path], *, workers: int | None = None,
+                     **options: Any) -> Iterator[ImportOutcome]:
+        """Files and folders, one outcome a file, in order.
+
+        Decoding takes most of the time and Pillow does it without holding the GIL, so
+        `workers` threads (default: one a core, at most 4) decode the next few files while
+        each is stored, matched and recorded in turn here. Stopping early (closing the
+        generator) waits only for the decodes already running.
+        """
+        workers = workers or min(4, os.cpu_count() or 1)
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="photo-decode")
+        ahead: deque[tuple[Path | ImportOutcome, Future[DecodedPhoto | ImportOutcome] | None]]
+        ahead = deque()
+        try:
+            for path in expand_paths(paths):
+                decoding = None if isinstance(path, ImportOutcome) else \
+                    pool.submit(self._decode, path)
+                ahead.append((path, decoding))
+                while len(ahead) > workers:  # at most this many decoded photos held at once
+                    yield self._stored(*ahead.popleft(), options)
+            while ahead:
+                yield self._stored(*ahead.popleft(), options)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _stored(self, path: Path | ImportOutcome,
+                decoding: Future[DecodedPhoto | ImportOutcome] | None,
+                options: dict[str, Any]) -> ImportOutcome:
+        if isinstance(path, ImportOutcome):
+            return path
+        assert decoding is not None
+        return self._store(path, decoding.result(), **options)
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path | ImportOutcome]:

@@ -31,6 +31,7 @@ from clinic_desktop.db.models import (
 from clinic_desktop.domain.progression import plan_is_finished
 from clinic_desktop.notify.delivery import deliver_outbox
 from clinic_desktop.photos.importer import (
+    DUPLICATE,
     IMPORTED,
     REFUSED,
     UNMATCHED,
@@ -762,3 +763,55 @@ def test_cli_inbox_assign_and_import_photos_take_a_step(
                        "P00123", "--step", "2", *ON_TODAY)
     assert code == 0 and "P00123: step 2 'Step 2' completed; step 3 'Step 3' started" in out
     assert [p.step_id for p in photos(app, "P00123")] == [first.id, first.id, second.id]
+
+
+# --- folders: decoded ahead in threads, recorded one at a time, in order --------------------------
+
+
+def _mixed_folder(photo_files: Any) -> list[tuple[str, str]]:
+    """Eight files: photos for two patients, a broken one, a stranger, a copy."""
+    first = photo_files.jpeg("a/P00123_1.jpg", size=(1600, 1200))
+    photo_files.jpeg("a/P00123_2.jpg", size=(1200, 1600), orientation=6)
+    photo_files.write("a/P00124_broken.jpg", first.read_bytes()[:2000])
+    photo_files.jpeg("b/P00124_1.jpg", size=(2000, 1500))
+    photo_files.jpeg("b/IMG_0001.jpg")
+    photo_files.write("b/P00123_copy.jpg", first.read_bytes())
+    photo_files.jpeg("c/P00124_2.jpg")
+    photo_files.write("c/notes.jpg", b"not a picture at all")
+    return [("P00123_1.jpg", IMPORTED), ("P00123_2.jpg", IMPORTED),
+            ("P00124_broken.jpg", REFUSED), ("IMG_0001.jpg", UNMATCHED),
+            ("P00123_copy.jpg", DUPLICATE), ("P00124_1.jpg", IMPORTED),
+            ("P00124_2.jpg", IMPORTED), ("notes.jpg", REFUSED)]
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_folder_imports_in_name_order_whatever_the_threads(
+        app, enrol, importer, photo_files, workers) -> None:  # type: ignore[no-untyped-def]
+    for code in ("P00123", "P00124"):
+        enrol_one(app, enrol, code, [30, 30])
+    expected = _mixed_folder(photo_files)
+
+    outcomes = list(importer.import_paths([photo_files.root], workers=workers))
+
+    assert [(o.path.name, o.status) for o in outcomes] == expected
+    assert sorted(p.original_name for p in photos(app)) == [
+        "P00123_1.jpg", "P00123_2.jpg", "P00124_1.jpg", "P00124_2.jpg"]
+
+
+def test_stopping_a_folder_import_leaves_the_rest_untouched(
+        app, enrol, importer, photo_files, dump_tables) -> None:  # type: ignore[no-untyped-def]
+    enrol_one(app, enrol, "P00123", [30, 30])
+    for n in range(12):
+        photo_files.jpeg(f"P00123_{n:02d}.jpg", size=(1200, 900))
+
+    imports = importer.import_paths([photo_files.root], workers=3)
+    done = [next(imports) for _ in range(4)]
+    imports.close()  # what the window's Stop button does (the loop stops asking)
+
+    assert [o.status for o in done] == [IMPORTED] * 4
+    assert sorted(p.original_name for p in photos(app)) == [f"P00123_{n:02d}.jpg"
+                                                            for n in range(4)]
+    before = dump_tables(app.engine)
+    assert [o.status for o in importer.import_paths([photo_files.root])] == \
+        [DUPLICATE] * 4 + [IMPORTED] * 8  # the rest imports whole next time
+    assert dump_tables(app.engine) != before
