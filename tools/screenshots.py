@@ -121,16 +121,18 @@ def prepare(data_dir: Path, work: Path) -> Any:
         apply_plan(session, patient, get_template(session, "Clear aligners"),
                    today - timedelta(days=56))
 
-    # Four photos, each arriving on its step's due day: each completes a step.
+    # Each of the first four steps: a progress photo half-way through, then the photo on its
+    # due day that completes it (the timeline groups them by step).
     library = library_for(context.sessions, context.paths.data_dir)
     start = today - timedelta(days=56)
     for n in range(1, 5):
-        day = start + timedelta(days=14 * n)
-        path = smile_photo(work / "incoming" / f"{PHOTO_PATIENT}_front_{n}.jpg",
-                           progress=(n - 1) / 3, seed=11)
-        outcome = PhotoImporter(context.sessions, library, day).import_file(
-            path, patient_code=PHOTO_PATIENT, taken=day)
-        assert outcome.status == "imported", outcome.line()
+        for days_in, name in ((7, "mid"), (14, "front")):
+            day = start + timedelta(days=14 * (n - 1) + days_in)
+            path = smile_photo(work / "incoming" / f"{PHOTO_PATIENT}_{name}_{n}.jpg",
+                               progress=(2 * n - 2 + days_in // 14) / 7, seed=11)
+            outcome = PhotoImporter(context.sessions, library, day).import_file(
+                path, patient_code=PHOTO_PATIENT, taken=day)
+            assert outcome.status == "imported", outcome.line()
 
     # A photo whose name names nobody waits in the inbox.
     stray = smile_photo(work / "incoming" / "IMG_2041.jpg", progress=0.5, seed=5)
