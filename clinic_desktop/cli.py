@@ -253,7 +253,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     from clinic_desktop.app import open_app
     from clinic_desktop.db import migrate
     from clinic_desktop.db.backup import backup_sqlite, integrity_problem, list_backups
-    from clinic_desktop.db.engine import sqlite_path
+    from clinic_desktop.db.engine import sqlite_path, write_session
 
     if args.db_command == "set-password":
         return _db_set_password(args)
@@ -274,6 +274,15 @@ def cmd_db(args: argparse.Namespace) -> int:
         target = backup_sqlite(db_file, app.paths.backup_dir, reason="manual")
         print(f"Backup written: {target}")
         print(f"Backups kept in {app.paths.backup_dir}: {len(list_backups(app.paths.backup_dir))}")
+        return EXIT_OK
+    if args.db_command == "rebuild-search":
+        from clinic_desktop.db.search import ensure_search_index, fill_search_text
+
+        with write_session(app.sessions) as session:
+            connection = session.connection()
+            fixed = fill_search_text(connection)
+            ensure_search_index(connection)
+        print(f"Patient search rebuilt ({fixed} patient(s) corrected).")
         return EXIT_OK
     # check
     problems = []
@@ -568,6 +577,8 @@ def build_parser() -> argparse.ArgumentParser:
     dsub.add_parser("upgrade", parents=[common], help="apply migrations (backup first)")
     dsub.add_parser("backup", parents=[common], help="write a verified backup now")
     dsub.add_parser("check", parents=[common], help="check integrity and the treatment rules")
+    dsub.add_parser("rebuild-search", parents=[common],
+                    help="recompute what the patient search looks in, and its index")
     dp = dsub.add_parser("set-password", parents=[common],
                          help="keep the PostgreSQL password in the system keyring")
     dp.add_argument("--stdin", action="store_true", help="read it from standard input")

@@ -15,11 +15,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+import sqlalchemy as sa
 from sqlalchemy import Connection, text
 
 log = logging.getLogger(__name__)
 
 SEPARATOR = "\n"
+SEARCHED = ("code", "first_name", "last_name", "email", "phone")  # patient columns, in order
 FTS_TABLE = "patient_search"
 PG_INDEX = "ix_patient_search_trgm"
 _TRIGGERS = {
@@ -44,6 +46,30 @@ _TRIGGERS = {
 
 def search_text(values: Iterable[str | None]) -> str:
     return SEPARATOR.join((value or "").lower() for value in values)
+
+
+def fill_search_text(connection: Connection) -> int:
+    """Recompute every patient's search text from their record (the upgrade that adds the
+    column, and `db rebuild-search`); returns how many were wrong. The triggers keep the
+    SQLite index in step; it is rebuilt once more at the end all the same."""
+    patient = sa.table("patient", sa.column("id"), sa.column("search_text"),
+                       *(sa.column(name) for name in SEARCHED))
+    update = (sa.update(patient).where(patient.c.id == sa.bindparam("row_id"))
+              .values(search_text=sa.bindparam("text")))
+    last, fixed = 0, 0
+    while chunk := connection.execute(
+            sa.select(patient.c.id, patient.c.search_text,
+                      *(patient.c[name] for name in SEARCHED))
+            .where(patient.c.id > last).order_by(patient.c.id).limit(5000)).all():
+        wrong = [{"row_id": row[0], "text": search_text(row[2:])} for row in chunk
+                 if row[1] != search_text(row[2:])]
+        if wrong:
+            connection.execute(update, wrong)
+        fixed += len(wrong)
+        last = chunk[-1][0]
+    if connection.dialect.name == "sqlite" and has_fts(connection):
+        connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    return fixed
 
 
 def search_words(typed: str) -> list[str]:

@@ -6,6 +6,7 @@ from sqlalchemy import Integer, and_, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from clinic_desktop.db.models import Notification, Patient, TreatmentStep, due_date_for
+from clinic_desktop.db.search import SEARCHED, search_text
 
 
 def rule_violations(session: Session) -> list[str]:
@@ -48,5 +49,11 @@ def rule_violations(session: Session) -> list[str]:
         .having(func.count() > 1)
     ):
         problems.append(f"notification {key} exists more than once")
+    # search_text is kept by ORM hooks too: a patient changed around them cannot be found.
+    for row in session.execute(select(Patient.code, Patient.search_text,
+                                      *(getattr(Patient, name) for name in SEARCHED))):
+        if row[1] != search_text(row[2:]):
+            problems.append(f"patient {row[0]} is not searchable by what their record says "
+                            "(run `clinic-desktop db rebuild-search`)")
     return problems
 

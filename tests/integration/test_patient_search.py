@@ -182,3 +182,25 @@ def test_a_lost_index_is_made_again_when_the_app_next_opens(db_url: str,
                                             ":name"), {"name": PG_INDEX}).first()
     finally:
         app.close()
+
+
+def test_db_check_finds_a_patient_changed_around_the_app_and_rebuild_search_fixes_it(
+        app: Any, population: dict[str, list[str]], db_url: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from clinic_desktop.cli import main
+
+    with app.engine.begin() as connection:  # another tool renames her behind the app's back
+        connection.execute(text("UPDATE patient SET last_name = 'Byron' WHERE code = 'P0001'"))
+    with app.sessions() as session:
+        assert _found(session, "byron") == []
+    args = ["--data-dir", str(tmp_path / "data"), "--db", db_url]
+
+    assert main(["db", "check", *args]) == 1
+    assert "patient P0001 is not searchable by what their record says (run `clinic-desktop " \
+           "db rebuild-search`)" in capsys.readouterr().out
+    assert main(["db", "rebuild-search", *args]) == 0
+    assert "Patient search rebuilt (1 patient(s) corrected)." in capsys.readouterr().out
+    assert main(["db", "check", *args]) == 0
+    with app.sessions() as session:
+        assert _found(session, "byron") == ["P0001"]
+        assert _found(session, "lovelace") == []

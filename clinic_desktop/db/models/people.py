@@ -25,9 +25,6 @@ class Doctor(Base):
     patients: Mapped[list[Patient]] = relationship(back_populates="doctor")
 
 
-SEARCHED = ("code", "first_name", "last_name", "email", "phone")
-
-
 class Patient(Base):
     __tablename__ = "patient"
 
@@ -44,7 +41,7 @@ class Patient(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # What the search looks in (db/search.py); set on every insert and update, never by hand.
     search_text: Mapped[str] = mapped_column(Text, default=lambda context: search.search_text(
-        context.get_current_parameters().get(name) for name in SEARCHED), server_default="")
+        context.get_current_parameters().get(name) for name in search.SEARCHED), server_default="")
 
     doctor: Mapped[Doctor | None] = relationship(back_populates="patients")
     steps: Mapped[list[TreatmentStep]] = relationship(
@@ -58,4 +55,4 @@ class Patient(Base):
 
 @event.listens_for(Patient, "before_update")
 def _refresh_search_text(_mapper: object, _connection: object, patient: Patient) -> None:
-    patient.search_text = search.search_text(getattr(patient, name) for name in SEARCHED)
+    patient.search_text = search.search_text(getattr(patient, name) for name in search.SEARCHED)
