@@ -83,8 +83,8 @@ class StepChoice:
         return f"Step {self.order} – {self.name} ({self.state})"
 
 
-def step_choices(session: Session, patient_code: str) -> tuple[str, list[StepChoice]]:
-    """The patient's name and steps, for choosing where an inbox photo goes."""
+def step_choices(session: Session, patient_code: str) -> tuple[str, str, list[StepChoice]]:
+    """The patient's code, "code and name", and steps, for choosing where a photo goes."""
     from clinic_desktop.domain.patients import get_patient
 
     patient = get_patient(session, patient_code)
@@ -93,7 +93,7 @@ def step_choices(session: Session, patient_code: str) -> tuple[str, list[StepCho
                           ("skipped" if s.is_skipped else "completed") if s.is_completed else
                           "not started")
                for s in patient.steps]
-    return f"{patient.code} {patient.full_name}", choices
+    return patient.code, f"{patient.code} {patient.full_name}", choices
 
 
 def dismiss(session: Session, item_id: int) -> None:

@@ -15,9 +15,13 @@ from clinic_desktop.ui.qt import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSignalBlocker,
+    Qt,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -121,8 +125,11 @@ def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Pat
     return dialog
 
 
+MATCHES_SHOWN = 8  # patients listed when what was typed is not a code
+
+
 class AssignDialog(QDialog):
-    """Which patient, then which of their steps: the steps appear once the code is found."""
+    """Which patient (by code or name), then which of their steps."""
 
     def __init__(self, context: Any, tasks: TaskRunner, file_name: str,
                  parent: QWidget | None = None):
@@ -134,10 +141,17 @@ class AssignDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("Photo", QLabel(file_name))
         self.code = QLineEdit()
-        self.code.setPlaceholderText("e.g. P00123")
-        form.addRow("Patient code", self.code)
-        self.patient = hint("Type the patient's code; their steps appear below.")
+        self.code.setPlaceholderText("code or name, e.g. P00123 or Müller")
+        form.addRow("Patient", self.code)
+        self.patient = hint("Type the patient's code or name; their steps appear below.")
         form.addRow("", self.patient)
+        # Several patients match what was typed: pick one (click or Enter).
+        self.matches = QListWidget()
+        self.matches.setMaximumHeight(130)
+        self.matches.hide()
+        self.matches.itemActivated.connect(self._pick)
+        self.matches.itemClicked.connect(self._pick)
+        form.addRow("", self.matches)
         self.step = QComboBox()
         self.step.setEnabled(False)
         form.addRow("Step", self.step)
@@ -152,14 +166,14 @@ class AssignDialog(QDialog):
         self.ok_button.setText("Assign")
         self.ok_button.setEnabled(False)
         form.addRow(self.buttons)
-        # Look the code up when typing pauses (or Enter / leaving the field), in a worker.
+        # Look the text up when typing pauses (or Enter / leaving the field), in a worker.
         self.pause = QTimer(self)
         self.pause.setSingleShot(True)
         self.pause.setInterval(350)
         self.pause.timeout.connect(self.look_up)
         self.code.textChanged.connect(self._typed)
         self.code.editingFinished.connect(self.look_up)
-        self.resize(520, self.sizeHint().height())
+        self.resize(560, self.sizeHint().height())
 
     def _typed(self) -> None:
         self.found = ""
@@ -168,27 +182,65 @@ class AssignDialog(QDialog):
         self.pause.start()
 
     def look_up(self) -> None:
+        """A code finds that patient; other text searches names, emails and phones: one match
+        is taken, several are listed to pick from."""
         self.pause.stop()
-        code = self.code.text().strip()
-        if not code or code.upper() == self.found:
+        text = self.code.text().strip()
+        if not text or text.upper() == self.found:
             return
 
         def work() -> Any:
+            from clinic_desktop.domain.dashboard import search_patients
+            from clinic_desktop.errors import NotFoundError
             from clinic_desktop.photos.inbox import step_choices
 
             with self.context.sessions() as session:
-                return step_choices(session, code)
+                try:
+                    return step_choices(session, text)
+                except NotFoundError as missing:
+                    rows = search_patients(session, text, 0, MATCHES_SHOWN + 1)
+                    if len(rows) == 1:
+                        return step_choices(session, rows[0].code)
+                    return rows, str(missing), None
 
-        self.tasks.run(work, lambda result: self._show(code, result),
-                       lambda message: self._not_found(code, message))
+        self.tasks.run(work, lambda result: self._answer(text, *result),
+                       lambda message: self._not_found(text, message))
 
-    def _current(self, code: str) -> bool:
-        return code == self.code.text().strip()  # an answer for a code since retyped is old
+    def _current(self, text: str) -> bool:
+        return text == self.code.text().strip()  # an answer for text since retyped is old
 
-    def _show(self, code: str, result: Any) -> None:
-        if not self._current(code):
+    def _answer(self, text: str, found: Any, detail: str, choices: Any) -> None:
+        if not self._current(text):
             return
-        name, choices = result
+        if isinstance(found, str):  # the patient's code, their name, their steps
+            self._show(found, detail, choices)
+            return
+        self.matches.clear()
+        if not found:
+            self._not_found(text, f"No patient has the code, or a name, email or phone "
+                                  f"with “{text}” in it.")
+            return
+        for row in found[:MATCHES_SHOWN]:
+            item = QListWidgetItem(f"{row.code}  {row.name}"
+                                   + (f"  ·  {row.email}" if row.email else ""))
+            item.setData(Qt.ItemDataRole.UserRole, row.code)
+            self.matches.addItem(item)
+        more = (f" (the first {MATCHES_SHOWN}; type more to narrow it)"
+                if len(found) > MATCHES_SHOWN else "")
+        self.patient.setText(f"Several patients match “{text}”{more}: pick one.")
+        self.matches.show()
+        self._fit_height()
+
+    def _pick(self, item: QListWidgetItem) -> None:
+        self.code.setText(item.data(Qt.ItemDataRole.UserRole))
+        self.look_up()
+
+    def _show(self, code: str, name: str, choices: list[Any]) -> None:
+        self.matches.hide()
+        self.matches.clear()
+        if self.code.text().strip().upper() != code:  # found by name: show the code taken
+            with QSignalBlocker(self.code):
+                self.code.setText(code)
         active = next((c for c in choices if c.state == "active"), None)
         self.step.clear()
         self.step.addItem(f"The active step ({active.order} – {active.name})" if active else
@@ -200,16 +252,24 @@ class AssignDialog(QDialog):
         self.step.setCurrentIndex(0)
         self.step.setEnabled(True)
         self.patient.setText(name if choices else f"{name} (no plan yet)")
-        self.found = code.upper()
+        self.found = code
         self.ok_button.setEnabled(True)
+        self._fit_height()
 
-    def _not_found(self, code: str, message: str) -> None:
-        if self._current(code):
+    def _not_found(self, text: str, message: str) -> None:
+        if self._current(text):
             self.step.clear()
+            self.matches.hide()
             self.patient.setText(message)
+            self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as the list of matches needs, no taller; the width the user left."""
+        self.layout().activate()
+        self.resize(self.width(), self.sizeHint().height())
 
     def values(self) -> tuple[str, int | None]:
-        return self.code.text().strip(), self.step.currentData()
+        return self.found, self.step.currentData()
 
 
 class InboxView(FileDropTarget, QWidget):

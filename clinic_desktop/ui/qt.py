@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QRect,
     QRunnable,
     QSettings,
+    QSignalBlocker,
     QSize,
     QSortFilterProxyModel,
     Qt,

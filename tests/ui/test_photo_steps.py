@@ -119,8 +119,9 @@ def test_assign_dialog_offers_the_patients_steps_and_files_the_photo_under_an_ea
     def exec_filled(dialog: Any) -> int:
         assert not dialog.ok_button.isEnabled() and not dialog.step.isEnabled()
         qtbot.keyClicks(dialog.code, "p09876")  # nobody: said so, and Assign stays off
-        qtbot.waitUntil(lambda: "P09876" in dialog.patient.text(), timeout=WAIT)
-        assert dialog.patient.text() == "There is no patient with code P09876."
+        qtbot.waitUntil(lambda: "p09876" in dialog.patient.text(), timeout=WAIT)
+        assert dialog.patient.text() == ("No patient has the code, or a name, email or phone "
+                                         "with “p09876” in it.")
         assert not dialog.ok_button.isEnabled()
         dialog.code.clear()
         qtbot.keyClicks(dialog.code, MIDDLE.lower())
@@ -334,3 +335,46 @@ def test_pdf_report_puts_each_steps_photos_under_its_heading(
     data = target.read_bytes()
     assert data.startswith(b"%PDF")
     assert data.count(b"/Type /Page") - data.count(b"/Type /Pages") == 3
+
+
+def test_assign_dialog_finds_the_patient_by_name_and_lists_several_to_pick_from(
+        qtbot: Any, window: Any) -> None:
+    from clinic_desktop.ui.inbox import AssignDialog
+
+    with window.context.sessions() as session:
+        muellers = session.scalars(select(Patient.code).where(Patient.last_name == "Müller")
+                                   .order_by(Patient.code)).all()
+        only = session.scalar(select(Patient).where(Patient.code == MIDDLE))
+        only_name = f"{only.first_name} {only.last_name}"
+    assert len(muellers) >= 2, "the demo clinic should have several Müllers"
+    dialog = AssignDialog(window.context, window.tasks, "IMG_7001.jpg", window)
+    qtbot.addWidget(dialog)
+
+    dialog.code.setText("MÜLLER")  # not a code: the names are searched
+    qtbot.waitUntil(lambda: dialog.matches.count() > 0, timeout=WAIT)
+    listed = [dialog.matches.item(i).data(Qt.ItemDataRole.UserRole)
+              for i in range(dialog.matches.count())]
+    assert listed == muellers[:8]
+    assert dialog.patient.text().startswith("Several patients match “MÜLLER”")
+    assert not dialog.ok_button.isEnabled()
+
+    dialog.matches.itemClicked.emit(dialog.matches.item(1))  # pick the second
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=WAIT)
+    assert dialog.code.text() == muellers[1]
+    assert dialog.patient.text().startswith(f"{muellers[1]} ")
+    assert dialog.values() == (muellers[1], None)
+
+    # Text only one patient has (their email) goes straight to them.
+    dialog.code.clear()
+    dialog.code.setText(f"{MIDDLE.lower()}@exa")
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=WAIT)
+    assert dialog.code.text() == MIDDLE
+    assert dialog.patient.text() == f"{MIDDLE} {only_name}"
+    assert dialog.step.count() > 1 and not dialog.matches.isVisible()
+
+    dialog.code.clear()
+    dialog.code.setText("Zzyzx")
+    qtbot.waitUntil(lambda: "Zzyzx" in dialog.patient.text(), timeout=WAIT)
+    assert dialog.patient.text() == ("No patient has the code, or a name, email or phone "
+                                     "with “Zzyzx” in it.")
+    assert not dialog.ok_button.isEnabled()
