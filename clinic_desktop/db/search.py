@@ -61,8 +61,8 @@ def fill_search_text(connection: Connection) -> int:
             sa.select(patient.c.id, patient.c.search_text,
                       *(patient.c[name] for name in SEARCHED))
             .where(patient.c.id > last).order_by(patient.c.id).limit(5000)).all():
-        wrong = [{"row_id": row[0], "text": search_text(row[2:])} for row in chunk
-                 if row[1] != search_text(row[2:])]
+        wanted = [(row[0], row[1], search_text(row[2:])) for row in chunk]
+        wrong = [{"row_id": id_, "text": new} for id_, old, new in wanted if old != new]
         if wrong:
             connection.execute(update, wrong)
         fixed += len(wrong)
@@ -107,8 +107,8 @@ def has_fts(connection: Connection) -> bool:
 
 def is_search_object(name: str | None) -> bool:
     """The FTS table, its shadow tables and the trigram index: not in the models on purpose."""
-    return bool(name) and (name == PG_INDEX or name == FTS_TABLE  # type: ignore[union-attr]
-                           or name.startswith(f"{FTS_TABLE}_"))  # type: ignore[union-attr]
+    return name is not None and (name in (PG_INDEX, FTS_TABLE)
+                                 or name.startswith(f"{FTS_TABLE}_"))
 
 
 def _ensure_sqlite(connection: Connection) -> None:
