@@ -13,7 +13,7 @@ extension. Without either, the search reads the whole column, which stays correc
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, text
@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 SEPARATOR = "\n"
 SEARCHED = ("code", "first_name", "last_name", "email", "phone")  # patient columns, in order
+# The table as the search needs it, without the models (migrations use it too).
+_PATIENT = sa.table("patient", sa.column("id"), sa.column("search_text"),
+                    *(sa.column(name) for name in SEARCHED))
 FTS_TABLE = "patient_search"
 PG_INDEX = "ix_patient_search_trgm"
 _TRIGGERS = {
@@ -48,25 +51,38 @@ def search_text(values: Iterable[str | None]) -> str:
     return SEPARATOR.join((value or "").lower() for value in values)
 
 
+def stale_search_text(connection: Connection) -> Iterator[tuple[int, str, str]]:
+    """(id, code, the search text their record gives) for each patient whose stored search
+    text differs from it: what `db check` reports and `fill_search_text` writes."""
+    last = 0
+    while chunk := connection.execute(
+            sa.select(_PATIENT.c.id, _PATIENT.c.search_text,
+                      *(_PATIENT.c[name] for name in SEARCHED))
+            .where(_PATIENT.c.id > last).order_by(_PATIENT.c.id).limit(5000)).all():
+        for row in chunk:
+            wanted = search_text(row[2:])
+            if row[1] != wanted:
+                yield row[0], row[2], wanted
+        last = chunk[-1][0]
+
+
 def fill_search_text(connection: Connection) -> int:
     """Recompute every patient's search text from their record (the upgrade that adds the
     column, and `db rebuild-search`); returns how many were wrong. The triggers keep the
     SQLite index in step; it is rebuilt once more at the end all the same."""
-    patient = sa.table("patient", sa.column("id"), sa.column("search_text"),
-                       *(sa.column(name) for name in SEARCHED))
-    update = (sa.update(patient).where(patient.c.id == sa.bindparam("row_id"))
+    update = (sa.update(_PATIENT).where(_PATIENT.c.id == sa.bindparam("row_id"))
               .values(search_text=sa.bindparam("text")))
-    last, fixed = 0, 0
-    while chunk := connection.execute(
-            sa.select(patient.c.id, patient.c.search_text,
-                      *(patient.c[name] for name in SEARCHED))
-            .where(patient.c.id > last).order_by(patient.c.id).limit(5000)).all():
-        wanted = [(row[0], row[1], search_text(row[2:])) for row in chunk]
-        wrong = [{"row_id": id_, "text": new} for id_, old, new in wanted if old != new]
-        if wrong:
-            connection.execute(update, wrong)
-        fixed += len(wrong)
-        last = chunk[-1][0]
+    # Written a batch at a time as the scan goes: it reads by id, past what it has written.
+    batch: list[dict[str, object]] = []
+    fixed = 0
+    for id_, _code, wanted in stale_search_text(connection):
+        batch.append({"row_id": id_, "text": wanted})
+        if len(batch) == 5000:
+            connection.execute(update, batch)
+            fixed, batch = fixed + len(batch), []
+    if batch:
+        connection.execute(update, batch)
+        fixed += len(batch)
     if connection.dialect.name == "sqlite" and has_fts(connection):
         connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
     return fixed

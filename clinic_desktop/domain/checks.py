@@ -6,7 +6,7 @@ from sqlalchemy import Integer, and_, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from clinic_desktop.db.models import Notification, Patient, TreatmentStep, due_date_for
-from clinic_desktop.db.search import SEARCHED, search_text
+from clinic_desktop.db.search import stale_search_text
 
 
 def rule_violations(session: Session) -> list[str]:
@@ -50,10 +50,8 @@ def rule_violations(session: Session) -> list[str]:
     ):
         problems.append(f"notification {key} exists more than once")
     # search_text is kept by ORM hooks too: a patient changed around them cannot be found.
-    for row in session.execute(select(Patient.code, Patient.search_text,
-                                      *(getattr(Patient, name) for name in SEARCHED))):
-        if row[1] != search_text(row[2:]):
-            problems.append(f"patient {row[0]} is not searchable by what their record says "
-                            "(run `clinic-desktop db rebuild-search`)")
+    for _id, code, _wanted in stale_search_text(session.connection()):
+        problems.append(f"patient {code} is not searchable by what their record says "
+                        "(run `clinic-desktop db rebuild-search`)")
     return problems
 
