@@ -119,3 +119,24 @@ def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def rehearsal(factory: sessionmaker[Session]) -> Iterator[sessionmaker[Session]]:
+    """Sessions whose every commit is undone at the end: a dry run runs the real code.
+
+    They share one connection inside one transaction that is rolled back; each unit of work
+    is a savepoint, so a step that fails rolls back alone, as in a real run. On SQLite the
+    write lock is held until the end (other writers wait on the busy timeout); PostgreSQL
+    sequences used by the rehearsal are not given back (ids skip a few numbers).
+    """
+    engine = factory.kw["bind"]
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection = connection.execution_options(sqlite_begin_immediate=True)
+        transaction = connection.begin()
+        try:
+            yield sessionmaker(bind=connection, expire_on_commit=False,
+                               join_transaction_mode="create_savepoint")
+        finally:
+            transaction.rollback()

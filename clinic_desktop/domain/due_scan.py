@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit
-from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.engine import rehearsal, write_session
 from clinic_desktop.db.models import Patient, TreatmentStep
 from clinic_desktop.domain.progression import advance
 from clinic_desktop.domain.steps import finished_condition, is_finished
@@ -136,15 +136,18 @@ def notify_finished_steps(sessions: sessionmaker[Session], today: date, *,
     """Queue the 'step completed – photo required' email for every finished step, once.
 
     Each step is handled in its own short transaction, so one bad row, a second PC doing the
-    same scan, or a crash halfway loses nothing and duplicates nothing. A dry run only reads.
+    same scan, or a crash halfway loses nothing and duplicates nothing. A dry run does the
+    same work and rolls it all back.
     """
-    report = ScanReport(today=today, dry_run=dry_run, auto_progress=auto_progress)
+    if dry_run:
+        with rehearsal(sessions) as rehearsed:
+            report = notify_finished_steps(rehearsed, today, auto_progress=auto_progress)
+        report.dry_run = True
+        return report
+    report = ScanReport(today=today, dry_run=False, auto_progress=auto_progress)
     with sessions() as session:
         due = find_due_steps(session, today)
     for item in due:
-        if dry_run:
-            report.items.append(_predict(item, auto_progress))
-            continue
         try:
             with write_session(sessions) as session:
                 report.items.append(_handle(session, item, today, auto_progress))
@@ -153,17 +156,6 @@ def notify_finished_steps(sessions: sessionmaker[Session], today: date, *,
                           item.patient_code)
             report.items.append(ItemResult(item, FAILED, detail=str(exc).splitlines()[0]))
     return report
-
-
-def _predict(item: DueStep, auto_progress: bool) -> ItemResult:
-    if item.notification_sent:
-        email = ALREADY_NOTIFIED
-    else:
-        email = NEEDS_ATTENTION if item.recipient_problem else QUEUED
-    progress = ""
-    if auto_progress:
-        progress = f"start {item.next_step}" if item.next_step else "plan finished"
-    return ItemResult(item, email, progress, item.recipient_problem or "")
 
 
 def _handle(session: Session, item: DueStep, today: date, auto_progress: bool) -> ItemResult:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit, settings
-from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.engine import rehearsal, write_session
 from clinic_desktop.db.models import Doctor, Notification, Patient, Photo, TreatmentStep
 from clinic_desktop.domain.steps import finished_condition
 from clinic_desktop.notify import outbox, render
@@ -30,14 +30,11 @@ class FollowUpReport:
 
 def run_follow_ups(sessions: sessionmaker[Session], today: date, *,
                    dry_run: bool = False) -> FollowUpReport:
-    """Queue today's photo reminders and digests. A dry run computes them and rolls back."""
+    """Queue today's photo reminders and digests. A dry run queues them and rolls back."""
     report = FollowUpReport()
     if dry_run:
-        with sessions() as session:
-            report.reminders = queue_photo_reminders(session, today)
-            report.digests = queue_doctor_digests(session, today)
-            session.rollback()
-        return report
+        with rehearsal(sessions) as rehearsed:
+            return run_follow_ups(rehearsed, today)
     with write_session(sessions) as session:
         report.reminders = queue_photo_reminders(session, today)
         report.digests = queue_doctor_digests(session, today)
@@ -49,8 +46,15 @@ def _clinic_day(moment: datetime, zone: ZoneInfo) -> date:
 
 
 def queue_photo_reminders(session: Session, today: date) -> int:
-    """Remind patients whose finished step still waits for a photo: N, 2N… days after the
-    'photo required' email went out, at most notify.max_reminders times per step."""
+    """Remind patients whose finished step still waits for a photo, at most
+    notify.max_reminders times per step.
+
+    Reminder n+1 is due notify.reminder_after_days after reminder n was *sent* (the first
+    one that long after the 'photo required' email), so a check run many times a day, on
+    several PCs, or after days off never sends two at once or out of order: one still
+    waiting in the outbox blocks the next, and so does one that could not be delivered
+    (staff fix the address and retry it first).
+    """
     every = settings.get(session, "notify.reminder_after_days")
     most = settings.get(session, "notify.max_reminders")
     if most == 0:
@@ -64,28 +68,52 @@ def queue_photo_reminders(session: Session, today: date) -> int:
     ).all()
     queued = 0
     templates = render.templates_for(session)
-    for step, sent_at in rows:
-        if sent_at is None:
+    for step, told_at in rows:
+        if told_at is None:
             continue
-        told_on = _clinic_day(sent_at, zone)
         photo_since = session.scalar(select(func.count()).select_from(Photo).where(
-            Photo.step_id == step.id, Photo.imported_at >= sent_at))
+            Photo.step_id == step.id, Photo.imported_at >= told_at))
         if photo_since:
             continue
-        done = session.scalar(select(func.count()).select_from(Notification).where(
-            Notification.step_id == step.id,
-            Notification.kind == outbox.KIND_PHOTO_REMINDER)) or 0
-        if done >= most or today < told_on + timedelta(days=every * (done + 1)):
+        number, last_sent, blocker = reminder_state(session, step.id)
+        if blocker or number > most:
             continue
-        result = queue_reminder(session, step, done + 1, (today - told_on).days, templates)
-        if result.created:
+        since = _clinic_day(last_sent or told_at, zone)
+        if today < since + timedelta(days=every):
+            continue
+        waiting = (today - _clinic_day(told_at, zone)).days
+        if queue_reminder(session, step, number, waiting, templates).created:
             queued += 1
     return queued
 
 
+def reminder_state(session: Session, step_id: int) -> tuple[int, datetime | None, str]:
+    """(the next reminder's number, when the last one was sent, why none may be queued now).
+
+    The reason is "" when the next may go; else a sentence for staff: the last reminder is
+    still waiting to be sent, or could not be delivered.
+    """
+    last = session.scalar(select(Notification).where(
+        Notification.step_id == step_id, Notification.kind == outbox.KIND_PHOTO_REMINDER)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(1))
+    count = session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.step_id == step_id,
+        Notification.kind == outbox.KIND_PHOTO_REMINDER)) or 0
+    if last is None:
+        return 1, None, ""
+    if last.status in (outbox.STATUS_QUEUED, outbox.STATUS_SENDING):
+        return count + 1, None, "a photo reminder is already waiting to be sent"
+    if last.status in (outbox.STATUS_FAILED, outbox.STATUS_NEEDS_ATTENTION):
+        return count + 1, None, ("the last photo reminder could not be delivered; fix it and "
+                                 "retry it in the outbox first")
+    # Sent, or cancelled by staff (then counted from when it was queued).
+    return count + 1, last.sent_at or last.created_at, ""
+
+
 def queue_reminder(session: Session, step: TreatmentStep, number: int, days_waiting: int,
                    templates: render.TemplateSet | None = None) -> outbox.Queued:
-    """Queue photo reminder `number` for a step (automatic, or asked for by staff)."""
+    """Queue photo reminder `number` for a step (automatic, or asked for by staff); its
+    dedupe key makes a second PC's reminder with the same number impossible."""
     patient: Patient = step.patient
     most = settings.get(session, "notify.max_reminders")
     position, count = plan_position(session, step)

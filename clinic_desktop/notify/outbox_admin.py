@@ -139,18 +139,22 @@ def preview(session: Session, kind: str, patient: Patient, language: str | None,
 
 
 def queue_reminder_now(session: Session, patient: Patient, today: date) -> str:
-    """Staff ask for a photo reminder now (e.g. after a phone call): it is queued at once."""
-    from sqlalchemy import func
-
-    from clinic_desktop.domain.reminders import queue_reminder
+    """Staff ask for a photo reminder now (e.g. after a phone call): it is queued at once,
+    unless one is still waiting to go out or one was already sent today."""
+    from clinic_desktop.domain.reminders import queue_reminder, reminder_state
 
     step = active_step(session, patient.id)
     if step is None:
         raise RuleError(f"{patient.code} has no active step to remind about.")
-    done = session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.step_id == step.id, Notification.kind == outbox.KIND_PHOTO_REMINDER)) or 0
+    number, last_sent, blocker = reminder_state(session, step.id)
+    if blocker:
+        raise RuleError(f"No new reminder for {patient.code}: {blocker}.")
+    zone = settings.clinic_zone(session)
+    if last_sent is not None and last_sent.astimezone(zone).date() >= today:
+        raise RuleError(f"{patient.code} was already sent a photo reminder today "
+                        f"({last_sent.astimezone(zone):%H:%M}); at most one a day.")
     waiting = max((today - step.due_date).days, 0) if step.due_date else 0
-    result = queue_reminder(session, step, done + 1, waiting)
+    result = queue_reminder(session, step, number, waiting)
     if result.reason:
         return f"The reminder cannot be emailed: {result.reason}. It is listed in the outbox."
     return f"A photo reminder to {patient.email} is queued."

@@ -156,7 +156,7 @@ _cached_set: tuple[tuple[object, ...], TemplateSet] | None = None
 def templates_for(session: Session) -> TemplateSet:
     """The templates in force; rebuilt only when a staff copy was saved or reset since."""
     global _cached_set
-    version = (str(session.get_bind().url), *session.execute(
+    version = (str(session.get_bind().engine.url), *session.execute(
         select(func.count(EmailTemplate.id), func.max(EmailTemplate.updated_at),
                func.sum(EmailTemplate.id))).one())
     if _cached_set is not None and _cached_set[0] == version:
