@@ -24,7 +24,13 @@ from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import DeliveryAttempt, Notification, Patient, TreatmentStep
 from clinic_desktop.errors import ClinicError, ConfigError
 from clinic_desktop.notify import outbox
-from clinic_desktop.notify.message import Sender, build_message, load_logo, new_message_id
+from clinic_desktop.notify.message import (
+    Sender,
+    build_message,
+    load_logo,
+    needs_smtputf8,
+    new_message_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -202,10 +208,20 @@ class SmtpConnection:
             raise DeliveryError(f"Could not talk to the mail server {where}: {exc}.") from None
 
     def send(self, message: EmailMessage) -> None:
+        """Raises smtplib.SMTPNotSupportedError, before saying anything to the server, when the
+        email needs SMTPUTF8 (build_message chose that policy) and the server does not offer it."""
         if self._smtp is None:
             self.open()
         assert self._smtp is not None
-        refused = self._smtp.send_message(message)
+        if message.policy.utf8:
+            # send_message asks for SMTPUTF8 only when the envelope needs it; a non-English
+            # reply address needs it as well, so the options are given here for all three.
+            envelope_from = message["From"].addresses[0].addr_spec
+            envelope_to = [a.addr_spec for a in message["To"].addresses]
+            refused = self._smtp.sendmail(envelope_from, envelope_to, message.as_bytes(),
+                                          mail_options=("SMTPUTF8", "BODY=8BITMIME"))
+        else:
+            refused = self._smtp.send_message(message)
         if refused:  # only our one recipient can be refused
             code, text = next(iter(refused.values()))
             raise smtplib.SMTPRecipientsRefused({message["To"]: (code, text)})
@@ -273,6 +289,7 @@ class _Claimed:
     text: str
     html: str
     message_id: str
+    to_doctor: bool = False
 
 
 def holder_name() -> str:
@@ -320,7 +337,8 @@ def _claim(sessions: sessionmaker[Session], holder: str, now: datetime, limit: i
             row.claimed_by = holder
             row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
             claimed.append(_Claimed(row.id, row.recipient, row.recipient_name, row.subject,
-                                    row.body_text, row.body_html, row.message_id))
+                                    row.body_text, row.body_html, row.message_id,
+                                    to_doctor=row.doctor_id is not None))
     return claimed
 
 
@@ -349,6 +367,8 @@ def _record(sessions: sessionmaker[Session], notification_id: int, *, outcome: s
         row.claimed_by, row.claimed_until = "", None
         if outcome == "sent":
             row.status, row.sent_at, row.last_error = outbox.STATUS_SENT, now, ""
+        elif outcome == "needs_attention":  # the address must change; resending cannot help
+            row.status, row.last_error = outbox.STATUS_NEEDS_ATTENTION, detail
         elif outcome == "retry" and row.attempts < max_attempts:
             delay = min(60 * 2 ** (row.attempts - 1), MAX_BACKOFF_SECONDS)
             row.status, row.next_attempt_at = outbox.STATUS_QUEUED, now + timedelta(seconds=delay)
@@ -361,6 +381,9 @@ def _record(sessions: sessionmaker[Session], notification_id: int, *, outcome: s
             row.status, row.last_error = outbox.STATUS_FAILED, detail
         session.add(DeliveryAttempt(notification_id=row.id, host=holder, outcome=outcome,
                                     smtp_code=code, detail=detail, at=now))
+        if row.status == outbox.STATUS_NEEDS_ATTENTION:
+            audit.record(session, "notification_needs_attention", patient_id=row.patient_id,
+                         entity="notification", entity_id=row.id, detail=f"{row.kind}: {detail}")
         if row.status in (outbox.STATUS_SENT, outbox.STATUS_FAILED):
             audit.record(session, f"email_{row.status}", patient_id=row.patient_id,
                          entity="notification", entity_id=row.id,
@@ -438,8 +461,8 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
                 report.details.append((item.id, status, detail))
                 if status == outbox.STATUS_SENT:
                     report.sent += 1
-                elif status == outbox.STATUS_FAILED:
-                    report.failed += 1
+                elif status in (outbox.STATUS_FAILED, outbox.STATUS_NEEDS_ATTENTION):
+                    report.failed += 1  # both need staff; details and the outbox tell which
                 else:
                     report.retrying += 1
             if remaining is not None:
@@ -459,6 +482,22 @@ def _send_one(connection: SmtpConnection, sender: Sender, item: _Claimed,
                             text=item.text, html=item.html, message_id=item.message_id, date=at)
     try:
         connection.send(message)
+    except smtplib.SMTPNotSupportedError:
+        # Only SMTPUTF8 can be missing here (STARTTLS and AUTH were settled when connecting):
+        # an address with non-English letters before the @. This server will never take it.
+        if needs_smtputf8(item.recipient):
+            problem = outbox.address_problem(item.recipient, smtputf8=False) or \
+                "the mail server does not offer SMTPUTF8"
+            who = "doctor" if item.to_doctor else "patient"
+            return "needs_attention", None, f"Not sent: {problem}; ask the {who} for " \
+                "another address."
+        address, setting = (sender.address, "smtp.from") if needs_smtputf8(sender.address) \
+            else (sender.reply_to, "smtp.reply_to")
+        raise DeliveryError(
+            f"The mail server {connection.config.describe()} does not accept addresses with "
+            f"non-English letters before the @ (SMTPUTF8), such as the clinic's {address} "
+            f"({setting}). Choose one with only English letters before the @ in Settings → "
+            "Email.") from None
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()))
         words = f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
@@ -505,6 +544,11 @@ def send_test_email(sessions: sessionmaker[Session], to: str | None) -> str:
                                     date=clock.now_utc())
             try:
                 connection.send(message)
+            except smtplib.SMTPNotSupportedError:
+                raise DeliveryError(f"The mail server {config.describe()} does not accept "
+                                    "addresses with non-English letters before the @ "
+                                    f"(SMTPUTF8), such as {to} or the clinic's sender or "
+                                    "reply address.") from None
             except smtplib.SMTPRecipientsRefused as exc:
                 code, text = next(iter(exc.recipients.values()))
                 raise DeliveryError(f"The server refused the address {to}: {code} "

@@ -11,6 +11,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from email_validator import EmailNotValidError, validate_email
+
 from clinic_desktop.config import resources_dir
 from clinic_desktop.errors import ConfigError
 
@@ -31,7 +33,10 @@ class Sender:
 
     @property
     def domain(self) -> str:
-        return self.address.rpartition("@")[2] or "clinic-desktop.invalid"
+        """For Message-IDs, which must be ASCII: müller.de as xn--mller-kva.de."""
+        if not self.address.rpartition("@")[2]:
+            return "clinic-desktop.invalid"
+        return wire_address(self.address)[1]
 
 
 def one_line(text: str) -> str:
@@ -39,10 +44,29 @@ def one_line(text: str) -> str:
     return re.sub(r"[\r\n\t\v\f]+", " ", text).strip()
 
 
-def _address(address: str, name: str = "") -> Address:
+def wire_address(address: str) -> tuple[str, str]:
+    """(local part, domain) as they go to the mail server: a domain with non-English letters
+    in its ASCII (IDNA) form, max@müller.de as max@xn--mller-kva.de, which every server
+    accepts. The local part stays as written; only SMTPUTF8 servers take non-English letters
+    there (see needs_smtputf8)."""
     username, _, domain = address.strip().rpartition("@")
     if not username or not domain:
         raise ConfigError(f"{address!r} is not an email address.")
+    if not domain.isascii():
+        try:
+            domain = validate_email(address.strip(), check_deliverability=False).ascii_domain
+        except EmailNotValidError as exc:
+            raise ConfigError(f"{address!r} is not an email address ({exc}).") from None
+    return username, domain
+
+
+def needs_smtputf8(address: str) -> bool:
+    """Whether the address has non-English letters before the @ (jürgen@example.de)."""
+    return not wire_address(address)[0].isascii()
+
+
+def _address(address: str, name: str = "") -> Address:
+    username, domain = wire_address(address)
     return Address(display_name=one_line(name), username=username, domain=domain)
 
 
@@ -53,7 +77,12 @@ def new_message_id(notification_id: int, domain: str) -> str:
 
 def build_message(*, sender: Sender, recipient: str, recipient_name: str, subject: str,
                   text: str, html: str, message_id: str, date: datetime) -> EmailMessage:
-    message = EmailMessage(policy=policy.SMTP)
+    """The email, its addresses as wire_address writes them. One with a non-English local part
+    (recipient, sender or reply address) gets the SMTPUTF8 policy, so its headers carry the
+    address in UTF-8 and SmtpConnection.send knows it needs a server that offers SMTPUTF8."""
+    addresses = [recipient, sender.address] + ([sender.reply_to] if sender.reply_to else [])
+    international = any(needs_smtputf8(address) for address in addresses)
+    message = EmailMessage(policy=policy.SMTPUTF8 if international else policy.SMTP)
     message["Subject"] = one_line(subject)
     message["From"] = _address(sender.address, sender.display_name)
     message["To"] = _address(recipient, recipient_name)

@@ -56,13 +56,19 @@ def dedupe_key(kind: str, step_id: int) -> str:
 
 
 @lru_cache(maxsize=4096)
-def address_problem(address: str | None) -> str | None:
+def address_problem(address: str | None, *, smtputf8: bool = True) -> str | None:
+    """Why mail cannot go to this address, or None. `smtputf8=False` asks for a mail server
+    that does not offer SMTPUTF8: a domain with non-English letters is fine (it is sent in
+    its xn-- form), non-English letters before the @ are not."""
     if not address:
         return "there is no email address"
     try:
-        validate_email(address, check_deliverability=False)
+        valid = validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
         return f"the email address {address!r} is not valid ({exc})"
+    if not smtputf8 and valid.ascii_email is None:
+        return ("the mail server does not accept addresses with non-English letters before "
+                f"the @ (SMTPUTF8), such as {address}")
     return None
 
 

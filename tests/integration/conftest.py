@@ -22,6 +22,15 @@ SMTP_USER = "clinic@example.org"
 SMTP_PASSWORD = "correct horse battery staple"
 
 
+@dataclass(frozen=True)
+class Envelope:
+    """What the client said in MAIL FROM and RCPT TO, as the server heard it."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    mail_options: list[str]
+
+
 @dataclass
 class SmtpServer:
     """What the server received, and faults to play: DATA answers or dropped connections."""
@@ -31,6 +40,7 @@ class SmtpServer:
     security: str
     ca_file: Path | None
     messages: list[EmailMessage] = field(default_factory=list)
+    envelopes: list[Envelope] = field(default_factory=list)  # one per message received
     data_faults: list[str] = field(default_factory=list)  # "451 ...", "550 ...", "drop"
     logins: list[tuple[str, bool]] = field(default_factory=list)
     controller: Controller | None = None
@@ -58,10 +68,16 @@ class _Handler:
             return "451 dropped"
         if fault:
             return fault
-        message = email.message_from_bytes(envelope.original_content, _class=EmailMessage,
-                                           policy=email.policy.default)
+        if envelope.smtp_utf8:  # headers in UTF-8 (RFC 6532), which the bytes parser garbles
+            message = email.message_from_string(envelope.original_content.decode("utf-8"),
+                                                _class=EmailMessage, policy=email.policy.default)
+        else:
+            message = email.message_from_bytes(envelope.original_content, _class=EmailMessage,
+                                               policy=email.policy.default)
         with self.server.lock:
             self.server.messages.append(message)
+            self.server.envelopes.append(Envelope(envelope.mail_from, list(envelope.rcpt_tos),
+                                                  list(envelope.mail_options)))
         return "250 2.0.0 Ok: queued"
 
 
@@ -85,8 +101,9 @@ def ca_file(tls_ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 def start_smtp_server(security: str = "none", *, auth: bool = False,
                       tls_ca: trustme.CA | None = None, ca_file: Path | None = None,
-                      port: int | None = None) -> SmtpServer:
-    """security: none | starttls | tls. With auth, AUTH PLAIN/LOGIN is required."""
+                      port: int | None = None, smtputf8: bool = True) -> SmtpServer:
+    """security: none | starttls | tls. With auth, AUTH PLAIN/LOGIN is required. Without
+    smtputf8 the server does not offer SMTPUTF8 (aiosmtpd's Controller offers it by default)."""
     server = SmtpServer("127.0.0.1", port or _free_port(), security, ca_file)
     context = None
     if security != "none":
@@ -112,7 +129,8 @@ def start_smtp_server(security: str = "none", *, auth: bool = False,
         kwargs.update(tls_context=context, require_starttls=True)
     controller = Controller(_Handler(server), hostname="127.0.0.1", port=server.port,
                             ssl_context=context if security == "tls" else None,
-                            server_hostname="localhost", ready_timeout=10, **kwargs)
+                            server_hostname="localhost", ready_timeout=10,
+                            enable_SMTPUTF8=smtputf8, **kwargs)
     controller.start()
     server.controller = controller
     return server
@@ -122,10 +140,10 @@ def start_smtp_server(security: str = "none", *, auth: bool = False,
 def smtp_server_factory(tls_ca: trustme.CA, ca_file: Path) -> Iterator[Any]:
     started: list[SmtpServer] = []
 
-    def _start(security: str = "none", auth: bool = False, port: int | None = None
-               ) -> SmtpServer:
+    def _start(security: str = "none", auth: bool = False, port: int | None = None,
+               smtputf8: bool = True) -> SmtpServer:
         server = start_smtp_server(security, auth=auth, tls_ca=tls_ca, ca_file=ca_file,
-                                   port=port)
+                                   port=port, smtputf8=smtputf8)
         started.append(server)
         return server
 
