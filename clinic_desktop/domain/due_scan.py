@@ -17,6 +17,7 @@ from clinic_desktop.domain.progression import advance
 from clinic_desktop.domain.steps import finished_condition, is_finished
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.notify import outbox
+from clinic_desktop.notify.render import BY_AUTO
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +179,8 @@ def _handle(session: Session, item: DueStep, today: date, auto_progress: bool) -
                          entity="treatment_step", entity_id=step.id,
                          detail=f"{outbox.KIND_STEP_FINISHED}: {queued.reason or patient.email}")
     if auto_progress:
-        progression = advance(session, step, today, reason="auto-progress (daily check)")
+        progression = advance(session, step, today, reason="auto-progress (daily check)",
+                              progressed_by=BY_AUTO)
         result.progress = "plan finished" if progression.plan_finished else \
             f"started {item.next_step}"
     return result

@@ -14,6 +14,7 @@ from clinic_desktop.db.models import Patient, TreatmentStep, utcnow
 from clinic_desktop.domain.steps import is_finished, is_paused
 from clinic_desktop.errors import RuleError, ValidationError
 from clinic_desktop.notify import outbox
+from clinic_desktop.notify.render import BY_PHOTO, BY_SKIP, BY_STAFF
 
 
 def snapshot(step: TreatmentStep) -> dict[str, Any]:
@@ -54,11 +55,12 @@ class Progression:
 
 
 def advance(session: Session, step: TreatmentStep, today: date, *, reason: str,
-            skipped: bool = False) -> Progression:
+            progressed_by: str, skipped: bool = False) -> Progression:
     """Complete the active step and start the next one today, queueing its email.
 
     This is the one implementation of "advance a step": photo import, --auto-progress,
-    staff completing early and skipping all come here.
+    staff completing early and skipping all come here. `progressed_by` (render.BY_*) makes
+    every email about it say what happened.
     """
     if not step.is_active or step.is_completed:
         raise RuleError(f"Step {step.order} '{step.name}' is not the patient's active step.")
@@ -73,12 +75,13 @@ def advance(session: Session, step: TreatmentStep, today: date, *, reason: str,
     audit.record(session, "step_skipped" if skipped else "step_completed", patient_id=patient.id,
                  entity="treatment_step", entity_id=step.id, before=before,
                  after=snapshot(step), detail=reason)
+    outbox.step_ended(session, patient, step, progressed_by)
 
     upcoming = pending_steps(session, patient.id)
     if not upcoming:
         audit.record(session, "plan_finished", patient_id=patient.id, entity="patient",
                      entity_id=patient.id, detail=f"last step {step.order} '{step.name}'")
-        outbox.queue_doctor_progress(session, patient, step, None)
+        outbox.queue_doctor_progress(session, patient, step, None, progressed_by)
         return Progression(step.id, None, True, None)
     nxt = upcoming[0]
     before_next = snapshot(nxt)
@@ -87,8 +90,9 @@ def advance(session: Session, step: TreatmentStep, today: date, *, reason: str,
     nxt.paused_until = None
     nxt.paused_days = 0
     session.flush()
-    email = outbox.queue_step_email(session, outbox.KIND_STEP_STARTED, patient, nxt)
-    outbox.queue_doctor_progress(session, patient, step, nxt)
+    email = outbox.queue_step_email(session, outbox.KIND_STEP_STARTED, patient, nxt,
+                                    progressed_by=progressed_by)
+    outbox.queue_doctor_progress(session, patient, step, nxt, progressed_by)
     audit.record(session, "step_activated", patient_id=patient.id, entity="treatment_step",
                  entity_id=nxt.id, before=before_next, after=snapshot(nxt), detail=reason)
     return Progression(step.id, nxt.id, False, email)
@@ -103,14 +107,16 @@ def complete_after_photo(session: Session, step: TreatmentStep, today: date, *,
     if not step.is_active or step.is_completed:
         return None
     if is_finished(step, today):
-        return advance(session, step, today, reason="photo received")
+        return advance(session, step, today, reason="photo received", progressed_by=BY_PHOTO)
     if confirm_early:
-        return advance(session, step, today, reason="photo received; completed early by staff")
+        return advance(session, step, today, reason="photo received; completed early by staff",
+                       progressed_by=BY_PHOTO)
     return None
 
 
 def complete_early(session: Session, step: TreatmentStep, today: date) -> Progression:
-    return advance(session, step, today, reason="completed early by staff")
+    return advance(session, step, today, reason="completed early by staff",
+                   progressed_by=BY_STAFF)
 
 
 def skip_step(session: Session, step: TreatmentStep, today: date) -> Progression | None:
@@ -118,7 +124,8 @@ def skip_step(session: Session, step: TreatmentStep, today: date) -> Progression
     if step.is_completed:
         raise RuleError(f"Step {step.order} '{step.name}' is already completed.")
     if step.is_active:
-        return advance(session, step, today, reason="skipped by staff", skipped=True)
+        return advance(session, step, today, reason="skipped by staff", progressed_by=BY_SKIP,
+                       skipped=True)
     before = snapshot(step)
     step.is_completed = True
     step.is_skipped = True

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop import settings
 from clinic_desktop.db.models import Patient, TreatmentStep
+from clinic_desktop.notify.render import BY_PHOTO
 
 
 def clinic_context(session: Session) -> dict[str, Any]:
@@ -49,8 +50,11 @@ def _position(steps: list[TreatmentStep], step: TreatmentStep) -> tuple[int, int
     return (orders.index(step.order) + 1 if step.order in orders else step.order), len(orders)
 
 
-def step_email_context(session: Session, patient: Patient, step: TreatmentStep
+def step_email_context(session: Session, patient: Patient, step: TreatmentStep, *,
+                       progressed_by: str = BY_PHOTO, next_started: bool = False
                        ) -> dict[str, Any]:
+    """A patient's step email: `progressed_by` says how the step before ended (new step
+    started); `next_started` that the next step already began (photo required)."""
     # One query for the whole plan: position, count, next and previous step come from it.
     plan = _patient_steps(session, patient.id)
 
@@ -70,4 +74,6 @@ def step_email_context(session: Session, patient: Patient, step: TreatmentStep
                       else None),
         "previous_step": (step_context(previous, position(previous))
                           if previous is not None else None),
+        "progressed_by": progressed_by,
+        "next_started": next_started,
     }

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from clinic_desktop import settings
+from clinic_desktop import audit, settings
 from clinic_desktop.db.models import Doctor, Notification, Patient, TreatmentStep, utcnow
 from clinic_desktop.notify import render
 from clinic_desktop.notify.context import (
@@ -128,18 +128,48 @@ def queue_email(session: Session, *, kind: str, key: str, recipient: str,
                   notification_id=new_id)
 
 
-def queue_step_email(session: Session, kind: str, patient: Patient,
-                     step: TreatmentStep) -> Queued:
-    """The patient's 'step completed – photo required' or 'new step started' email."""
+def queue_step_email(session: Session, kind: str, patient: Patient, step: TreatmentStep, *,
+                     progressed_by: str = render.BY_PHOTO, next_started: bool = False
+                     ) -> Queued:
+    """The patient's 'step completed – photo required' or 'new step started' email, in words
+    that match what happened (see step_email_context)."""
     return queue_email(
         session, kind=kind, key=dedupe_key(kind, step.id), recipient=patient.email or "",
         recipient_name=patient.full_name, language=patient.language,
-        context=step_email_context(session, patient, step),
+        context=step_email_context(session, patient, step, progressed_by=progressed_by,
+                                   next_started=next_started),
         problem=recipient_problem(patient), patient_id=patient.id, step_id=step.id)
 
 
+def step_ended(session: Session, patient: Patient, step: TreatmentStep,
+               progressed_by: str) -> None:
+    """A step was completed or skipped: what was queued about it and has not gone out must
+    not contradict that. Its photo reminders are withdrawn; its 'photo required' email is
+    withdrawn when a photo or staff ended the step, and rewritten to say the next step has
+    started when the daily check advanced it without a photo."""
+    unsent = (STATUS_QUEUED, STATUS_NEEDS_ATTENTION)
+    rows = session.scalars(select(Notification).where(
+        Notification.step_id == step.id, Notification.status.in_(unsent),
+        Notification.kind.in_([KIND_STEP_FINISHED, KIND_PHOTO_REMINDER]))).all()
+    why = {render.BY_PHOTO: "the photo arrived", render.BY_STAFF: "staff completed the step",
+           render.BY_SKIP: "staff skipped the step",
+           render.BY_AUTO: "the next step started"}[progressed_by]
+    for row in rows:
+        if row.kind == KIND_STEP_FINISHED and progressed_by == render.BY_AUTO:
+            email = render.templates_for(session).render(
+                row.kind, row.language, step_email_context(
+                    session, patient, step, progressed_by=progressed_by, next_started=True))
+            row.subject, row.body_text, row.body_html = email.subject, email.text, email.html
+            continue
+        row.status = STATUS_CANCELLED
+        row.last_error = f"Not sent: {why} before it went out."
+        audit.record(session, "email_withdrawn", patient_id=patient.id, entity="notification",
+                     entity_id=row.id, detail=f"{row.kind}: {why}")
+
+
 def queue_doctor_progress(session: Session, patient: Patient, completed: TreatmentStep,
-                          following: TreatmentStep | None) -> Queued | None:
+                          following: TreatmentStep | None,
+                          progressed_by: str = render.BY_PHOTO) -> Queued | None:
     """Tell the patient's doctor, when doctors want one email per event and have an address."""
     doctor: Doctor | None = patient.doctor
     if doctor is None or settings.get(session, "notify.doctor_mode") != "event":
@@ -151,7 +181,7 @@ def queue_doctor_progress(session: Session, patient: Patient, completed: Treatme
         "step_count": count,
         "next_step": step_context(following, plan_position(session, following)[0])
         if following is not None else None,
-        "plan_finished": following is None,
+        "plan_finished": following is None, "progressed_by": progressed_by,
     }
     return queue_email(
         session, kind=KIND_DOCTOR_PROGRESS, key=dedupe_key(KIND_DOCTOR_PROGRESS, completed.id),

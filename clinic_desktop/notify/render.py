@@ -40,6 +40,12 @@ KINDS = (STEP_FINISHED, STEP_STARTED, PHOTO_REMINDER, DOCTOR_PROGRESS, DOCTOR_DI
 PARTS = ("subject", "text", "html")
 _SUFFIX = {"subject": ".subject.j2", "text": ".txt.j2", "html": ".html.j2"}
 DEFAULT_LANGUAGE = "en"
+# How a step came to an end, so each email says what happened (progressed_by).
+BY_PHOTO = "photo"  # a photo arrived for the finished step
+BY_STAFF = "staff"  # staff completed it ("Complete now", an early photo confirmed by staff)
+BY_AUTO = "auto"  # the daily check advanced it without a photo (--auto-progress)
+BY_SKIP = "skipped"  # staff skipped it
+PROGRESSED_BY = (BY_PHOTO, BY_STAFF, BY_AUTO, BY_SKIP)
 
 
 @dataclass(frozen=True)
@@ -265,15 +271,16 @@ def sample_contexts(kind: str) -> list[dict[str, Any]]:
     base = {"clinic": clinic, "patient": patient, "step": step, "step_count": 24}
     # Both kinds get what step_email_context gives: next and previous step, each maybe None.
     if kind in (STEP_FINISHED, STEP_STARTED):
-        return [{**base, "next_step": nxt, "previous_step": previous},
-                {**base, "next_step": None, "previous_step": None}]
+        return [{**base, "next_step": following, "previous_step": before,
+                 "progressed_by": how, "next_started": started}
+                for how in PROGRESSED_BY for started in (False, True)
+                for following, before in ((nxt, previous), (None, None))]
     if kind == PHOTO_REMINDER:
         return [{**base, "reminder_number": 1, "max_reminders": 2, "days_waiting": 3}]
     if kind == DOCTOR_PROGRESS:
-        return [{**base, "doctor": doctor, "completed_step": step, "next_step": nxt,
-                 "plan_finished": False},
-                {**base, "doctor": doctor, "completed_step": step, "next_step": None,
-                 "plan_finished": True}]
+        return [{**base, "doctor": doctor, "completed_step": step, "next_step": following,
+                 "plan_finished": following is None, "progressed_by": how}
+                for how in PROGRESSED_BY for following in (nxt, None)]
     if kind == DOCTOR_DIGEST:
         return [{"clinic": clinic, "doctor": doctor, "day": date(2026, 3, 16),
                  "progressed": [{"patient_code": "P00123", "patient_name": "Anna Weber",

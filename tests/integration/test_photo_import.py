@@ -632,7 +632,8 @@ def _step_two_due_today(app: Any, enrol: Any) -> int:
         patient = enrol(session, "P00123", [3, 4, 14], START)
         first = session.scalars(select(TreatmentStep).where(
             TreatmentStep.patient_id == patient.id, TreatmentStep.order == 1)).one()
-        advance(session, first, START + timedelta(days=3), reason="test set-up")
+        advance(session, first, START + timedelta(days=3), reason="test set-up",
+                progressed_by="staff")
         return int(patient.id)
 
 
