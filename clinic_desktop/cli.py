@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -93,6 +92,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from clinic_desktop.cli_console import json_text
     from clinic_desktop.domain.patients import get_patient, normalise_code
     from clinic_desktop.domain.status import as_json, patient_statuses
 
@@ -105,7 +105,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             get_patient(session, code)
         statuses = patient_statuses(session, today, code)
     if args.json:
-        print(json.dumps(as_json(today, statuses), indent=2, ensure_ascii=False))
+        print(json_text(as_json(today, statuses)))
         return EXIT_OK
     print(f"Today (clinic time zone): {today.isoformat()}")
     _print_health(app)
@@ -309,10 +309,9 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def _db_set_password(args: argparse.Namespace) -> int:
-    import getpass
-
     from sqlalchemy.engine import make_url
 
+    from clinic_desktop.cli_console import read_password
     from clinic_desktop.config import resolve_paths
     from clinic_desktop.db.engine import normalise_url
     from clinic_desktop.secrets import set_database_password
@@ -322,8 +321,8 @@ def _db_set_password(args: argparse.Namespace) -> int:
         print("error: set-password is for PostgreSQL: give --db postgresql+psycopg://USER@HOST/"
               "DBNAME (without the password).", file=sys.stderr)
         return EXIT_USAGE
-    password = sys.stdin.readline().rstrip("\r\n") if args.stdin else getpass.getpass(
-        f"Password for {url.username} on {url.host}: ")
+    password = read_password(f"Password for {url.username} on {url.host}: ",
+                             from_stdin=args.stdin)
     set_database_password(url.username, url.host or "localhost", url.database or "", password)
     print(f"Password for {url.username}@{url.host}/{url.database} stored in the system keyring.")
     return EXIT_OK
@@ -754,6 +753,9 @@ def cmd_email(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from clinic_desktop.cli_console import prepare_console
+
+    prepare_console()  # before anything is printed, usage and errors included
     parser = build_parser()
     args = parser.parse_args(argv)
     for name, default in (("data_dir", None), ("db", None), ("verbose", False)):

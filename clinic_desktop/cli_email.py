@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from clinic_desktop.cli_console import json_text, read_password
 from clinic_desktop.errors import ValidationError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -44,7 +43,7 @@ def cmd_outbox(args: argparse.Namespace, app: Any, table: Any) -> int:
         with app.sessions() as session:
             rows = outbox_admin.outbox_rows(session, args.status, args.limit)
         if args.json:
-            print(json.dumps(rows, indent=2, ensure_ascii=False))
+            print(json_text(rows))
             return EXIT_OK
         print(table(["id", "kind", "patient", "recipient", "status", "tries", "subject / error"],
                     [[r["id"], r["kind"], r["patient_code"] or "-", r["recipient"] or "-",
@@ -79,12 +78,8 @@ def cmd_smtp(args: argparse.Namespace, app: Any) -> int:
     with app.sessions() as session:
         username = settings.get(session, "smtp.username")
     if args.smtp_command == "set-password":
-        if args.stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = getpass.getpass(f"Password for the mail account {username}: ")
-            if getpass.getpass("Once more: ") != password:
-                raise ValidationError("The two passwords differ; nothing was stored.")
+        password = read_password(f"Password for the mail account {username}: ",
+                                 from_stdin=args.stdin, confirm=True)
         secrets.set_smtp_password(username, password)
         with write_session(app.sessions) as session:
             from clinic_desktop import audit

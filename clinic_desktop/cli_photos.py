@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from clinic_desktop.cli_console import json_text
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -56,7 +57,7 @@ def cmd_inbox(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int
                      "reason": i.reason, "source_path": i.source_path,
                      "created_at": i.created_at.isoformat()} for i in items]
         if args.json:
-            print(json.dumps(rows, indent=2, ensure_ascii=False))
+            print(json_text(rows))
         else:
             print(table(["id", "status", "file", "reason"],
                         [[r["id"], r["status"], r["file"], r["reason"]] for r in rows]))
