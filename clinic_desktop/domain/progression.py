@@ -99,14 +99,17 @@ def advance(session: Session, step: TreatmentStep, today: date, *, reason: str,
 
 
 def complete_after_photo(session: Session, step: TreatmentStep, today: date, *,
+                         taken_on: date | None = None,
                          confirm_early: bool = False) -> Progression | None:
     """The seed's photo trigger: a finished active step completes; an early photo changes nothing.
 
-    Staff may confirm an early completion (`confirm_early`).
+    "Finished" is judged on the day the photo was taken (`taken_on`, default today): a photo
+    taken before the due date is a progress photo, whenever it arrives. The next step starts
+    `today`. Staff may confirm an early completion (`confirm_early`).
     """
     if not step.is_active or step.is_completed:
         return None
-    if is_finished(step, today):
+    if is_finished(step, taken_on or today):
         return advance(session, step, today, reason="photo received", progressed_by=BY_PHOTO)
     if confirm_early:
         return advance(session, step, today, reason="photo received; completed early by staff",

@@ -18,12 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from clinic_desktop import audit, settings
+from clinic_desktop import audit, clock, settings
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, Patient, Photo, TreatmentStep
+from clinic_desktop.domain.photo_sets import step_spans, step_when_taken
 from clinic_desktop.domain.progression import active_step, complete_after_photo
 from clinic_desktop.errors import ClinicError, NotFoundError, RuleError
 from clinic_desktop.photos.image import (
+    NOT_AN_ORDINARY_FILE,
     DecodedPhoto,
     PhotoRefused,
     file_modified_at,
@@ -108,12 +110,15 @@ class PhotoImporter:
     # --- import ---------------------------------------------------------------------------
 
     def import_file(self, path: Path, *, patient_code: str | None = None,
-                    taken: date | None = None, confirm_early: bool = False,
+                    taken: date | None = None, taken_at: datetime | None = None,
+                    confirm_early: bool = False,
                     step_order: int | None = None) -> ImportOutcome:
         """Import one file. `step_order` (the step's number in the patient's plan) files the
-        photo under that step instead of the active one; see `step_for_photo`."""
+        photo under that step instead of the one it was taken in; see `step_for_photo`.
+        `taken_at` is when it was taken, when known better than the file says (the inbox)."""
         return self._store(path, self._decode(path), patient_code=patient_code, taken=taken,
-                           confirm_early=confirm_early, step_order=step_order)
+                           taken_at=taken_at, confirm_early=confirm_early,
+                           step_order=step_order)
 
     def _decode(self, path: Path) -> DecodedPhoto | ImportOutcome:
         """The slow part (decode, thumbnails): touches no database, so it may run in a thread."""
@@ -121,14 +126,23 @@ class PhotoImporter:
             return read_photo(path, max_megapixels=self.max_megapixels, zone=self.zone)
         except PhotoRefused as exc:
             return ImportOutcome(path, REFUSED, str(exc).removeprefix(f"{path.name}: "))
+        except Exception as exc:
+            # read_photo refuses every failure it knows of; this one file must still not
+            # end a folder import or meet the folder watcher again at every poll.
+            log.exception("Unexpected error reading %s", path)
+            return _unexpected(path, exc)
 
     def _store(self, path: Path, photo: DecodedPhoto | ImportOutcome, *,
                patient_code: str | None = None, taken: date | None = None,
-               confirm_early: bool = False, step_order: int | None = None) -> ImportOutcome:
+               taken_at: datetime | None = None, confirm_early: bool = False,
+               step_order: int | None = None) -> ImportOutcome:
         if isinstance(photo, ImportOutcome):
             return photo  # refused while decoding
-        taken_at = (datetime.combine(taken, time(12), self.zone).astimezone(UTC) if taken
-                    else photo.taken_at or file_modified_at(path))
+        if taken is not None:
+            taken_at = datetime.combine(taken, time(12), self.zone).astimezone(UTC)
+        taken_at = taken_at or photo.taken_at or file_modified_at(path)
+        if taken_at is not None:
+            taken_at = min(taken_at, clock.now_utc())  # a camera whose clock runs ahead
         try:
             return self._record(path, photo, taken_at, patient_code, confirm_early,
                                 step_order)
@@ -181,7 +195,14 @@ class PhotoImporter:
                    confirm_early: bool, step_order: int | None) -> ImportOutcome:
         patient = session.get(Patient, patient_id)
         assert patient is not None
-        step = step_for_photo(session, patient, step_order)
+        taken_on = min(taken_at.astimezone(self.zone).date(), self.today) if taken_at \
+            else self.today
+        if step_order is None:
+            # The step that was active when it was taken (photo sets, late arrivals).
+            step_id = step_when_taken(step_spans(session, patient.id, self.zone), taken_on)
+            step = session.get(TreatmentStep, step_id) if step_id else None
+        else:
+            step = step_for_photo(session, patient, step_order)
         row = Photo(patient_id=patient.id, step_id=step.id if step else None,
                     sha256=photo.sha256, taken_at=taken_at, source_path=str(path),
                     library_path=relative, original_name=path.name,
@@ -192,7 +213,8 @@ class PhotoImporter:
         outcome = ImportOutcome(path, IMPORTED, "", patient.code,
                                 step.order if step else None, row.id)
         if step is None:
-            outcome.message = f"kept for {patient.code} (no active step)"
+            outcome.message = (f"kept for {patient.code} (taken {taken_on.isoformat()}, when "
+                               "no step of the plan was running)")
         elif step.is_completed:
             # A photo that belongs to an earlier step is a record of it: the plan stays put.
             ended = "skipped" if step.is_skipped else "completed"
@@ -201,11 +223,12 @@ class PhotoImporter:
             outcome.message = (f"record photo for {patient.code}, step {step.order} "
                                f"'{step.name}' ({ended}{when}); nothing else changes")
         else:
-            progression = complete_after_photo(session, step, self.today,
+            progression = complete_after_photo(session, step, self.today, taken_on=taken_on,
                                                confirm_early=confirm_early)
             if progression is None:
                 outcome.message = (f"progress photo for {patient.code}, step {step.order} "
-                                   f"'{step.name}' (due {step.due_date}); nothing else changes")
+                                   f"'{step.name}' (taken {taken_on.isoformat()}, due "
+                                   f"{step.due_date}); nothing else changes")
             else:
                 row.completed_step = True
                 following = session.get(TreatmentStep, progression.next_step_id) \
@@ -264,25 +287,74 @@ class PhotoImporter:
         if isinstance(path, ImportOutcome):
             return path
         assert decoding is not None
-        return self._store(path, decoding.result(), **options)
+        try:
+            return self._store(path, decoding.result(), **options)
+        except Exception as exc:  # one file never stops the rest of the folder
+            log.exception("Unexpected error importing %s", path)
+            return _unexpected(path, exc)
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path | ImportOutcome]:
-    """Files as given; folders recursively, in name order, skipping our own bookkeeping."""
+    """Files as given; folders recursively, in name order, skipping our own bookkeeping.
+
+    In folders, what is not an ordinary file (a pipe, a device, a link to one) is refused
+    here, so nothing — the folder watcher included — ever opens it: a pipe would wait for a
+    writer for ever. A file given by name is checked when it is read (`read_photo`).
+    """
     for path in paths:
-        if path.is_dir():
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in ("failed", "thumbs"))
-                for name in sorted(files):
-                    candidate = Path(folder) / name
-                    if name.lower() in _SKIP_NAMES or name.startswith(".") or \
-                            candidate.suffix.lower() in _SKIP_SUFFIXES:
-                        continue
-                    yield candidate
-        elif path.exists():
+        try:
+            is_folder, exists = path.is_dir(), path.exists()
+        except (OSError, ValueError) as exc:  # no permission to look, a NUL in the name
+            yield ImportOutcome(path, REFUSED, f"cannot be looked at ({_reason(exc)})")
+            continue
+        if is_folder:
+            yield from _folder_files(path)
+        elif exists:
             yield path
         else:
             yield ImportOutcome(path, REFUSED, "there is no such file or folder")
+
+
+def _folder_files(folder: Path) -> Iterator[Path | ImportOutcome]:
+    """Like os.walk (top down, names sorted, links to folders not followed), but from the
+    directory entries it also knows, without opening anything, which are ordinary files."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as exc:
+        yield ImportOutcome(folder, REFUSED, f"the folder cannot be read ({_reason(exc)}); "
+                            "the photos in it were not imported")
+        return
+    subfolders = []
+    for entry in entries:
+        name = entry.name
+        try:
+            if entry.is_dir():
+                if not entry.is_symlink() and name not in ("failed", "thumbs"):
+                    subfolders.append(Path(entry.path))
+                continue
+            ordinary = entry.is_file()
+        except OSError:
+            ordinary = False
+        if name.lower() in _SKIP_NAMES or name.startswith(".") or \
+                os.path.splitext(name)[1].lower() in _SKIP_SUFFIXES:
+            continue
+        if ordinary:
+            yield Path(entry.path)
+        else:
+            yield ImportOutcome(Path(entry.path), REFUSED, NOT_AN_ORDINARY_FILE)
+    for subfolder in subfolders:
+        yield from _folder_files(subfolder)
+
+
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "strerror", None) or exc)
+
+
+def _unexpected(path: Path, exc: Exception) -> ImportOutcome:
+    return ImportOutcome(path, REFUSED, f"not imported because of an unexpected error "
+                         f"({type(exc).__name__}); the details are in the log file in the "
+                         "data folder's logs/.")
 
 
 def step_for_photo(session: Session, patient: Patient,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,8 +50,12 @@ def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,
                             "be assigned.")
         source, name, taken = item.source_path, item.original_name, item.taken_at
         library_file = importer.library.resolve(item.library_path)
-    outcome = importer.import_file(library_file, patient_code=patient_code,
+    # When it was taken comes from the file as it first arrived: the library copy's date
+    # is only when it was stored.
+    outcome = importer.import_file(library_file, patient_code=patient_code, taken_at=taken,
                                    confirm_early=confirm_early, step_order=step_order)
+    # Staff know the photo by its original name, not by the library's content-hash file.
+    outcome = replace(outcome, path=Path(name))
     if outcome.status not in (IMPORTED, DUPLICATE) or outcome.patient_code is None:
         return outcome
     with write_session(importer.sessions) as session:
@@ -96,12 +101,19 @@ def step_choices(session: Session, patient_code: str) -> tuple[str, str, list[St
     return patient.code, f"{patient.code} {patient.full_name}", choices
 
 
-def dismiss(session: Session, item_id: int) -> None:
+def dismiss(session: Session, item_id: int) -> bool:
+    """Take an unmatched or refused photo out of the inbox; False when it was already out."""
     item = session.get(InboxItem, item_id)
     if item is None:
         raise NotFoundError(f"There is no photo inbox item {item_id}.")
+    if item.status == DISMISSED:
+        return False
+    if item.status == ASSIGNED:
+        raise RuleError(f"Inbox item {item_id} ({item.original_name}) was assigned to a "
+                        "patient; it is in their photos now and cannot be dismissed.")
     before = item.status
     item.status = DISMISSED
     audit.record(session, "inbox_dismissed", entity="photo_inbox", entity_id=item.id,
                  before={"status": before}, after={"status": DISMISSED},
                  detail=item.original_name)
+    return True

@@ -555,7 +555,8 @@ def test_an_early_photo_changes_nothing_unless_staff_complete_the_step(
     code, out, _ = run("import-photos", str(early), *ON_TODAY)
 
     assert code == 0
-    assert f"imported  {early}: progress photo for P00123, step 1 'Step 1' (due 2026-03-17); " \
+    assert f"imported  {early}: progress photo for P00123, step 1 'Step 1' (taken 2026-03-10, " \
+           "due 2026-03-17); " \
            "nothing else changes" in out
     after = dump_tables(app.engine)
     assert {name for name in after if after[name] != before[name]} == {"photo", "audit_event"}
@@ -587,8 +588,10 @@ def test_a_photo_for_the_last_step_finishes_the_plan(
         assert session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "plan_finished")) == 1
     assert rows(app, Notification) == []
+    # Another photo of the same visit belongs with the one that finished the plan.
     later = importer.import_file(photo_files.jpeg("P00123_after.jpg"))
-    assert (later.status, later.message) == (IMPORTED, "kept for P00123 (no active step)")
+    assert later.status == IMPORTED and later.step_order == 1
+    assert later.message.startswith("record photo for P00123, step 1 'Step 1' (completed")
 
 
 # --- exit codes -----------------------------------------------------------------------------------

@@ -1,0 +1,77 @@
+"""Which step a photo belongs to: the one that was active when it was *taken*.
+
+Orthodontic photos come in sets (front, left, right, upper, lower) taken at one visit, and
+often reach the clinic days later. So a photo is filed by when it was taken, in the clinic's
+time zone, not by when it was imported:
+- the photos taken the same day as the photo that completed a step belong to that step (one
+  visit completes a step at most once, whatever order its photos arrive in);
+- otherwise the step that was running that day: from its start date until the day the next
+  step started (that day belongs to the new step); the last started step (the active one,
+  or the last of a finished plan) runs on;
+- a photo taken before the plan's first step started belongs to no step.
+Days, not times: a step's start is a date, and `--today` tries a plan on made-up days.
+Whether the photo completes the step is the caller's business (a photo taken before the
+step's due date is a progress photo of it and completes nothing).
+
+The rule is a pure function over plain values, so the importer and the migration that
+re-filed older photos (0007) use the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_desktop.db.models import Photo, TreatmentStep
+
+
+@dataclass(frozen=True)
+class StepSpan:
+    """A started step as the rule needs it: the days it ran, in the clinic's zone."""
+
+    step_id: int
+    order: int
+    start_date: date
+    end_date: date | None  # the day the step after it started; None for the last one
+    completed_by_photo_on: date | None  # the day the photo that completed it was taken
+
+
+def step_when_taken(spans: Sequence[StepSpan], taken_on: date) -> int | None:
+    """The id of the step a photo taken on `taken_on` belongs to (see the module's rule)."""
+    for span in spans:
+        if span.completed_by_photo_on == taken_on:
+            return span.step_id
+    for span in spans:
+        if span.start_date <= taken_on and (span.end_date is None or taken_on < span.end_date):
+            return span.step_id
+    return None
+
+
+def spans_of(steps: Sequence[tuple[int, int, date]], completing: dict[int, date]
+             ) -> list[StepSpan]:
+    """Spans from the started steps as (id, order, start date), and the day each step's
+    completing photo was taken. Each step runs until the next one started; the last one
+    (active, or the end of the plan) has no end."""
+    ordered = sorted(steps, key=lambda s: s[1])
+    return [StepSpan(step_id, order, start, ordered[i + 1][2] if i + 1 < len(ordered) else None,
+                     completing.get(step_id))
+            for i, (step_id, order, start) in enumerate(ordered)]
+
+
+def step_spans(session: Session, patient_id: int, zone: ZoneInfo) -> list[StepSpan]:
+    """The patient's started steps (active, completed, or skipped after starting)."""
+    completing = {
+        step_id: taken_at.astimezone(zone).date() for step_id, taken_at in session.execute(
+            select(Photo.step_id, Photo.taken_at).where(
+                Photo.patient_id == patient_id, Photo.completed_step.is_(True)))
+        if step_id is not None and taken_at is not None}
+    started = session.execute(select(TreatmentStep.id, TreatmentStep.order,
+                                     TreatmentStep.start_date).where(
+        TreatmentStep.patient_id == patient_id, TreatmentStep.start_date.is_not(None),
+        TreatmentStep.is_active.is_(True) | TreatmentStep.is_completed.is_(True))).all()
+    return spans_of([(r.id, r.order, r.start_date) for r in started], completing)
