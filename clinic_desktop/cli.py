@@ -71,8 +71,11 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return open_app(args.data_dir, args.db, verbose=args.verbose)
 
 
-def _today(args: argparse.Namespace, app: Any) -> date:
-    return args.today or app.clinic_today()
+def _today(args: argparse.Namespace, app: Any, *, writes: bool = True) -> date:
+    from clinic_desktop.clock import acting_day
+
+    return acting_day(args.today, app.clinic_today(),
+                      writes=writes and not getattr(args, "dry_run", False))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -80,7 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from clinic_desktop.demo import build_demo
 
     app = _open(args)
-    today = _today(args, app)
+    today = _today(args, app, writes=False)
     with write_session(app.sessions) as session:
         summary = build_demo(session, today, args.patients)
     print(f"Demo clinic created in {app.paths.data_dir}: {summary.patients} patients, "
@@ -97,7 +100,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from clinic_desktop.domain.status import as_json, patient_statuses
 
     app = _open(args)
-    today = _today(args, app)
+    today = _today(args, app, writes=False)
     with app.sessions() as session:
         code = None
         if args.patient:
@@ -160,15 +163,13 @@ def _yn(flag: bool) -> str:
 
 
 def cmd_notify(args: argparse.Namespace) -> int:
-    from clinic_desktop.domain import due_scan
-    from clinic_desktop.domain.reminders import run_follow_ups
+    from clinic_desktop.domain.daily_check import daily_check
 
     app = _open(args)
     today = _today(args, app)
-    report = due_scan.notify_finished_steps(app.sessions, today,
-                                            auto_progress=args.auto_progress,
-                                            dry_run=args.dry_run)
-    follow_ups = run_follow_ups(app.sessions, today, dry_run=args.dry_run)
+    check = daily_check(app.sessions, today, auto_progress=args.auto_progress,
+                        dry_run=args.dry_run)
+    report, follow_ups = check.scan, check.follow_ups
     title = "Dry run: nothing is queued, sent or changed." if args.dry_run else \
         "Finished steps:"
     print(f"{title} Today (clinic time zone) is {today.isoformat()}.")
@@ -186,7 +187,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
         delivered = deliver_outbox(app.sessions)
     except ClinicError as exc:
         print(f"error: the emails are queued but not sent: {exc}", file=sys.stderr)
-        return EXIT_SOME_FAILED
+        return max(code, exc.exit_code)  # 2 when sending is not set up
     return max(code, cli_email.print_delivery(delivered))
 
 
@@ -208,7 +209,7 @@ def _print_scan(args: argparse.Namespace, report: Any) -> int:
                else item.email,
                item.detail or s.recipient]
         if args.auto_progress:
-            row.append(item.progress or "-")
+            row.append(_would(item.progress) if args.dry_run else item.progress or "-")
         rows.append(row)
     print(_table(headers, rows))
     verb = "would be queued" if args.dry_run else "queued"
@@ -225,6 +226,15 @@ def _print_scan(args: argparse.Namespace, report: Any) -> int:
         print("Patients who need attention cannot be emailed; fix their email address or "
               "consent, then retry from the outbox.")
     return EXIT_SOME_FAILED if report.failed else EXIT_OK
+
+
+def _would(progress: str) -> str:
+    """A dry run's progression in the conditional: "would start 4 'Aligner 4'"."""
+    if not progress:
+        return "-"
+    if progress == "plan finished":
+        return "would finish the plan"
+    return "would " + progress.replace("started ", "start ", 1)
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
@@ -297,10 +307,10 @@ def cmd_db(args: argparse.Namespace) -> int:
             bad_keys = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if bad_keys:
             problems.append(f"{len(bad_keys)} row(s) point to records that do not exist")
-    from clinic_desktop.domain.checks import rule_violations
+    from clinic_desktop.domain.checks import early_notifications, rule_violations
 
     with app.sessions() as session:
-        problems += rule_violations(session)
+        problems += rule_violations(session) + early_notifications(session)
     if problems:
         print("Database check found problems:\n- " + "\n- ".join(problems))
         return EXIT_SOME_FAILED
@@ -495,9 +505,24 @@ def _step_action(session: Any, action: str, step: Any, args: argparse.Namespace,
             progression.set_duration(session, step, args.days)
             return f"Step {step.order} now lasts {args.days} days; due {_iso(step.due_date)}."
         case "move":
+            before = _waiting_position(session, step)
+            if before == args.to:
+                return (f"Step {step.order} '{step.name}' is already at position {before} "
+                        "among the steps that have not started; nothing changed.")
             progression.move_step(session, step, args.to)
-            return f"Step '{step.name}' is now step {step.order}."
+            after = _waiting_position(session, step)
+            return (f"Step '{step.name}' moved from position {before} to {after} among the "
+                    f"steps that have not started; it is now step {step.order}.")
     raise AssertionError(f"unknown step action {action!r}")  # argparse allows no other
+
+
+def _waiting_position(session: Any, step: Any) -> int | None:
+    """The step's 1-based place among the patient's steps that have not started (as
+    `step move --to` counts), read from the database; None when it has started."""
+    from clinic_desktop.domain.progression import pending_steps
+
+    ids = [s.id for s in pending_steps(session, step.patient_id)]
+    return ids.index(step.id) + 1 if step.id in ids else None
 
 
 def _progress_message(result: Any, fallback: str = "") -> str:
@@ -593,7 +618,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--email")
     a.add_argument("--phone")
     a.add_argument("--consent", action="store_true", help="the patient agreed to emails")
-    a.add_argument("--language", default="en", help="two-letter code (default en)")
+    a.add_argument("--language", default="en",
+                   help="language of the patient's emails: one with email templates, e.g. en, "
+                        "de (default en)")
     a.add_argument("--doctor", help="doctor's name as in `doctors list`")
     lst = psub.add_parser("list", parents=[common], help="list patients")
     lst.add_argument("--search", metavar="TEXT", help="code, name, email or phone contains TEXT")

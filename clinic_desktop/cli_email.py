@@ -27,7 +27,11 @@ def print_delivery(report: Any) -> int:
     print(", ".join(parts) + ".")
     if report.error:
         print(f"error: {report.error}", file=sys.stderr)
-        print("The emails stay queued and go out on the next run.", file=sys.stderr)
+        print("The emails stay queued and go out " + (
+            "once this is fixed." if report.setup_error else "on the next run."),
+            file=sys.stderr)
+    if report.setup_error:
+        return EXIT_USAGE  # a configuration error, as the README's exit codes say
     return EXIT_OK if report.ok else EXIT_SOME_FAILED
 
 

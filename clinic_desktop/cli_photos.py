@@ -65,8 +65,9 @@ def cmd_inbox(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int
         return EXIT_OK
     if args.inbox_command == "dismiss":
         with write_session(app.sessions) as session:
-            inbox.dismiss(session, args.id)
-        print(f"Inbox item {args.id} dismissed.")
+            dismissed = inbox.dismiss(session, args.id)
+        print(f"Inbox item {args.id} dismissed." if dismissed else
+              f"Inbox item {args.id} was already dismissed; nothing changed.")
         return EXIT_OK
     from clinic_desktop.domain.patients import get_patient
 
@@ -163,7 +164,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.Argum
 
 def run(args: argparse.Namespace, app: Any, table: Any) -> int:
     def today() -> Any:
-        return getattr(args, "today", None) or app.clinic_today()
+        from clinic_desktop.clock import acting_day
+
+        return acting_day(getattr(args, "today", None), app.clinic_today())
 
     if args.func_photos == "import":
         return cmd_import(args, app, today())

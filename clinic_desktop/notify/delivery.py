@@ -44,6 +44,13 @@ class DeliveryError(ClinicError):
     """The mail server could not be reached or refused us; the message says what to fix."""
 
 
+class SmtpSetupError(DeliveryError):
+    """Sending cannot work until a setting, the password or the server's certificate is
+    fixed (server not found, connection refused, TLS, login): a configuration error."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     host: str
@@ -153,9 +160,9 @@ class SmtpConnection:
             smtp.ehlo()
             if c.security == "starttls":
                 if not smtp.has_extn("starttls"):
-                    raise DeliveryError(f"The mail server {where} does not offer STARTTLS. "
-                                        "Use smtp.security = tls with port 465, or ask the "
-                                        "provider for the STARTTLS port (usually 587).")
+                    raise SmtpSetupError(f"The mail server {where} does not offer STARTTLS. "
+                                         "Use smtp.security = tls with port 465, or ask the "
+                                         "provider for the STARTTLS port (usually 587).")
                 smtp.starttls(context=_tls_context(c))
                 smtp.ehlo()
             if self._login is not None:
@@ -165,35 +172,35 @@ class SmtpConnection:
             raise
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
-            raise DeliveryError(
+            raise SmtpSetupError(
                 f"The mail server {where} rejected the login for {c.username!r}: "
                 f"{_server_words(exc)}. Check the password (clinic-desktop smtp set-password). "
                 "Gmail needs an app password (Google account → Security → App passwords); "
                 "Microsoft 365 needs SMTP AUTH enabled for this mailbox (or OAuth2).") from None
         except smtplib.SMTPNotSupportedError:
             self.close()
-            raise DeliveryError(f"The mail server {where} does not offer login (AUTH). Check "
-                                "smtp.security: most servers allow login only after "
-                                "STARTTLS or TLS.") from None
+            raise SmtpSetupError(f"The mail server {where} does not offer login (AUTH). Check "
+                                 "smtp.security: most servers allow login only after "
+                                 "STARTTLS or TLS.") from None
         except ssl.SSLCertVerificationError as exc:
             self.close()
-            raise DeliveryError(
+            raise SmtpSetupError(
                 f"The certificate of the mail server {where} is not trusted: "
                 f"{exc.verify_message}. If the clinic uses its own certificate authority, "
                 "set smtp.ca_file to its certificate.") from None
         except ssl.SSLError as exc:
             self.close()
-            raise DeliveryError(
+            raise SmtpSetupError(
                 f"The encrypted connection to {where} failed ({exc.reason or exc}). Port 587 "
                 "usually needs smtp.security = starttls, port 465 needs tls.") from None
         except socket.gaierror:
             self.close()
-            raise DeliveryError(f"The mail server {c.host!r} was not found. Check smtp.host "
-                                "and this PC's internet connection.") from None
+            raise SmtpSetupError(f"The mail server {c.host!r} was not found. Check smtp.host "
+                                 "and this PC's internet connection.") from None
         except ConnectionRefusedError:
             self.close()
-            raise DeliveryError(f"The mail server {where} refused the connection. Check "
-                                "smtp.host and smtp.port (587 for STARTTLS, 465 for TLS).") \
+            raise SmtpSetupError(f"The mail server {where} refused the connection. Check "
+                                 "smtp.host and smtp.port (587 for STARTTLS, 465 for TLS).") \
                 from None
         except TimeoutError:
             self.close()
@@ -272,6 +279,7 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     error: str = ""  # why delivery stopped early (connection, login, settings)
+    setup_error: bool = False  # the error needs a setting, password or certificate fixed
     window_closed: str = ""  # "until 08:00" when the send window is shut
     details: list[tuple[int, str, str]] = field(default_factory=list)  # (id, outcome, detail)
 
@@ -468,7 +476,9 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
             if remaining is not None:
                 remaining -= len(batch)
     except DeliveryError as exc:
+        # Only the first connection ends up here: a failure mid-batch is handled above.
         report.error = str(exc)
+        report.setup_error = isinstance(exc, SmtpSetupError)
     finally:
         connection.close()
     return report

@@ -673,7 +673,8 @@ def test_the_smtp_password_never_leaks_into_database_log_output_or_audit(
     outputs.append(cli("notify-finished-steps", "--today", TODAY.isoformat(), "-v"))
     outputs.append(cli("smtp", "test", "-v"))
 
-    assert [code for code, _, _ in outputs] == [0, 0, 0, 2, 0, 1, 1], outputs
+    # A refused login is a configuration error: exit 2 (README).
+    assert [code for code, _, _ in outputs] == [0, 0, 0, 2, 0, 2, 2], outputs
     assert "1 email(s) sent" in outputs[1][1] and len(server.messages) == 2
     assert "passwords live only in the system keyring" in outputs[3][2]
     assert "rejected the login" in outputs[5][2] and "rejected the login" in outputs[6][2]
