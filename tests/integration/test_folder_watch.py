@@ -1,23 +1,31 @@
 """The folder watcher with real files: a file is taken once it has been still long enough,
 imported once (also across restarts), moved to imported/ or failed/ with the reason beside it.
-A fake clock stands in for time, so stability is tested without sleeping."""
+A fake clock stands in for time, so stability is tested without sleeping; what the watcher
+saw is kept in the database, so a new process (`scheduler --once`) goes on from there."""
 
 from __future__ import annotations
 
+import os
 import random
-from datetime import date, timedelta
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import configure_smtp  # tests/integration/conftest.py
 from sqlalchemy import select
 
+from clinic_desktop import clock as clinic_clock
 from clinic_desktop import settings
+from clinic_desktop.app import open_app
 from clinic_desktop.cli import main
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, Photo, TreatmentStep, WatchedFile
 from clinic_desktop.photos.importer import IMPORTED, REFUSED, PhotoImporter, library_for
-from clinic_desktop.photos.watch import FolderWatcher
+from clinic_desktop.photos.watch import WAITING, FolderWatcher
 
 TODAY = date(2026, 3, 10)
 START = TODAY - timedelta(days=7)  # a first step of 7 days is finished today
@@ -25,10 +33,10 @@ STABLE = 5  # photos.stable_seconds (the default)
 
 
 class FakeClock:
-    """time.monotonic as the watcher sees it; moves only when the test says so."""
+    """The wall clock (time.time) as the watcher sees it; moves only when the test says so."""
 
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.now = datetime(2026, 3, 10, 8, 0, tzinfo=UTC).timestamp()
 
     def __call__(self) -> float:
         return self.now
@@ -270,12 +278,11 @@ def test_a_file_event_wakes_the_watcher_long_before_the_next_poll(
     """On a local disk a change event (watchdog) starts the import at once; the poll
     interval here is an hour, so only the event can explain a quick import."""
     import threading
-    import time
 
     set_setting(clinic, "photos.poll_seconds", "3600")
     set_setting(clinic, "photos.stable_seconds", "1")
     watcher = make_watcher(clinic, FakeClock())
-    watcher.clock = time.monotonic  # real time: the loop sleeps for real here
+    watcher.clock = time.time  # real time: the loop sleeps for real here
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(stop, lambda report: None),
                               daemon=True)
@@ -292,3 +299,221 @@ def test_a_file_event_wakes_the_watcher_long_before_the_next_poll(
     [photo] = rows(clinic, Photo)
     assert photo.original_name == "P00123_front.jpg" and photo.completed_step
     assert (photo_files.root / "imported" / "P00123_front.jpg").exists()
+
+
+# --- what was seen is kept in the database: the next process goes on from there ---------------
+
+
+def at(clock: FakeClock) -> datetime:
+    return datetime.fromtimestamp(clock.now, UTC)
+
+
+def watched_rows(app: Any) -> list[tuple[str, int, str, datetime]]:
+    return [(w.path, w.size, w.outcome, w.handled_at) for w in rows(app, WatchedFile)]
+
+
+def test_a_new_process_takes_a_file_the_last_one_saw_when_it_has_been_still_long_enough(
+        clinic, patient_id, clock, photo_files) -> None:  # type: ignore[no-untyped-def]
+    """Each `scheduler --once` is a new process with a new watcher: a waiting file's size and
+    time, and when they were first seen, come from the database, not from memory."""
+    path = photo_files.jpeg("P00123_front.jpg")
+    size = path.stat().st_size
+    seen = at(clock)
+
+    first = make_watcher(clinic, clock).poll()
+    clock.advance(STABLE - 1)
+    second = make_watcher(clinic, clock).poll()
+
+    assert (first.outcomes, first.waiting, second.outcomes, second.waiting) == ([], 1, [], 1)
+    assert watched_rows(clinic) == [(str(path), size, WAITING, seen)]  # first seen, not last
+    assert rows(clinic, Photo) == []
+
+    clock.advance(1)
+    [outcome] = make_watcher(clinic, clock).poll().outcomes
+
+    assert outcome.status == IMPORTED, outcome.message
+    assert active_order(clinic, patient_id) == (2, TODAY)
+    # The waiting row became the outcome: one row for the file, stamped when it was taken.
+    assert watched_rows(clinic) == [(str(path), size, IMPORTED, at(clock))]
+    assert make_watcher(clinic, clock).poll().outcomes == []
+
+
+def test_the_evidence_and_the_outcome_are_kept_on_sqlite_and_postgresql(
+        app, enrol, photo_files) -> None:  # type: ignore[no-untyped-def]
+    """Two watchers (two PCs, or two runs) on one database: the second one seeing the same
+    file writes nothing twice; the third takes it and the waiting row becomes the outcome."""
+    with write_session(app.sessions) as session:
+        settings.set_value(session, "photos.watch_folders", str(photo_files.root))
+        patient_id = enrol(session, "P00123", [7, 14], START).id
+    path = photo_files.jpeg("P00123_front.jpg")
+    clock = FakeClock()
+    seen = at(clock)
+
+    assert make_watcher(app, clock).poll().waiting == 1
+    clock.advance(1)
+    assert make_watcher(app, clock).poll().waiting == 1
+    assert watched_rows(app) == [(str(path), path.stat().st_size, WAITING, seen)]
+    clock.advance(STABLE)
+    [outcome] = make_watcher(app, clock).poll().outcomes
+
+    assert outcome.status == IMPORTED, outcome.message
+    assert [(w.path, w.outcome, w.handled_at) for w in rows(app, WatchedFile)] == \
+        [(str(path), IMPORTED, at(clock))]
+    assert active_order(app, patient_id) == (2, TODAY)
+
+
+def test_a_file_that_grew_since_the_last_process_saw_it_waits_again(
+        clinic, patient_id, clock, photo_files) -> None:  # type: ignore[no-untyped-def]
+    target = photo_files.jpeg("P00123_front.jpg", size=(800, 600), quality=95)
+    whole = target.read_bytes()
+    target.write_bytes(whole[:len(whole) // 2])
+    make_watcher(clinic, clock).poll()
+    clock.advance(STABLE * 3)
+    with target.open("ab") as stream:  # the copy goes on after a long pause
+        stream.write(whole[len(whole) // 2:])
+
+    report = make_watcher(clinic, clock).poll()
+
+    assert (report.outcomes, report.waiting) == ([], 1)
+    # The old size is forgotten; the count starts again at the change.
+    assert watched_rows(clinic) == [(str(target), len(whole), WAITING, at(clock))]
+    clock.advance(STABLE - 1)
+    assert make_watcher(clinic, clock).poll().outcomes == []
+    clock.advance(1)
+    [outcome] = make_watcher(clinic, clock).poll().outcomes
+    assert outcome.status == IMPORTED, outcome.message
+    assert rows(clinic, Photo)[0].file_size == len(whole)
+
+
+def test_the_waiting_rows_of_vanished_files_are_deleted_but_not_those_of_an_unplugged_share(
+        clinic, patient_id, clock, photo_files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    share = tmp_path / "share"
+    share.mkdir()
+    set_setting(clinic, "photos.watch_folders", f"{photo_files.root};{share}")
+    gone = photo_files.jpeg("P00123_gone.jpg")
+    on_share = share / "P00123_share.jpg"
+    on_share.write_bytes(gone.read_bytes())
+    watcher = make_watcher(clinic, clock)
+    assert watcher.poll().waiting == 2
+
+    gone.unlink()  # deleted before it was taken
+    share.rename(tmp_path / "unplugged")
+    report = watcher.poll()
+
+    assert report.problems == [f"The watched folder {share} cannot be reached."]
+    # A share that cannot be reached is no sign that its files changed.
+    assert [(w.path, w.outcome) for w in rows(clinic, WatchedFile)] == [(str(on_share), WAITING)]
+
+    (tmp_path / "unplugged").rename(share)
+    set_setting(clinic, "photos.watch_folders", str(photo_files.root))  # no longer watched
+    assert watcher.poll().waiting == 0
+    assert rows(clinic, WatchedFile) == []
+
+
+def test_the_watcher_reads_the_clinic_clock_so_a_pinned_clock_decides(
+        clinic, patient_id, photo_files, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    now = [datetime(2026, 3, 10, 9, 0, tzinfo=UTC)]
+    monkeypatch.setattr(clinic_clock, "now_utc", lambda: now[0])
+    library = library_for(clinic.sessions, clinic.paths.data_dir)
+
+    def watcher() -> FolderWatcher:  # as a new process would make it: the default clock
+        return FolderWatcher(clinic.sessions, lambda: PhotoImporter(clinic.sessions, library,
+                                                                    TODAY))
+
+    path = photo_files.jpeg("P00123_front.jpg")
+    assert watcher().poll().waiting == 1
+    assert watched_rows(clinic) == [(str(path), path.stat().st_size, WAITING, now[0])]
+    now[0] += timedelta(seconds=STABLE - 0.001)
+    assert watcher().poll().outcomes == []
+    now[0] += timedelta(seconds=0.001)
+    assert [o.status for o in watcher().poll().outcomes] == [IMPORTED]
+
+
+def test_a_second_pc_taking_the_same_file_at_the_same_moment_records_and_moves_nothing(
+        clinic, patient_id, clock, photo_files) -> None:  # type: ignore[no-untyped-def]
+    path = photo_files.jpeg("P00123_front.jpg")
+    front_desk, back_office = make_watcher(clinic, clock), make_watcher(clinic, clock)
+    front_desk.poll()
+    clock.advance(STABLE)
+    library = library_for(clinic.sessions, clinic.paths.data_dir)
+    front_desk_reports = []
+
+    class RacingImporter(PhotoImporter):
+        def import_file(self, path: Path, **options: Any) -> Any:
+            # The other PC takes the file between this one's checks and its import.
+            front_desk_reports.append(front_desk.poll())
+            return super().import_file(path, **options)
+
+    back_office.make_importer = lambda: RacingImporter(clinic.sessions, library, TODAY)
+    late = back_office.poll()
+
+    [first] = front_desk_reports
+    assert [o.status for o in first.outcomes] == [IMPORTED]
+    assert late.outcomes == []  # the file had gone to imported/: nothing to say about it
+    assert [(w.path, w.outcome) for w in rows(clinic, WatchedFile)] == [(str(path), IMPORTED)]
+    assert len(rows(clinic, Photo)) == 1 and rows(clinic, InboxItem) == []
+    assert (photo_files.root / "imported" / path.name).exists()
+    assert not (photo_files.root / "failed").exists()
+
+
+def run_scheduler_once(data_dir: Path) -> str:
+    """`clinic-desktop scheduler --once` as Task Scheduler or cron runs it: a new process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "clinic_desktop", "--data-dir", str(data_dir), "scheduler",
+         "--once"], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_scheduler_once_runs_take_a_photo_on_the_first_run_after_it_was_still(
+        tmp_path: Path, enrol: Any, photo_files: Any, smtp_server_factory: Any) -> None:
+    server = smtp_server_factory()
+    data_dir = tmp_path / "clinic"
+    app = open_app(data_dir, None, log_to_file=False)
+    try:
+        today = app.clinic_today()
+        with write_session(app.sessions) as session:
+            configure_smtp(session, server)
+            for key, value in {"clinic.timezone": "Europe/Berlin",
+                               "photos.watch_folders": str(photo_files.root),
+                               "photos.stable_seconds": "1",
+                               "schedule.daily_time": "00:00"}.items():
+                settings.set_value(session, key, value)
+            ready = enrol(session, "P00123", [7, 14], today - timedelta(days=7)).id
+            copying = enrol(session, "P00124", [7, 14], today - timedelta(days=7)).id
+        photo = photo_files.jpeg("P00123_front.jpg")
+        big = photo_files.jpeg("P00124_front.jpg", size=(800, 600), quality=95)
+        whole = big.read_bytes()
+        big.write_bytes(whole[:len(whole) // 2])  # still being copied
+
+        first = run_scheduler_once(data_dir)
+
+        assert "[folder_watch]" not in first, first  # both files were only seen
+        assert rows(app, Photo) == []
+        assert sorted((w.path, w.outcome) for w in rows(app, WatchedFile)) == \
+            [(str(photo), WAITING), (str(big), WAITING)]
+
+        time.sleep(1.5)  # longer than photos.stable_seconds
+        with big.open("ab") as stream:  # the slow copy goes on
+            stream.write(whole[len(whole) // 2:])
+        second = run_scheduler_once(data_dir)
+
+        assert "[folder_watch] ok: photos: 1 imported" in second, second
+        assert [p.original_name for p in rows(app, Photo)] == [photo.name]
+        assert active_order(app, ready) == (2, today)
+        assert active_order(app, copying) == (1, today - timedelta(days=7))
+        assert big.exists() and not photo.exists()
+
+        time.sleep(1.5)
+        third = run_scheduler_once(data_dir)
+
+        assert "[folder_watch] ok: photos: 1 imported" in third, third
+        assert sorted(p.original_name for p in rows(app, Photo)) == [photo.name, big.name]
+        assert rows(app, Photo)[-1].file_size == len(whole)
+        assert active_order(app, copying) == (2, today)
+        assert sorted((w.path, w.outcome) for w in rows(app, WatchedFile)) == \
+            [(str(photo), IMPORTED), (str(big), IMPORTED)]
+        assert any("New Treatment Step Started" in s for s in server.subjects)  # P00123's
+    finally:
+        app.close()

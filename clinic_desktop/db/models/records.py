@@ -67,7 +67,10 @@ class JobRun(Base):
 
 
 class WatchedFile(Base):
-    """A file the folder watcher has handled, so a restart never imports it twice."""
+    """A file the folder watcher has handled, so a restart never imports it twice; or, with
+    outcome "waiting", one it has seen but not taken yet: handled_at is then when this size
+    and time were first seen, so a new process (`scheduler --once`) knows how long it has
+    been still."""
 
     __tablename__ = "watched_file"
     __table_args__ = (UniqueConstraint("path", "size", "mtime_ns"),)
