@@ -70,6 +70,7 @@ def as_json(today: date, statuses: list[PatientStatus]) -> dict[str, object]:
             {"order": s.order, "name": s.name, "start_date": iso(s.start_date),
              "duration_days": s.duration_days, "due_date": iso(s.due_date),
              "is_active": s.is_active, "is_completed": s.is_completed,
-             "is_finished": s.is_finished, "notification_sent": s.notification_sent}
+             "is_finished": s.is_finished, "notification_sent": s.notification_sent,
+             "state": s.state}
             for s in p.steps]}
         for p in statuses]}

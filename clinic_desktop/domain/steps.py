@@ -16,6 +16,7 @@ _OPEN_ACTIVE = text("treatment_step.is_active AND NOT treatment_step.is_complete
 
 class StepState(StrEnum):
     PENDING = "pending"
+    SCHEDULED = "scheduled"  # the plan's first step, waiting for the plan's start date
     ACTIVE = "active"
     PAUSED = "paused"
     DUE = "due"
@@ -59,6 +60,8 @@ def state(step: TreatmentStep, today: date) -> StepState:
         return StepState.SKIPPED if step.is_skipped else StepState.COMPLETED
     if not step.is_active:
         return StepState.PENDING
+    if step.start_date is not None and step.start_date > today:
+        return StepState.SCHEDULED
     if is_paused(step, today):
         return StepState.PAUSED
     return StepState.DUE if is_finished(step, today) else StepState.ACTIVE

@@ -31,7 +31,7 @@ from clinic_desktop.ui.qt import (
 
 STATE_COLOURS = {
     "due": "#f6d7a7", "paused": "#d9d9d9", "completed": "#cfe8d5", "skipped": "#e6e6e6",
-    "active": "#d6e9f5", "pending": "#ffffff", "failed": "#f4c7c3",
+    "active": "#d6e9f5", "pending": "#ffffff", "scheduled": "#ffffff", "failed": "#f4c7c3",
     "needs_attention": "#f6d7a7", "sent": "#cfe8d5", "queued": "#ffffff",
     "sending": "#d6e9f5", "cancelled": "#e6e6e6",
 }

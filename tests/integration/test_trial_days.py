@@ -90,3 +90,27 @@ def test_db_check_names_an_email_queued_before_its_step_was_due(run, db_url: str
     assert f"patient {patient_code}: email step-finished:{step_id} was queued on " \
            f"{today}, before the step was due ({today + timedelta(days=10)})" in out
 
+
+
+def test_a_plan_starting_later_shows_its_first_step_as_scheduled_until_then(
+        run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    assert run("demo")[0] == 0
+    code, out, err = run("patients", "add", "--code", "Z900", "--first-name", "Ana")
+    assert code == 0, err
+    template = run("plan", "templates")[1].splitlines()[0].split(":")[0]
+    today = clinic_today(run)
+    start = today + timedelta(days=5)
+    code, _out, err = run("plan", "apply", "--patient", "Z900", "--template", template,
+                         "--start", start.isoformat())
+    assert code == 0, err
+
+    def first_step(day: date) -> dict:  # type: ignore[type-arg]
+        code, out, _ = run("status", "--patient", "Z900", "--json", "--today", day.isoformat())
+        assert code == 0
+        return json.loads(out)["patients"][0]["steps"][0]
+
+    assert first_step(today)["state"] == "scheduled"
+    assert first_step(start - timedelta(days=1))["state"] == "scheduled"
+    assert first_step(start)["state"] == "active"
