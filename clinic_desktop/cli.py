@@ -80,10 +80,17 @@ def _today(args: argparse.Namespace, app: Any, *, writes: bool = True) -> date:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from clinic_desktop.db.engine import write_session
-    from clinic_desktop.demo import build_demo
+    from clinic_desktop.demo import build_demo, holds_demo
 
     app = _open(args)
     today = _today(args, app, writes=False)
+    with app.sessions() as session:
+        existing = holds_demo(session)
+    if existing:
+        # Typing the README's first command again opens the same demo instead of failing.
+        print(f"The demo clinic is already in {app.paths.data_dir} ({existing} patients); "
+              "it is kept as it is.")
+        return EXIT_OK
     with write_session(app.sessions) as session:
         summary = build_demo(session, today, args.patients)
     print(f"Demo clinic created in {app.paths.data_dir}: {summary.patients} patients, "

@@ -69,6 +69,16 @@ class DemoSummary:
     templates: int
 
 
+DEMO_NAME = "Demo Smile Clinic"
+
+
+def holds_demo(session: Session) -> int:
+    """How many patients the demo clinic already has here; 0 when this is not the demo."""
+    if settings.get(session, "clinic.name") != DEMO_NAME:
+        return 0
+    return session.scalar(select(func.count()).select_from(Patient)) or 0
+
+
 def build_demo(session: Session, today: date, patients: int = 30, *, seed: int = 7,
                aligner_steps: int = 24, with_retainers: bool = True) -> DemoSummary:
     """Fill an empty database. Rows are written in bulk so that `--patients 100000` is quick."""
@@ -77,7 +87,7 @@ def build_demo(session: Session, today: date, patients: int = 30, *, seed: int =
         raise RuleError(f"This database already has {existing} patients; the demo clinic is "
                         "only made in an empty data folder (use --data-dir).")
     rng = random.Random(seed)
-    settings.set_value(session, "clinic.name", "Demo Smile Clinic")
+    settings.set_value(session, "clinic.name", DEMO_NAME)
     settings.set_value(session, "clinic.phone", "+44 20 7946 0000")
     settings.set_value(session, "clinic.email", "reception@example.org")
     doctors = [Doctor(name="Dr. Anna Weber", email="anna.weber@example.org"),

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from clinic_desktop import audit
 from clinic_desktop.db.models import Doctor, Patient
 from clinic_desktop.errors import NotFoundError, ValidationError
+from clinic_desktop.notify.render import available_languages
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
-LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
 CSV_COLUMNS = ["code", "first_name", "last_name", "email", "phone", "email_consent",
                "language", "doctor"]
 _YES = {"yes", "y", "true", "1", "ja", "oui", "si", "x"}
@@ -70,8 +70,11 @@ def check_input(session: Session, data: PatientInput, *, existing_id: int | None
     if phone and not re.fullmatch(r"[0-9+() ./-]{3,40}", phone):
         problems.append(f"phone {data.phone!r} may only hold digits, spaces and + ( ) . / -")
     language = (data.language or "en").strip().lower()
-    if not LANGUAGE_PATTERN.match(language):
-        problems.append(f"language {data.language!r} must be a two-letter code such as en")
+    if language not in available_languages():
+        # The same rule as the clinic.language setting: a language with email templates.
+        problems.append(f"language {data.language.strip()!r} must be one of: "
+                        f"{', '.join(available_languages())} (the languages with email "
+                        "templates)")
     doctor = None
     if data.doctor.strip():
         doctor = session.scalar(select(Doctor).where(Doctor.name == data.doctor.strip()))
@@ -79,7 +82,9 @@ def check_input(session: Session, data: PatientInput, *, existing_id: int | None
             problems.append(f"doctor {data.doctor.strip()!r} is not known "
                             "(add them with `clinic-desktop doctors add`)")
     if problems:
-        raise ValidationError("; ".join(problems).capitalize() + ".")
+        # Only the first letter is raised: codes, names and addresses stay as spelled.
+        text = "; ".join(problems)
+        raise ValidationError(text[:1].upper() + text[1:] + ".")
     clean = PatientInput(code, first, last, email, phone, data.email_consent, language,
                          doctor.name if doctor else "")
     return clean, doctor

@@ -57,6 +57,11 @@ def test_demo_then_status_shows_the_demo_clinic(run) -> None:  # type: ignore[no
     code, out, _ = run("status", "--today", TODAY)
     assert code == 0
     assert "P00001" in out and "plan finished" in out and "due" in out and "paused" in out
+    # The README's first command typed again: the demo is kept, and the chain goes on.
+    code, out, _ = run("demo")
+    assert code == 0 and "already in" in out and "(30 patients)" in out
+    # A real clinic's data is never mixed with the demo.
+    run("settings", "set", "clinic.name", "Praxis Dr. Weber")
     code, _, err = run("demo")
     assert code == 1 and "already has 30 patients" in err
 

@@ -1,0 +1,81 @@
+"""What the commands say back: the user's own spelling, what really happened, one rule for a
+patient's language, template names in any case, the inbox's second dismiss, and the PC that
+does not send."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from clinic_desktop.cli import main
+from clinic_desktop.db.models import AuditEvent
+from clinic_desktop.domain.patients import PatientInput, check_input
+from clinic_desktop.errors import ValidationError
+
+TODAY = date(2026, 11, 25)
+ON_TODAY = ("--today", TODAY.isoformat())
+LANGUAGE_SENTENCE = ("Language 'fr' must be one of: de, en (the languages with email "
+                     "templates).")
+
+
+@pytest.fixture
+def run(app: Any, db_url: str, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    def _run(*args: str) -> tuple[int, str, str]:
+        code = main(["--data-dir", str(app.paths.data_dir), "--db", db_url, *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return _run
+
+
+def audit_actions(app: Any, action: str) -> list[AuditEvent]:
+    with app.sessions() as session:
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+# --- the user's spelling -----------------------------------------------------------------------
+
+
+def test_patient_problems_keep_the_codes_and_names_as_spelled(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("doctors", "add", "Dr. Who")[0] == 0
+    assert run("patients", "add", "--code", "P100", "--first-name", "Ada")[0] == 0
+
+    code, _, err = run("patients", "add", "--code", "p100", "--first-name", "Bea",
+                       "--doctor", "Dr. Unknown")
+
+    assert code == 2
+    assert err == ("error: Code P100 is already used by another patient; doctor 'Dr. Unknown' "
+                   "is not known (add them with `clinic-desktop doctors add`).\n")
+
+
+# --- a patient's language ---------------------------------------------------------------------
+
+
+def test_a_patient_language_without_email_templates_is_refused_everywhere_alike(
+        run, app: Any, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run("settings", "set", "clinic.language", "fr")
+    assert code == 2 and "must be one of: de, en" in err
+
+    code, _, err = run("patients", "add", "--code", "P1", "--first-name", "Amélie",
+                       "--language", "fr")
+    assert code == 2 and err == f"error: {LANGUAGE_SENTENCE}\n"
+
+    csv_file = tmp_path / "patients.csv"
+    csv_file.write_text("code,first_name,last_name,language\nP2,Anna,Weber,DE\n"
+                        "P3,Amélie,Blanc,fr\n", encoding="utf-8")
+    code, _, err = run("patients", "import", str(csv_file))
+    assert code == 1 and f"line 3: {LANGUAGE_SENTENCE}" in err
+
+    # The patient dialog saves through the same check.
+    with app.sessions() as session, pytest.raises(ValidationError) as refused:
+        check_input(session, PatientInput("P4", "Amélie", "Blanc", language="fr"))
+    assert str(refused.value) == LANGUAGE_SENTENCE
+
+    code, out, err = run("patients", "import", str(csv_file), "--skip-bad-rows")
+    assert code == 1 and "Imported 1 patient(s)" in out
+    code, out, _ = run("patients", "list")
+    assert "P2" in out and " de " in out and "P3" not in out
