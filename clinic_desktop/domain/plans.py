@@ -44,10 +44,19 @@ def _checked_name(name: str, steps: list[StepSpec]) -> str:
     return name
 
 
+def _same_name(session: Session, name: str) -> list[PlanTemplate]:
+    """Templates whose name is `name` when case is ignored (in Python: SQLite's lower() knows
+    only English letters). A clinic has a few dozen templates at most."""
+    wanted = name.casefold()
+    return [t for t in session.scalars(select(PlanTemplate).order_by(PlanTemplate.name))
+            if t.name.casefold() == wanted]
+
+
 def _refuse_taken_name(session: Session, name: str, own_id: int | None = None) -> None:
-    taken = session.scalar(select(PlanTemplate.id).where(PlanTemplate.name == name))
-    if taken is not None and taken != own_id:
-        raise ValidationError(f"A plan template named {name!r} already exists.")
+    # Names that differ only in case would be one name to staff typing it.
+    for taken in _same_name(session, name):
+        if taken.id != own_id:
+            raise ValidationError(f"A plan template named {taken.name!r} already exists.")
 
 
 def _step_rows(steps: list[StepSpec]) -> list[PlanTemplateStep]:
@@ -111,20 +120,28 @@ def delete_template(session: Session, name_or_id: str | int) -> str:
 
 
 def get_template(session: Session, name_or_id: str | int) -> PlanTemplate:
-    """A template by its name (as staff type it) or its id (as a list on screen holds it)."""
+    """A template by its name as staff type it (upper or lower case alike) or its id (as a
+    list on screen holds it)."""
     if isinstance(name_or_id, int):
         found = session.get(PlanTemplate, name_or_id)
         if found is None:
             raise NotFoundError("That plan template no longer exists; another PC may have "
                                 "deleted it.")
         return found
-    template = session.scalar(select(PlanTemplate).where(PlanTemplate.name == name_or_id))
-    if template is None:
-        names = session.scalars(select(PlanTemplate.name).order_by(PlanTemplate.name)).all()
-        known = ", ".join(repr(n) for n in names) or "none yet"
-        raise NotFoundError(f"There is no plan template named {name_or_id!r}. "
-                            f"Templates: {known}.")
-    return template
+    typed = name_or_id.strip()
+    matches = _same_name(session, typed)
+    exact = [t for t in matches if t.name == typed]
+    if exact:
+        return exact[0]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        names = " and ".join(repr(t.name) for t in matches)
+        raise ValidationError(f"The plan templates {names} differ only in upper and lower case; "
+                              "type the name exactly as listed, or rename one of them.")
+    names = session.scalars(select(PlanTemplate.name).order_by(PlanTemplate.name)).all()
+    known = ", ".join(repr(n) for n in names) or "none yet"
+    raise NotFoundError(f"There is no plan template named {typed!r}. Templates: {known}.")
 
 
 def list_templates(session: Session) -> list[PlanTemplate]:

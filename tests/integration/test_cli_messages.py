@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from clinic_desktop.cli import main
-from clinic_desktop.db.models import AuditEvent
+from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.models import AuditEvent, PlanTemplate, PlanTemplateStep
 from clinic_desktop.domain.patients import PatientInput, check_input
+from clinic_desktop.domain.plans import StepSpec, create_template, get_template
 from clinic_desktop.errors import ValidationError
 
 TODAY = date(2026, 11, 25)
@@ -79,3 +81,44 @@ def test_a_patient_language_without_email_templates_is_refused_everywhere_alike(
     assert code == 1 and "Imported 1 patient(s)" in out
     code, out, _ = run("patients", "list")
     assert "P2" in out and " de " in out and "P3" not in out
+
+
+# --- plan template names in any case ---------------------------------------------------------
+
+
+def test_plan_templates_are_found_whatever_the_case_typed(run, app: Any) -> None:  # type: ignore[no-untyped-def]
+    with write_session(app.sessions) as session:
+        create_template(session, "Invisalign Standard", [StepSpec("Aligner 1", 14)])
+        create_template(session, "Retainer", [StepSpec("Retainer", 90)])
+    assert run("patients", "add", "--code", "P1", "--first-name", "Ada")[0] == 0
+
+    code, out, err = run("plan", "apply", "--patient", "P1", "--template",
+                         "invisalign standard", "--start", TODAY.isoformat())
+
+    assert code == 0, err
+    assert "Plan 'Invisalign Standard' applied to P1" in out
+    code, out, err = run("plan", "delete-template", "RETAINER")
+    assert code == 0 and "Plan template 'Retainer' deleted" in out, err
+    code, _, err = run("plan", "apply", "--patient", "P1", "--template", "retainers",
+                       "--start", TODAY.isoformat())
+    assert code == 2 and "There is no plan template named 'retainers'" in err
+
+
+def test_templates_that_differ_only_in_case_are_named_not_guessed(run, app: Any) -> None:  # type: ignore[no-untyped-def]
+    with write_session(app.sessions) as session:
+        create_template(session, "Clear aligners", [StepSpec("Aligner 1", 14)])
+        with pytest.raises(ValidationError, match="'Clear aligners' already exists"):
+            create_template(session, "CLEAR ALIGNERS", [StepSpec("Aligner 1", 10)])
+    # A database from before that rule may hold both spellings.
+    with write_session(app.sessions) as session:
+        session.add(PlanTemplate(name="Clear Aligners", description="",
+                                 steps=[PlanTemplateStep(order=1, name="A", duration_days=7)]))
+    with app.sessions() as session:
+        assert get_template(session, "Clear Aligners").steps[0].name == "A"  # exact wins
+
+    code, _, err = run("plan", "delete-template", "clear aligners")
+
+    assert code == 2
+    assert "'Clear Aligners' and 'Clear aligners' differ only in upper and lower case" in err
+    with app.sessions() as session:
+        assert len(session.scalars(select(PlanTemplate)).all()) == 2
