@@ -4,7 +4,7 @@ does not send."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from clinic_desktop.cli import main
 from clinic_desktop.db.engine import write_session
-from clinic_desktop.db.models import AuditEvent, PlanTemplate, PlanTemplateStep
+from clinic_desktop.db.models import AuditEvent, InboxItem, PlanTemplate, PlanTemplateStep
 from clinic_desktop.domain.patients import PatientInput, check_input
 from clinic_desktop.domain.plans import StepSpec, create_template, get_template
 from clinic_desktop.errors import ValidationError
@@ -122,3 +122,59 @@ def test_templates_that_differ_only_in_case_are_named_not_guessed(run, app: Any)
     assert "'Clear Aligners' and 'Clear aligners' differ only in upper and lower case" in err
     with app.sessions() as session:
         assert len(session.scalars(select(PlanTemplate)).all()) == 2
+
+
+# --- the photo inbox --------------------------------------------------------------------------
+
+
+def test_inbox_dismiss_twice_says_so_and_records_one_event(
+        run, app: Any, enrol: Any, photo_files: Any) -> None:  # type: ignore[no-untyped-def]
+    with write_session(app.sessions) as session:
+        enrol(session, "P00123", [7, 14], TODAY - timedelta(days=7))
+    assert run("import-photos", str(photo_files.jpeg("holiday.jpg")), *ON_TODAY)[0] == 1
+    assert run("import-photos", str(photo_files.jpeg("P09999_front.jpg")), *ON_TODAY)[0] == 1
+    with app.sessions() as session:
+        holiday, unknown = session.scalars(select(InboxItem).order_by(InboxItem.id)).all()
+
+    assert run("inbox", "dismiss", str(holiday.id))[:2] == (
+        0, f"Inbox item {holiday.id} dismissed.\n")
+    assert run("inbox", "dismiss", str(holiday.id))[:2] == (
+        0, f"Inbox item {holiday.id} was already dismissed; nothing changed.\n")
+    assert len(audit_actions(app, "inbox_dismissed")) == 1
+
+    code, out, err = run("inbox", "assign", str(unknown.id), "--patient", "P00123", *ON_TODAY)
+    assert code == 0, err
+    # The file as staff know it, not the library's content-named copy.
+    assert out.startswith("imported  P09999_front.jpg: "), out
+    assert str(app.paths.data_dir) not in out
+
+    code, out, err = run("inbox", "dismiss", str(unknown.id))
+    assert (code, out) == (1, "")
+    assert err == (f"error: Inbox item {unknown.id} (P09999_front.jpg) was assigned to a "
+                   "patient; it is in their photos now and cannot be dismissed.\n")
+    with app.sessions() as session:
+        assert session.get(InboxItem, unknown.id).status == "assigned"
+    assert len(audit_actions(app, "inbox_dismissed")) == 1
+
+
+# --- step move --------------------------------------------------------------------------------
+
+
+def test_step_move_reports_exactly_what_happened(run, app: Any, enrol: Any) -> None:  # type: ignore[no-untyped-def]
+    with write_session(app.sessions) as session:
+        enrol(session, "P1", [7, 7, 7, 7], TODAY)  # step 1 active; 2, 3, 4 waiting
+
+    code, out, err = run("step", "move", "--patient", "P1", "--order", "3", "--to", "2")
+    assert code == 0, err
+    assert out == ("Step 3 'Step 3' is already at position 2 among the steps that have not "
+                   "started; nothing changed.\n")
+    assert audit_actions(app, "steps_reordered") == []
+
+    code, out, err = run("step", "move", "--patient", "P1", "--order", "4", "--to", "1")
+    assert code == 0, err
+    assert out == ("Step 'Step 4' moved from position 3 to 1 among the steps that have not "
+                   "started; it is now step 2.\n")
+    code, out, _ = run("status", "--patient", "P1", *ON_TODAY)
+    names = [line.split()[1:3] for line in out.splitlines() if line[:1].isdigit()]
+    assert names == [["Step", "1"], ["Step", "4"], ["Step", "2"], ["Step", "3"]]
+    assert len(audit_actions(app, "steps_reordered")) == 1
