@@ -59,16 +59,6 @@ def _parse_language(raw: str) -> str:
     return value
 
 
-def _parse_port(raw: str) -> int:
-    try:
-        port = int(raw.strip())
-    except ValueError:
-        raise ValueError("must be a whole number from 1 to 65535") from None
-    if not 1 <= port <= 65535:
-        raise ValueError("must be a whole number from 1 to 65535")
-    return port
-
-
 def _parse_time(raw: str) -> time:
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", raw.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
@@ -125,24 +115,23 @@ class _Choice:
 _choice = _Choice
 
 
-def _positive_int(raw: str) -> int:
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ValueError("must be a whole number of 1 or more") from None
-    if value < 1:
-        raise ValueError("must be a whole number of 1 or more")
-    return value
+class _WholeNumber:
+    """A whole number within a range a clinic can mean: a typo such as 99999999999 is refused
+    where it is typed, not found out when the scheduler or the mail server chokes on it."""
+
+    def __init__(self, low: int, high: int, unit: str = ""):
+        self.low, self.high = low, high
+        self.allowed = f"{low}-{high}" + (f" {unit}" if unit else "")
+
+    def __call__(self, raw: str) -> int:
+        text = raw.strip()
+        # Only ASCII digits: int() would also take "1_000", "+5" and other scripts' digits.
+        if not re.fullmatch(r"[0-9]{1,12}", text) or not self.low <= int(text) <= self.high:
+            raise ValueError(f"must be a whole number from {self.low} to {self.high}")
+        return int(text)
 
 
-def _non_negative_int(raw: str) -> int:
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ValueError("must be a whole number of 0 or more") from None
-    if value < 0:
-        raise ValueError("must be a whole number of 0 or more")
-    return value
+_number = _WholeNumber
 
 
 def _optional_path(raw: str) -> str:
@@ -209,7 +198,8 @@ def _spec(key: str, description: str, default: str | Callable[[], str],
           parse: Callable[[str], Any], fmt: Callable[[Any], str] = str,
           allowed: str = "") -> SettingSpec:
     default_fn = default if callable(default) else (lambda: default)
-    return SettingSpec(key, description, default_fn, parse, fmt, allowed)
+    return SettingSpec(key, description, default_fn, parse, fmt,
+                       allowed or getattr(parse, "allowed", ""))
 
 
 SPECS: dict[str, SettingSpec] = {s.key: s for s in [
@@ -236,7 +226,7 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
     _spec("send_window.end", "Emails are sent until this time (empty = any time)", "",
           _parse_optional_time, _format_time, allowed="HH:MM or empty"),
     _spec("smtp.host", "Mail server host name", "", _parse_host, allowed="host name"),
-    _spec("smtp.port", "Mail server port", "587", _parse_port, allowed="1-65535"),
+    _spec("smtp.port", "Mail server port", "587", _number(1, 65535)),
     _spec("smtp.security", "How the connection is encrypted", "starttls",
           _choice("starttls", "tls", "none"), allowed="starttls, tls, none"),
     _spec("smtp.username", "Mail account user name", "",
@@ -247,18 +237,18 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           allowed="email address or empty"),
     _spec("smtp.ca_file", "Extra CA certificate file to trust (for an in-house mail server)",
           "", _optional_path, allowed="file path or empty"),
-    _spec("smtp.timeout", "Seconds to wait for the mail server", "30", _positive_int,
-          allowed="whole number ≥ 1"),
+    _spec("smtp.timeout", "Seconds to wait for the mail server", "30",
+          _number(1, 600, "seconds")),
     _spec("smtp.rate_per_minute", "At most this many emails a minute (Gmail and Microsoft "
-          "365 throttle above ~30)", "20", _positive_int, allowed="whole number ≥ 1"),
+          "365 throttle above ~30)", "20", _number(1, 10_000)),
     _spec("smtp.max_attempts", "Give up on an email after this many temporary failures", "6",
-          _positive_int, allowed="whole number ≥ 1"),
+          _number(1, 50)),
     _spec("notify.doctor_mode", "Tell doctors about progress per event or as a daily digest",
           "digest", _choice("event", "digest"), allowed="event, digest"),
     _spec("notify.reminder_after_days", "Remind a patient about the photo after this many days",
-          "3", _positive_int, allowed="whole number ≥ 1"),
+          "3", _number(1, 365, "days")),
     _spec("notify.max_reminders", "At most this many photo reminders per step (0 = none)", "2",
-          _non_negative_int, allowed="whole number ≥ 0"),
+          _number(0, 20)),
     _spec("notify.list_unsubscribe", "Opt-out address or link for the List-Unsubscribe header",
           "", _unsubscribe, allowed="mailto:… or https://… or empty"),
     _spec("photos.library_dir", "Where imported photos are kept (empty = the data folder's "
@@ -267,12 +257,12 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           _folders, _format_folders, allowed="folders separated by ;"),
     _spec("photos.after_import", "What happens to a watched file once imported", "move",
           _choice("move", "keep"), allowed="move (to imported/), keep"),
-    _spec("photos.poll_seconds", "How often watched folders are checked", "30", _positive_int,
-          allowed="whole number ≥ 1"),
+    _spec("photos.poll_seconds", "How often watched folders are checked", "30",
+          _number(1, 86_400, "seconds")),
     _spec("photos.stable_seconds", "A file is taken once its size has not changed this long",
-          "5", _positive_int, allowed="whole number ≥ 1"),
+          "5", _number(1, 3600, "seconds")),
     _spec("photos.max_megapixels", "Larger images are refused (protects against decompression "
-          "bombs)", "100", _positive_int, allowed="whole number ≥ 1"),
+          "bombs)", "100", _number(1, 1000)),
     _spec("photos.code_pattern", "How a patient code is found in a file or folder name",
           r"(?<![A-Za-z0-9])([A-Za-z]\d{3,})(?![A-Za-z0-9])", _regex_with_code,
           allowed="regular expression with one (group)"),
@@ -280,7 +270,7 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           "French or Dutch regional settings expects semicolon", "comma",
           _choice("comma", "semicolon"), allowed="comma, semicolon"),
     _spec("reports.late_after_days", "A step counts as late this many days after its due date",
-          "3", _positive_int, allowed="whole number ≥ 1"),
+          "3", _number(1, 365, "days")),
 ]}
 
 

@@ -1,0 +1,46 @@
+"""Every number setting's range, without a database or files."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinic_desktop import settings
+from clinic_desktop.errors import ValidationError
+
+# (key, lowest, highest): what a clinic can mean; anything outside is a typo.
+RANGES = [
+    ("smtp.port", 1, 65535),
+    ("smtp.timeout", 1, 600),
+    ("smtp.rate_per_minute", 1, 10_000),
+    ("smtp.max_attempts", 1, 50),
+    ("notify.reminder_after_days", 1, 365),
+    ("notify.max_reminders", 0, 20),
+    ("photos.poll_seconds", 1, 86_400),
+    ("photos.stable_seconds", 1, 3600),
+    ("photos.max_megapixels", 1, 1000),
+    ("reports.late_after_days", 1, 365),
+]
+
+
+def test_every_number_setting_has_a_range() -> None:
+    numbers = {key for key, spec in settings.SPECS.items()
+               if isinstance(spec.parse, settings._WholeNumber)}
+    assert numbers == {key for key, _low, _high in RANGES}
+
+
+@pytest.mark.parametrize(("key", "low", "high"), RANGES)
+def test_a_number_is_accepted_inside_its_range_and_refused_outside(key: str, low: int,
+                                                                   high: int) -> None:
+    assert settings.parse_value(key, str(low)) == low
+    assert settings.parse_value(key, f" {high} ") == high
+    for typo in (str(high + 1), str(low - 1), "99999999999999999999", "1_0", "+5", "٣", "",
+                 "2.5"):
+        with pytest.raises(ValidationError) as refused:
+            settings.parse_value(key, typo)
+        assert str(refused.value) == (f"{key} must be a whole number from {low} to {high} "
+                                      f"(got {typo!r}).")
+
+
+@pytest.mark.parametrize(("key", "low", "high"), RANGES)
+def test_the_allowed_text_shows_the_range(key: str, low: int, high: int) -> None:
+    assert settings.SPECS[key].allowed.startswith(f"{low}-{high}")
