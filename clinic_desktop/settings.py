@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import os
 import re
-from collections.abc import Callable
+import ssl
+import stat
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import time
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -135,8 +140,125 @@ _number = _WholeNumber
 
 
 def _optional_path(raw: str) -> str:
-    # Checked when used, not here: a network share may be offline while settings are edited.
     return _parse_text(raw)
+
+
+# --- files and folders: checked when set, and shown as a problem if they go wrong later -------
+# These checks look at the file system, so they run when a value is set and when settings are
+# shown, never on every get(): a logo deleted later must not stop the daily check.
+
+LOGO_MAX_BYTES = 1_000_000
+LOGO_MAX_SIDE = 2000  # pixels
+LOGO_RULE = (f"must be a PNG or JPEG image of at most {LOGO_MAX_BYTES // 1_000_000} MB and "
+             f"{LOGO_MAX_SIDE}×{LOGO_MAX_SIDE} pixels, or empty for the Clinic Desktop logo")
+CA_FILE_MAX_BYTES = 10_000_000
+CA_FILE_RULE = ("must be a PEM file with the certificate of the CA that signed the mail "
+                "server's certificate (it starts with -----BEGIN CERTIFICATE-----), or empty "
+                "to trust only the system's certificates")
+# Pseudo file systems of Linux and macOS: no photo belongs there, whatever is mounted.
+_SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
+
+
+def _regular_file_problem(path: str, max_bytes: int) -> str:
+    """Why `path` is not a regular file of at most `max_bytes`, or ''."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return f"{path} does not exist"
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        return f"{path} cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    if stat.S_ISDIR(info.st_mode):
+        return f"{path} is a folder, not a file"
+    if not stat.S_ISREG(info.st_mode):  # a device or pipe could block or never end
+        return f"{path} is not an ordinary file"
+    if info.st_size > max_bytes:
+        return f"{path} is {info.st_size / 1_000_000:.1f} MB"
+    return ""
+
+
+def check_logo_file(path: str) -> None:
+    """Raises ValueError saying why `path` cannot be the clinic's logo (empty: the bundled
+    logo). The same test runs when clinic.logo is set and when settings are shown."""
+    if not path:
+        return
+    problem = _regular_file_problem(path, LOGO_MAX_BYTES)
+    if not problem:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ValueError(f"{LOGO_RULE}; {path} cannot be read "
+                             f"({exc.strerror or exc})") from None
+        problem = _logo_image_problem(path, data)
+    if problem:
+        raise ValueError(f"{LOGO_RULE}; {problem}")
+
+
+def _logo_image_problem(path: str, data: bytes) -> str:
+    from PIL import Image, UnidentifiedImageError  # imported here: the CLI starts without it
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            if kind not in ("PNG", "JPEG", "MPO"):  # MPO: a camera's JPEG with a preview
+                return f"{path} is a {kind} image"
+            if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE:
+                return f"{path} is {width}×{height} pixels"
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # verify() does not decode JPEG data; a truncated file fails here
+    except UnidentifiedImageError:
+        return f"{path} is not a PNG or JPEG image"
+    except Exception as exc:  # Pillow's decoders raise many types on damaged files
+        return f"{path} is damaged ({exc})"
+    return ""
+
+
+def check_ca_file(path: str) -> None:
+    """Raises ValueError saying why `path` cannot be trusted as smtp.ca_file (empty: none)."""
+    if not path:
+        return
+    problem = _regular_file_problem(path, CA_FILE_MAX_BYTES)
+    if not problem:
+        # The call the mail connection makes (notify.delivery), on a context of its own so
+        # the system's certificates are not loaded just to check a setting.
+        try:
+            ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=path)
+        except ssl.SSLError:
+            problem = f"{path} holds no PEM certificate"
+        except OSError as exc:
+            problem = f"{path} cannot be read ({exc.strerror or exc})"
+    if problem:
+        raise ValueError(f"{CA_FILE_RULE}; {problem}")
+
+
+def folder_problem(path: str) -> str:
+    """Why `path` can definitely not hold photos ('' when it may). A folder that cannot be
+    reached is accepted: a network share can be offline while settings are edited."""
+    if os.name != "nt" and path.startswith("/"):
+        normal = os.path.normpath(path)
+        if any(normal == top or normal.startswith(top + "/") for top in _SYSTEM_FOLDERS):
+            return f"{path} is a system folder of the operating system, not a place for photos"
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):  # missing or offline: perhaps made or connected later
+        return ""
+    if not stat.S_ISDIR(info.st_mode):
+        return f"{path} is a file, not a folder"
+    return ""
+
+
+def _check_library_dir(path: str) -> None:
+    problem = folder_problem(path) if path else ""
+    if problem:
+        raise ValueError(f"must be a folder (it may be on a network share that is offline "
+                         f"now), or empty for the data folder's photos/; {problem}")
+
+
+def _check_watch_folders(folders: list[str]) -> None:
+    problems = [p for p in map(folder_problem, folders) if p]
+    if problems:
+        raise ValueError("must be folders separated by semicolons (they may be on a network "
+                         f"share that is offline now); {'; '.join(problems)}")
 
 
 def _unsubscribe(raw: str) -> str:
@@ -186,6 +308,8 @@ class SettingSpec:
     parse: Callable[[str], Any]
     format: Callable[[Any], str] = str
     allowed: str = ""
+    # Looks at the world outside the database (files, folders): when set and when shown.
+    check: Callable[[Any], None] | None = None
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -196,10 +320,10 @@ class SettingSpec:
 
 def _spec(key: str, description: str, default: str | Callable[[], str],
           parse: Callable[[str], Any], fmt: Callable[[Any], str] = str,
-          allowed: str = "") -> SettingSpec:
+          allowed: str = "", check: Callable[[Any], None] | None = None) -> SettingSpec:
     default_fn = default if callable(default) else (lambda: default)
     return SettingSpec(key, description, default_fn, parse, fmt,
-                       allowed or getattr(parse, "allowed", ""))
+                       allowed or getattr(parse, "allowed", ""), check)
 
 
 SPECS: dict[str, SettingSpec] = {s.key: s for s in [
@@ -211,7 +335,8 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
     _spec("clinic.address", "Postal address, shown in email footers", "", _parse_text,
           allowed="text"),
     _spec("clinic.logo", "Logo image (PNG/JPEG) for emails; empty = the Clinic Desktop logo", "",
-          _optional_path, allowed="file path or empty"),
+          _optional_path, allowed=f"PNG or JPEG file, at most {LOGO_MAX_BYTES // 1_000_000} MB "
+          f"and {LOGO_MAX_SIDE}×{LOGO_MAX_SIDE} pixels, or empty", check=check_logo_file),
     _spec("clinic.language", "Language of emails to doctors (patients: their own)", "en",
           _parse_language, allowed="a language with email templates, e.g. en, de"),
     _spec("clinic.timezone", "Time zone for 'today' and the daily check", local_zone_name,
@@ -225,10 +350,12 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           _parse_optional_time, _format_time, allowed="HH:MM or empty"),
     _spec("send_window.end", "Emails are sent until this time (empty = any time)", "",
           _parse_optional_time, _format_time, allowed="HH:MM or empty"),
-    _spec("smtp.host", "Mail server host name", "", _parse_host, allowed="host name"),
+    _spec("smtp.host", "Mail server host name", "", _parse_host,
+          allowed="host name or IP address"),
     _spec("smtp.port", "Mail server port", "587", _number(1, 65535)),
     _spec("smtp.security", "How the connection is encrypted", "starttls",
-          _choice("starttls", "tls", "none"), allowed="starttls, tls, none"),
+          _choice("starttls", "tls", "none"),
+          allowed="starttls, tls, none (only with a relay on this PC)"),
     _spec("smtp.username", "Mail account user name", "",
           _parse_text, allowed="text"),
     _spec("smtp.from", "Sender address of patient emails", "", _parse_optional_email,
@@ -236,7 +363,7 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
     _spec("smtp.reply_to", "Where patients' replies go", "", _parse_optional_email,
           allowed="email address or empty"),
     _spec("smtp.ca_file", "Extra CA certificate file to trust (for an in-house mail server)",
-          "", _optional_path, allowed="file path or empty"),
+          "", _optional_path, allowed="PEM certificate file or empty", check=check_ca_file),
     _spec("smtp.timeout", "Seconds to wait for the mail server", "30",
           _number(1, 600, "seconds")),
     _spec("smtp.rate_per_minute", "At most this many emails a minute (Gmail and Microsoft "
@@ -252,9 +379,12 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
     _spec("notify.list_unsubscribe", "Opt-out address or link for the List-Unsubscribe header",
           "", _unsubscribe, allowed="mailto:… or https://… or empty"),
     _spec("photos.library_dir", "Where imported photos are kept (empty = the data folder's "
-          "photos/; may be a network share)", "", _optional_path, allowed="folder or empty"),
+          "photos/; may be a network share)", "", _optional_path,
+          allowed="folder outside the watched folders, or empty",
+          check=_check_library_dir),
     _spec("photos.watch_folders", "Folders watched for new photos, separated by ';'", "",
-          _folders, _format_folders, allowed="folders separated by ;"),
+          _folders, _format_folders, allowed="folders separated by ;, none of them in the library",
+          check=_check_watch_folders),
     _spec("photos.after_import", "What happens to a watched file once imported", "move",
           _choice("move", "keep"), allowed="move (to imported/), keep"),
     _spec("photos.poll_seconds", "How often watched folders are checked", "30",
@@ -285,11 +415,150 @@ def spec_for(key: str) -> SettingSpec:
 
 
 def parse_value(key: str, raw: str) -> Any:
+    """The typed value, checked on its own (no files looked at); see check_values."""
     spec = spec_for(key)
     try:
         return spec.parse(raw)
     except ValueError as exc:
         raise ValidationError(f"{key} {exc} (got {raw!r}).") from None
+
+
+# --- rules across settings: checked when either side is set, again when used ------------------
+
+LOCAL_SMTP_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def smtp_security_problem(host: str, security: str) -> str:
+    """Why mail cannot go to `host` with this `security` ('' when it can). Unencrypted SMTP
+    would put patients' names and treatment on the wire, so only a relay on this PC may use
+    it. Checked when smtp.host or smtp.security is set, and again before sending."""
+    if security != "none" or not host or host.strip("[]").lower() in LOCAL_SMTP_HOSTS:
+        return ""
+    return (f"smtp.security = none would send patient emails unencrypted to {host}. It is only "
+            "allowed for a relay on this PC (localhost); use starttls (port 587) or tls "
+            "(port 465).")
+
+
+def _smtp_security_rule(values: Mapping[str, Any], changed: set[str]) -> dict[str, str]:
+    problem = smtp_security_problem(values["smtp.host"], values["smtp.security"])
+    if not problem:
+        return {}
+    if "smtp.security" not in changed:  # the host was changed to another computer
+        return {"smtp.host": f"{problem} Change smtp.security first, or both in one save."}
+    return {"smtp.security": problem}
+
+
+def _overlap(a: str, b: str) -> bool:
+    """One folder is the other or inside it (by name: a share that is offline still counts)."""
+    a, b = (os.path.normcase(os.path.abspath(p)) for p in (a, b))
+    return a == b or a.startswith(b.rstrip(os.sep) + os.sep) or \
+        b.startswith(a.rstrip(os.sep) + os.sep)
+
+
+def _library_watch_rule(values: Mapping[str, Any], changed: set[str]) -> dict[str, str]:
+    library = values["photos.library_dir"]
+    clash = next((f for f in values["photos.watch_folders"] if library and _overlap(library, f)),
+                 None)
+    if clash is None:
+        return {}
+    why = ("the folder watcher would take the library's own photos for new ones and move "
+           "them out of the library")
+    if "photos.library_dir" in changed:
+        return {"photos.library_dir": f"photos.library_dir {library} overlaps the watched "
+                                      f"folder {clash}: {why}. Choose a folder outside it."}
+    return {"photos.watch_folders": f"photos.watch_folders cannot include {clash}: it "
+                                    f"overlaps the photo library {library}, and {why}."}
+
+
+# (the keys a rule reads, the rule): a rule runs when one of its keys is being set.
+_RULES: list[tuple[tuple[str, ...],
+                   Callable[[Mapping[str, Any], set[str]], dict[str, str]]]] = [
+    (("smtp.host", "smtp.security"), _smtp_security_rule),
+    (("photos.library_dir", "photos.watch_folders"), _library_watch_rule),
+]
+
+
+class SettingsRefused(ValidationError):
+    """Values that cannot be set; `problems` maps each refused key to its sentence."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))
+
+
+def _field_problem(key: str, raw: str) -> tuple[Any, str]:
+    """(typed value, '') or (None, the sentence saying why `raw` cannot be `key`)."""
+    spec = spec_for(key)
+    try:
+        value = spec.parse(raw)
+    except ValueError as exc:
+        return None, f"{key} {exc} (got {raw!r})."
+    if spec.check is not None:
+        try:
+            spec.check(value)
+        except ValueError as exc:
+            return None, f"{key} {exc}."
+    return value, ""
+
+
+def _stored_raw(session: Session) -> dict[str, str]:
+    return {row.key: row.value for row in session.scalars(select(Setting))}
+
+
+def check_values(session: Session, changes: Mapping[str, str]) -> dict[str, Any]:
+    """The typed values of `changes` ({key: text as typed}), each checked on its own (files
+    included) and together with the other settings as they would be after saving. Raises
+    SettingsRefused with a sentence per refused key. The CLI, the Settings view and the first
+    run wizard all check through here."""
+    problems: dict[str, str] = {}
+    parsed: dict[str, Any] = {}
+    for key, raw in changes.items():
+        value, problem = _field_problem(key, raw)
+        if problem:
+            problems[key] = problem
+        else:
+            parsed[key] = value
+    stored = _stored_raw(session)
+    for keys, rule in _RULES:
+        if not set(keys) & set(changes) or set(keys) & set(problems):
+            continue
+        values = {}
+        for key in keys:
+            if key in parsed:
+                values[key] = parsed[key]
+                continue
+            try:
+                values[key] = SPECS[key].parse(stored.get(key, SPECS[key].default()))
+            except ValueError:
+                break  # a damaged stored value: shown as such, it cannot refuse this one
+        else:
+            for key, problem in rule(values, set(changes)).items():
+                problems.setdefault(key, problem)
+    if problems:
+        raise SettingsRefused(problems)
+    return parsed
+
+
+def set_values(session: Session, changes: Mapping[str, str]) -> dict[str, Any]:
+    """Store all of `changes` or, if any is refused (check_values), none of them."""
+    values = check_values(session, changes)
+    for key, value in values.items():
+        text = SPECS[key].format(value)
+        row = session.get(Setting, key)
+        if row is not None and row.value == text:
+            continue
+        before = row.value if row is not None else None
+        if row is None:
+            session.add(Setting(key=key, value=text))
+        else:
+            row.value = text
+        audit.record(session, "setting_changed", entity="setting", before={key: before},
+                     after={key: text})
+    return values
+
+
+def set_value(session: Session, key: str, raw: str) -> Any:
+    return set_values(session, {key: raw})[key]
 
 
 def get(session: Session, key: str) -> Any:
@@ -311,21 +580,6 @@ def get_text(session: Session, key: str) -> str:
     return spec.format(get(session, key))
 
 
-def set_value(session: Session, key: str, raw: str) -> Any:
-    spec = spec_for(key)
-    value = parse_value(key, raw)
-    text = spec.format(value)
-    row = session.get(Setting, key)
-    before = row.value if row is not None else None
-    if row is None:
-        session.add(Setting(key=key, value=text))
-    else:
-        row.value = text
-    audit.record(session, "setting_changed", entity="setting", before={key: before},
-                 after={key: text})
-    return value
-
-
 @dataclass(frozen=True)
 class SettingRow:
     key: str
@@ -337,18 +591,25 @@ class SettingRow:
 
 
 def show_all(session: Session) -> list[SettingRow]:
-    stored = {row.key: row.value for row in session.scalars(select(Setting))}
-    rows = []
+    """Every setting with what is wrong with it now: a stored value that was fine when set
+    can go bad later (the logo file deleted, a certificate replaced by another file)."""
+    stored = _stored_raw(session)
+    problems: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for key, spec in SPECS.items():
-        raw = stored.get(key, spec.default())
-        problem = ""
         try:
-            spec.parse(raw)
+            values[key] = spec.parse(stored.get(key, spec.default()))
+            if spec.check is not None:
+                spec.check(values[key])
         except ValueError as exc:
-            problem = f"invalid: {exc}"
-        rows.append(SettingRow(key, raw, key not in stored, problem, spec.description,
-                               spec.allowed))
-    return rows
+            problems[key] = f"invalid: {exc}"
+    for keys, rule in _RULES:
+        if all(key in values for key in keys):
+            for key, problem in rule(values, set(keys)).items():
+                problems.setdefault(key, f"invalid: {problem}")
+    return [SettingRow(key, stored.get(key, spec.default()), key not in stored,
+                       problems.get(key, ""), spec.description, spec.allowed)
+            for key, spec in SPECS.items()]
 
 
 def clinic_zone(session: Session) -> ZoneInfo:

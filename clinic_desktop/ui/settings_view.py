@@ -84,6 +84,8 @@ class SettingsView(QWidget):
         column = QVBoxLayout(inner)
         self.fields: dict[str, QLineEdit | QComboBox] = {}
         self.errors: dict[str, QLabel] = {}
+        self._shown: dict[str, str] = {}  # the stored values as last shown
+        self._stored_problems: dict[str, str] = {}  # what is wrong with them now
         for title, keys in GROUPS:
             box = QGroupBox(title)
             form = QFormLayout(box)
@@ -151,14 +153,16 @@ class SettingsView(QWidget):
             rows = {r.key: r for r in settings.show_all(session)}
             username = settings.get(session, "smtp.username") if not rows[
                 "smtp.username"].problem else ""
+        self._shown = {key: rows[key].value for key in self.fields}
+        self._stored_problems = {key: rows[key].problem for key in self.fields
+                                 if rows[key].problem}
         for key, field in self.fields.items():
             value = rows[key].value
             if isinstance(field, QComboBox):
                 field.setCurrentText(value)
             else:
                 field.setText(value)
-            self.errors[key].setVisible(bool(rows[key].problem))
-            self.errors[key].setText(rows[key].problem)
+        self._show_problems({})
         warning = secrets.backend_warning()
         stored = username and secrets.has_smtp_password(username)
         self.keyring_note.setText(warning or ("A password is stored for this account." if stored
@@ -168,30 +172,32 @@ class SettingsView(QWidget):
         return {key: (f.currentText() if isinstance(f, QComboBox) else f.text())
                 for key, f in self.fields.items()}
 
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        """Red under each field: why its new value was refused, else what is wrong with the
+        stored value (a logo deleted since it was set, say)."""
+        for key, label in self.errors.items():
+            text = problems.get(key) or self._stored_problems.get(key, "")
+            label.setVisible(bool(text))
+            label.setText(text)
+
     def save(self) -> bool:
-        """Check every field first; save nothing unless all are valid."""
+        """Check the changed fields together (settings.set_values, as the CLI does); save
+        nothing unless all are valid. Unchanged fields are not checked again: a stored value
+        that went bad is already shown in red and must not block saving the others."""
         from clinic_desktop import secrets, settings
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.errors import ClinicError
 
         values = self._values()
-        problems = {}
-        for key, raw in values.items():
-            try:
-                settings.parse_value(key, raw)
-            except ClinicError as exc:
-                problems[key] = str(exc)
-        for key, label in self.errors.items():
-            label.setVisible(key in problems)
-            label.setText(problems.get(key, ""))
-        if problems:
-            self.status.setText(f"Not saved: {len(problems)} field(s) need fixing (in red).")
+        changed = {key: raw for key, raw in values.items() if raw != self._shown.get(key)}
+        try:
+            with write_session(self.context.sessions) as session:
+                settings.set_values(session, changed)
+        except settings.SettingsRefused as exc:
+            self._show_problems(exc.problems)
+            self.status.setText(f"Not saved: {len(exc.problems)} field(s) need fixing "
+                                "(in red).")
             return False
-        with write_session(self.context.sessions) as session:
-            for key, raw in values.items():
-                if settings.get_text(session, key) != settings.spec_for(key).format(
-                        settings.parse_value(key, raw)):
-                    settings.set_value(session, key, raw)
         if self.password.text():
             try:
                 secrets.set_smtp_password(values["smtp.username"].strip(), self.password.text())

@@ -139,23 +139,18 @@ class SetupWizard(QWizard):
 
         values = self.values()
         self.problems = []
-        for key, raw in values.items():
-            try:
-                settings.parse_value(key, raw)
-            except ClinicError as exc:
-                self.problems.append(str(exc))
-        if self.problems:
-            self.result_label.setText("Please go back and fix:\n" + "\n".join(self.problems))
-            return False
         try:
             with write_session(self.context.sessions) as session:
-                for key, raw in values.items():
-                    settings.set_value(session, key, raw)
+                settings.set_values(session, values)  # all checked together, as in Settings
                 if self.demo.isChecked():
                     build_demo(session, self.context.clinic_today())
                     settings.set_value(session, "clinic.name", values["clinic.name"])
             if self.password.text() and values.get("smtp.username"):
                 secrets.set_smtp_password(values["smtp.username"], self.password.text())
+        except settings.SettingsRefused as exc:
+            self.problems = list(exc.problems.values())
+            self.result_label.setText("Please go back and fix:\n" + "\n".join(self.problems))
+            return False
         except ClinicError as exc:
             self.result_label.setText(str(exc))
             return False

@@ -44,3 +44,8 @@ def test_a_number_is_accepted_inside_its_range_and_refused_outside(key: str, low
 @pytest.mark.parametrize(("key", "low", "high"), RANGES)
 def test_the_allowed_text_shows_the_range(key: str, low: int, high: int) -> None:
     assert settings.SPECS[key].allowed.startswith(f"{low}-{high}")
+
+
+def test_the_limits_of_a_logo_are_in_its_allowed_text() -> None:
+    assert settings.SPECS["clinic.logo"].allowed == \
+        "PNG or JPEG file, at most 1 MB and 2000×2000 pixels, or empty"

@@ -1,0 +1,137 @@
+"""The Settings screen refuses what `clinic-desktop settings set` refuses, with the same sentence
+under the field, and saves nothing then; a stored value that went bad is shown in red."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from clinic_desktop import settings
+from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.models import Setting
+from clinic_desktop.ui.qt import QPushButton
+
+WAIT = 10_000  # ms
+
+
+def button(widget: Any, text: str) -> QPushButton:
+    found = [b for b in widget.findChildren(QPushButton) if b.text() == text]
+    assert len(found) == 1, f"{len(found)} buttons labelled {text!r}"
+    return found[0]
+
+
+def stored(context: Any) -> dict[str, str]:
+    with context.sessions() as session:
+        return {s.key: s.value for s in session.scalars(select(Setting))}
+
+
+def cli_sentence(context: Any, key: str, raw: str) -> str:
+    """What `clinic-desktop settings set KEY RAW` says about it (the same function)."""
+    with context.sessions() as session, pytest.raises(settings.SettingsRefused) as refused:
+        settings.check_values(session, {key: raw})
+    return refused.value.problems[key]
+
+
+@pytest.fixture
+def view(qtbot: Any, window: Any, file_keyring: Any) -> Any:
+    window.nav.setCurrentRow(5)
+    page = window.settings
+    qtbot.waitUntil(lambda: page.fields["smtp.port"].text() == "587", timeout=WAIT)
+    return page
+
+
+def test_a_missing_logo_is_refused_under_its_field_and_nothing_is_saved(
+        window: Any, view: Any, tmp_path: Path) -> None:
+    before = stored(window.context)
+    missing = str(tmp_path / "missing.png")
+    view.fields["clinic.name"].setText("Renamed Clinic")
+    view.fields["clinic.logo"].setText(missing)
+    assert view.save() is False
+
+    error = view.errors["clinic.logo"]
+    assert error.isVisible()
+    assert error.text() == cli_sentence(window.context, "clinic.logo", missing)
+    assert "does not exist" in error.text() and "1 MB" in error.text()
+    assert view.status.text() == "Not saved: 1 field(s) need fixing (in red)."
+    assert not view.errors["clinic.name"].isVisible()
+    assert stored(window.context) == before
+
+
+def test_security_none_with_a_remote_host_is_refused_and_nothing_is_saved(
+        window: Any, view: Any) -> None:
+    before = stored(window.context)
+    view.fields["smtp.host"].setText("mail.example.org")
+    view.fields["smtp.security"].setCurrentText("none")
+    button(view, "Save settings").click()
+
+    error = view.errors["smtp.security"]
+    assert error.isVisible()
+    assert error.text().startswith("smtp.security = none would send patient emails "
+                                   "unencrypted to mail.example.org.")
+    with window.context.sessions() as session, \
+            pytest.raises(settings.SettingsRefused) as refused:
+        settings.check_values(session, {"smtp.host": "mail.example.org",
+                                        "smtp.security": "none"})
+    assert error.text() == refused.value.problems["smtp.security"]
+    assert not view.errors["smtp.host"].isVisible()
+    assert view.status.text() == "Not saved: 1 field(s) need fixing (in red)."
+    assert stored(window.context) == before
+
+
+def test_switching_to_a_remote_host_and_starttls_in_one_save_is_accepted(
+        window: Any, view: Any) -> None:
+    with write_session(window.context.sessions) as session:
+        settings.set_values(session, {"smtp.host": "127.0.0.1", "smtp.security": "none",
+                                      "smtp.port": "25"})
+    view.refresh()
+    view.fields["smtp.host"].setText("smtp.example.org")
+    view.fields["smtp.port"].setText("587")
+    view.fields["smtp.security"].setCurrentText("starttls")
+    assert view.save() is True
+    assert view.status.text() == "Settings saved."
+    assert {k: v for k, v in stored(window.context).items()
+            if k in ("smtp.host", "smtp.security", "smtp.port")} == {
+        "smtp.host": "smtp.example.org", "smtp.security": "starttls", "smtp.port": "587"}
+
+
+def test_a_logo_deleted_since_it_was_set_is_shown_and_other_fields_still_save(
+        window: Any, view: Any, tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 60), (200, 30, 30)).save(logo, "PNG")
+    with write_session(window.context.sessions) as session:
+        settings.set_values(session, {"clinic.logo": str(logo)})
+    logo.unlink()
+    view.refresh()
+    error = view.errors["clinic.logo"]
+    assert error.isVisible() and "does not exist" in error.text()
+
+    view.fields["clinic.phone"].setText("+44 20 7946 0001")
+    assert view.save() is True
+    assert stored(window.context)["clinic.phone"] == "+44 20 7946 0001"
+    assert error.isVisible()  # still true of the stored logo
+
+
+def test_the_first_run_wizard_refuses_with_the_same_rules_and_writes_nothing(
+        qtbot: Any, context: Any, tmp_path: Path) -> None:
+    from clinic_desktop.ui.wizard import SetupWizard
+
+    wizard = SetupWizard(context)
+    qtbot.addWidget(wizard)
+    before = stored(context)
+    wizard.name.setText("New Clinic")
+    wizard.host.setText("mail.example.org")
+    wizard.security.setCurrentText("none")
+    wizard.watch.setText(str(tmp_path))
+    wizard.library.setText(str(tmp_path / "library"))
+    assert wizard.apply() is False
+    assert len(wizard.problems) == 2
+    assert wizard.problems[0].startswith("smtp.security = none would send patient emails "
+                                         "unencrypted to mail.example.org.")
+    assert wizard.problems[1].startswith(f"photos.library_dir {tmp_path / 'library'} overlaps "
+                                         f"the watched folder {tmp_path}")
+    assert wizard.result_label.text().startswith("Please go back and fix:\n")
+    assert stored(context) == before
