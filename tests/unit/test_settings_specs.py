@@ -1,11 +1,16 @@
-"""Every number setting's range, without a database or files."""
+"""Every setting's own range and its documentation, without a database or files."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import pytest
 
 from clinic_desktop import settings
 from clinic_desktop.errors import ValidationError
+
+REPO = Path(__file__).resolve().parents[2]
 
 # (key, lowest, highest): what a clinic can mean; anything outside is a typo.
 RANGES = [
@@ -49,3 +54,26 @@ def test_the_allowed_text_shows_the_range(key: str, low: int, high: int) -> None
 def test_the_limits_of_a_logo_are_in_its_allowed_text() -> None:
     assert settings.SPECS["clinic.logo"].allowed == \
         "PNG or JPEG file, at most 1 MB and 2000×2000 pixels, or empty"
+
+
+def _readme_settings_table() -> dict[str, list[str]]:
+    """{key: [default, allowed, meaning]} from the table under README's "## Settings"."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        match = re.fullmatch(r"`([a-z_]+\.[a-z_]+)`", cells[0]) if cells else None
+        if match:
+            rows[match[1]] = cells[1:]
+    return rows
+
+
+def test_the_readme_lists_every_setting_with_its_default_and_what_it_allows() -> None:
+    table = _readme_settings_table()
+    assert sorted(table) == sorted(settings.SPECS)
+    for key, spec in settings.SPECS.items():
+        default, allowed, _meaning = table[key]
+        assert allowed == spec.allowed, key
+        if key != "clinic.timezone":  # the first PC's zone
+            assert default == (f"`{spec.default()}`" if spec.default() else "empty"), key
