@@ -1,8 +1,14 @@
 """The patient search column, and the index that finds a word anywhere in it.
 
-`patient.search_text` holds a patient's code, names, email and phone, lower-cased by Python
-(so "Ø" and "ß" fold the same way as the words typed) and joined by newlines, which no typed
-word contains. A search word matches when it is a substring of that text.
+`patient.search_text` holds a patient's code, names, email and phone, each folded, joined by
+newlines, which no typed word contains. A search word matches when its folded form is a
+substring of that text.
+
+The folding rule (`fold`), applied alike to the record and to the words typed: case-fold
+(`str.casefold`: "ß" → "ss", "Σ" and "ς" → "σ", the Kelvin sign → "k"), decompose (NFKD, so
+"ﬁ" → "fi"), drop the combining marks (accents: "ü" → "u", "ë" → "e", "İ" → "i"), and compose
+again (NFC). So "jurgen", "Jürgen" and "JÜRGEN" all find Jürgen, "gross" finds Groß and "zoe"
+finds Zoë. Letters that are not a base letter plus marks stay themselves: "ø", "ı", "ł", "æ".
 
 A `%word%` search cannot use an ordinary index. On SQLite an FTS5 table with the trigram
 tokenizer (`patient_search`, kept in step by triggers) answers it for words of three or more
@@ -13,7 +19,8 @@ extension. Without either, the search reads the whole column, which stays correc
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, text
@@ -47,11 +54,24 @@ _TRIGGERS = {
 }
 
 
+def fold(value: str) -> str:
+    """The folding rule of the module docstring: case, accents and ß do not matter."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def search_text(values: Iterable[str | None]) -> str:
-    return SEPARATOR.join((value or "").lower() for value in values)
+    return SEPARATOR.join(fold(value or "") for value in values)
 
 
-def stale_search_text(connection: Connection) -> Iterator[tuple[int, str, str]]:
+TextRule = Callable[[Iterable[str | None]], str]
+"""How a patient's searched fields become their search text (search_text; a migration going
+down gives the rule of the version it goes back to)."""
+
+
+def stale_search_text(connection: Connection, rule: TextRule = search_text
+                      ) -> Iterator[tuple[int, str, str]]:
     """(id, code, the search text their record gives) for each patient whose stored search
     text differs from it: what `db check` reports and `fill_search_text` writes."""
     last = 0
@@ -60,22 +80,22 @@ def stale_search_text(connection: Connection) -> Iterator[tuple[int, str, str]]:
                       *(_PATIENT.c[name] for name in SEARCHED))
             .where(_PATIENT.c.id > last).order_by(_PATIENT.c.id).limit(5000)).all():
         for row in chunk:
-            wanted = search_text(row[2:])
+            wanted = rule(row[2:])
             if row[1] != wanted:
                 yield row[0], row[2], wanted
         last = chunk[-1][0]
 
 
-def fill_search_text(connection: Connection) -> int:
-    """Recompute every patient's search text from their record (the upgrade that adds the
-    column, and `db rebuild-search`); returns how many were wrong. The triggers keep the
-    SQLite index in step; it is rebuilt once more at the end all the same."""
+def fill_search_text(connection: Connection, rule: TextRule = search_text) -> int:
+    """Recompute every patient's search text from their record (the upgrades that add the
+    column or change the rule, and `db rebuild-search`); returns how many were wrong. The
+    triggers keep the SQLite index in step; it is rebuilt once more at the end all the same."""
     update = (sa.update(_PATIENT).where(_PATIENT.c.id == sa.bindparam("row_id"))
               .values(search_text=sa.bindparam("text")))
     # Written a batch at a time as the scan goes: it reads by id, past what it has written.
     batch: list[dict[str, object]] = []
     fixed = 0
-    for id_, _code, wanted in stale_search_text(connection):
+    for id_, _code, wanted in stale_search_text(connection, rule):
         batch.append({"row_id": id_, "text": wanted})
         if len(batch) == 5000:
             connection.execute(update, batch)
@@ -89,8 +109,9 @@ def fill_search_text(connection: Connection) -> int:
 
 
 def search_words(typed: str) -> list[str]:
-    """The words of a search, lower-cased the way search_text is."""
-    return [word.lower() for word in typed.split()]
+    """The words of a search, folded the way search_text is (split after folding, so a
+    lone accent typed on its own, which folds to a space, is no word)."""
+    return fold(typed).split()
 
 
 def ensure_search_index(connection: Connection) -> None:

@@ -123,10 +123,12 @@ _TRIGRAM = 3  # the FTS5 trigram index only answers words of at least three char
 
 def patient_matches(session: Session, text: str, *,
                     for_page: bool = False) -> list[ColumnElement[bool]]:
-    """Every word typed must appear in the code, a name, the email or the phone (any case).
+    """Every word typed must appear in the code, a name, the email or the phone; case,
+    accents and ß do not matter ("jurgen" finds Jürgen, "gross" finds Groß).
 
-    The words are looked for in `Patient.search_text` (db/search.py). On PostgreSQL the
-    trigram index serves LIKE itself; on SQLite the FTS5 table narrows the rows first. When
+    The words, folded by search_words, are looked for in `Patient.search_text`, folded the
+    same way (db/search.py states the rule). On PostgreSQL the trigram index serves LIKE
+    itself; on SQLite the FTS5 table narrows the rows first. When
     fetching a page (`for_page`) of a word most patients have, SQLite reads the list in code
     order instead and stops after the page: faster than collecting every hit to sort it.
     """
