@@ -374,8 +374,18 @@ class ClinicScheduler:
         if not lease.acquire(self.app.sessions, self.holder):
             with self.app.sessions() as session:
                 state = lease.current(session)
-            events.append(JobEvent("lease", False, f"{state.holder if state else 'another PC'}"
-                                   " is the sender right now; nothing was done here."))
+            if state is None:  # nobody holds it: the database was busy or unreachable
+                events.append(JobEvent("lease", False, "The sender lease could not be taken "
+                                       "(the database did not answer); nothing was done here. "
+                                       "The next run tries again."))
+                return events
+            # A task on every PC is the recommended setup: the others doing nothing is no
+            # failure, and must not make Task Scheduler report one every day.
+            pc, _, process = state.holder.rpartition(":")
+            sender = f"{pc} (process {process})" if pc and process.isdigit() else state.holder
+            events.append(JobEvent("lease", True, f"The PC {sender} is the sender right now: "
+                                   "it runs the daily check and sends the emails, so nothing "
+                                   "was needed on this PC."))
             return events
         try:
             day = claim_daily_check(self.app, clock.now_utc())

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from clinic_desktop import lease
 from clinic_desktop.cli import main
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import AuditEvent, InboxItem, PlanTemplate, PlanTemplateStep
@@ -178,3 +179,21 @@ def test_step_move_reports_exactly_what_happened(run, app: Any, enrol: Any) -> N
     names = [line.split()[1:3] for line in out.splitlines() if line[:1].isdigit()]
     assert names == [["Step", "1"], ["Step", "4"], ["Step", "2"], ["Step", "3"]]
     assert len(audit_actions(app, "steps_reordered")) == 1
+
+
+# --- scheduler --once on a PC that does not send -----------------------------------------------
+
+
+def test_scheduler_once_on_a_pc_that_does_not_send_exits_0_and_names_the_sender(
+        run, app: Any) -> None:  # type: ignore[no-untyped-def]
+    assert lease.acquire(app.sessions, "RECEPTION-PC:4242")
+
+    code, out, err = run("scheduler", "--once")
+
+    assert code == 0, err
+    assert out == ("[lease] ok: The PC RECEPTION-PC (process 4242) is the sender right now: it "
+                   "runs the daily check and sends the emails, so nothing was needed on this "
+                   "PC.\n")
+    with app.sessions() as session:
+        state = lease.current(session)
+    assert state is not None and state.holder == "RECEPTION-PC:4242"
