@@ -189,13 +189,16 @@ def test_patient_search_filters_as_you_type(qtbot: Any, window: Any, patients: A
     qtbot.waitUntil(lambda: codes_shown(patients) == expected, timeout=WAIT)
     assert all("Kowalski" in name for name in model_column(patients.model, 1))
 
-    # Non-ASCII: "ü" finds every Müller.
+    # Accents do not matter: "müller" and "muller" both find every Müller.
     patients.search.clear()
-    type_text(patients.search, "ü")
+    type_text(patients.search, "müller")
     with window.context.sessions() as session:
         muellers = sorted(session.scalars(select(Patient.code).where(
             Patient.last_name == "Müller")))
     assert muellers
+    qtbot.waitUntil(lambda: codes_shown(patients) == muellers, timeout=WAIT)
+    patients.search.clear()
+    qtbot.keyClicks(patients.search, "muller")
     qtbot.waitUntil(lambda: codes_shown(patients) == muellers, timeout=WAIT)
 
     # Nothing found says so.
