@@ -67,7 +67,8 @@ def test_the_check_run_every_hour_on_two_pcs_for_a_month_sends_each_reminder_onc
                 # Both PCs press "Run the daily check now" at the same moment…
                 errors: list[BaseException] = []
 
-                def check(context: Any, today: date = day) -> None:
+                def check(context: Any, today: date = day,
+                          errors: list[BaseException] = errors) -> None:
                     try:
                         daily_check(context.sessions, today)
                     except BaseException as exc:  # reported below, never lost in a thread

@@ -97,7 +97,7 @@ def test_a_plan_starting_later_shows_its_first_step_as_scheduled_until_then(
     import json
 
     assert run("demo")[0] == 0
-    code, out, err = run("patients", "add", "--code", "Z900", "--first-name", "Ana")
+    code, _out, err = run("patients", "add", "--code", "Z900", "--first-name", "Ana")
     assert code == 0, err
     template = run("plan", "templates")[1].splitlines()[0].split(":")[0]
     today = clinic_today(run)
