@@ -150,7 +150,7 @@ def _optional_path(raw: str) -> str:
 LOGO_MAX_BYTES = 1_000_000
 LOGO_MAX_SIDE = 2000  # pixels
 LOGO_RULE = (f"must be a PNG or JPEG image of at most {LOGO_MAX_BYTES // 1_000_000} MB and "
-             f"{LOGO_MAX_SIDE}×{LOGO_MAX_SIDE} pixels, or empty for the Clinic Desktop logo")
+             f"{LOGO_MAX_SIDE}×{LOGO_MAX_SIDE} pixels, or empty for emails without a logo")
 CA_FILE_MAX_BYTES = 10_000_000
 CA_FILE_RULE = ("must be a PEM file with the certificate of the CA that signed the mail "
                 "server's certificate (it starts with -----BEGIN CERTIFICATE-----), or empty "
@@ -177,8 +177,8 @@ def _regular_file_problem(path: str, max_bytes: int) -> str:
 
 
 def check_logo_file(path: str) -> None:
-    """Raises ValueError saying why `path` cannot be the clinic's logo (empty: the bundled
-    logo). The same test runs when clinic.logo is set and when settings are shown."""
+    """Raises ValueError saying why `path` cannot be the clinic's logo (empty: emails have
+    none). The same test runs when clinic.logo is set and when settings are shown."""
     if not path:
         return
     problem = _regular_file_problem(path, LOGO_MAX_BYTES)
@@ -334,7 +334,7 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           allowed="email address or empty"),
     _spec("clinic.address", "Postal address, shown in email footers", "", _parse_text,
           allowed="text"),
-    _spec("clinic.logo", "Logo image (PNG/JPEG) for emails; empty = the Clinic Desktop logo", "",
+    _spec("clinic.logo", "Logo image (PNG/JPEG) at the top of emails; empty = no logo", "",
           _optional_path, allowed=f"PNG or JPEG file, at most {LOGO_MAX_BYTES // 1_000_000} MB "
           f"and {LOGO_MAX_SIDE}×{LOGO_MAX_SIDE} pixels, or empty", check=check_logo_file),
     _spec("clinic.language", "Language of emails to doctors (patients: their own)", "en",

@@ -19,7 +19,7 @@ from clinic_desktop.db.models import AuditEvent, Setting
 from clinic_desktop.errors import ConfigError
 
 LOGO_RULE = ("clinic.logo must be a PNG or JPEG image of at most 1 MB and 2000×2000 pixels, or "
-             "empty for the Clinic Desktop logo; ")
+             "empty for emails without a logo; ")
 CA_RULE = ("smtp.ca_file must be a PEM file with the certificate of the CA that signed the mail "
            "server's certificate (it starts with -----BEGIN CERTIFICATE-----), or empty to "
            "trust only the system's certificates; ")
@@ -81,8 +81,8 @@ def image(path: Path, size: tuple[int, int], fmt: str, *, noise: bool = False) -
 # --- clinic.logo ------------------------------------------------------------------------------
 
 
-def test_a_png_or_jpeg_logo_is_accepted_and_empty_means_the_bundled_logo(sqlite_app: Any,
-                                                                        tmp_path: Path) -> None:
+def test_a_png_or_jpeg_logo_is_accepted_and_empty_means_no_logo(sqlite_app: Any,
+                                                                tmp_path: Path) -> None:
     png = image(tmp_path / "logo.png", (400, 120), "PNG")
     jpeg = image(tmp_path / "logo.jpg", (2000, 2000), "JPEG")
     for path in (png, jpeg):
