@@ -75,7 +75,8 @@ def test_status_json_has_the_documented_fields(run) -> None:  # type: ignore[no-
     assert set(patient) == {"code", "name", "email", "steps"}
     step = patient["steps"][0]
     assert set(step) == {"order", "name", "start_date", "duration_days", "due_date",
-                         "is_active", "is_completed", "is_finished", "notification_sent"}
+                         "is_active", "is_completed", "is_finished", "notification_sent",
+                         "state"}
     due_today = next(s for s in patient["steps"] if s["is_active"])
     assert due_today["due_date"] == TODAY and due_today["is_finished"] is True
     waiting = patient["steps"][-1]
