@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import os
+import stat
+import struct
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -21,9 +26,20 @@ try:  # iPhone photos; the wheel is part of our dependencies, this guards odd bu
 except ImportError:  # pragma: no cover
     HEIF_AVAILABLE = False
 
+log = logging.getLogger(__name__)
+
 # Pillow refuses images above ~179 megapixels on its own, before our clearer check can name
 # the size and the setting; we check photos.max_megapixels from the header, before decoding.
 Image.MAX_IMAGE_PIXELS = None
+
+# A phone photo is a few MB and a 100-megapixel TIFF about 300 MB uncompressed; anything larger
+# is a video or a disk image dropped by mistake, and must not be read into memory whole.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+# What damaged image data makes Pillow and pillow-heif raise; anything else is a surprise
+# worth a warning with the traceback in the log (the file is refused either way).
+_DAMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, zlib.error, struct.error)
+NOT_AN_ORDINARY_FILE = ("not an ordinary file (a folder, a device, a pipe or a link to one of "
+                        "those, or a link to nothing); only photo files are imported.")
 
 SUPPORTED_FORMATS = {"JPEG", "PNG", "HEIF", "WEBP", "TIFF", "MPO"}
 THUMB_SIZES = (256, 1280)
@@ -60,7 +76,7 @@ def read_photo(path: Path, *, max_megapixels: int, zone: ZoneInfo) -> DecodedPho
     (JPEG draft mode decodes at 1/2, 1/4 or 1/8 size), which also proves it is not truncated.
     """
     try:
-        data = path.read_bytes()
+        data = _read_file(path)
     except FileNotFoundError:
         raise PhotoRefused(f"{path.name}: the file is gone (moved or deleted).") from None
     except PermissionError:
@@ -68,22 +84,105 @@ def read_photo(path: Path, *, max_megapixels: int, zone: ZoneInfo) -> DecodedPho
                            "still has it open.") from None
     except OSError as exc:
         raise PhotoRefused(f"{path.name}: cannot be read ({exc.strerror or exc}).") from None
+    except ValueError as exc:  # e.g. a name with a NUL character from a damaged share
+        raise PhotoRefused(f"{path.name}: cannot be read ({exc}).") from None
     return decode_photo(data, path.name, max_megapixels=max_megapixels, zone=zone)
+
+
+def _read_file(path: Path) -> bytes:
+    """The file's bytes, if it is an ordinary file of at most MAX_FILE_BYTES.
+
+    Pipes and devices are never opened (a pipe would wait for a writer for ever, /dev/zero
+    never ends); links count as what they point to. The size is checked before reading and
+    again on the open file, and no more than the limit is read even if the file grows.
+    """
+    _check_ordinary(path, path.stat())  # follows links: what would be read is checked
+    with path.open("rb") as handle:
+        info = os.fstat(handle.fileno())
+        _check_ordinary(path, info)  # the file opened, not one swapped in since
+        # read(n) sets n bytes aside first, so ask for the size (and a byte to see whether
+        # it grew), never for the limit.
+        data = handle.read(info.st_size + 1)
+        if len(data) > info.st_size:  # still being written: read on, up to the limit
+            chunks, total = [data], len(data)
+            while total <= MAX_FILE_BYTES:
+                chunk = handle.read(min(1024 ** 2, MAX_FILE_BYTES + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+            data = b"".join(chunks)
+    if len(data) > MAX_FILE_BYTES:
+        raise PhotoRefused(_too_big(path.name, len(data)))
+    return data
+
+
+def _check_ordinary(path: Path, info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise PhotoRefused(f"{path.name}: {NOT_AN_ORDINARY_FILE}")
+    if info.st_size > MAX_FILE_BYTES:
+        raise PhotoRefused(_too_big(path.name, info.st_size))
+
+
+def _too_big(name: str, size: int) -> str:
+    return (f"{name}: the file is {_size_in_words(size)}; photo files over "
+            f"{_size_in_words(MAX_FILE_BYTES)} are not imported (is it a video or a disk "
+            "image?).")
+
+
+def _size_in_words(size: int) -> str:
+    """As Windows Explorer shows sizes: 1 MB = 1024 × 1024 bytes."""
+    if size >= 1024 ** 3:
+        return f"{size / 1024 ** 3:.1f} GB"
+    if size >= 1024 ** 2:
+        return f"{size / 1024 ** 2:.0f} MB"
+    return f"{max(1, round(size / 1024))} kB"
 
 
 def decode_photo(data: bytes, name: str, *, max_megapixels: int, zone: ZoneInfo
                  ) -> DecodedPhoto:
+    """Decode and prepare a photo; whatever goes wrong on the way, the photo is refused with
+    a sentence (PhotoRefused) and the details go to the log. Only Ctrl+C and exiting pass."""
     if not data:
         raise PhotoRefused(f"{name}: the file is empty (0 bytes).")
+    try:
+        return _decode(data, name, max_megapixels=max_megapixels, zone=zone)
+    except PhotoRefused:
+        raise
+    except Image.DecompressionBombError:
+        raise PhotoRefused(f"{name}: the image is far too large to open safely.") from None
+    except MemoryError:
+        log.warning("Not enough memory to decode %s", name, exc_info=True)
+        raise PhotoRefused(f"{name}: the image is too large to open with the memory this "
+                           "computer has.") from None
+    except Exception as exc:
+        # Damaged files make decoders fail in many ways (bad zlib streams, bad offsets,
+        # plugin errors): each one refuses this file, never the files after it.
+        if isinstance(exc, _DAMAGE_ERRORS):
+            log.debug("Refused %s as damaged", name, exc_info=True)
+        else:
+            log.warning("Unexpected %s decoding %s; refused as damaged", type(exc).__name__,
+                        name, exc_info=True)
+        raise PhotoRefused(f"{name}: the image is damaged or incomplete{_detail(exc)}. If it "
+                           "is still being copied, try again when the copy has finished.") \
+            from None
+
+
+def _detail(exc: BaseException) -> str:
+    """The decoder's own words, in brackets, cleaned: they may quote bytes of the file, and
+    they end up in a terminal, a .txt note and the inbox."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in str(exc)).split())
+    if not text:
+        return ""
+    return f" ({text[:117]}…)" if len(text) > 120 else f" ({text})"
+
+
+def _decode(data: bytes, name: str, *, max_megapixels: int, zone: ZoneInfo) -> DecodedPhoto:
     try:
         image = Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
         raise PhotoRefused(f"{name}: not an image (or a kind of image Clinic Desktop cannot "
                            "read). Photos must be JPEG, PNG, HEIC, WEBP or TIFF.") from None
-    except Image.DecompressionBombError:
-        raise PhotoRefused(f"{name}: the image is far too large to open safely.") from None
-    except OSError as exc:
-        raise PhotoRefused(f"{name}: the image is damaged ({exc}).") from None
     with image:
         fmt = image.format or "?"
         if fmt not in SUPPORTED_FORMATS:
@@ -95,21 +194,14 @@ def decode_photo(data: bytes, name: str, *, max_megapixels: int, zone: ZoneInfo
             raise PhotoRefused(f"{name}: the image is {width} × {height} pixels "
                                f"({megapixels:.0f} megapixels); the limit is {max_megapixels} "
                                "megapixels (setting photos.max_megapixels).")
-        exif = image.getexif()
+        exif = image.getexif()  # a PNG decodes its pixels here, to find EXIF after them
         taken_at = _taken_at(exif, zone)
         orientation = exif.get(0x0112, 1)
         if fmt in ("JPEG", "MPO"):
             # Ask for the largest thumbnail's real shape: a square box would make Pillow
             # decode a 16:9 photo at full size.
             image.draft("RGB", _thumbnail_box(width, height, max(THUMB_SIZES)))
-        try:
-            image.load()
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise PhotoRefused(f"{name}: the image is damaged or incomplete ({exc}). If it is "
-                               "still being copied, try again when the copy has finished.") \
-                from None
-        except Image.DecompressionBombError:
-            raise PhotoRefused(f"{name}: the image is far too large to open safely.") from None
+        image.load()
         if orientation in (5, 6, 7, 8):
             width, height = height, width
         thumbnails = _thumbnails(_eight_bit_rgb(image), orientation)
