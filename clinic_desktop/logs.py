@@ -24,6 +24,11 @@ def configure_logging(log_dir: Path | None, *, verbose: bool = False) -> None:
     stderr.setLevel(logging.INFO if verbose else logging.WARNING)
     stderr.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     stderr._clinic_desktop = True  # type: ignore[attr-defined]
+    # Library warnings (Pillow's "Corrupt EXIF data" on a damaged photo that is refused
+    # with its own sentence anyway) go to the log file, not in front of staff.
+    logging.captureWarnings(True)
+    if not verbose:
+        stderr.addFilter(lambda record: record.name != "py.warnings")
     root.addHandler(stderr)
     if log_dir is not None:
         try:
