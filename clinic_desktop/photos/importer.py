@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit, clock, settings
@@ -148,6 +148,11 @@ class PhotoImporter:
                                 step_order)
         except ClinicError as exc:
             return ImportOutcome(path, REFUSED, str(exc), step_order=step_order)
+        except SQLAlchemyError:
+            raise  # the database, not this file: stop, and the watcher tries again later
+        except Exception as exc:  # one file never stops the rest (folder, watcher, inbox)
+            log.exception("Unexpected error importing %s", path)
+            return _unexpected(path, exc)
 
     def _record(self, path: Path, photo: DecodedPhoto, taken_at: datetime | None,
                 patient_code: str | None, confirm_early: bool,
@@ -287,11 +292,7 @@ class PhotoImporter:
         if isinstance(path, ImportOutcome):
             return path
         assert decoding is not None
-        try:
-            return self._store(path, decoding.result(), **options)
-        except Exception as exc:  # one file never stops the rest of the folder
-            log.exception("Unexpected error importing %s", path)
-            return _unexpected(path, exc)
+        return self._store(path, decoding.result(), **options)
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path | ImportOutcome]:

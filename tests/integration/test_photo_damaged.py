@@ -338,3 +338,34 @@ def test_a_file_that_grows_while_it_is_read_is_read_no_further_than_the_limit(
     with pytest.raises(image_module.PhotoRefused, match="photo files over"):
         image_module.read_photo(path, max_megapixels=100, zone=ZoneInfo("Europe/Berlin"))
     assert sum(reads) == limit + 1, reads  # not the million bytes it grew by
+
+
+def test_an_unforeseen_error_recording_one_file_refuses_only_it_but_a_database_fault_stops(
+        sqlite_app, enrol, photo_files, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The folder watcher and inbox assignment import file by file (import_file): a bug met
+    while recording one photo refuses that photo; a database that fails is not the file's
+    fault, so it is raised (the watcher leaves the file and tries again at the next poll)."""
+    from sqlalchemy.exc import OperationalError
+
+    enrol_one(sqlite_app, enrol)
+    first = photo_files.write("a.jpg", photo_bytes("jpeg", seed=1, taken=ON_TODAY))
+    second = photo_files.write("b.jpg", photo_bytes("jpeg", seed=2, taken=ON_TODAY))
+    importer = importer_for(sqlite_app)
+    real = importer._record
+
+    def flaky(path: Path, *args: Any) -> Any:
+        if path == first:
+            raise RuntimeError("a bug")
+        return real(path, *args)
+
+    monkeypatch.setattr(importer, "_record", flaky)
+    refused = importer.import_file(first, patient_code="P00123")
+    assert refused.status == REFUSED and "unexpected error (RuntimeError)" in refused.message
+    assert importer.import_file(second, patient_code="P00123").status == IMPORTED
+
+    def database_gone(path: Path, *args: Any) -> Any:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(importer, "_record", database_gone)
+    with pytest.raises(OperationalError):
+        importer.import_file(first, patient_code="P00123")
