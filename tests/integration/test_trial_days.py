@@ -4,34 +4,15 @@ dry run or for looking, and `db check` names an email queued before its step was
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, func, select
+from test_cli import dump, run  # the same in-process runner as the CLI's own tests
 
-from clinic_desktop.cli import main
 from clinic_desktop.clock import today_in
 from clinic_desktop.db.engine import normalise_url
-from clinic_desktop.db.models import Base, Notification
+from clinic_desktop.db.models import Notification
 
-
-@pytest.fixture
-def run(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(["--data-dir", str(tmp_path / "data"), "--db", db_url, *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return _run
-
-
-def dump(db_url: str) -> dict[str, list[tuple]]:
-    engine = create_engine(normalise_url(db_url))
-    with engine.connect() as connection:
-        result = {table.name: sorted(map(tuple, connection.execute(select(table))), key=repr)
-                  for table in Base.metadata.sorted_tables}
-    engine.dispose()
-    return result
+__all__ = ["run"]  # a fixture, used by name
 
 
 def clinic_today(run) -> date:  # type: ignore[no-untyped-def]
