@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -119,6 +120,8 @@ class ScanReport:
     dry_run: bool
     auto_progress: bool
     items: list[ItemResult] = field(default_factory=list)
+    stopped: bool = False  # asked to stop (the app quit) before every due step was handled
+    left: int = 0  # due steps not looked at because of that; the next run handles them
 
     def count(self, email: str) -> int:
         return sum(1 for item in self.items if item.email == email)
@@ -133,22 +136,28 @@ class ScanReport:
 
 
 def notify_finished_steps(sessions: sessionmaker[Session], today: date, *,
-                          auto_progress: bool = False, dry_run: bool = False) -> ScanReport:
+                          auto_progress: bool = False, dry_run: bool = False,
+                          should_stop: Callable[[], bool] | None = None) -> ScanReport:
     """Queue the 'step completed – photo required' email for every finished step, once.
 
     Each step is handled in its own short transaction, so one bad row, a second PC doing the
     same scan, or a crash halfway loses nothing and duplicates nothing. A dry run does the
-    same work and rolls it all back.
+    same work and rolls it all back. `should_stop` is asked between two steps: when it says
+    yes (the app quits), the scan ends there and the report says how many were left.
     """
     if dry_run:
         with rehearsal(sessions) as rehearsed:
-            report = notify_finished_steps(rehearsed, today, auto_progress=auto_progress)
+            report = notify_finished_steps(rehearsed, today, auto_progress=auto_progress,
+                                           should_stop=should_stop)
         report.dry_run = True
         return report
     report = ScanReport(today=today, dry_run=False, auto_progress=auto_progress)
     with sessions() as session:
         due = find_due_steps(session, today)
-    for item in due:
+    for number, item in enumerate(due):
+        if should_stop is not None and should_stop():
+            report.stopped, report.left = True, len(due) - number
+            break
         try:
             with write_session(sessions) as session:
                 report.items.append(_handle(session, item, today, auto_progress))

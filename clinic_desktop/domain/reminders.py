@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -26,18 +27,27 @@ from clinic_desktop.notify.context import (
 class FollowUpReport:
     reminders: int = 0
     digests: int = 0
+    stopped: bool = False  # asked to stop (the app quit); the next run queues the rest
 
 
 def run_follow_ups(sessions: sessionmaker[Session], today: date, *,
-                   dry_run: bool = False) -> FollowUpReport:
-    """Queue today's photo reminders and digests. A dry run queues them and rolls back."""
+                   dry_run: bool = False,
+                   should_stop: Callable[[], bool] | None = None) -> FollowUpReport:
+    """Queue today's photo reminders and digests. A dry run queues them and rolls back.
+
+    `should_stop` is asked between two reminders and two digests; what was queued until
+    then is kept (each has its dedupe key), and the next run queues the rest.
+    """
     report = FollowUpReport()
     if dry_run:
         with rehearsal(sessions) as rehearsed:
-            return run_follow_ups(rehearsed, today)
+            return run_follow_ups(rehearsed, today, should_stop=should_stop)
+    stopping = should_stop or (lambda: False)
     with write_session(sessions) as session:
-        report.reminders = queue_photo_reminders(session, today)
-        report.digests = queue_doctor_digests(session, today)
+        report.reminders = queue_photo_reminders(session, today, should_stop=stopping)
+        if not stopping():
+            report.digests = queue_doctor_digests(session, today, should_stop=stopping)
+        report.stopped = stopping()
     return report
 
 
@@ -45,7 +55,8 @@ def _clinic_day(moment: datetime, zone: ZoneInfo) -> date:
     return moment.astimezone(zone).date()
 
 
-def queue_photo_reminders(session: Session, today: date) -> int:
+def queue_photo_reminders(session: Session, today: date, *,
+                          should_stop: Callable[[], bool] | None = None) -> int:
     """Remind patients whose finished step still waits for a photo, at most
     notify.max_reminders times per step.
 
@@ -69,6 +80,8 @@ def queue_photo_reminders(session: Session, today: date) -> int:
     queued = 0
     templates = render.templates_for(session)
     for step, told_at in rows:
+        if should_stop is not None and should_stop():
+            break
         if told_at is None:
             continue
         photo_since = session.scalar(select(func.count()).select_from(Photo).where(
@@ -133,7 +146,8 @@ def queue_reminder(session: Session, step: TreatmentStep, number: int, days_wait
     return result
 
 
-def queue_doctor_digests(session: Session, today: date) -> int:
+def queue_doctor_digests(session: Session, today: date, *,
+                         should_stop: Callable[[], bool] | None = None) -> int:
     """One email per doctor with news: who progressed yesterday, who is late, who could not
     be emailed. Only when notify.doctor_mode is 'digest'; doctors with no news get nothing."""
     if settings.get(session, "notify.doctor_mode") != "digest":
@@ -147,6 +161,8 @@ def queue_doctor_digests(session: Session, today: date) -> int:
     queued = 0
     for doctor in session.scalars(select(Doctor).where(Doctor.email.is_not(None))
                                   .order_by(Doctor.id)):
+        if should_stop is not None and should_stop():
+            break
         progressed = []
         for step in session.scalars(
             select(TreatmentStep).join(Patient).where(

@@ -280,6 +280,7 @@ class DeliveryReport:
     failed: int = 0
     error: str = ""  # why delivery stopped early (connection, login, settings)
     setup_error: bool = False  # the error needs a setting, password or certificate fixed
+    stopped: bool = False  # asked to stop (the app quit) while emails were still due
     window_closed: str = ""  # "until 08:00" when the send window is shut
     details: list[tuple[int, str, str]] = field(default_factory=list)  # (id, outcome, detail)
 
@@ -414,14 +415,18 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
                    password: Callable[[SmtpSettings], str | None] = password_for,
                    sleep: Callable[[float], None] = time_module.sleep,
                    holder: str | None = None, limit: int | None = None,
-                   keep_going: Callable[[], bool] | None = None) -> DeliveryReport:
+                   keep_going: Callable[[], bool] | None = None,
+                   should_stop: Callable[[], bool] | None = None) -> DeliveryReport:
     """Send every due email once, over one connection, at most smtp.rate_per_minute a minute.
 
     4xx answers, timeouts and dropped connections are retried later with exponential backoff
     (up to smtp.max_attempts); 5xx answers fail at once with the server's words. A connection
     or login problem stops the batch and leaves the emails queued. `keep_going` is asked
     before each batch (the scheduler renews its sender lease there and stops when it lost it).
+    `should_stop` (the app quits) is asked before each email, also while waiting for the rate
+    limit: the emails not sent yet go back to the queue untouched, for the next run.
     """
+    stopping = should_stop or (lambda: False)
     holder = holder or holder_name()
     report = DeliveryReport()
     with sessions() as session:
@@ -434,6 +439,9 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
             return report
         if due_count(session, now()) == 0:
             return report
+    if stopping():
+        report.stopped = True
+        return report
     sender = make_sender(config)
     interval = 60.0 / config.rate_per_minute
     connection = SmtpConnection(config, password(config))
@@ -442,6 +450,9 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
     try:
         connection.open()
         while remaining is None or remaining > 0:
+            if stopping():
+                report.stopped = True
+                break
             if keep_going is not None and not keep_going():
                 report.error = "another PC has taken over sending; it sends the rest"
                 break
@@ -452,7 +463,11 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
             for index, item in enumerate(batch):
                 wait = last_send + interval - time_module.monotonic()
                 if wait > 0:
-                    sleep(wait)
+                    _pause(wait, sleep, should_stop)
+                if stopping():
+                    _release(sessions, [c.id for c in batch[index:]])
+                    report.stopped = True
+                    return report
                 last_send = time_module.monotonic()
                 try:
                     outcome, code, detail = _send_one(connection, sender, item, now())
@@ -482,6 +497,17 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
     finally:
         connection.close()
     return report
+
+
+def _pause(seconds: float, sleep: Callable[[float], None],
+           should_stop: Callable[[], bool] | None) -> None:
+    """Wait for the rate limit; in short naps when a stop may come, so that quitting never
+    waits for it (one email every few seconds is a common provider limit)."""
+    naps = max(1, int(seconds / 0.2) + 1) if should_stop is not None else 1
+    for _ in range(naps):
+        if should_stop is not None and should_stop():
+            return
+        sleep(seconds / naps)
 
 
 def _send_one(connection: SmtpConnection, sender: Sender, item: _Claimed,
