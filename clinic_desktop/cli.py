@@ -718,7 +718,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
     import signal
-    import threading
+    import time
 
     from clinic_desktop.scheduler import ClinicScheduler, JobEvent
 
@@ -729,6 +729,12 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
         print(f"[{event.job}] {mark}: {event.summary}", flush=True)
 
     scheduler = ClinicScheduler(app, on_event=show)
+    # Service managers (and Task Scheduler ending a run) ask with SIGTERM, Ctrl+Break sends
+    # SIGBREAK: the running job stops at its next safe point, so the process ends within
+    # seconds and an unfinished daily check resumes at the next start.
+    for name in ("SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: scheduler.stop_jobs())
     if args.once:
         events = scheduler.run_once()
         for event in events:
@@ -736,16 +742,14 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
         if not events:
             print("Nothing was due.")
         return EXIT_OK if all(e.ok for e in events) else EXIT_SOME_FAILED
-    stop = threading.Event()
-    for name in ("SIGTERM", "SIGBREAK"):  # service managers; Ctrl+Break on Windows
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), lambda *_: stop.set())
     scheduler.start()
     print(f"Scheduler running as {scheduler.holder}; the daily check runs at "
           f"{scheduler.next_daily_run():%Y-%m-%d %H:%M %Z}. Ctrl+C stops.", flush=True)
     try:
-        while not stop.wait(1):
-            pass
+        while not scheduler.stopping:
+            # A plain sleep, not Event.wait: the signal handler then never meets a lock held
+            # by this thread.
+            time.sleep(0.2)
     except KeyboardInterrupt:
         pass
     finally:

@@ -19,8 +19,8 @@ from clinic_desktop import clock, lease, settings
 from clinic_desktop.app import AppContext
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import JobRun, Notification
-from clinic_desktop.domain.due_scan import any_due_step, notify_finished_steps
-from clinic_desktop.domain.reminders import run_follow_ups
+from clinic_desktop.domain.daily_check import daily_check
+from clinic_desktop.domain.due_scan import any_due_step
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.notify import outbox
 from clinic_desktop.notify.delivery import deliver_outbox, holder_name
@@ -59,15 +59,18 @@ class Health:
 
 def _record(session: Session, name: str, *, ok: bool, summary: str, started: datetime,
             day: date | None = None) -> None:
+    """The job's last run. For the daily check, `day` is the clinic day it covered; None
+    (a check stopped halfway) leaves no day covered, so the check is due again."""
     row = session.get(JobRun, name) or JobRun(name=name)
     row.host, row.started_at, row.finished_at = holder_name(), started, clock.now_utc()
     row.ok, row.summary = ok, summary[:2000]
-    if day is not None:
+    if name == DAILY_CHECK:
         row.clinic_day = day
     session.merge(row)
 
 
 DAILY_CLAIM_TIMEOUT = timedelta(minutes=30)
+STOPPED = "stopped when the app quit; resumes at the next start"
 
 
 def daily_check_due(session: Session, now: datetime) -> date | None:
@@ -105,18 +108,26 @@ def claim_daily_check(app: AppContext, now: datetime) -> date | None:
 
 
 def run_daily_check(app: AppContext, today: date, *, send: bool = True,
-                    holder: str | None = None) -> JobEvent:
+                    holder: str | None = None,
+                    should_stop: Callable[[], bool] | None = None) -> JobEvent:
     """The seed's daily job: queue finished-step emails (and auto-progress when set),
-    reminders and digests, then send. Recorded as the last daily check."""
+    reminders and digests, then send. Recorded as the last daily check.
+
+    `should_stop` (the app quits) ends it between two steps, emails or reminders. A check
+    stopped before its steps, reminders and digests were all done is recorded as not done
+    for any day, so the next start (on this PC or another) claims it again and finishes it;
+    what was done stays done, and nobody gets an email twice.
+    """
     started = clock.now_utc()
+    covered: date | None = today
     with app.sessions() as session:
         auto = settings.get(session, "schedule.auto_progress")
     parts: list[str] = []
     ok = True
     attention = False
     try:
-        report = notify_finished_steps(app.sessions, today, auto_progress=auto)
-        follow = run_follow_ups(app.sessions, today)
+        check = daily_check(app.sessions, today, auto_progress=auto, should_stop=should_stop)
+        report, follow = check.scan, check.follow_ups
         from clinic_desktop.domain import due_scan
 
         parts.append(f"{len(report.items)} finished step(s): "
@@ -130,8 +141,12 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True,
             ok = False
             parts.append(f"{report.failed} failed")
         attention = bool(report.count(due_scan.NEEDS_ATTENTION) or report.failed)
-        if send:
-            event = run_delivery(app, holder=holder)
+        if check.stopped:
+            ok, covered = False, None
+            left = f" ({report.left} finished step(s) not looked at yet)" if report.left else ""
+            parts.append(f"{STOPPED}{left}")
+        elif send:
+            event = run_delivery(app, holder=holder, should_stop=should_stop)
             parts.append(event.summary)
             ok = ok and event.ok
             attention = attention or event.attention
@@ -144,17 +159,20 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True,
         parts.append(f"unexpected error: {exc}")
     summary = "; ".join(parts)
     with write_session(app.sessions) as session:
-        _record(session, DAILY_CHECK, ok=ok, summary=summary, started=started, day=today)
+        _record(session, DAILY_CHECK, ok=ok, summary=summary, started=started, day=covered)
     return JobEvent(DAILY_CHECK, ok, summary, attention)
 
 
-def run_delivery(app: AppContext, *, holder: str | None = None) -> JobEvent:
+def run_delivery(app: AppContext, *, holder: str | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> JobEvent:
     """Send what is due. With a `holder`, the sender lease is renewed between batches and
-    sending stops as soon as another PC has taken it over."""
+    sending stops as soon as another PC has taken it over; `should_stop` (the app quits)
+    ends it between two emails."""
     started = clock.now_utc()
     keep_going = (lambda: lease.acquire(app.sessions, holder)) if holder else None
     try:
-        report = deliver_outbox(app.sessions, holder=holder, keep_going=keep_going)
+        report = deliver_outbox(app.sessions, holder=holder, keep_going=keep_going,
+                                should_stop=should_stop)
         if report.window_closed:
             summary = f"sending waits: the send window is closed {report.window_closed}"
         else:
@@ -165,6 +183,8 @@ def run_delivery(app: AppContext, *, holder: str | None = None) -> JobEvent:
                 summary += f", {report.failed} failed"
             if report.error:
                 summary += f"; {report.error}"
+            if report.stopped:
+                summary += "; stopped when the app quit, the rest is sent at the next start"
         ok, attention = report.ok, bool(report.failed or report.error)
     except ClinicError as exc:
         summary, ok, attention = f"not sent: {exc}", False, True
@@ -176,14 +196,15 @@ def run_delivery(app: AppContext, *, holder: str | None = None) -> JobEvent:
     return JobEvent(DELIVERY, ok, summary, attention)
 
 
-def run_folder_watch(app: AppContext, watcher: object) -> JobEvent | None:
+def run_folder_watch(app: AppContext, watcher: object,
+                     should_stop: Callable[[], bool] | None = None) -> JobEvent | None:
     from clinic_desktop.photos.importer import IMPORTED, REFUSED, UNMATCHED
     from clinic_desktop.photos.watch import FolderWatcher
 
     assert isinstance(watcher, FolderWatcher)
     started = clock.now_utc()
     try:
-        report = watcher.poll()
+        report = watcher.poll(should_stop)
     except Exception as exc:
         log.exception("Polling the watched folders failed")
         with write_session(app.sessions) as session:
@@ -232,7 +253,12 @@ def health(session: Session, now: datetime | None = None) -> Health:
 
 class ClinicScheduler:
     """APScheduler jobs in a background thread. Every PC runs one; only the lease holder
-    checks, sends and polls folders. Jobs never raise into the scheduler."""
+    checks, sends and polls folders. Jobs never raise into the scheduler.
+
+    Quitting is prompt: `stop_jobs()` (called first by `shutdown()`, or straight from a
+    signal handler) makes a running job end at its next safe point — between two steps,
+    emails or photos, each already its own transaction — and no new job starts.
+    """
 
     def __init__(self, app: AppContext, *, on_event: Callable[[JobEvent], None] | None = None,
                  holder: str | None = None):
@@ -245,6 +271,7 @@ class ClinicScheduler:
         self.paused_until: datetime | None = None
         self._observer: object | None = None
         self._lock = threading.Lock()  # one job body at a time in this process
+        self._stop = threading.Event()  # set when the app quits; jobs ask it between items
         self._scheduler = BackgroundScheduler(timezone="UTC")
         self.watcher = FolderWatcher(
             app.sessions, lambda: PhotoImporter.for_app(app, app.clinic_today()))
@@ -284,8 +311,19 @@ class ClinicScheduler:
         with contextlib.suppress(Exception):  # the scheduler may be stopping
             self._scheduler.modify_job(FOLDER_WATCH, next_run_time=clock.now_utc())
 
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def stop_jobs(self) -> None:
+        """Ask the running job to stop at its next safe point; start no new one. Quick and
+        lock-free for the caller, so a signal handler may call it."""
+        self._stop.set()
+
     def shutdown(self) -> None:
-        """Stop the jobs (waiting for a running one) and hand the lease back."""
+        """Stop the jobs (a running one ends at its next safe point, within seconds) and
+        hand the lease back."""
+        self.stop_jobs()
         if self._observer is not None:
             self._observer.stop()  # type: ignore[attr-defined]
         if self._scheduler.running:
@@ -324,7 +362,7 @@ class ClinicScheduler:
 
     def catch_up(self) -> None:
         """Run a missed daily check (PC was off at the daily time): its own job, every minute."""
-        if not self._lock.acquire(blocking=False):
+        if self.stopping or not self._lock.acquire(blocking=False):
             return  # a job is running; the next minute will see
         try:
             if not lease.acquire(self.app.sessions, self.holder):
@@ -335,32 +373,50 @@ class ClinicScheduler:
         self._emit(event)
 
     def daily_job(self) -> None:
-        if not lease.acquire(self.app.sessions, self.holder):
+        if self.stopping or not lease.acquire(self.app.sessions, self.holder):
             return
         with self._lock:
             event = self._daily_if_due()
         self._emit(event)
 
     def _daily_if_due(self) -> JobEvent | None:
+        if self.stopping:  # waited for the lock while the app began to quit
+            return None
         day = claim_daily_check(self.app, clock.now_utc())
         if day is None:
             return None
         return run_daily_check(self.app, day, send=not self._sending_paused(),
-                               holder=self.holder)
+                               holder=self.holder, should_stop=self._stop.is_set)
+
+    def check_now(self) -> JobEvent | None:
+        """The daily check because staff asked for it ("Run check now"), even if today's
+        already ran (it is idempotent). It stops like the jobs when the app quits: None
+        when the app was already quitting."""
+        with self._lock:
+            if self.stopping:
+                return None
+            claim_daily_check(self.app, clock.now_utc())
+            return run_daily_check(self.app, self.app.clinic_today(),
+                                   should_stop=self._stop.is_set)
 
     def delivery_job(self) -> None:
-        if self._sending_paused() or not lease.acquire(self.app.sessions, self.holder):
+        if self.stopping or self._sending_paused() or \
+                not lease.acquire(self.app.sessions, self.holder):
             return
         with self._lock:
-            event = run_delivery(self.app, holder=self.holder)
+            if self.stopping:
+                return
+            event = run_delivery(self.app, holder=self.holder, should_stop=self._stop.is_set)
         if event.summary != "0 sent":
             self._emit(event)
 
     def watch_job(self) -> None:
-        if not lease.acquire(self.app.sessions, self.holder):
+        if self.stopping or not lease.acquire(self.app.sessions, self.holder):
             return
         with self._lock:
-            event = run_folder_watch(self.app, self.watcher)
+            if self.stopping:
+                return
+            event = run_folder_watch(self.app, self.watcher, self._stop.is_set)
         self._emit(event)
         if self.watcher.last_waiting:
             # A file is still being copied: look again soon, not at the next interval.
@@ -387,15 +443,19 @@ class ClinicScheduler:
                                    "it runs the daily check and sends the emails, so nothing "
                                    "was needed on this PC."))
             return events
+        should_stop = self._stop.is_set
         try:
-            day = claim_daily_check(self.app, clock.now_utc())
+            day = claim_daily_check(self.app, clock.now_utc()) if not self.stopping else None
             if day is not None:
-                events.append(run_daily_check(self.app, day, holder=self.holder))
-            else:
-                events.append(run_delivery(self.app, holder=self.holder))
-            watched = run_folder_watch(self.app, self.watcher)
-            if watched is not None:
-                events.append(watched)
+                events.append(run_daily_check(self.app, day, holder=self.holder,
+                                              should_stop=should_stop))
+            elif not self.stopping:
+                events.append(run_delivery(self.app, holder=self.holder,
+                                           should_stop=should_stop))
+            if not self.stopping:
+                watched = run_folder_watch(self.app, self.watcher, should_stop)
+                if watched is not None:
+                    events.append(watched)
         finally:
             lease.release(self.app.sessions, self.holder)
         return events

@@ -156,9 +156,12 @@ def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = N
     if not tray_only:
         show_window()
     scheduler.start()
+    # However the app quits (tray menu, last window, logoff), a running job is told at once
+    # to stop at its next safe point; shutdown() below then waits only seconds for it.
+    qapp.aboutToQuit.connect(scheduler.stop_jobs)
     # A service manager or logoff asks with SIGTERM: leave the event loop and shut down
     # cleanly (lease released). Python sees signals only between Qt events: tick.
-    signal.signal(signal.SIGTERM, lambda *_: qapp.quit())
+    signal.signal(signal.SIGTERM, lambda *_: (scheduler.stop_jobs(), qapp.quit()))
     ticker = QTimer()
     ticker.start(500)
     ticker.timeout.connect(lambda: None)

@@ -140,16 +140,20 @@ class MainWindow(FileDropTarget, QMainWindow):
     def run_check_now(self) -> None:
         from clinic_desktop.scheduler import claim_daily_check, run_daily_check
 
-        context = self.context
+        context, scheduler = self.context, self.scheduler
 
         def work() -> Any:
             from clinic_desktop import clock
 
+            if scheduler is not None:  # through the scheduler: it stops when the app quits
+                return scheduler.check_now()
             # Staff asked: run today's check even if it already ran (it is idempotent).
             claim_daily_check(context, clock.now_utc())
             return run_daily_check(context, context.clinic_today())
 
         def done(event: Any) -> None:
+            if event is None:  # the app is quitting
+                return
             (QMessageBox.information if event.ok else QMessageBox.warning)(
                 self, "Daily check", event.summary)
             self.refresh_today()

@@ -1,23 +1,48 @@
-"""Quitting is prompt: a long daily check and sending stop at their next safe point when
-asked, and the next run finishes the work without anyone getting an email twice."""
+"""Quitting is prompt: a long daily check, sending and folder polls stop at their next safe
+point within seconds when the app quits (shutdown, SIGTERM), and the next start finishes the
+work without anyone getting an email twice."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
-from datetime import date, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import configure_smtp  # tests/integration/conftest.py
 from sqlalchemy import func, insert, select
 
-from clinic_desktop import settings
+from clinic_desktop import lease, settings
 from clinic_desktop.db.engine import write_session
-from clinic_desktop.db.models import Notification, Patient, TreatmentStep
+from clinic_desktop.db.models import JobRun, Notification, Patient, TreatmentStep
 from clinic_desktop.domain import due_scan
 from clinic_desktop.domain.daily_check import daily_check
 from clinic_desktop.notify import outbox
 from clinic_desktop.notify.delivery import deliver_outbox
+from clinic_desktop.scheduler import (
+    DAILY_CHECK,
+    STOPPED,
+    ClinicScheduler,
+    daily_check_due,
+    run_daily_check,
+)
+
+MANY = 3000  # due steps: at ~10 ms each, a check of half a minute
+PROMPT = 5.0  # seconds a quit may take
+
+
+def set_settings(app: Any, **values: str) -> None:
+    """schedule_daily_time="00:00" sets schedule.daily_time."""
+    with write_session(app.sessions) as session:
+        for key, value in values.items():
+            settings.set_value(session, key.replace("_", ".", 1), value)
 
 
 def many_due_steps(app: Any, count: int, today: date) -> list[int]:
@@ -50,6 +75,46 @@ def step_emails(app: Any) -> dict[int, int]:
                 Notification.kind == outbox.KIND_STEP_FINISHED)
             .group_by(Notification.step_id)).all())
 
+
+def queued_count(app: Any) -> int:
+    with app.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Notification)) or 0
+
+
+def job_run(app: Any) -> JobRun | None:
+    with app.sessions() as session:
+        return session.get(JobRun, DAILY_CHECK)
+
+
+def wait_for(what: str, condition: Callable[[], Any], timeout: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def check_running_with_some_queued(app: Any, at_least: int = 50) -> bool:
+    run = job_run(app)
+    return run is not None and run.summary == "running" and queued_count(app) >= at_least
+
+
+@pytest.fixture
+def started() -> Iterator[Callable[[ClinicScheduler], ClinicScheduler]]:
+    """Start a real ClinicScheduler; it is shut down after the test whatever happens."""
+    running: list[ClinicScheduler] = []
+
+    def _start(scheduler: ClinicScheduler) -> ClinicScheduler:
+        scheduler.start()
+        running.append(scheduler)
+        return scheduler
+
+    yield _start
+    for scheduler in running:
+        scheduler.shutdown()
 
 
 # --- each loop stops between two items ---------------------------------------------------------
@@ -118,3 +183,122 @@ def test_sending_stops_between_two_emails_and_while_waiting_for_the_rate_limit(
     assert (rest.sent, rest.stopped, rest.ok) == (24, False, True)
     recipients = [m["To"] for m in server.messages]
     assert len(recipients) == 30 and len(set(recipients)) == 30  # each patient once
+
+
+# --- the scheduler: shutdown() and SIGTERM during a long daily check ---------------------------
+
+
+def test_quitting_during_a_long_catch_up_check_is_prompt_and_the_next_start_finishes_it(
+        app: Any, started: Callable[[ClinicScheduler], ClinicScheduler]) -> None:
+    set_settings(app, schedule_daily_time="00:00", photos_poll_seconds="3600")
+    today = app.clinic_today()
+    steps = many_due_steps(app, MANY, today)
+    first = ClinicScheduler(app)
+    first.pause_sending(datetime.now(UTC) + timedelta(hours=1))  # queue only; no SMTP here
+    started(first)
+    wait_for("the catch-up check to be running", lambda: check_running_with_some_queued(app))
+
+    began = time.monotonic()
+    first.shutdown()
+    took = time.monotonic() - began
+
+    assert took < PROMPT, f"shutdown took {took:.1f} s during the daily check"
+    handled = step_emails(app)
+    assert 50 <= len(handled) < MANY
+    run = job_run(app)
+    assert run is not None and run.finished_at is not None
+    assert (run.ok, run.clinic_day) == (False, None)
+    assert STOPPED in run.summary and f"{MANY - len(handled)} finished step(s) not looked" \
+        in run.summary, run.summary
+    with app.sessions() as session:
+        assert daily_check_due(session, datetime.now(UTC)) == today  # claimable again
+
+    second = ClinicScheduler(app)  # the next start
+    second.pause_sending(datetime.now(UTC) + timedelta(hours=1))
+    started(second)
+    resumed = wait_for("the resumed check to finish",
+                       lambda: (r := job_run(app)) is not None and r.clinic_day == today
+                       and r.finished_at is not None and r, timeout=300)
+
+    assert resumed.ok, resumed.summary
+    assert resumed.summary.startswith(
+        f"{MANY} finished step(s): {MANY - len(handled)} email(s) queued, "
+        "0 need attention"), resumed.summary
+    assert step_emails(app) == {step: 1 for step in steps}  # every step once, none twice
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(TreatmentStep).where(
+            TreatmentStep.order == 1, TreatmentStep.notification_sent.is_(False))) == 0
+
+
+def test_run_check_now_from_the_window_stops_when_the_app_quits(sqlite_app: Any) -> None:
+    """The window's "Run check now" runs in a worker the app waits for when it quits
+    (TaskRunner.shutdown, after the scheduler's): it stops with the scheduler's jobs."""
+    many_due_steps(sqlite_app, MANY, sqlite_app.clinic_today())
+    scheduler = ClinicScheduler(sqlite_app)  # the window's; its jobs need not run here
+    events: list[Any] = []
+    worker = threading.Thread(target=lambda: events.append(scheduler.check_now()))
+    worker.start()
+    wait_for("the check to be running", lambda: check_running_with_some_queued(sqlite_app))
+
+    began = time.monotonic()
+    scheduler.shutdown()
+    worker.join(30)
+    took = time.monotonic() - began
+
+    assert took < PROMPT, f"quitting waited {took:.1f} s for the check"
+    [event] = events
+    assert not event.ok and STOPPED in event.summary
+    assert scheduler.check_now() is None  # asked again while quitting: nothing starts
+
+
+def test_a_check_stopped_before_it_starts_records_nothing_done(sqlite_app: Any) -> None:
+    today = sqlite_app.clinic_today()
+    many_due_steps(sqlite_app, 3, today)
+
+    event = run_daily_check(sqlite_app, today, send=False, should_stop=lambda: True)
+
+    assert not event.ok and event.summary == \
+        f"0 finished step(s): 0 email(s) queued, 0 need attention; {STOPPED} " \
+        "(3 finished step(s) not looked at yet)"
+    assert step_emails(sqlite_app) == {}
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGTERM ends a process at once on Windows")
+@pytest.mark.parametrize(("command", "said_line"), [
+    ("scheduler", "Scheduler stopped; the sender lease is released."),
+    # The notifier in the tray (no tray on the offscreen platform: it runs without an icon);
+    # logoff and service managers ask it with SIGTERM too.
+    ("tray", "the notifier runs without an icon"),
+], ids=["scheduler", "tray"])
+def test_sigterm_during_a_long_daily_check_ends_the_process_within_seconds(
+        app: Any, db_url: str, tmp_path: Path, command: str, said_line: str) -> None:
+    set_settings(app, schedule_daily_time="00:00", photos_poll_seconds="3600")
+    many_due_steps(app, MANY, app.clinic_today())
+    output = tmp_path / "process.out"
+    with output.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "clinic_desktop", "--data-dir", str(tmp_path / "other-pc"),
+             "--db", db_url, command], stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "QT_QPA_PLATFORM": "offscreen"})
+        try:
+            wait_for("the daily check to be running", lambda: process.poll() is None
+                     and check_running_with_some_queued(app), timeout=120)
+            began = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            code = process.wait(30)
+            took = time.monotonic() - began
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(30)
+    said = output.read_text(encoding="utf-8")
+
+    assert code == 0, said
+    assert took < PROMPT, f"{command} took {took:.1f} s to end after SIGTERM"
+    assert said_line in said, said
+    assert 50 <= len(step_emails(app)) < MANY
+    run = job_run(app)
+    assert run is not None and STOPPED in run.summary and run.clinic_day is None, \
+        run.summary if run else None
+    with app.sessions() as session:
+        assert lease.current(session) is None  # handed back on the way out

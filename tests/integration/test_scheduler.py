@@ -259,7 +259,7 @@ def test_failing_daily_check_does_not_stop_the_other_jobs(
     def explode(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("the due scan exploded")
 
-    monkeypatch.setattr(scheduler_module, "notify_finished_steps", explode)
+    monkeypatch.setattr(scheduler_module, "daily_check", explode)
     monkeypatch.setattr(scheduler_module, "HEARTBEAT_SECONDS", 1)
     events: list[JobEvent] = []
     scheduler = started(ClinicScheduler(app, on_event=events.append))
