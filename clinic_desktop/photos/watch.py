@@ -89,6 +89,7 @@ class FolderWatcher:
         now = self._now()
         reachable: list[Path] = []
         files: list[tuple[Path, Path, os.stat_result]] = []
+        refused: list[tuple[Path, ImportOutcome]] = []
         for folder in folders:
             if not folder.is_dir():
                 report.problems.append(f"The watched folder {folder} cannot be reached.")
@@ -98,6 +99,9 @@ class FolderWatcher:
                 if stopping():
                     report.stopped = True
                     return report
+                if isinstance(path, ImportOutcome):
+                    refused.append((folder, path))
+                    continue
                 try:
                     stat = path.stat()
                 except OSError:
@@ -117,6 +121,8 @@ class FolderWatcher:
                 continue
             ready.append((folder, path, stat))
         self.last_waiting = report.waiting
+        for folder, outcome in refused:
+            self._refuse_unreadable(folder, outcome, report, after_import)
         if not ready:
             return report
         importer = self.make_importer()
@@ -133,9 +139,12 @@ class FolderWatcher:
             self._handled.add(_key(path, stat))
         return report
 
-    def _files(self, folder: Path) -> Iterator[Path]:
+    def _files(self, folder: Path) -> Iterator[Path | ImportOutcome]:
+        """The folder's files, and refusals for what is no ordinary file (a pipe, a device,
+        a link to one) or a subfolder that cannot be read — never opened."""
         for item in expand_paths([folder]):
-            if isinstance(item, Path) and IMPORTED_DIR not in item.relative_to(folder).parts:
+            path = item if isinstance(item, Path) else item.path
+            if IMPORTED_DIR not in path.relative_to(folder).parts:
                 yield item
 
     def _remember(self, files: set[_Key], folders: list[Path], reachable: list[Path],
@@ -205,6 +214,23 @@ class FolderWatcher:
         except OSError as exc:
             log.warning("Could not move %s after import: %s", path, exc)
         return True
+
+    def _refuse_unreadable(self, folder: Path, outcome: ImportOutcome, report: PollReport,
+                           after_import: str) -> None:
+        """A pipe or device goes to failed/ with its reason, like a damaged photo (moving
+        it within the folder renames it, never opens it); a subfolder that cannot be read
+        is a problem shown to staff."""
+        try:
+            if outcome.path.is_dir():
+                report.problems.append(f"{outcome.path}: {outcome.message}")
+                return
+            stat = outcome.path.lstat()
+        except OSError:
+            return  # gone meanwhile
+        if self._already_handled(outcome.path, stat):
+            return
+        if self._finish(folder, outcome.path, stat, outcome, after_import, self._now()):
+            report.outcomes.append(outcome)
 
     def _record_outcome(self, path: Path, stat: os.stat_result, status: str,
                         now: datetime) -> bool:

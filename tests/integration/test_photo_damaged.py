@@ -237,7 +237,7 @@ def test_a_named_pipe_in_the_folder_is_refused_without_waiting_for_a_writer(
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need os.mkfifo (POSIX)")
-def test_the_watcher_takes_the_photos_beside_a_named_pipe_and_never_opens_the_pipe(
+def test_the_watcher_moves_a_named_pipe_to_failed_unopened_and_takes_the_photos_beside_it(
         watched, enrol, photo_files) -> None:  # type: ignore[no-untyped-def]
     enrol_one(watched, enrol)
     pipe = photo_files.target("P00123_a_pipe.jpg")
@@ -246,10 +246,21 @@ def test_the_watcher_takes_the_photos_beside_a_named_pipe_and_never_opens_the_pi
     clock = FakeClock()
     watcher = FolderWatcher(watched.sessions, lambda: importer_for(watched), clock=clock)
 
-    report = run_briefly(lambda: poll_twice(watched, clock, watcher), unblock=pipe)
+    def polls() -> list[Any]:
+        reports = [watcher.poll()]
+        clock.now += 60
+        reports += [watcher.poll(), watcher.poll()]
+        return reports
 
-    assert [(o.path, o.status) for o in report.outcomes] == [(good, IMPORTED)]
-    assert report.waiting == 0 and pipe.is_fifo()
+    reports = run_briefly(polls, unblock=pipe)
+
+    outcomes = [(o.path, o.status) for r in reports for o in r.outcomes]
+    assert outcomes == [(pipe, REFUSED), (good, IMPORTED)]  # each once
+    moved = photo_files.root / "failed" / pipe.name
+    assert moved.is_fifo() and not pipe.exists()
+    assert NOT_A_FILE in (moved.parent / f"{pipe.name}.txt").read_text(encoding="utf-8")
+    with watched.sessions() as session:
+        assert session.scalars(select(InboxItem.status)).all() == [REFUSED]
 
 
 def test_a_link_to_a_device_is_refused_without_reading_it(
