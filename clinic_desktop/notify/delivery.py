@@ -34,7 +34,6 @@ from clinic_desktop.notify.message import (
 
 log = logging.getLogger(__name__)
 
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 CLAIM_SECONDS = 600  # a sender that has not finished a claimed email by then is presumed dead
 BATCH_SIZE = 20
 MAX_BACKOFF_SECONDS = 3600
@@ -81,10 +80,9 @@ def load_smtp_settings(session: Session) -> SmtpSettings:
         raise ConfigError("Sending email is not set up yet: set " + " and ".join(missing)
                           + " (clinic-desktop settings set KEY VALUE, or Settings → Email).")
     security = get("smtp.security")
-    if security == "none" and host.lower() not in LOCAL_HOSTS:
-        raise ConfigError(f"smtp.security = none would send patient emails unencrypted to "
-                          f"{host}. It is only allowed for a relay on this PC (localhost); use "
-                          "starttls (port 587) or tls (port 465).")
+    problem = settings.smtp_security_problem(host, security)
+    if problem:  # refused when set; a database from before that check may still hold it
+        raise ConfigError(problem)
     return SmtpSettings(
         host=host, port=get("smtp.port"), security=security, username=get("smtp.username"),
         from_address=sender, from_name=get("clinic.name"), reply_to=get("smtp.reply_to"),
