@@ -263,6 +263,7 @@ def undo_last_progression(session: Session, patient: Patient) -> TreatmentStep:
     previous.completed_at = None
     previous.is_active = True
     session.flush()
+    outbox.step_reopened(session, patient, previous)
     audit.record(session, "progression_undone", patient_id=patient.id, entity="treatment_step",
                  entity_id=previous.id, before=before,
                  after={"previous": snapshot(previous),

@@ -167,6 +167,26 @@ def step_ended(session: Session, patient: Patient, step: TreatmentStep,
                      entity_id=row.id, detail=f"{row.kind}: {why}")
 
 
+def step_reopened(session: Session, patient: Patient, step: TreatmentStep) -> None:
+    """An ended step is active again (undo): its 'photo required' email, withdrawn or
+    rewritten when the step ended and still unsent, is queued again as first written."""
+    row = session.scalar(select(Notification).where(
+        Notification.dedupe_key == dedupe_key(KIND_STEP_FINISHED, step.id)))
+    if row is None or row.status not in (STATUS_QUEUED, STATUS_NEEDS_ATTENTION,
+                                         STATUS_CANCELLED):
+        return
+    if row.status == STATUS_CANCELLED and not row.last_error.endswith("before it went out."):
+        return  # cancelled by staff: that stays their decision
+    email = render.templates_for(session).render(
+        row.kind, row.language, step_email_context(session, patient, step))
+    problem = recipient_problem(patient)
+    row.subject, row.body_text, row.body_html = email.subject, email.text, email.html
+    row.status = STATUS_NEEDS_ATTENTION if problem else STATUS_QUEUED
+    row.last_error = f"Not sent: {problem}." if problem else ""
+    audit.record(session, "email_requeued", patient_id=patient.id, entity="notification",
+                 entity_id=row.id, detail=f"{row.kind}: the step is active again")
+
+
 def queue_doctor_progress(session: Session, patient: Patient, completed: TreatmentStep,
                           following: TreatmentStep | None,
                           progressed_by: str = render.BY_PHOTO) -> Queued | None:

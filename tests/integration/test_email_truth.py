@@ -145,3 +145,21 @@ def test_the_dry_run_promises_the_digest_the_real_run_queues(sqlite_app, enrol) 
         (real.follow_ups.digests, real.follow_ups.reminders)
     assert [(i.email, i.progress) for i in rehearsed.scan.items] == \
         [(i.email, i.progress) for i in real.scan.items]
+
+
+def test_undoing_the_progression_puts_the_withdrawn_photo_required_email_back(
+        sqlite_app, enrol) -> None:  # type: ignore[no-untyped-def]
+    from clinic_desktop.domain.patients import get_patient
+
+    patient_id = enrol_patient(sqlite_app, enrol, "en")
+    daily_check(sqlite_app.sessions, DUE)
+    end_step(sqlite_app, patient_id, "staff", DUE)
+    assert patient_emails(sqlite_app, patient_id)[outbox.KIND_STEP_FINISHED].status == \
+        outbox.STATUS_CANCELLED
+    with write_session(sqlite_app.sessions) as session:
+        progression.undo_last_progression(session, get_patient(session, "P1"))
+    emails = patient_emails(sqlite_app, patient_id)
+    finished = emails[outbox.KIND_STEP_FINISHED]
+    assert (finished.status, finished.last_error) == (outbox.STATUS_QUEUED, "")
+    assert KEEP_WEARING["en"] in finished.body_text  # the step waits for its photo again
+    assert outbox.KIND_STEP_STARTED not in emails  # withdrawn by the undo

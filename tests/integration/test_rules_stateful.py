@@ -554,6 +554,10 @@ class TreatmentRulesMachine(RuleBasedStateMachine):
             if kind == outbox.KIND_STEP_STARTED:
                 # Undo withdraws the unsent "started" email of the step it puts back.
                 assert step.is_active or step.is_completed, step
+            if kind == outbox.KIND_STEP_FINISHED and status == outbox.STATUS_CANCELLED:
+                # Withdrawn: a photo or staff ended the step before the email went out.
+                assert step.is_completed, step
+                continue
             patient = contacts[patient_id]
             problem = outbox.recipient_problem(patient)
             assert status == (outbox.STATUS_NEEDS_ATTENTION if problem else outbox.STATUS_QUEUED)
