@@ -741,6 +741,8 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
             show(event)
         if not events:
             print("Nothing was due.")
+        if any(e.config_error for e in events):
+            return EXIT_USAGE  # a configuration error, as the README says
         return EXIT_OK if all(e.ok for e in events) else EXIT_SOME_FAILED
     scheduler.start()
     print(f"Scheduler running as {scheduler.holder}; the daily check runs at "

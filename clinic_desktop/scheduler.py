@@ -42,6 +42,7 @@ class JobEvent:
     ok: bool
     summary: str
     attention: bool = False  # something staff should look at (failures, unmatched photos)
+    config_error: bool = False  # a setting, password or certificate must be fixed (exit 2)
 
 
 @dataclass
@@ -124,7 +125,7 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True,
         auto = settings.get(session, "schedule.auto_progress")
     parts: list[str] = []
     ok = True
-    attention = False
+    attention = config_error = False
     try:
         check = daily_check(app.sessions, today, auto_progress=auto, should_stop=should_stop)
         report, follow = check.scan, check.follow_ups
@@ -150,8 +151,9 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True,
             parts.append(event.summary)
             ok = ok and event.ok
             attention = attention or event.attention
+            config_error = event.config_error
     except ClinicError as exc:
-        ok, attention = False, True
+        ok, attention, config_error = False, True, exc.exit_code == 2
         parts.append(str(exc))
     except Exception as exc:  # a job that raises must never kill the scheduler
         log.exception("The daily check failed")
@@ -160,7 +162,7 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True,
     summary = "; ".join(parts)
     with write_session(app.sessions) as session:
         _record(session, DAILY_CHECK, ok=ok, summary=summary, started=started, day=covered)
-    return JobEvent(DAILY_CHECK, ok, summary, attention)
+    return JobEvent(DAILY_CHECK, ok, summary, attention, config_error)
 
 
 def run_delivery(app: AppContext, *, holder: str | None = None,
@@ -170,6 +172,7 @@ def run_delivery(app: AppContext, *, holder: str | None = None,
     ends it between two emails."""
     started = clock.now_utc()
     keep_going = (lambda: lease.acquire(app.sessions, holder)) if holder else None
+    config_error = False
     try:
         report = deliver_outbox(app.sessions, holder=holder, keep_going=keep_going,
                                 should_stop=should_stop)
@@ -186,14 +189,16 @@ def run_delivery(app: AppContext, *, holder: str | None = None,
             if report.stopped:
                 summary += "; stopped when the app quit, the rest is sent at the next start"
         ok, attention = report.ok, bool(report.failed or report.error)
-    except ClinicError as exc:
+        config_error = report.setup_error
+    except ClinicError as exc:  # e.g. sending is not set up yet
         summary, ok, attention = f"not sent: {exc}", False, True
+        config_error = exc.exit_code == 2
     except Exception as exc:
         log.exception("Sending failed")
         summary, ok, attention = f"not sent: unexpected error: {exc}", False, True
     with write_session(app.sessions) as session:
         _record(session, DELIVERY, ok=ok, summary=summary, started=started)
-    return JobEvent(DELIVERY, ok, summary, attention)
+    return JobEvent(DELIVERY, ok, summary, attention, config_error)
 
 
 def run_folder_watch(app: AppContext, watcher: object,

@@ -71,6 +71,9 @@ def test_mail_not_set_up_is_a_configuration_error_for_every_command(
     assert code == 2 and "not set up yet" in err
     code, _, err = cli("smtp", "test")
     assert code == 2 and "not set up yet" in err
+    # The scheduled task's command too: Task Scheduler shows 2, "fix the configuration".
+    code, out, _ = cli("scheduler", "--once")
+    assert code == 2 and "not set up yet" in out
     assert outbox(two_due_emails) == [("queued", 0), ("queued", 0)]
 
 
@@ -85,6 +88,8 @@ def test_a_refused_connection_is_a_configuration_error(two_due_emails: Any, cli:
     assert "stay queued and go out once this is fixed" in err
     code, out, err = cli("outbox", "send")
     assert code == 2 and "0 email(s) sent" in out and "refused the connection" in err
+    code, out, _ = cli("scheduler", "--once")
+    assert code == 2 and "refused the connection" in out
     assert outbox(two_due_emails) == [("queued", 0), ("queued", 0)]
 
 
