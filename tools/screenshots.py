@@ -169,11 +169,11 @@ def prepare(data_dir: Path, work: Path) -> Any:
             row = session.get(Setting, key)
             if row is not None:
                 session.delete(row)  # back to the default
-        for key, value in {"smtp.host": "smtp.demo-smile.example.org", "smtp.port": "587",
-                           "smtp.security": "starttls",
-                           "smtp.username": "reception@demo-smile.example.org",
-                           "smtp.max_attempts": "8"}.items():
-            settings.set_value(session, key, value)
+        # Together: a remote host and starttls are checked as one change.
+        settings.set_values(session, {"smtp.host": "smtp.demo-smile.example.org",
+                                      "smtp.port": "587", "smtp.security": "starttls",
+                                      "smtp.username": "reception@demo-smile.example.org",
+                                      "smtp.max_attempts": "8"})
     return context
 
 
