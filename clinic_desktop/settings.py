@@ -297,7 +297,61 @@ def _regex_with_code(raw: str) -> str:
         raise ValueError(f"must be a regular expression ({exc})") from None
     if compiled.groups != 1:
         raise ValueError("must contain exactly one (group) around the patient code")
+    problem = _slow_pattern(value)
+    if problem:
+        raise ValueError(f"must not {problem}: matching a file name could then take minutes "
+                         r"(the default is (?<![A-Za-z0-9])([A-Za-z]\d{3,})(?![A-Za-z0-9]))")
     return value
+
+
+# Python's re backtracks: a repeated part that can itself match in many ways (a repeat or a
+# choice inside a repeat, e.g. (a+)+b or (a|aa)+b) takes exponential time on a name that
+# almost matches, and many open-ended repeats in a row take high polynomial time. A pattern
+# for codes in file names needs neither.
+_MOST_OPEN_REPEATS = 2
+
+
+def _slow_pattern(pattern: str) -> str:
+    """Why matching could be catastrophically slow ("" when it cannot)."""
+    from re import _constants as c
+    from re import _parser
+
+    repeats = (c.MAX_REPEAT, c.MIN_REPEAT)
+    open_repeats = 0
+
+    def walk(items: object, inside_repeat: bool) -> str:
+        nonlocal open_repeats
+        for op, av in items:  # type: ignore[attr-defined]
+            if op in repeats:
+                _low, high, body = av
+                if high > 1:
+                    if inside_repeat:
+                        return "repeat a part that itself repeats, as in (a+)+"
+                    if high == c.MAXREPEAT or high > 100:
+                        open_repeats += 1
+                problem = walk(body, inside_repeat or high > 1)
+            elif op is c.BRANCH:
+                if inside_repeat:
+                    return "repeat a choice, as in (a|b)+; use a character class [ab]+"
+                problem = next((p for branch in av[1] if (p := walk(branch, inside_repeat))),
+                               "")
+            elif op is c.SUBPATTERN:
+                problem = walk(av[3], inside_repeat)
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                problem = walk(av[1], inside_repeat)
+            elif op is c.GROUPREF_EXISTS:
+                problem = walk(av[1], inside_repeat) or (walk(av[2], inside_repeat)
+                                                         if av[2] else "")
+            else:  # literals, classes, anchors; possessive and atomic parts never backtrack
+                problem = ""
+            if problem:
+                return problem
+        return ""
+
+    problem = walk(_parser.parse(pattern), False)
+    if not problem and open_repeats > _MOST_OPEN_REPEATS:
+        problem = f"have more than {_MOST_OPEN_REPEATS} open-ended repeats (+, *, {{n,}})"
+    return problem
 
 
 @dataclass(frozen=True)
