@@ -23,6 +23,8 @@ CSV_COLUMNS = ["code", "first_name", "last_name", "email", "phone", "email_conse
                "language", "doctor"]
 _YES = {"yes", "y", "true", "1", "ja", "oui", "si", "x"}
 _NO = {"no", "n", "false", "0", "nein", "non", ""}
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -171,6 +173,24 @@ def _parse_consent(raw: str) -> bool:
     raise ValidationError(f"Email_consent {raw!r} must be yes or no.")
 
 
+def _formula_guarded(value: str) -> str:
+    """The cell as exported: a leading quote makes Excel show a formula-like value as text.
+
+    Values that already start with quotes before such a character get one more, so that
+    `_formula_unguarded` gives back exactly what was stored.
+    """
+    if value.lstrip("'").startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _formula_unguarded(value: str) -> str:
+    """The cell as imported: undo `_formula_guarded` (a phone "'+44 20 ..." is "+44 20 ...")."""
+    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def read_csv_text(path: Path) -> str:
     try:
         data = path.read_bytes()
@@ -192,11 +212,14 @@ def import_csv(session: Session, path: Path, *, skip_bad_rows: bool = False) -> 
     Every bad row is reported with its line number (the header is line 1).
     """
     text = read_csv_text(path)
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    # German and French Excel separate with ';'; the header line tells which.
+    delimiter = ","
+    # German and French Excel separate with ';'; the header line tells which. Only the
+    # separator is taken from it: the sniffer cannot see from a header how Excel escapes a
+    # '"' inside a cell (by doubling it), and guesses wrong.
     with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv.excel,
+                            delimiter=delimiter)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("code", "first_name", "last_name") if c not in header]
     if missing:
@@ -208,7 +231,7 @@ def import_csv(session: Session, path: Path, *, skip_bad_rows: bool = False) -> 
     good: list[PatientInput] = []
     for row in reader:
         line = reader.line_num
-        values = {k: (v or "") for k, v in row.items() if k is not None}
+        values = {k: _formula_unguarded(v or "") for k, v in row.items() if k is not None}
         try:
             data = PatientInput(
                 code=values.get("code", ""), first_name=values.get("first_name", ""),
@@ -234,7 +257,8 @@ def import_csv(session: Session, path: Path, *, skip_bad_rows: bool = False) -> 
 
 def export_csv(session: Session, path: Path) -> int:
     """Write every patient; UTF-8 with a BOM so Excel on Windows shows accents correctly,
-    separated as the clinic's Excel expects (setting export.csv_separator)."""
+    separated as the clinic's Excel expects (setting export.csv_separator). A cell that a
+    spreadsheet would run as a formula gets a leading quote, which import_csv takes off."""
     from clinic_desktop import settings
 
     delimiter = ";" if settings.get(session, "export.csv_separator") == "semicolon" else ","
@@ -244,9 +268,10 @@ def export_csv(session: Session, path: Path) -> int:
             writer = csv.writer(handle, delimiter=delimiter)
             writer.writerow(CSV_COLUMNS)
             for p in patients:
-                writer.writerow([p.code, p.first_name, p.last_name, p.email or "", p.phone or "",
-                                 "yes" if p.email_consent else "no", p.language,
-                                 p.doctor.name if p.doctor else ""])
+                cells = [p.code, p.first_name, p.last_name, p.email or "", p.phone or "",
+                         "yes" if p.email_consent else "no", p.language,
+                         p.doctor.name if p.doctor else ""]
+                writer.writerow([_formula_guarded(cell) for cell in cells])
     except OSError as exc:
         raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
     return len(patients)
