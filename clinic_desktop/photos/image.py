@@ -202,12 +202,34 @@ def _decode(data: bytes, name: str, *, max_megapixels: int, zone: ZoneInfo) -> D
             # decode a 16:9 photo at full size.
             image.draft("RGB", _thumbnail_box(width, height, max(THUMB_SIZES)))
         image.load()
+        if fmt in ("JPEG", "MPO") and _ends_in_filler(image):
+            raise PhotoRefused(f"{name}: the image is incomplete: its lower part is missing "
+                               "(the file was cut short). If it is still being copied, try "
+                               "again when the copy has finished.")
         if orientation in (5, 6, 7, 8):
             width, height = height, width
         thumbnails = _thumbnails(_eight_bit_rgb(image), orientation)
     return DecodedPhoto(data=data, sha256=hashlib.sha256(data).hexdigest(), image_format=fmt,
                         extension=_EXTENSIONS.get(fmt, "img"), width=width, height=height,
                         taken_at=taken_at, thumbnails=thumbnails)
+
+
+# A JPEG cut short, then closed with an end marker (a camera or phone that died mid-write, a
+# broken transfer), decodes without an error: libjpeg fills the missing blocks with flat
+# mid-grey. A strip this tall at the bottom, every pixel that grey, is such filler.
+_FILLER_SHARE = 0.05
+_FILLER_GREY = range(126, 131)
+
+
+def _ends_in_filler(image: Image.Image) -> bool:
+    width, height = image.size
+    strip = image.crop((0, height - max(1, round(height * _FILLER_SHARE)), width, height))
+    return all(low == high and low in _FILLER_GREY for low, high in _extrema(strip))
+
+
+def _extrema(image: Image.Image) -> list[tuple[int, int]]:
+    result = image.getextrema()
+    return [result] if isinstance(result[0], int) else list(result)  # type: ignore[list-item]
 
 
 def _thumbnail_box(width: int, height: int, longest: int) -> tuple[int, int]:

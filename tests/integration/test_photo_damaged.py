@@ -380,3 +380,40 @@ def test_an_unforeseen_error_recording_one_file_refuses_only_it_but_a_database_f
     monkeypatch.setattr(importer, "_record", database_gone)
     with pytest.raises(OperationalError):
         importer.import_file(first, patient_code="P00123")
+
+
+def _claiming(data: bytes, width: int, height: int) -> bytes:
+    """The same JPEG with its frame header (SOF0/SOF2) claiming another size: the pixel data
+    then covers only the top-left corner, as in a file cut short and closed with an end marker."""
+    import struct
+
+    at = 2
+    while at < len(data):
+        marker, length = data[at + 1], struct.unpack(">H", data[at + 2:at + 4])[0]
+        if marker in (0xC0, 0xC2):
+            return data[:at + 5] + struct.pack(">HH", height, width) + data[at + 9:]
+        at += 2 + length
+    raise AssertionError("no frame header")
+
+
+def test_a_jpeg_whose_header_promises_far_more_than_its_data_is_refused_and_completes_nothing(
+        sqlite_app, enrol, photo_files) -> None:  # type: ignore[no-untyped-def]
+    """A header of 9000 × 11000 with a few kB of data decodes without an error, as flat grey
+    filler: it is a damaged photo, not a photo that completes the patient's step."""
+    patient_id = enrol_one(sqlite_app, enrol)
+    whole = photo_bytes("jpeg", seed=3, taken=ON_TODAY)
+    short = photo_files.write("P00123_front.jpg", _claiming(whole, 9000, 11000))
+    ended = photo_files.write("P00123_left.jpg",
+                              truncated(whole, 0.5) + b"\xff\xd9")  # cut, then closed
+
+    outcomes = list(importer_for(sqlite_app).import_paths([short, ended]))
+
+    assert [o.status for o in outcomes] == [REFUSED, REFUSED]
+    assert all("lower part is missing" in o.message or DAMAGED in o.message
+               for o in outcomes), [o.message for o in outcomes]
+    assert "lower part is missing" in outcomes[0].message
+    with sqlite_app.sessions() as session:
+        first = session.scalars(select(TreatmentStep).where(
+            TreatmentStep.patient_id == patient_id).order_by(TreatmentStep.order)).first()
+        assert first is not None and first.is_active and not first.is_completed
+        assert session.scalars(select(Photo)).all() == []
