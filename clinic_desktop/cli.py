@@ -314,10 +314,24 @@ def cmd_db(args: argparse.Namespace) -> int:
             bad_keys = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if bad_keys:
             problems.append(f"{len(bad_keys)} row(s) point to records that do not exist")
-    from clinic_desktop.domain.checks import early_notifications, rule_violations
+    from sqlalchemy import select
 
+    from clinic_desktop.db.models import Photo
+    from clinic_desktop.domain.checks import (
+        early_notifications,
+        photo_file_problems,
+        rule_violations,
+    )
+    from clinic_desktop.photos.importer import library_for
+
+    library = library_for(app.sessions, app.paths.data_dir)
     with app.sessions() as session:
         problems += rule_violations(session) + early_notifications(session)
+        if library.root.is_dir():
+            problems += photo_file_problems(session, library.resolve, deep=args.deep)
+        elif session.scalar(select(Photo.id).limit(1)) is not None:
+            problems.append(f"the photo library {library.root} cannot be reached, so its "
+                            "photo files were not checked (is the network share connected?)")
     if problems:
         print("Database check found problems:\n- " + "\n- ".join(problems))
         return EXIT_SOME_FAILED
@@ -607,7 +621,10 @@ def build_parser() -> argparse.ArgumentParser:
                             parser_class=_Parser)
     dsub.add_parser("upgrade", parents=[common], help="apply migrations (backup first)")
     dsub.add_parser("backup", parents=[common], help="write a verified backup now")
-    dsub.add_parser("check", parents=[common], help="check integrity and the treatment rules")
+    dc = dsub.add_parser("check", parents=[common],
+                         help="check integrity, the treatment rules and the photo files")
+    dc.add_argument("--deep", action="store_true",
+                    help="also read every photo and compare it with its fingerprint (slow)")
     dsub.add_parser("rebuild-search", parents=[common],
                     help="recompute what the patient search looks in, and its index")
     dp = dsub.add_parser("set-password", parents=[common],

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
 from sqlalchemy import Integer, and_, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from clinic_desktop import settings
-from clinic_desktop.db.models import Notification, Patient, TreatmentStep, due_date_for
+from clinic_desktop.db.models import Notification, Patient, Photo, TreatmentStep, due_date_for
 from clinic_desktop.db.search import stale_search_text
 from clinic_desktop.notify import outbox
 
@@ -81,3 +85,33 @@ def early_notifications(session: Session) -> list[str]:
                             f"{created.astimezone(zone).date()}, before the step was due "
                             f"({due})")
     return problems
+
+
+def photo_file_problems(session: Session, resolve: Callable[[str], Path], *,
+                        deep: bool = False) -> list[str]:
+    """Photos whose file is missing from the library (a share that vanished mid-import, a
+    folder cleaned by hand); with `deep`, also files whose content no longer matches the
+    SHA-256 recorded at import (a damaged disk). `resolve` turns a stored library path into
+    a file path."""
+    problems: list[str] = []
+    rows = session.execute(
+        select(Photo.id, Photo.library_path, Photo.sha256, Photo.original_name, Patient.code)
+        .join(Patient, Patient.id == Photo.patient_id).order_by(Photo.id)
+        .execution_options(yield_per=2000))
+    for photo_id, relative, sha256, name, code in rows:
+        path = resolve(relative) if relative else None
+        if path is None or not path.is_file():
+            problems.append(f"patient {code}: photo {photo_id} ({name}) has no file in the "
+                            f"photo library ({path or 'no path recorded'})")
+        elif deep and _sha256_of(path) != sha256:
+            problems.append(f"patient {code}: photo {photo_id} ({name}) in the photo library "
+                            f"has changed since it was imported ({path})")
+    return problems
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
