@@ -52,6 +52,11 @@ def _date_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+# Step numbers, positions and counts; far above any clinic's, far below what overflows a
+# database integer.
+_LARGEST_COUNT = 1_000_000
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -59,7 +64,21 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    if value > _LARGEST_COUNT:
+        raise argparse.ArgumentTypeError(f"{text!r} is too large (at most {_LARGEST_COUNT:,})")
     return value
+
+
+def _step_days(text: str) -> int:
+    """A step's duration in days, within the limits the domain keeps (steps.MAX_STEP_DAYS)."""
+    from clinic_desktop.domain.steps import check_step_days
+
+    try:
+        return check_step_days(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -274,6 +293,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     if args.db_command == "set-password":
         return _db_set_password(args)
+    if args.db_command == "restore":
+        return _db_restore(args)
     if args.db_command == "upgrade":
         app = open_app(args.data_dir, args.db, verbose=args.verbose)
         revision = migrate.current_revision(app.engine)
@@ -336,6 +357,30 @@ def cmd_db(args: argparse.Namespace) -> int:
         print("Database check found problems:\n- " + "\n- ".join(problems))
         return EXIT_SOME_FAILED
     print(f"Database OK ({app.engine.url.get_backend_name()}, schema {revision}).")
+    return EXIT_OK
+
+
+def _db_restore(args: argparse.Namespace) -> int:
+    """Put a backup in place of the clinic's database: works when the database is damaged
+    (nothing opens it first); the current file is kept beside it."""
+    from clinic_desktop.config import resolve_paths
+    from clinic_desktop.db import migrate
+    from clinic_desktop.db.backup import restore_sqlite
+    from clinic_desktop.db.engine import normalise_url, sqlite_path
+
+    paths = resolve_paths(args.data_dir, args.db)
+    db_file = sqlite_path(normalise_url(paths.db_url))
+    if db_file is None:
+        print("error: this clinic uses PostgreSQL: restore it with the server's tools "
+              "(pg_restore); see docs/multi-pc.md.", file=sys.stderr)
+        return EXIT_USAGE
+    kept = restore_sqlite(Path(args.backup), db_file,
+                          schema_known=migrate.is_known_revision)
+    print(f"Restored {db_file} from {args.backup}."
+          + (f" The file it replaced is kept as {kept}." if kept else ""))
+    print("What was done after that backup was taken (steps, photos, emails) is not in it. "
+          "Emails still queued in the backup go out when the notifier next sends: look at "
+          "the Outbox first and cancel those already sent.")
     return EXIT_OK
 
 
@@ -621,6 +666,11 @@ def build_parser() -> argparse.ArgumentParser:
                             parser_class=_Parser)
     dsub.add_parser("upgrade", parents=[common], help="apply migrations (backup first)")
     dsub.add_parser("backup", parents=[common], help="write a verified backup now")
+    dr = dsub.add_parser("restore", parents=[common],
+                         help="put a backup in place of the database (checked first; the "
+                              "current file is kept beside it)")
+    dr.add_argument("backup", metavar="BACKUP", help="a backup file, e.g. from the backups/ "
+                    "folder in the data folder")
     dc = dsub.add_parser("check", parents=[common],
                          help="check integrity, the treatment rules and the photo files")
     dc.add_argument("--deep", action="store_true",
@@ -697,14 +747,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--until", required=True, type=_date_arg, metavar="YYYY-MM-DD")
     step_parser("resume", "end a pause today")
     step_parser("duration", "change a step's duration").add_argument(
-        "--days", required=True, type=_positive_int)
+        "--days", required=True, type=_step_days)
     step_parser("move", "move a step that has not started").add_argument(
         "--to", required=True, type=_positive_int, metavar="POSITION",
         help="position among the steps that have not started (1 = next)")
     step_parser("undo", "undo the last progression", order=False)
     add = step_parser("add", "add a step at the end of the plan", order=False)
     add.add_argument("--name", required=True)
-    add.add_argument("--days", required=True, type=_positive_int)
+    add.add_argument("--days", required=True, type=_step_days)
     add.add_argument("--instructions")
     p.set_defaults(func=cmd_step)
 

@@ -17,12 +17,26 @@ def today_in(zone: ZoneInfo, at: datetime | None = None) -> date:
     return (at or now_utc()).astimezone(zone).date()
 
 
+# Dates staff type (today, plan starts, pauses, when photos were taken) lie in this range;
+# a typo like 0001-01-01 or 9999-12-31 would otherwise overflow the date arithmetic.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def check_date_range(value: date, what: str = "date") -> date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(f"The {what} {value.isoformat()} is out of range: use a date "
+                              f"from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}.")
+    return value
+
+
 def parse_date(text: str, what: str = "date") -> date:
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationError(f"{text!r} is not a valid {what}; write it as YYYY-MM-DD, "
                               "e.g. 2026-03-01.") from None
+    return check_date_range(value, what)
 
 
 def acting_day(requested: date | None, real_today: date, *, writes: bool = True) -> date:

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clinic_desktop import audit
+from clinic_desktop.clock import check_date_range
 from clinic_desktop.db.models import Patient, PlanTemplate, PlanTemplateStep, TreatmentStep
+from clinic_desktop.domain.steps import check_step_days
 from clinic_desktop.errors import NotFoundError, RuleError, ValidationError
 
 
@@ -39,8 +41,7 @@ def _checked_name(name: str, steps: list[StepSpec]) -> str:
         if len(spec.name.strip()) > NAME_LENGTH:
             raise ValidationError(f"The name of step {number} of {name!r} can be at most "
                                   f"{NAME_LENGTH} characters.")
-        if spec.duration_days < 1:
-            raise ValidationError(f"Step {number} of {name!r} must last at least 1 day.")
+        check_step_days(spec.duration_days, f"Step {number} of {name!r}")
     return name
 
 
@@ -155,6 +156,7 @@ def apply_plan(session: Session, patient: Patient, template: PlanTemplate,
     A patient whose current plan is still running must finish (or skip) it first: two plans
     running at once would mean two active steps.
     """
+    check_date_range(start, "plan start date")
     open_steps = session.scalar(select(func.count()).select_from(TreatmentStep).where(
         TreatmentStep.patient_id == patient.id, TreatmentStep.is_completed.is_(False)))
     if open_steps:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop import audit
 from clinic_desktop.db.models import Patient, TreatmentStep, utcnow
-from clinic_desktop.domain.steps import is_finished, is_paused
+from clinic_desktop.domain.steps import MAX_PAUSE_DAYS, check_step_days, is_finished, is_paused
 from clinic_desktop.errors import RuleError, ValidationError
 from clinic_desktop.notify import outbox
 from clinic_desktop.notify.render import BY_PHOTO, BY_SKIP, BY_STAFF
@@ -146,6 +146,10 @@ def pause_step(session: Session, step: TreatmentStep, until: date, today: date) 
     if until <= today:
         raise ValidationError(f"Pause until {until.isoformat()} is not after today "
                               f"({today.isoformat()}); choose a later date.")
+    if (until - today).days > MAX_PAUSE_DAYS:
+        raise ValidationError(f"A pause can last at most {MAX_PAUSE_DAYS} days (2 years); "
+                              f"{until.isoformat()} is {(until - today).days} days after today "
+                              f"({today.isoformat()}).")
     before = snapshot(step)
     # Extending a pause counts only the new days.
     pause_from = step.paused_until if is_paused(step, today) else today
@@ -173,8 +177,7 @@ def resume_step(session: Session, step: TreatmentStep, today: date) -> None:
 
 
 def set_duration(session: Session, step: TreatmentStep, days: int) -> None:
-    if days < 1:
-        raise ValidationError(f"A step lasts at least 1 day (got {days}).")
+    check_step_days(days)
     if step.is_completed:
         raise RuleError(f"Step {step.order} '{step.name}' is completed; its duration is history.")
     before = snapshot(step)
@@ -214,8 +217,7 @@ def add_step(session: Session, patient: Patient, name: str, duration_days: int,
     name = name.strip()
     if not name:
         raise ValidationError("A step needs a name.")
-    if duration_days < 1:
-        raise ValidationError(f"A step lasts at least 1 day (got {duration_days}).")
+    check_step_days(duration_days)
     last = session.scalar(select(TreatmentStep.order).where(
         TreatmentStep.patient_id == patient.id).order_by(TreatmentStep.order.desc()).limit(1))
     starts_now = active_step(session, patient.id) is None and not pending_steps(session,

@@ -8,6 +8,12 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, and_, or_, text
 
 from clinic_desktop.db.models import TreatmentStep
+from clinic_desktop.errors import ValidationError
+
+# The longest step and the longest pause anyone enters on purpose; more is a typo (and a
+# billion days overflows the date arithmetic). The CLI, the dialogs and templates share them.
+MAX_STEP_DAYS = 3650
+MAX_PAUSE_DAYS = 730
 
 # Word for word the WHERE clause of the partial index ix_treatment_step_due_scan: SQLite uses
 # a partial index only when the query repeats its condition (`is_active IS 1` does not match).
@@ -22,6 +28,16 @@ class StepState(StrEnum):
     DUE = "due"
     COMPLETED = "completed"
     SKIPPED = "skipped"
+
+
+def check_step_days(days: int, what: str = "A step") -> int:
+    """The duration, once it is from 1 day to MAX_STEP_DAYS (10 years)."""
+    if days < 1:
+        raise ValidationError(f"{what} must last at least 1 day.")
+    if days > MAX_STEP_DAYS:
+        raise ValidationError(f"{what} can last at most {MAX_STEP_DAYS} days (10 years); "
+                              f"{days} days looks like a typo.")
+    return days
 
 
 def is_paused(step: TreatmentStep, today: date) -> bool:
