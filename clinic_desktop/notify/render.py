@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +22,14 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
-    UndefinedError,
+    nodes,
+    pass_eval_context,
 )
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context, markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -79,16 +86,271 @@ def _autoescape(name: str | None) -> bool:
     return bool(name and name.endswith(".html.j2"))
 
 
-def _make_env(loader: BaseLoader) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(loader=loader, autoescape=_autoescape, undefined=StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+# --- limits: a staff-edited template must not be able to exhaust the PC ----------------------
+# The sandbox stops escapes, not cost: '{{ "a" * 10**8 }}' queued 100 MB per email. Every value a
+# template makes is bounded before it is made; what is written is counted; loops, calls and
+# attribute look-ups tick a step counter that also watches the clock.
+MAX_RANGE = 10_000  # items of range(...)
+MAX_ITEMS = 100_000  # characters of a text or items of a list made by *, +, ~, join, ...
+MAX_NUMBER = 10**12  # result of ** (and bits of *) on whole numbers
+MAX_WORK = 10**7  # sizes of a filter's or method's inputs multiplied (e.g. text × width)
+MAX_PART_CHARS = 256 * 1024  # characters of one rendered part: subject, text or HTML
+MAX_STEPS = 1_000_000  # loop items, calls and look-ups while rendering one part
+CHECK_SECONDS = 2.0  # CPU time for rendering one part with sample data when saving
+SEND_SECONDS = 10.0  # CPU time for rendering one part of a real email
+_WIDE_FORMAT = re.compile(r"\d{6,}")  # "%99999999s": a field a million characters wide
+
+_TOO_LONG = (f"the template would make a text or list longer than {MAX_ITEMS:,} characters or "
+             "items")
+_TOO_SLOW = "the template takes too long to fill in"
+
+
+class TemplateLimitError(SecurityError):
+    """A template asked for more than an email can need; str() is the reason in plain words."""
+
+
+class _PartTooLarge(TemplateLimitError):
+    pass
+
+
+class _Budget(threading.local):
+    """What the part being rendered on this thread has used so far (None: not counting)."""
+
+    deadline: float | None = None
+    steps = 0
+    chars = 0
+
+
+_budget = _Budget()
+
+
+class _counting:
+    """Count steps, time and written characters while one part is rendered on this thread."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __enter__(self) -> None:
+        self.saved = (_budget.deadline, _budget.steps, _budget.chars)
+        _budget.deadline, _budget.steps, _budget.chars = \
+            time.thread_time() + self.seconds, 0, 0
+
+    def __exit__(self, *exc: object) -> None:
+        _budget.deadline, _budget.steps, _budget.chars = self.saved
+
+
+def _tick() -> None:
+    if _budget.deadline is None:
+        return
+    _budget.steps += 1
+    if _budget.steps > MAX_STEPS or (
+            _budget.steps % 64 == 0 and time.thread_time() > _budget.deadline):
+        raise TemplateLimitError(_TOO_SLOW)
+
+
+def _size(value: Any) -> int:
+    """Roughly how much a value weighs: characters, items (one level deep), or a number."""
+    if isinstance(value, bool):
+        return 1
+    if isinstance(value, int):
+        return abs(value)
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return len(value) + sum(len(v) for v in value if isinstance(v, (str, list, tuple)))
+    return 1
+
+
+def _check_work(values: Iterable[Any]) -> None:
+    work = 1
+    for value in values:
+        work *= max(_size(value), 1)
+        if work > MAX_WORK:
+            raise TemplateLimitError(_TOO_LONG)
+
+
+def _check_format(fmt: Any) -> None:
+    if isinstance(fmt, str) and _WIDE_FORMAT.search(fmt):
+        raise TemplateLimitError(_TOO_LONG)
+
+
+def _joined(items: Any, sep: Any) -> list[Any]:
+    items = list(items)
+    if sum(_size(item) for item in items) + len(items) * _size(sep) > MAX_ITEMS:
+        raise TemplateLimitError(_TOO_LONG)
+    return items
+
+
+def _range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise TemplateLimitError(f"range(...) goes over more than {MAX_RANGE:,} items")
+    return numbers
+
+
+def _paced(items: Any) -> Iterator[Any]:
+    # Every loop goes through here: a loop nested three deep over range(1000) ticks the budget.
+    for item in items:
+        _tick()
+        yield item
+
+
+@pass_eval_context
+def _concat(eval_ctx: EvalContext, *parts: Any) -> str:
+    # "~" is not an interceptable operator; it is rewritten into this call.
+    if sum(_size(p) if isinstance(p, str) else 1 for p in parts) > MAX_ITEMS:
+        raise TemplateLimitError(_TOO_LONG)
+    return (markup_join if eval_ctx.autoescape else str_join)(parts)
+
+
+def _literal(text: str) -> Markup:
+    # Template text is written through a call so that it is counted like any other output.
+    return Markup(text)
+
+
+def _finalize(value: Any) -> Any:
+    if _budget.deadline is not None:
+        _tick()
+        _budget.chars += len(value) if isinstance(value, str) else 1
+        if _budget.chars > MAX_PART_CHARS:
+            raise _PartTooLarge(f"would be larger than {MAX_PART_CHARS // 1024} KB")
+    return value
+
+
+class _Bounded(NodeTransformer):
+    """Route loops, "~" and template text through the counting helpers above."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        self.generic_visit(node)
+        node.iter = _call("_paced", node.iter, like=node)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        return _call("_concat", *node.nodes, like=node)
+
+    def visit_TemplateData(self, node: nodes.TemplateData) -> nodes.Node:
+        return _call("_literal", nodes.Const(node.data), like=node)
+
+
+def _call(name: str, *args: nodes.Expr, like: nodes.Node) -> nodes.Call:
+    call = nodes.Call(nodes.Name(name, "load"), list(args), [], None, None)
+    call.set_lineno(like.lineno)
+    return call
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """The jinja2 sandbox with limits on size, numbers, loops and time (see the limits above)."""
+
+    intercepted_binops = frozenset(["*", "**", "+", "%"])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, finalize=_finalize, **kwargs)
+        self.globals.pop("lipsum", None)  # lipsum(10**5) writes megabytes of Latin
+        self.globals.update(range=_range, _paced=_paced, _concat=_concat, _literal=_literal)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        template = super()._parse(source, name, filename)
+        _Bounded().visit(template)
+        template.set_environment(self)
+        return template
+
+    def bound_filters(self) -> None:
+        """Wrap every filter so its inputs are weighed first (call once filters are added)."""
+        self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        _tick()
+        if operator == "*":
+            _check_product(left, right)
+        elif operator == "**":
+            _check_power(left, right)
+        elif operator == "+":
+            if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) \
+                    and _size(left) + _size(right) > MAX_ITEMS:
+                raise TemplateLimitError(_TOO_LONG)
+        elif operator == "%" and isinstance(left, str):
+            _check_format(left)
+            _check_work([left, right])
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any,
+             **kwargs: Any) -> Any:
+        _tick()
+        if __obj is _literal or __obj is _paced:  # ours, called for every line and loop
+            return __obj(*args)
+        method = getattr(__obj, "__wrapped__", __obj)
+        owner = getattr(method, "__self__", None)
+        name = getattr(method, "__name__", "")
+        if isinstance(owner, str) and name in ("format", "format_map"):
+            _check_format(owner)
+        if isinstance(owner, str) and name == "join" and len(args) == 1 and not kwargs:
+            args = (_joined(args[0], owner),)
+        # A macro weighs what it writes, not its inputs; range(...) weighs itself.
+        if not hasattr(__obj, "_invoke") and __obj is not _range:
+            _check_work([owner, *args, *kwargs.values()] if owner is not None
+                        else [*args, *kwargs.values()])
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        _tick()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        _tick()
+        return super().getitem(obj, argument)
+
+
+def _check_product(left: Any, right: Any) -> None:
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
+            if _size(seq) * times > MAX_ITEMS:
+                raise TemplateLimitError(_TOO_LONG)
+            return
+    if isinstance(left, int) and isinstance(right, int) and \
+            left.bit_length() + right.bit_length() > MAX_NUMBER.bit_length():
+        raise TemplateLimitError(f"the template calculates a number larger than {MAX_NUMBER:,}")
+
+
+def _check_power(base: Any, exponent: Any) -> None:
+    if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1 and exponent > 0 \
+            and exponent * (abs(base).bit_length() - 1) > MAX_NUMBER.bit_length():
+        raise TemplateLimitError(f"the template calculates a number larger than {MAX_NUMBER:,}")
+
+
+def _bounded_filter(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
+    if name == "join":
+        @pass_eval_context
+        def join(eval_ctx: EvalContext, value: Any, d: str = "", attribute: Any = None) -> Any:
+            _tick()
+            return f(eval_ctx, _joined(value, d), d, attribute)
+        return join
+
+    @wraps(f)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        _tick()
+        values = [a for a in (*args, *kwargs.values())
+                  if not isinstance(a, (Context, EvalContext)) and a is not None]
+        if name == "format" and values:
+            _check_format(values[0])
+        _check_work(values)
+        return f(*args, **kwargs)
+    return bounded
+
+
+def _make_env(loader: BaseLoader) -> BoundedSandbox:
+    env = BoundedSandbox(loader=loader, autoescape=_autoescape, undefined=StrictUndefined,
+                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["date"] = _format_date
     env.filters["datetime"] = _format_datetime
+    env.bound_filters()
     return env
 
 
 @cache
-def _default_env(root: Path) -> SandboxedEnvironment:
+def _default_env(root: Path) -> BoundedSandbox:
     return _make_env(FileSystemLoader(str(root), encoding="utf-8"))
 
 
@@ -141,14 +403,29 @@ class TemplateSet:
         _check_kind(kind)
         language = language_for(language)
         values = {**context, "language": language}
-        try:
-            parts = {part: self.env.get_template(template_name(kind, language, part))
-                     .render(values) for part in PARTS}
-        except TemplateError as exc:
-            raise ConfigError(f"The {kind} email ({language}) cannot be written: {exc}. Fix the "
-                              "template in Settings → Email templates.") from exc
+        parts = {}
+        for part in PARTS:
+            try:
+                parts[part] = self.render_part(kind, language, part, values, SEND_SECONDS)
+            except Exception as exc:  # a template is code the staff wrote: any error is theirs
+                why = f"its {_PART_NAMES[part]} {exc}" if isinstance(exc, _PartTooLarge) \
+                    else _reason(exc)
+                raise ConfigError(f"The {kind} email ({language}) cannot be written: {why}. Fix "
+                                  "the template in Settings → Email templates.") from exc
         return RenderedEmail(_one_line(parts["subject"]), parts["text"].strip() + "\n",
                              parts["html"])
+
+    def render_part(self, kind: str, language: str, part: str, values: Mapping[str, Any],
+                    seconds: float) -> str:
+        """One part, within the limits: at most MAX_PART_CHARS characters and `seconds` of CPU."""
+        with _counting(seconds):
+            text = self.env.get_template(template_name(kind, language, part)).render(values)
+        if len(text) > MAX_PART_CHARS:  # escaping can grow what was counted
+            raise _PartTooLarge(f"would be larger than {MAX_PART_CHARS // 1024} KB")
+        return text
+
+
+_PART_NAMES = {"subject": "subject", "text": "text part", "html": "HTML part"}
 
 
 def _one_line(text: str) -> str:
@@ -193,12 +470,27 @@ def check_template(kind: str, language: str, sources: Mapping[str, str]) -> None
     for sample in sample_contexts(kind):
         for part in PARTS:
             try:
-                trial.env.get_template(template_name(kind, language, part)).render(
-                    {**sample, "language": language})
-            except (UndefinedError, SecurityError, TemplateError) as exc:
+                trial.render_part(kind, language, part, {**sample, "language": language},
+                                  CHECK_SECONDS)
+            except _PartTooLarge as exc:
+                raise ValidationError(f"{labels[part]} {exc}: shorten the template or what it "
+                                      "repeats.") from None
+            except Exception as exc:  # a template is code the staff wrote: any error is theirs
                 line = _error_line(exc)
                 where = f", line {line}" if line else ""
-                raise ValidationError(f"{labels[part]}{where}: {exc}") from None
+                raise ValidationError(f"{labels[part]}{where}: {_reason(exc)}") from None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OverflowError):
+        return f"the template calculates a number larger than {MAX_NUMBER:,}"
+    if isinstance(exc, (TemplateError, ArithmeticError, TypeError, ValueError, LookupError)):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "a macro calls itself too often"
+    if isinstance(exc, MemoryError):
+        return _TOO_LONG
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _error_line(exc: Exception) -> int | None:
