@@ -889,7 +889,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:
+        from sqlalchemy.exc import DatabaseError as SqlDatabaseError
+
+        if isinstance(exc, SqlDatabaseError):
+            problem = _database_problem(args, exc)
+            if problem is not None:
+                log.warning("Database error in %s", args.command, exc_info=True)
+                print(f"error: {problem}", file=sys.stderr)
+                return problem.exit_code
         log.exception("Unexpected error in %s", args.command)
         print(f"error: something unexpected went wrong ({type(exc).__name__}: {exc}). The "
               "details are in the log file in the data folder's logs/.", file=sys.stderr)
         return EXIT_SOME_FAILED
+
+
+def _database_problem(args: argparse.Namespace, exc: Exception) -> ClinicError | None:
+    """A SQLite file found damaged while a command ran (opening it looked fine): its damage,
+    the newest backup and the restore command. None when the file is whole."""
+    from clinic_desktop.config import resolve_paths
+    from clinic_desktop.db.backup import damaged_error, deep_damage
+    from clinic_desktop.db.engine import normalise_url, sqlite_path
+
+    paths = resolve_paths(args.data_dir, args.db)
+    db_file = sqlite_path(normalise_url(paths.db_url))
+    if db_file is None or not db_file.exists():
+        return None
+    words = str(getattr(exc, "orig", exc))
+    what = deep_damage(db_file) or (words if any(
+        sign in words for sign in ("malformed", "not a database")) else None)
+    return damaged_error(db_file, paths.backup_dir, what) if what else None

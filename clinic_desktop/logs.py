@@ -11,6 +11,18 @@ LOG_FILE_NAME = "clinic-desktop.log"
 _FORMAT = "%(asctime)s %(levelname)s [%(process)d %(threadName)s] %(name)s: %(message)s"
 
 
+class _NoTraceback(logging.Formatter):
+    """For the terminal: the sentence only. The traceback goes to the log file."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info = record.exc_text = record.stack_info = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
 def configure_logging(log_dir: Path | None, *, verbose: bool = False) -> None:
     """INFO and up go to the file (patient codes only, no names or addresses);
     stderr shows warnings, or INFO with --verbose."""
@@ -22,7 +34,7 @@ def configure_logging(log_dir: Path | None, *, verbose: bool = False) -> None:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setLevel(logging.INFO if verbose else logging.WARNING)
-    stderr.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    stderr.setFormatter(_NoTraceback("%(levelname)s: %(message)s"))
     stderr._clinic_desktop = True  # type: ignore[attr-defined]
     # Library warnings (Pillow's "Corrupt EXIF data" on a damaged photo that is refused
     # with its own sentence anyway) go to the log file, not in front of staff.

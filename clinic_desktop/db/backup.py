@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -57,6 +60,8 @@ def integrity_problem(db_path: Path) -> str | None:
     connection = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         rows = connection.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:  # too damaged for the check to finish
+        return str(exc)
     finally:
         connection.close()
     first = rows[0][0] if rows else "no answer"
@@ -75,3 +80,120 @@ def rotate(backup_dir: Path, keep: int) -> None:
             old.unlink()
         except OSError as exc:  # a locked old backup must not stop the upgrade
             log.warning("Could not remove old backup %s: %s", old, exc)
+
+
+# --- a damaged or vanished database ------------------------------------------------------------
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def damage(db_path: Path) -> str | None:
+    """What is wrong with the database file, in words, or None when it looks whole.
+
+    Cheap enough for every start: the file's size and header. SQLite names deeper damage
+    itself when it is met ("database disk image is malformed"); `db check` runs the full
+    integrity check.
+    """
+    try:
+        size = db_path.stat().st_size
+        with db_path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return None  # a new clinic
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror or exc})"
+    if size == 0:
+        return "it is empty (0 bytes): the clinic's data is no longer in it"
+    if header != SQLITE_HEADER:
+        return "it is not an SQLite database any more (its first bytes are overwritten)"
+    return None
+
+
+def deep_damage(db_path: Path) -> str | None:
+    """SQLite's own quick check of every page, for when opening the file has failed: what
+    is damaged, or None when the file is whole (the failure was something else)."""
+    try:
+        connection = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("PRAGMA quick_check").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        return f"SQLite cannot read it ({exc})"
+    first = rows[0][0] if rows else "no answer"
+    return None if first == "ok" else f"SQLite's check says: {first}"
+
+
+def restore_hint(backup_dir: Path) -> str:
+    """The newest backup and the command that restores it, or that there is none."""
+    backups = list_backups(backup_dir)
+    if not backups:
+        return (f"There is no backup in {backup_dir}. If you keep backups elsewhere, restore "
+                "one with `clinic-desktop db restore FILE`.")
+    newest = backups[-1]
+    taken = datetime.fromtimestamp(newest.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    return (f"The newest backup is {newest} (taken {taken}); restore it with "
+            f"`clinic-desktop db restore \"{newest}\"`.")
+
+
+def damaged_error(db_path: Path, backup_dir: Path, what: str) -> DatabaseError:
+    return DatabaseError(f"The database {db_path} is damaged: {what}. Nothing was changed. "
+                         f"{restore_hint(backup_dir)}")
+
+
+def restore_sqlite(backup: Path, db_path: Path, *, schema_known: Callable[[str | None], bool]
+                   ) -> Path | None:
+    """Put a verified backup in place of the database; the current file is kept beside it.
+
+    The backup must pass SQLite's integrity check and carry a schema revision this version
+    knows (`schema_known`), else nothing is touched. Returns where the old file was kept.
+    """
+    if not backup.is_file():
+        raise DatabaseError(f"There is no backup file {backup}.")
+    what = damage(backup)
+    if what is not None:
+        raise DatabaseError(f"The backup {backup} cannot be used: {what}. Nothing was changed.")
+    try:
+        problem = integrity_problem(backup)
+        revision = _schema_revision(backup)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"The backup {backup} cannot be used: {exc}. Nothing was "
+                            "changed.") from exc
+    if problem:
+        raise DatabaseError(f"The backup {backup} is damaged ({problem}). Nothing was changed; "
+                            "choose an older one.")
+    if not schema_known(revision):
+        raise DatabaseError(f"The backup {backup} is not a Clinic Desktop database this version "
+                            f"knows (schema {revision or 'none'}). Nothing was changed.")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept: Path | None = None
+    staged = db_path.with_name(f"{db_path.name}.restoring")
+    try:
+        shutil.copyfile(backup, staged)
+        if db_path.exists():
+            kept = db_path.with_name(f"{db_path.stem}-replaced-{stamp}{db_path.suffix}")
+            os.replace(db_path, kept)
+        for extra in ("-wal", "-shm"):  # the old file's journal must not meet the backup
+            sidecar = db_path.with_name(db_path.name + extra)
+            if sidecar.exists() and kept is not None:
+                os.replace(sidecar, kept.with_name(kept.name + extra))
+            elif sidecar.exists():
+                sidecar.unlink()
+        os.replace(staged, db_path)
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        raise DatabaseError(f"The backup could not be put in place: {exc.strerror or exc}. "
+                            "Close Clinic Desktop on this PC and try again.") from exc
+    log.info("Database %s restored from %s; the old file is kept as %s", db_path, backup, kept)
+    return kept
+
+
+def _schema_revision(path: Path) -> str | None:
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        connection.close()
+    return str(row[0]) if row else None

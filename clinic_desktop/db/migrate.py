@@ -44,6 +44,14 @@ def head_revision() -> str:
     return head
 
 
+def is_known_revision(revision: str | None) -> bool:
+    """Whether a database at this schema revision can be opened (and upgraded) here."""
+    if revision is None:
+        return False
+    return revision in {script.revision for script in
+                        ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
