@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -18,6 +19,16 @@ from clinic_desktop.errors import ConfigError
 
 LOGO_CID = "logo"
 DEFAULT_LOGO = "logo.png"
+# Folded header lines stay far below SMTP's 998 characters (a 5,000-character name made a
+# server answer "500 Line too long" for good); names and subjects longer than this are cut.
+MAX_NAME = 78
+MAX_SUBJECT = 200
+# Cc: CR, LF, \x0b, \x0c, \x1c-\x1f, \x85 and the rest; Zl/Zp: \u2028, \u2029. Any of them
+# can end a header line for some parser. Cs: a lone surrogate cannot be encoded at all.
+_LINE_BREAKERS = frozenset({"Cc", "Zl", "Zp", "Cs"})
+# "=?" and "= ?" alike: Python's folding can drop the space between encoded words it writes,
+# so only a different question mark keeps "=?utf-8?q?...?=" from being decoded later.
+_ENCODED_WORD_START = re.compile(r"=(\s*)\?")
 
 
 @dataclass(frozen=True)
@@ -39,9 +50,27 @@ class Sender:
         return wire_address(self.address)[1]
 
 
-def one_line(text: str) -> str:
-    """Header text with every CR/LF (and other control white space) folded to a space."""
-    return re.sub(r"[\r\n\t\v\f]+", " ", text).strip()
+def one_line(text: str, limit: int | None = None) -> str:
+    """Header text made from data, safe whatever Python's email package does with it: every
+    control or line-separator character becomes a space, "=?" becomes "=？" so no part is ever
+    decoded as an RFC 2047 encoded word (a name "=?utf-8?q?a=0D=0ABcc:...?=" decoded to a line
+    break and a Bcc header on Python < 3.11.10, CVE-2024-6923), and text longer than `limit`
+    ends in "…"."""
+    text = "".join(" " if unicodedata.category(char) in _LINE_BREAKERS else char
+                   for char in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _ENCODED_WORD_START.sub("=\\1\N{FULLWIDTH QUESTION MARK}", text)
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 1].rstrip() + "…"
+    return text
+
+
+def _header_url(url: str) -> str:
+    """A List-Unsubscribe link that cannot end its <...>, break its line or hold an encoded
+    word; the escapes keep the link working where cleaning as text would break it."""
+    url = "".join(char for char in url
+                  if not char.isspace() and unicodedata.category(char) not in _LINE_BREAKERS)
+    return url.replace("<", "%3C").replace(">", "%3E").replace("=?", "=%3F")
 
 
 def wire_address(address: str) -> tuple[str, str]:
@@ -67,7 +96,10 @@ def needs_smtputf8(address: str) -> bool:
 
 def _address(address: str, name: str = "") -> Address:
     username, domain = wire_address(address)
-    return Address(display_name=one_line(name), username=username, domain=domain)
+    # Python folds a long quoted name full of backslashes without its quotes, and the address
+    # is lost from the parsed To; a name needs neither character to be recognised.
+    name = one_line(name, MAX_NAME).replace("\\", "/").replace('"', "'")
+    return Address(display_name=name, username=username, domain=domain)
 
 
 def new_message_id(notification_id: int, domain: str) -> str:
@@ -83,7 +115,7 @@ def build_message(*, sender: Sender, recipient: str, recipient_name: str, subjec
     addresses = [recipient, sender.address] + ([sender.reply_to] if sender.reply_to else [])
     international = any(needs_smtputf8(address) for address in addresses)
     message = EmailMessage(policy=policy.SMTPUTF8 if international else policy.SMTP)
-    message["Subject"] = one_line(subject)
+    message["Subject"] = one_line(subject, MAX_SUBJECT)
     message["From"] = _address(sender.address, sender.display_name)
     message["To"] = _address(recipient, recipient_name)
     if sender.reply_to:
@@ -93,7 +125,7 @@ def build_message(*, sender: Sender, recipient: str, recipient_name: str, subjec
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office loops
     message["X-Auto-Response-Suppress"] = "OOF, AutoReply"  # the same for Exchange
     if sender.list_unsubscribe:
-        message["List-Unsubscribe"] = f"<{one_line(sender.list_unsubscribe)}>"
+        message["List-Unsubscribe"] = f"<{_header_url(sender.list_unsubscribe)}>"
         if sender.list_unsubscribe.startswith("https://"):
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text, cte="quoted-printable")
