@@ -7,7 +7,7 @@ import email.policy
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -288,3 +288,18 @@ def dump_tables() -> Any:
                     for table in Base.metadata.sorted_tables}
 
     return _dump
+
+
+@pytest.fixture
+def started() -> Iterator[Callable[[Any], Any]]:
+    """Start a real ClinicScheduler; it is shut down after the test whatever happens."""
+    running: list[Any] = []
+
+    def _start(scheduler: Any) -> Any:
+        scheduler.start()
+        running.append(scheduler)
+        return scheduler
+
+    yield _start
+    for scheduler in running:
+        scheduler.shutdown()

@@ -8,21 +8,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from test_settings_validation import run  # `clinic-desktop ARGS` on a SQLite clinic
 
-from clinic_desktop.cli import main
-
-
-@pytest.fixture
-def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    db = f"sqlite:///{(tmp_path / 'clinic.sqlite3').as_posix()}"
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(["--data-dir", str(tmp_path / "data"), "--db", db, *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    _run.db = db  # type: ignore[attr-defined]
-    return _run
+__all__ = ["run"]  # a fixture, used by name
 
 
 @pytest.mark.parametrize(("pattern", "words"), [
@@ -49,7 +37,7 @@ def test_ordinary_patterns_are_accepted(run, pattern: str) -> None:  # type: ign
 def test_a_dangerous_pattern_stored_by_an_older_version_stops_the_import_with_a_sentence(
         run, tmp_path: Path, photo_files) -> None:  # type: ignore[no-untyped-def]
     assert run("status")[0] == 0  # makes the database
-    engine = create_engine(run.db)
+    engine = create_engine(f"sqlite:///{(tmp_path / 'clinic.sqlite3').as_posix()}")
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO setting (key, value, updated_at) VALUES "
                                 "('photos.code_pattern', :p, '2026-01-01 00:00:00')"),

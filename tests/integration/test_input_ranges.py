@@ -3,41 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
+from test_cli import dump, run  # the CLI's in-process runner and table dump
 
-from clinic_desktop.cli import main
-from clinic_desktop.db.engine import normalise_url
-from clinic_desktop.db.models import Base, Patient, TreatmentStep
+from clinic_desktop.db.models import Patient, TreatmentStep
 from clinic_desktop.domain import plans, progression
 from clinic_desktop.domain.steps import MAX_PAUSE_DAYS, MAX_STEP_DAYS
 from clinic_desktop.errors import ValidationError
 
+__all__ = ["run"]  # a fixture, used by name
 TODAY = "2026-11-25"
-
-
-@pytest.fixture
-def run(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    def _run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(["--data-dir", str(tmp_path / "data"), "--db", db_url, *args])
-        except SystemExit as exit_info:  # argparse refusing an argument
-            code = int(exit_info.code or 0)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return _run
-
-
-def dump(db_url: str) -> dict[str, list[tuple]]:
-    engine = create_engine(normalise_url(db_url))
-    with engine.connect() as connection:
-        result = {table.name: sorted(map(tuple, connection.execute(select(table))), key=repr)
-                  for table in Base.metadata.sorted_tables}
-    engine.dispose()
-    return result
 
 
 OUT_OF_RANGE = [

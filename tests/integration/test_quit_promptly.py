@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -100,21 +100,6 @@ def wait_for(what: str, condition: Callable[[], Any], timeout: float = 60.0) -> 
 def check_running_with_some_queued(app: Any, at_least: int = 50) -> bool:
     run = job_run(app)
     return run is not None and run.summary == "running" and queued_count(app) >= at_least
-
-
-@pytest.fixture
-def started() -> Iterator[Callable[[ClinicScheduler], ClinicScheduler]]:
-    """Start a real ClinicScheduler; it is shut down after the test whatever happens."""
-    running: list[ClinicScheduler] = []
-
-    def _start(scheduler: ClinicScheduler) -> ClinicScheduler:
-        scheduler.start()
-        running.append(scheduler)
-        return scheduler
-
-    yield _start
-    for scheduler in running:
-        scheduler.shutdown()
 
 
 # --- each loop stops between two items ---------------------------------------------------------

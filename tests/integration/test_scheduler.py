@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -94,21 +94,6 @@ def current_lease(app: Any) -> lease.LeaseState | None:
 def pin_clock(monkeypatch: pytest.MonkeyPatch, at: datetime) -> None:
     monkeypatch.setattr(clock, "now_utc", lambda: at)
     monkeypatch.setattr(scheduler_module.clock, "now_utc", lambda: at)
-
-
-@pytest.fixture
-def started() -> Iterator[Callable[[ClinicScheduler], ClinicScheduler]]:
-    """Start a real ClinicScheduler; it is shut down after the test whatever happens."""
-    running: list[ClinicScheduler] = []
-
-    def _start(scheduler: ClinicScheduler) -> ClinicScheduler:
-        scheduler.start()
-        running.append(scheduler)
-        return scheduler
-
-    yield _start
-    for scheduler in running:
-        scheduler.shutdown()
 
 
 # --- when the daily check is due ---------------------------------------------------------------
