@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import configure_smtp  # tests/integration/conftest.py
+from conftest import configure_smtp, wait_for  # tests/integration/conftest.py
 from sqlalchemy import func, insert, select
 
 from clinic_desktop import lease, settings
@@ -84,17 +84,6 @@ def queued_count(app: Any) -> int:
 def job_run(app: Any) -> JobRun | None:
     with app.sessions() as session:
         return session.get(JobRun, DAILY_CHECK)
-
-
-def wait_for(what: str, condition: Callable[[], Any], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def check_running_with_some_queued(app: Any, at_least: int = 50) -> bool:

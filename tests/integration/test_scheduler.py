@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import configure_smtp  # tests/integration/conftest.py
+from conftest import configure_smtp, wait_for  # tests/integration/conftest.py
 from sqlalchemy import select
 
 from clinic_desktop import clock, lease, settings
@@ -63,17 +63,6 @@ def due_on(app: Any, enrol: Any, code: str, due: date, days: int = 7) -> None:
     """A patient whose first step (of `days` days) falls due on `due`."""
     with write_session(app.sessions) as session:
         enrol(session, code, [days, 14], due - timedelta(days=days))
-
-
-def wait_for(what: str, condition: Callable[[], Any], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.1)
 
 
 def job_run(app: Any, name: str) -> JobRun | None:
