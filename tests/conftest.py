@@ -12,6 +12,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+# The real SMTP server, keyring and photo fixtures (tests/servers.py), for every folder.
+pytest_plugins = ["servers"]
+
 PG_ENV = "CLINIC_DESKTOP_TEST_PG_URL"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

@@ -23,6 +23,8 @@ DEFAULT_LOGO = "logo.png"
 # server answer "500 Line too long" for good); names and subjects longer than this are cut.
 MAX_NAME = 78
 MAX_SUBJECT = 200
+_ONE_LINE = 78  # RFC 5322's recommended line length, where Python starts folding
+_SPECIALS = frozenset('()<>[]:;@\\,."')  # a name holding one of these is sent in quotes
 # Cc: CR, LF, \x0b, \x0c, \x1c-\x1f, \x85 and the rest; Zl/Zp: \u2028, \u2029. Any of them
 # can end a header line for some parser. Cs: a lone surrogate cannot be encoded at all.
 _LINE_BREAKERS = frozenset({"Cc", "Zl", "Zp", "Cs"})
@@ -99,6 +101,12 @@ def _address(address: str, name: str = "") -> Address:
     # Python folds a long quoted name full of backslashes without its quotes, and the address
     # is lost from the parsed To; a name needs neither character to be recognised.
     name = one_line(name, MAX_NAME).replace("\\", "/").replace('"', "'")
+    if name.isascii() and not _SPECIALS.isdisjoint(name):
+        # ...and it folds a long quoted name without its quotes, which loses the address too:
+        # a plain-English name with a comma or "<" must fit on one header line.
+        room = _ONE_LINE - len(f'Reply-To: "" <{username}@{domain}>')
+        if len(name) > room:
+            name = name[:max(room - 3, 0)].rstrip() + "..." if room > 3 else ""
     return Address(display_name=name, username=username, domain=domain)
 
 

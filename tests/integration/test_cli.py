@@ -9,38 +9,13 @@ import sys
 import sysconfig
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, select
+from servers import dump
+from sqlalchemy import create_engine
 
-from clinic_desktop.cli import main
 from clinic_desktop.db.engine import normalise_url
-from clinic_desktop.db.models import Base
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-25"
-
-
-@pytest.fixture
-def run(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """Run a command in-process against this test's database; returns (exit code, out, err)."""
-    def _run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(["--data-dir", str(tmp_path / "data"), "--db", db_url, *args])
-        except SystemExit as exit_info:  # argparse refusing an argument
-            code = int(exit_info.code or 0)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return _run
-
-
-def dump(db_url: str) -> dict[str, list[tuple]]:
-    engine = create_engine(normalise_url(db_url))
-    with engine.connect() as connection:
-        result = {table.name: sorted(map(tuple, connection.execute(select(table))), key=repr)
-                  for table in Base.metadata.sorted_tables}
-    engine.dispose()
-    return result
 
 
 def test_console_script_and_main_py_start_the_same_program(tmp_path: Path) -> None:

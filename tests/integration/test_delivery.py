@@ -19,8 +19,8 @@ from typing import Any
 
 import keyring
 import pytest
-from conftest import SMTP_PASSWORD, SMTP_USER, configure_smtp  # tests/integration/conftest.py
 from keyring.backends import fail
+from servers import SMTP_PASSWORD, SMTP_USER, configure_smtp
 from sqlalchemy import MetaData, select, update
 
 from clinic_desktop import secrets, settings

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (  # tests/integration/conftest.py
+from servers import (
     SMTP_PASSWORD,
     SMTP_USER,
     SmtpServer,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import configure_smtp  # tests/integration/conftest.py
+from servers import configure_smtp
 from sqlalchemy import select
 
 from clinic_desktop import settings

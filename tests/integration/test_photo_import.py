@@ -14,8 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import configure_smtp  # tests/integration/conftest.py
 from PIL import Image, ImageDraw, ImageOps
+from servers import configure_smtp
 from sqlalchemy import func, select
 
 from clinic_desktop.cli import main

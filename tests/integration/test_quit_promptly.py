@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import configure_smtp, wait_for  # tests/integration/conftest.py
+from servers import configure_smtp, wait_for
 from sqlalchemy import func, insert, select
 
 from clinic_desktop import lease, settings

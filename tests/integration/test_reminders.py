@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import configure_smtp  # tests/integration/conftest.py
+from servers import configure_smtp
 from sqlalchemy import select
 
 from clinic_desktop import settings

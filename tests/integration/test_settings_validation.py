@@ -13,7 +13,6 @@ from PIL import Image
 from sqlalchemy import select
 
 from clinic_desktop import settings
-from clinic_desktop.cli import main
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import AuditEvent, Setting
 from clinic_desktop.errors import ConfigError
@@ -30,16 +29,9 @@ posix_only = pytest.mark.skipif(os.name == "nt", reason="/proc, /sys and /dev ar
 
 
 @pytest.fixture
-def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """`clinic-desktop ARGS` in-process on a SQLite clinic; returns (exit code, out, err)."""
-    db = f"sqlite:///{(tmp_path / 'clinic.sqlite3').as_posix()}"
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(["--data-dir", str(tmp_path / "data"), "--db", db, *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return _run
+def db_url(tmp_path: Path) -> str:
+    """A SQLite clinic (the shared `run` fixture then runs `clinic-desktop ARGS` on it)."""
+    return f"sqlite:///{(tmp_path / 'clinic.sqlite3').as_posix()}"
 
 
 def stored(app: Any) -> dict[str, str]:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from servers import dump
 from sqlalchemy import create_engine, func, select
-from test_cli import dump, run  # the same in-process runner as the CLI's own tests
 
 from clinic_desktop.clock import today_in
 from clinic_desktop.db.engine import normalise_url
 from clinic_desktop.db.models import Notification
-
-__all__ = ["run"]  # a fixture, used by name
 
 
 def clinic_today(run) -> date:  # type: ignore[no-untyped-def]

@@ -10,33 +10,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
-import importlib.util
 import shutil
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-# The real SMTP server, keyring and photo helpers live in tests/integration/conftest.py; load
-# that file under a name of its own (two modules called "conftest" would clash) and re-export
-# the fixtures this folder uses.
-_spec = importlib.util.spec_from_file_location(
-    "clinic_ui_integration_fixtures",
-    Path(__file__).resolve().parents[1] / "integration" / "conftest.py")
-assert _spec is not None and _spec.loader is not None
-integration = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = integration
-_spec.loader.exec_module(integration)
-
-tls_ca = integration.tls_ca
-ca_file = integration.ca_file
-smtp_server_factory = integration.smtp_server_factory
-file_keyring = integration.file_keyring
-configure_smtp = integration.configure_smtp
-PhotoFiles = integration.PhotoFiles
+from servers import PhotoFiles
 
 # Every ui module that imported the message helpers by name.
 UI_MODULES = ["widgets", "main_window", "today", "patients", "patient", "photos", "inbox",

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from test_settings_validation import run  # `clinic-desktop ARGS` on a SQLite clinic
 
-__all__ = ["run"]  # a fixture, used by name
 
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """A SQLite clinic (the shared `run` fixture runs `clinic-desktop ARGS` on it)."""
+    return f"sqlite:///{(tmp_path / 'clinic.sqlite3').as_posix()}"
 
 @pytest.mark.parametrize(("pattern", "words"), [
     (r"(?:(a+)+)+b", "repeat a part that itself repeats"),

@@ -1,4 +1,6 @@
-"""A real SMTP server (aiosmtpd) on localhost: plain, STARTTLS or TLS, with AUTH and faults."""
+"""Real servers and files for tests: an SMTP server (aiosmtpd: plain, STARTTLS or TLS, with AUTH
+and faults), a file keyring, camera photos, table dumps. tests/conftest.py loads it for every
+folder."""
 
 from __future__ import annotations
 
@@ -276,19 +278,33 @@ def photo_files(tmp_path: Path) -> PhotoFiles:
     return PhotoFiles(tmp_path / "incoming")
 
 
-@pytest.fixture
-def dump_tables() -> Any:
+def dump_engine(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, for 'the database did not change' checks."""
     from sqlalchemy import select
 
     from clinic_desktop.db.models import Base
 
-    def _dump(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
-        with engine.connect() as connection:
-            return {table.name: sorted(map(tuple, connection.execute(select(table))), key=repr)
-                    for table in Base.metadata.sorted_tables}
+    with engine.connect() as connection:
+        return {table.name: sorted(map(tuple, connection.execute(select(table))), key=repr)
+                for table in Base.metadata.sorted_tables}
 
-    return _dump
+
+def dump(db_url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """`dump_engine` of the database at this URL."""
+    from sqlalchemy import create_engine
+
+    from clinic_desktop.db.engine import normalise_url
+
+    engine = create_engine(normalise_url(db_url))
+    try:
+        return dump_engine(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def dump_tables() -> Any:
+    return dump_engine
 
 
 def wait_for(what: str, condition: Callable[[], Any], timeout: float = 60.0) -> Any:
@@ -316,3 +332,20 @@ def started() -> Iterator[Callable[[Any], Any]]:
     yield _start
     for scheduler in running:
         scheduler.shutdown()
+
+
+@pytest.fixture
+def run(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """`clinic-desktop ARGS` in-process on this test's database; returns (exit code, out, err)."""
+    from clinic_desktop.cli import main
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main(["--data-dir", str(tmp_path / "data"), "--db", db_url, *args])
+        except SystemExit as exit_info:  # argparse refusing an argument
+            code = int(exit_info.code or 0)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return _run
+

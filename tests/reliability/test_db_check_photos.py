@@ -6,12 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
-from test_cli import run  # the CLI's in-process runner
 
 from clinic_desktop.app import open_app
 from clinic_desktop.db.models import Photo
-
-__all__ = ["run"]
 
 
 def import_two(run, photo_files) -> list[Path]:  # type: ignore[no-untyped-def]

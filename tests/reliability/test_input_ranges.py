@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from servers import dump
 from sqlalchemy import select
-from test_cli import dump, run  # the CLI's in-process runner and table dump
 
 from clinic_desktop.db.models import Patient, TreatmentStep
 from clinic_desktop.domain import plans, progression
 from clinic_desktop.domain.steps import MAX_PAUSE_DAYS, MAX_STEP_DAYS
 from clinic_desktop.errors import ValidationError
 
-__all__ = ["run"]  # a fixture, used by name
 TODAY = "2026-11-25"
 
 
