@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from clinic_desktop.cli_args import count, record_id
 from clinic_desktop.cli_console import json_text, read_password
 from clinic_desktop.errors import ValidationError
 
@@ -255,11 +256,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type) -
     lst = osub.add_parser("list", parents=[common], help="newest emails first")
     lst.add_argument("--status", choices=outbox.STATUSES)
     lst.add_argument("--json", action="store_true", help="machine-readable output")
-    lst.add_argument("--limit", type=int, default=200, help="at most this many (default 200)")
+    lst.add_argument("--limit", type=count, default=200, help="at most this many (default 200)")
     for name, text in (("show", "one email as sent, with every attempt"),
                        ("retry", "send a failed or held email again"),
                        ("cancel", "do not send this email")):
-        osub.add_parser(name, parents=[common], help=text).add_argument("id", type=int)
+        osub.add_parser(name, parents=[common], help=text).add_argument("id", type=record_id)
     osub.add_parser("send", parents=[common], help="send what is due now")
     p.set_defaults(func_email="outbox")
 

@@ -1,0 +1,31 @@
+"""Argument types for the commands: a number typed out of range is refused by argparse with a
+sentence (exit code 2), before it can reach the database as an overflow."""
+
+from __future__ import annotations
+
+import argparse
+
+# Record ids (an email, an inbox photo): the database's integer column is 32-bit on PostgreSQL.
+LARGEST_ID = 2**31 - 1
+# Step numbers, positions and counts: far above any clinic's, far below an overflow.
+LARGEST_COUNT = 1_000_000
+
+
+def _whole_number(text: str, largest: int, what: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= largest:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what} (1 to {largest:,})")
+    return value
+
+
+def record_id(text: str) -> int:
+    """The number staff see in a list (outbox list, inbox list)."""
+    return _whole_number(text, LARGEST_ID, "an id")
+
+
+def count(text: str) -> int:
+    """A step number, a position or an amount."""
+    return _whole_number(text, LARGEST_COUNT, "a sensible number")
