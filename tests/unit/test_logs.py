@@ -25,3 +25,45 @@ def test_library_warnings_go_to_the_log_file_not_to_the_terminal(tmp_path: Path)
     assert "shown to staff" in result.stderr
     logged = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("*.log*"))
     assert "Corrupt EXIF data" in logged
+
+
+# Two processes log at once, like the window and the tray notifier. Windows refuses to rename a
+# file another process has open; tests/windows/ runs the same writer under Wine.
+WRITER = (
+    "import logging, sys\n"
+    "from pathlib import Path\n"
+    "from clinic_desktop.logs import SharedRotatingFileHandler\n"
+    "handler = SharedRotatingFileHandler(Path(sys.argv[1]) / 'clinic-desktop.log',\n"
+    "                                    max_bytes=20_000, backups=40)\n"
+    "handler.setFormatter(logging.Formatter('%(process)d %(message)s'))\n"
+    "log = logging.getLogger('writer')\n"
+    "log.addHandler(handler)\n"
+    "log.setLevel(logging.INFO)\n"
+    "for number in range(int(sys.argv[3])):\n"
+    "    log.info('%s line %04d %s', sys.argv[2], number, 'x' * 100)\n"
+    "logging.shutdown()\n")
+
+
+def check_shared_log(folder: Path, writers: list[str], lines_each: int) -> None:
+    """Every line of every writer is in the log files exactly once, none is beyond its size."""
+    files = sorted(folder.glob("clinic-desktop.log*"))
+    logs = [f for f in files if not f.name.endswith(".lock")]
+    assert len(logs) > 5, "the log should have rotated several times"
+    for path in logs:
+        assert path.stat().st_size <= 20_000, path
+    seen = [line.split(" x")[0].split(" ", 1)[1] for path in logs
+            for line in path.read_text(encoding="utf-8").splitlines()]
+    expected = [f"{name} line {n:04d}" for name in writers for n in range(lines_each)]
+    assert sorted(seen) == sorted(expected)
+
+
+def test_two_processes_share_one_log_and_it_rotates_without_losing_a_line(
+        tmp_path: Path) -> None:
+    lines_each = 600
+    processes = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), name,
+                                   str(lines_each)], stderr=subprocess.PIPE, text=True)
+                 for name in ("window", "notifier")]
+    for process in processes:
+        _out, err = process.communicate(timeout=60)
+        assert process.returncode == 0 and err == "", err
+    check_shared_log(tmp_path, ["window", "notifier"], lines_each)
