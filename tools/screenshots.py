@@ -4,11 +4,18 @@
     python tools/screenshots.py --no-tray       # only the views: no X server needed
     python tools/screenshots.py --out /tmp/shots
     python tools/screenshots.py --only plan-templates plan-template-edit   # just these
+    python tools/screenshots.py --screen 1366x768 --no-tray   # real windows, as staff see them
 
-The views are drawn by Qt's offscreen platform at 1280×820, so no display is needed. The tray
+The views are drawn by Qt's offscreen platform at 1280×820, so no display is needed. With
+`--screen WxH` they are real windows instead: the tool starts its own Xvfb of that size with the
+openbox window manager (Debian: apt-get install xvfb openbox), the main window opens at the size
+the app chooses for that screen, and each picture is the whole screen, frames and all (named
+e.g. today-1366x768.png): what is cut off on such a screen is cut off in the picture. The tray
 needs a real X server with a notification area: the tool starts Xvfb with `trayer` in it
 (Debian: apt-get install xvfb trayer imagemagick), runs the tray notifier there, opens its menu
-and takes the picture with ImageMagick's `import`.
+and takes the picture with ImageMagick's `import`. Every X server is started by the tool on a
+display number the server picks itself (-displayfd): a display left over by someone else, or a
+stale socket, is never used.
 
 Everything happens in a temp data folder; the clinic's real data and keyring are not touched.
 The data: `clinic-desktop demo` (30 patients), one patient with four progress photos, a photo
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import select
 import shutil
 import socket
 import subprocess
@@ -193,19 +201,23 @@ def settle(app: Any, tasks: Any, seconds: float = 20) -> None:
         time.sleep(0.05)
 
 
-def save(widget: Any, out: Path, name: str) -> Path:
+def save(widget: Any, out: Path, name: str, whole_screen: bool = False) -> Path:
+    """The widget as drawn, or with `whole_screen` the screen it is on (frames included)."""
     path = out / f"{name}.png"
-    if not widget.grab().save(str(path)):
+    picture = widget.screen().grabWindow(0) if whole_screen else widget.grab()
+    if not picture.save(str(path)):
         raise OSError(f"could not write {path}")
     print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
     return path
 
 
-def shoot_views(context: Any, out: Path, only: set[str] | None = None) -> None:
+def shoot_views(context: Any, out: Path, only: set[str] | None = None, suffix: str = "") -> None:
+    """Every view and the main dialogs; with a `suffix` (real windows on an X display) the
+    main window keeps the size the app chose for the screen and pictures show the screen."""
     from clinic_desktop.ui.main_window import MainWindow
     from clinic_desktop.ui.photos import CompareDialog
     from clinic_desktop.ui.plans_view import TemplateDialog
-    from clinic_desktop.ui.qt import QApplication, QScrollArea, QTabWidget
+    from clinic_desktop.ui.qt import QApplication, QScrollArea, QSettings, QTabWidget
     from clinic_desktop.ui.settings_view import TemplateEditor
     from clinic_desktop.ui.tasks import TaskRunner
     from clinic_desktop.ui.widgets import app_icon
@@ -214,15 +226,22 @@ def shoot_views(context: Any, out: Path, only: set[str] | None = None) -> None:
     app.setApplicationName("Clinic Desktop")
     app.setOrganizationName("ClinicDesktopScreenshots")
     app.setWindowIcon(app_icon())
+    # Remembered sizes go to the temp data folder: every run starts as a first start.
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(context.paths.data_dir / "qt"))
     tasks = TaskRunner()
     window = MainWindow(context, tasks)
-    window.resize(*SIZE)
+    if not suffix:
+        window.resize(*SIZE)
     window.show()
     settle(app, tasks)
 
     def shot(widget: Any, name: str) -> None:
         if not only or name in only:
-            save(widget, out, name)
+            if suffix:
+                time.sleep(0.3)  # the window manager frames and places the window
+                app.processEvents()
+            save(widget, out, name + suffix, whole_screen=bool(suffix))
 
     try:
         shot(window, "today")
@@ -271,9 +290,85 @@ def shoot_views(context: Any, out: Path, only: set[str] | None = None) -> None:
         settle(app, tasks)
         shot(dialog, "photo-compare-overlay")
         dialog.close()
+
+        from clinic_desktop.ui.wizard import SetupWizard
+
+        wizard = SetupWizard(context, window)
+        wizard.show()
+        wizard.next()  # the mail server page: the longest
+        settle(app, tasks)
+        shot(wizard, "setup-wizard-mail")
+        wizard.close()
     finally:
         tasks.shutdown()
         window.close()
+
+
+# --- X displays (Xvfb) -------------------------------------------------------------------
+
+
+def start_display(size: tuple[int, int], started: list[subprocess.Popen[bytes]]) -> str:
+    """A new Xvfb of `size`; Xvfb picks a free display number and tells us (-displayfd), so
+    a display that exists but cannot be connected to, or a stale socket, is never reused.
+    The process is appended to `started` (the caller stops it)."""
+    read_end, write_end = os.pipe()
+    try:
+        started.append(subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_end), "-screen", "0",
+             f"{size[0]}x{size[1]}x24", "-nolisten", "tcp"], pass_fds=(write_end,)))
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end) as answer:
+        ready, _, _ = select.select([answer], [], [], 15)
+        number = answer.readline().strip() if ready else ""
+    if not number.isdigit():
+        raise RuntimeError("Xvfb did not start (no display number within 15 s)")
+    return f":{number}"
+
+
+def stop(started: list[subprocess.Popen[bytes]]) -> None:
+    for process in reversed(started):
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def shoot_real_windows(data_dir: Path, out: Path, size: tuple[int, int],
+                       only: list[str] | None) -> None:
+    """The views as real windows on a screen of `size`, with a window manager: runs this
+    tool again on a fresh Xvfb + openbox display."""
+    missing = [t for t in ("Xvfb", "openbox") if shutil.which(t) is None]
+    if missing:
+        raise RuntimeError(f"{', '.join(missing)} not installed (Debian: apt-get install "
+                           "xvfb openbox)")
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        display = start_display(size, started)
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        started.append(subprocess.Popen(["openbox"], env=env, stderr=subprocess.DEVNULL))
+        time.sleep(1.0)
+        command = [sys.executable, __file__, "--views-child", str(data_dir), str(out),
+                   f"{size[0]}x{size[1]}"]
+        if only:
+            command += ["--only", *only]
+        subprocess.run(command, env=env, check=True, timeout=600)
+    finally:
+        stop(started)
+
+
+def views_child(data_dir: Path, out: Path, screen: str, only: set[str]) -> int:
+    """Runs on the Xvfb display: real windows, pictures of the whole screen."""
+    from clinic_desktop.app import open_app
+
+    context = open_app(data_dir, None, log_to_file=False)
+    try:
+        shoot_views(context, out, only, suffix=f"-{screen}")
+    finally:
+        context.close()
+    return 0
 
 
 # --- tray (Xvfb) --------------------------------------------------------------------------
@@ -333,22 +428,17 @@ def _wait_for(check: Any, seconds: float) -> bool:
     return False
 
 
-def shoot_tray(data_dir: Path, out: Path, work: Path, display: str = ":99") -> None:
+def shoot_tray(data_dir: Path, out: Path, work: Path) -> None:
     missing = [t for t in ("Xvfb", "trayer", "import", "convert") if shutil.which(t) is None]
     if missing:
         print(f"tray screenshot skipped: {', '.join(missing)} not installed "
               "(Debian: apt-get install xvfb trayer imagemagick)", file=sys.stderr)
         return
-    number = display.lstrip(":")
     started: list[subprocess.Popen[bytes]] = []
-    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)  # Qt then docks by XEmbed, which trayer hosts
     try:
-        if not Path(f"/tmp/.X11-unix/X{number}").exists():
-            started.append(subprocess.Popen(["Xvfb", display, "-screen", "0", "800x420x24",
-                                             "-nolisten", "tcp"]))
-            if not _wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 10):
-                raise RuntimeError("Xvfb did not start")
+        display = start_display((800, 420), started)
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)  # Qt then docks by XEmbed, which trayer hosts
         # A panel along the top whose notification area sits at the right.
         started.append(subprocess.Popen(
             ["trayer", "--edge", "top", "--align", "right", "--widthtype", "percent",
@@ -375,12 +465,7 @@ def shoot_tray(data_dir: Path, out: Path, work: Path, display: str = ":99") -> N
         print(f"wrote {target.relative_to(REPO) if target.is_relative_to(REPO) else target}"
               f"  (icon and menu at {ready.read_text().split()})")
     finally:
-        for process in reversed(started):
-            process.terminate()
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(started)
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -416,6 +501,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tray", action="store_true", help="skip the Xvfb tray picture")
     parser.add_argument("--only", nargs="+", metavar="NAME",
                         help="write only these pictures (names without .png, e.g. tray)")
+    parser.add_argument("--screen", metavar="WxH",
+                        help="draw real windows on a screen of this size, e.g. 1366x768")
+    parser.add_argument("--views-child", nargs=3, metavar=("DATA_DIR", "OUT", "SCREEN"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--tray-child", nargs=2, metavar=("DATA_DIR", "READY_FILE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -424,6 +513,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.tray_child:
         _private_keyring()
         return tray_child(Path(args.tray_child[0]), Path(args.tray_child[1]))
+    if args.views_child:
+        _private_keyring()
+        data_dir, out, screen = args.views_child
+        return views_child(Path(data_dir), Path(out), screen, set(args.only or ()))
+    screen = None
+    if args.screen:
+        width, _, height = args.screen.partition("x")
+        if not (width.isdigit() and height.isdigit()):
+            parser.error("--screen takes a size like 1366x768")
+        screen = (int(width), int(height))
 
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     _private_keyring()
@@ -433,9 +532,12 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = work / "data"
         context = prepare(data_dir, work)
         try:
-            shoot_views(context, args.out, set(args.only or ()))
+            if screen is None:
+                shoot_views(context, args.out, set(args.only or ()))
         finally:
             context.close()
+        if screen is not None:
+            shoot_real_windows(data_dir, args.out, screen, args.only)
         if not args.no_tray and (not args.only or "tray" in args.only):
             shoot_tray(data_dir, args.out, work)
     return 0

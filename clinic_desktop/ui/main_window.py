@@ -28,8 +28,9 @@ from clinic_desktop.ui.qt import (
 from clinic_desktop.ui.settings_view import SettingsView
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.today import TodayView
-from clinic_desktop.ui.widgets import FileDropTarget, app_icon, show_error
+from clinic_desktop.ui.widgets import FileDropTarget, app_icon, fit_to_screen, show_error
 
+START_SIZE = (1280, 820)  # on a first start, shrunk to the screen: see fit_to_screen
 PAGES = ["Today", "Patients", "Photo inbox", "Outbox", "Plan templates", "Settings"]
 
 
@@ -172,11 +173,14 @@ class MainWindow(FileDropTarget, QMainWindow):
     # --- window state -------------------------------------------------------------------
 
     def restore_layout(self) -> None:
+        """The size and place the user left, if it still fits this screen; else a start
+        size within the screen's free area (a 1366×768 PC must show the step buttons)."""
         stored = QSettings().value("main/geometry")
-        if stored is not None:
-            self.restoreGeometry(stored)
-        else:
-            self.resize(1280, 820)
+        if stored is not None and self.restoreGeometry(stored):
+            screen = self.screen()
+            if screen is None or screen.availableGeometry().contains(self.geometry()):
+                return
+        fit_to_screen(self, *START_SIZE)
 
     def closeEvent(self, event: Any) -> None:
         QSettings().setValue("main/geometry", self.saveGeometry())

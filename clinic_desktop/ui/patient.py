@@ -427,6 +427,8 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
 def ask_date(parent: QWidget, title: str, label: str, start: date) -> date | None:
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
+    # Wide enough for its title: a narrow dialog cuts the title off in the window frame.
+    dialog.setMinimumWidth(dialog.fontMetrics().horizontalAdvance(title) + 160)
     form = QFormLayout(dialog)
     edit = QDateEdit(start)
     edit.setCalendarPopup(True)

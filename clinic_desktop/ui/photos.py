@@ -25,6 +25,7 @@ from clinic_desktop.ui.qt import (
     QRect,
     QScrollArea,
     QSize,
+    QSizePolicy,
     QSlider,
     Qt,
     QTabWidget,
@@ -33,7 +34,7 @@ from clinic_desktop.ui.qt import (
     Signal,
 )
 from clinic_desktop.ui.tasks import TaskRunner
-from clinic_desktop.ui.widgets import hint, show_error, show_info
+from clinic_desktop.ui.widgets import fit_to_screen, hint, show_error, show_info
 
 
 def _library(context: Any) -> Any:
@@ -273,7 +274,7 @@ class PhotoViewer(QDialog):
         row.addWidget(QLabel("Zoom"))
         row.addWidget(self.zoom, 1)
         layout.addLayout(row)
-        self.resize(900, 760)
+        fit_to_screen(self, 900, 760)
         self._render()
 
     def _render(self) -> None:
@@ -281,6 +282,33 @@ class PhotoViewer(QDialog):
         self.label.setPixmap(QPixmap.fromImage(self.image).scaled(
             int(self.image.width() * scale), int(self.image.height() * scale),
             Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+
+
+class FittedImage(QLabel):
+    """An image drawn as large as the label's room allows, aspect kept: a dialog made
+    smaller to fit a 1366×768 screen shrinks its photos instead of cutting them off."""
+
+    def __init__(self, image: QImage, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.image = image
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(160, 120)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def set_image(self, image: QImage) -> None:
+        self.image = image
+        self._draw()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.image.isNull():
+            return
+        self.setPixmap(QPixmap.fromImage(self.image.scaled(
+            self.size(), Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation)))
 
 
 class CompareDialog(QDialog):
@@ -297,24 +325,15 @@ class CompareDialog(QDialog):
         side_layout = QHBoxLayout(side)
         for image, photo in ((self.before, before), (self.after, after)):
             column = QVBoxLayout()
-            label = QLabel()
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setPixmap(QPixmap.fromImage(image).scaled(
-                420, 560, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation))
             caption = QLabel(_caption(photo).replace("\n", " · "))
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            # Stretch above and below keeps each caption right under its picture.
-            column.addStretch(1)
-            column.addWidget(label)
+            column.addWidget(FittedImage(image), 1)
             column.addWidget(caption)
-            column.addStretch(1)
             side_layout.addLayout(column)
         tabs.addTab(side, "Side by side")
         overlay = QWidget()
         overlay_layout = QVBoxLayout(overlay)
-        self.overlay_label = QLabel()
-        self.overlay_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.overlay_label = FittedImage(QImage())
         overlay_layout.addWidget(self.overlay_label, 1)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
@@ -327,11 +346,11 @@ class CompareDialog(QDialog):
         overlay_layout.addLayout(row)
         tabs.addTab(overlay, "Overlay")
         layout.addWidget(tabs)
-        self.resize(920, 720)
+        fit_to_screen(self, 920, 720)
         self._blend()
 
     def blended(self) -> QImage:
-        size = QSize(560, 560)
+        size = QSize(1280, 1280)
         base = self.before.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
                                   Qt.TransformationMode.SmoothTransformation)
         top = self.after.scaled(base.size(), Qt.AspectRatioMode.IgnoreAspectRatio,
@@ -344,7 +363,7 @@ class CompareDialog(QDialog):
         return result
 
     def _blend(self) -> None:
-        self.overlay_label.setPixmap(QPixmap.fromImage(self.blended()))
+        self.overlay_label.set_image(self.blended())
 
 
 def report_pages(photos: list[dict[str, Any]]) -> list[list[tuple[str, Any]]]:

@@ -28,6 +28,7 @@ from clinic_desktop.ui.qt import (
 )
 from clinic_desktop.ui.widgets import (
     RowsModel,
+    fit_to_screen,
     hint,
     make_table,
     selected_key,
@@ -363,7 +364,7 @@ class TemplateDialog(QDialog):
                                  for s in template.steps])
         self.table.setColumnWidth(0, 160)
         self.table.setColumnWidth(1, 60)
-        self.resize(1000, 660)
+        fit_to_screen(self, 1000, 660)
 
     # --- the steps ----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from clinic_desktop.config import resources_dir
 from clinic_desktop.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
+    QApplication,
     QBrush,
     QColor,
     QEvent,
@@ -23,7 +24,9 @@ from clinic_desktop.ui.qt import (
     QPainter,
     QPixmap,
     QPushButton,
+    QRect,
     QSettings,
+    QSize,
     Qt,
     QTableView,
     QWidget,
@@ -222,6 +225,33 @@ def title_bar(title: str, actions: Sequence[tuple[str, Callable[[], Any]]]) -> Q
         button.clicked.connect(slot)
         row.addWidget(button)
     return row
+
+
+# What a window's frame adds around its geometry on Windows and common Linux window managers:
+# a border on the left, right and bottom, and the title bar above. The screen's free area
+# must hold the frame too.
+BORDER, TITLE_BAR = 8, 32
+FRAME = QSize(2 * BORDER, TITLE_BAR + BORDER)
+
+
+def start_geometry(available: QRect, wanted: QSize, frame: QSize = FRAME) -> QRect:
+    """Where a window of `wanted` size opens: as large as asked but never past the free area
+    of the screen (a 1366×768 clinic PC with a taskbar leaves about 1366×728), centred."""
+    width = min(wanted.width(), available.width() - frame.width())
+    height = min(wanted.height(), available.height() - frame.height())
+    left = available.left() + (available.width() - width) // 2
+    top = available.top() + (available.height() - height - frame.height()) // 2 \
+        + frame.height() - frame.width() // 2
+    return QRect(left, top, width, height)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Give a window or dialog its start size, shrunk to fit the screen it opens on."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        window.resize(width, height)
+        return
+    window.setGeometry(start_geometry(screen.availableGeometry(), QSize(width, height)))
 
 
 def hint(text: str) -> QLabel:
