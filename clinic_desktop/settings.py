@@ -372,6 +372,9 @@ class SettingSpec:
         return getattr(self.parse, "choices", ())
 
 
+UI_LANGUAGES = ("en", "de")  # what the app itself speaks (emails: see notify/render.py)
+
+
 def _spec(key: str, description: str, default: str | Callable[[], str],
           parse: Callable[[str], Any], fmt: Callable[[Any], str] = str,
           allowed: str = "", check: Callable[[Any], None] | None = None) -> SettingSpec:
@@ -393,6 +396,9 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           f"and {LOGO_MAX_SIDE}×{LOGO_MAX_SIDE} pixels, or empty", check=check_logo_file),
     _spec("clinic.language", "Language of emails to doctors (patients: their own)", "en",
           _parse_language, allowed="a language with email templates, e.g. en, de"),
+    _spec("ui.language", "Language of the app (system: the display language of the PC); used "
+          "from the next start", "system", _choice("system", *UI_LANGUAGES),
+          allowed="system, " + ", ".join(UI_LANGUAGES)),
     _spec("clinic.timezone", "Time zone for 'today' and the daily check", local_zone_name,
           _parse_zone, allowed="IANA zone, e.g. Europe/London"),
     _spec("schedule.daily_time", "When the daily check for finished steps runs", "09:00",
