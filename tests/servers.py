@@ -4,6 +4,7 @@ folder."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -44,8 +45,12 @@ class SmtpServer:
     ca_file: Path | None
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[Envelope] = field(default_factory=list)  # one per message received
-    data_faults: list[str] = field(default_factory=list)  # "451 ...", "550 ...", "drop"
+    # "451 ...", "550 ...", "drop" (before answering), "drop-after-250" (keeps the message)
+    data_faults: list[str] = field(default_factory=list)
     logins: list[tuple[str, bool]] = field(default_factory=list)
+    login_refusal: str = ""  # e.g. Microsoft 365's "535 5.7.139 ...": every login gets it
+    before_250: Callable[[], None] | None = None  # runs just before a message is answered 250
+    arrivals: list[float] = field(default_factory=list)  # time.monotonic() of each message
     controller: Controller | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -69,7 +74,10 @@ class _Handler:
         if fault == "drop":
             smtp_server.transport.close()  # the line dies before the server says 250
             return "451 dropped"
-        if fault:
+        if fault == "drop-after-250":
+            # The line dies just after the server said 250 (the write is flushed first).
+            asyncio.get_running_loop().call_later(0.05, smtp_server.transport.close)
+        elif fault:
             return fault
         if envelope.smtp_utf8:  # headers in UTF-8 (RFC 6532), which the bytes parser garbles
             message = email.message_from_string(envelope.original_content.decode("utf-8"),
@@ -81,6 +89,9 @@ class _Handler:
             self.server.messages.append(message)
             self.server.envelopes.append(Envelope(envelope.mail_from, list(envelope.rcpt_tos),
                                                   list(envelope.mail_options)))
+            self.server.arrivals.append(time.monotonic())
+        if self.server.before_250 is not None:
+            self.server.before_250()
         return "250 2.0.0 Ok: queued"
 
 
@@ -119,6 +130,8 @@ def start_smtp_server(security: str = "none", *, auth: bool = False,
         ok = isinstance(data, LoginPassword) and data.login.decode() == SMTP_USER and \
             data.password.decode() == SMTP_PASSWORD
         server.logins.append((mechanism, ok))
+        if server.login_refusal:
+            return AuthResult(success=False, handled=False, message=server.login_refusal)
         # handled=False: aiosmtpd then answers a wrong password with 535 itself.
         return AuthResult(success=ok, handled=False)
 
