@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from clinic_desktop import __version__, settings
-from clinic_desktop.errors import ClinicError, ValidationError
+from clinic_desktop.errors import (
+    ClinicError,
+    DiskFullError,
+    ValidationError,
+    disk_full,
+    write_failure,
+)
 
 log = logging.getLogger(__name__)
 
@@ -448,8 +454,17 @@ def cmd_patients(args: argparse.Namespace) -> int:
         print(f"Imported {report.imported} patient(s)"
               + (f"; skipped {len(report.bad_rows)} bad row(s)." if report.bad_rows else "."))
         return EXIT_SOME_FAILED if report.bad_rows else EXIT_OK
+    target = Path(args.file)
     with app.sessions() as session:
-        count = patients.export_csv(session, Path(args.file))
+        try:
+            count = patients.export_csv(session, target)
+        except ValidationError as exc:
+            if not write_failure(exc):
+                raise
+            if target.is_file():  # half a list must not pass for the whole one later
+                target.unlink()
+            raise disk_full(exc, target.parent, f"the export {target.name} was not written",
+                            "export again") from exc
     print(f"Exported {count} patient(s) to {args.file}.")
     return EXIT_OK
 
@@ -877,6 +892,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ClinicError as exc:
+        if isinstance(exc, DiskFullError):
+            log.info("Not saved: %s", exc, exc_info=True)  # the file only, if it has room
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -891,6 +908,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 
+        if write_failure(exc):
+            full = _disk_full_problem(args, exc)
+            log.info("Not saved: %s", full, exc_info=True)  # the file only, if it has room
+            print(f"error: {full}", file=sys.stderr)
+            return full.exit_code
         if isinstance(exc, SqlDatabaseError):
             problem = _database_problem(args, exc)
             if problem is not None:
@@ -901,6 +923,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: something unexpected went wrong ({type(exc).__name__}: {exc}). The "
               "details are in the log file in the data folder's logs/.", file=sys.stderr)
         return EXIT_SOME_FAILED
+
+
+def _disk_full_problem(args: argparse.Namespace, exc: Exception) -> DiskFullError:
+    """A write that found no room, met outside the places that name what they were saving:
+    the database's transaction was undone, or a file was left unwritten."""
+    if isinstance(exc, OSError):
+        return disk_full(exc, exc.filename or "the folder being written to",
+                         "what was being written there was not saved", "run the command again")
+    from clinic_desktop.config import resolve_paths
+    from clinic_desktop.db.backup import database_place
+    from clinic_desktop.db.engine import normalise_url
+
+    return disk_full(exc, database_place(normalise_url(resolve_paths(args.data_dir,
+                                                                     args.db).db_url)),
+                     "the last change was not saved (the database is as it was before it)",
+                     "run the command again")
 
 
 def _database_problem(args: argparse.Namespace, exc: Exception) -> ClinicError | None:

@@ -1,5 +1,7 @@
 """Errors a user can meet, each carrying a sentence a receptionist can act on."""
 
+import errno
+
 
 class ClinicError(Exception):
     """Base class: str(error) is the message shown to the user, as is."""
@@ -35,3 +37,51 @@ class DatabaseError(ClinicError):
     """The database cannot be opened, upgraded, backed up or is damaged."""
 
     exit_code = 2
+
+
+class DiskFullError(ClinicError):
+    """A disk (the PC's, a share's or the database server's) had no room for a write; what
+    could not be saved was left as it was before."""
+
+    exit_code = 1
+
+
+# ENOSPC: no space left; EDQUOT: the user's quota is used up; EFBIG: the file may not grow
+# (a file system's size limit). Windows' ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL arrive
+# as ENOSPC.
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG} | (
+    {errno.EDQUOT} if hasattr(errno, "EDQUOT") else set())
+_SQLITE_FULL = "SQLITE_FULL"  # "database or disk is full"
+_SQLITE_WRITE_FAILED = "SQLITE_IOERR_WRITE"  # what SQLite makes of EFBIG and failing disks
+_POSTGRES_DISK_FULL = "53100"  # "could not extend file ...: No space left on device"
+
+
+def write_failure(exc: BaseException) -> str | None:
+    """"full" when a write failed for want of disk space, "failed" when the disk refused a
+    write for another reason, else None. Looks through SQLAlchemy's wrapper (`orig`) and
+    the exceptions this one was raised from."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _FULL_ERRNOS:
+            return "full"
+        name = getattr(current, "sqlite_errorname", None)
+        if name == _SQLITE_FULL or getattr(current, "sqlstate", None) == _POSTGRES_DISK_FULL:
+            return "full"
+        if name == _SQLITE_WRITE_FAILED:
+            return "failed"
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else (
+            current.__cause__ or current.__context__)
+    return None
+
+
+def disk_full(exc: BaseException, where: object, what: str, again: str) -> DiskFullError:
+    """The sentence for a write that `write_failure` recognised: where (a folder, a file or
+    the database), what was not saved, and what to do after freeing space."""
+    if write_failure(exc) == "full":
+        problem = f"The disk holding {where} is full"
+    else:
+        problem = f"Clinic Desktop could not write to the disk holding {where} (is it full?)"
+    return DiskFullError(f"{problem}: {what}. Free some space and {again}; nothing was lost.")

@@ -10,7 +10,10 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from clinic_desktop.errors import DatabaseError
+from sqlalchemy.engine import make_url
+
+from clinic_desktop.db.engine import sqlite_path
+from clinic_desktop.errors import DatabaseError, disk_full, write_failure
 
 log = logging.getLogger(__name__)
 KEEP_BACKUPS = 10
@@ -26,6 +29,9 @@ def backup_sqlite(db_path: Path, backup_dir: Path, reason: str = "manual",
     try:
         backup_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if write_failure(exc):
+            raise disk_full(exc, backup_dir, f"the backup of {db_path} was not written",
+                            "back up again") from exc
         raise DatabaseError(f"Cannot create the backup folder {backup_dir}: {exc}") from exc
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{BACKUP_PREFIX}{stamp}-{reason}{BACKUP_SUFFIX}"
@@ -44,15 +50,25 @@ def backup_sqlite(db_path: Path, backup_dir: Path, reason: str = "manual",
             source.close()
         problem = integrity_problem(target)
     except sqlite3.Error as exc:
-        target.unlink(missing_ok=True)
+        _remove_with_journal(target)
+        if write_failure(exc):
+            raise disk_full(exc, backup_dir, f"the backup of {db_path} was not written",
+                            "back up again") from exc
         raise DatabaseError(f"The backup of {db_path} failed: {exc}. Nothing was changed.") from exc
     if problem:
-        target.unlink(missing_ok=True)
+        _remove_with_journal(target)
         raise DatabaseError(f"The backup of {db_path} is damaged ({problem}). Nothing was changed; "
                             "run `clinic-desktop db check`.")
     rotate(backup_dir, keep)
     log.info("Backup written to %s", target)
     return target
+
+
+def _remove_with_journal(target: Path) -> None:
+    """A backup that failed leaves nothing behind: not the half copy, nor the journal SQLite
+    kept beside it while writing."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
 
 
 def integrity_problem(db_path: Path) -> str | None:
@@ -136,6 +152,14 @@ def restore_hint(backup_dir: Path) -> str:
             f"`clinic-desktop db restore \"{newest}\"`.")
 
 
+def database_place(url: str) -> str:
+    """Where the clinic's data lives, in words: its SQLite file, or its database server."""
+    db_file = sqlite_path(url)
+    if db_file is not None:
+        return str(db_file)
+    return f"the database on the server {make_url(url).host or 'localhost'}"
+
+
 def damaged_error(db_path: Path, backup_dir: Path, what: str) -> DatabaseError:
     return DatabaseError(f"The database {db_path} is damaged: {what}. Nothing was changed. "
                          f"{restore_hint(backup_dir)}")
@@ -182,6 +206,9 @@ def restore_sqlite(backup: Path, db_path: Path, *, schema_known: Callable[[str |
         os.replace(staged, db_path)
     except OSError as exc:
         staged.unlink(missing_ok=True)
+        if write_failure(exc) and kept is None:
+            raise disk_full(exc, db_path.parent, f"the backup {backup} was not restored",
+                            "restore it again") from exc
         raise DatabaseError(f"The backup could not be put in place: {exc.strerror or exc}. "
                             "Close Clinic Desktop on this PC and try again.") from exc
     log.info("Database %s restored from %s; the old file is kept as %s", db_path, backup, kept)

@@ -14,10 +14,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
-from clinic_desktop.db.backup import backup_sqlite
+from clinic_desktop.db.backup import backup_sqlite, database_place
 from clinic_desktop.db.engine import sqlite_path
 from clinic_desktop.db.search import ensure_search_index, is_search_object
-from clinic_desktop.errors import DatabaseError
+from clinic_desktop.errors import DatabaseError, DiskFullError, disk_full, write_failure
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -82,7 +82,13 @@ def upgrade(engine: Engine, backup_dir: Path, revision: str = "head") -> Path | 
                 )
             db_file = sqlite_path(str(engine.url))
             if current is not None and db_file is not None:
-                backup = backup_sqlite(db_file, backup_dir, reason=f"before-upgrade-{current}")
+                try:
+                    backup = backup_sqlite(db_file, backup_dir,
+                                           reason=f"before-upgrade-{current}")
+                except DiskFullError as exc:
+                    raise disk_full(exc, backup_dir, "the backup that comes before the "
+                                    "database upgrade was not written, so the upgrade did not "
+                                    "run", "start Clinic Desktop again") from exc
             with engine.begin() as connection:
                 command.upgrade(alembic_config(connection), revision)
                 if any(c["name"] == "search_text"
@@ -92,6 +98,11 @@ def upgrade(engine: Engine, backup_dir: Path, revision: str = "head") -> Path | 
             log.info("Database upgraded from %s to %s", current, revision)
             return backup
     except OperationalError as exc:
+        if write_failure(exc):
+            # The whole upgrade is one transaction: it was undone, the schema is the old one.
+            raise disk_full(exc, database_place(str(engine.url)), "the database upgrade did "
+                            "not run (it was undone; the data is as it was)",
+                            "start Clinic Desktop again") from exc
         raise DatabaseError(f"The database could not be upgraded: {exc.orig}") from exc
 
 

@@ -19,11 +19,19 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit, clock, settings
+from clinic_desktop.db.backup import database_place
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, Patient, Photo, TreatmentStep
 from clinic_desktop.domain.photo_sets import step_spans, step_when_taken
 from clinic_desktop.domain.progression import active_step, complete_after_photo
-from clinic_desktop.errors import ClinicError, NotFoundError, RuleError
+from clinic_desktop.errors import (
+    ClinicError,
+    DiskFullError,
+    NotFoundError,
+    RuleError,
+    disk_full,
+    write_failure,
+)
 from clinic_desktop.photos.image import (
     NOT_AN_ORDINARY_FILE,
     DecodedPhoto,
@@ -146,9 +154,16 @@ class PhotoImporter:
         try:
             return self._record(path, photo, taken_at, patient_code, confirm_early,
                                 step_order)
+        except DiskFullError:
+            raise  # not this file's fault: the rest would meet the same full disk
         except ClinicError as exc:
             return ImportOutcome(path, REFUSED, str(exc), step_order=step_order)
-        except SQLAlchemyError:
+        except SQLAlchemyError as exc:
+            if write_failure(exc):
+                bind = self.sessions.kw["bind"]
+                raise disk_full(exc, database_place(str(bind.url)),
+                                f"the photo {path.name} was not imported",
+                                "import it again") from exc
             raise  # the database, not this file: stop, and the watcher tries again later
         except Exception as exc:  # one file never stops the rest (folder, watcher, inbox)
             log.exception("Unexpected error importing %s", path)
@@ -178,7 +193,12 @@ class PhotoImporter:
                 if waiting:
                     return ImportOutcome(path, DUPLICATE, f"already waiting in the photo "
                                          f"inbox as item {waiting}")
-        stored = self.library.store(photo.sha256, photo.extension, photo.data, photo.thumbnails)
+        try:
+            stored = self.library.store(photo.sha256, photo.extension, photo.data,
+                                        photo.thumbnails)
+        except OSError as exc:  # only a full disk: the library names other failures itself
+            raise disk_full(exc, self.library.root, f"the photo {path.name} was not imported",
+                            "import it again") from exc
         relative = self.library.relative(stored)
         if patient is None:
             return self._to_inbox(path, photo, taken_at, relative, reason)

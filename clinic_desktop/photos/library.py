@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from clinic_desktop.errors import ConfigError
+from clinic_desktop.errors import ConfigError, write_failure
 
 
 class PhotoLibrary:
@@ -29,7 +29,8 @@ class PhotoLibrary:
 
     def store(self, sha256: str, extension: str, data: bytes,
               thumbnails: dict[int, bytes]) -> Path:
-        """Write the original and its thumbnails; an existing identical file is kept."""
+        """Write the original and its thumbnails; an existing identical file is kept.
+        A full disk raises its OSError: the caller knows which photo that was."""
         target = self.original_path(sha256, extension)
         try:
             if not target.exists() or target.stat().st_size != len(data):
@@ -39,6 +40,8 @@ class PhotoLibrary:
                 if not thumb_path.exists():
                     write_atomically(thumb_path, thumb)
         except OSError as exc:
+            if write_failure(exc):
+                raise
             raise ConfigError(f"The photo library {self.root} cannot be written "
                               f"({exc.strerror or exc}). Check that the folder (or network "
                               "share) is reachable and writable.") from exc

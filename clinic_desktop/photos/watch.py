@@ -22,6 +22,7 @@ from clinic_desktop import audit, settings
 from clinic_desktop import clock as clinic_clock
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, WatchedFile
+from clinic_desktop.errors import DiskFullError
 from clinic_desktop.photos.importer import REFUSED, ImportOutcome, PhotoImporter, expand_paths
 
 log = logging.getLogger(__name__)
@@ -303,6 +304,8 @@ class FolderWatcher:
                     report = self.poll(stop.is_set)
                     waiting = report.waiting
                     on_report(report)
+                except DiskFullError as exc:  # the files stay where they are for the next poll
+                    on_report(PollReport(problems=[str(exc)]))
                 except Exception:  # a bad moment on a network share must not end the watcher
                     log.exception("Polling the watched folders failed")
                 with self.sessions() as session:
