@@ -11,13 +11,13 @@ LARGEST_ID = 2**31 - 1
 LARGEST_COUNT = 1_000_000
 
 
-def _whole_number(text: str, largest: int, what: str) -> int:
+def _whole_number(text: str, largest: int, what: str, smallest: int = 1) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= largest:
-        raise argparse.ArgumentTypeError(f"{text!r} is not {what} (1 to {largest:,})")
+    if not smallest <= value <= largest:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what} ({smallest} to {largest:,})")
     return value
 
 
@@ -27,5 +27,10 @@ def record_id(text: str) -> int:
 
 
 def count(text: str) -> int:
-    """A step number, a position or an amount."""
+    """A position or an amount."""
     return _whole_number(text, LARGEST_COUNT, "a sensible number")
+
+
+def step_number(text: str) -> int:
+    """A step of a patient's plan: 0 gets through, so the plan can say which steps it has."""
+    return _whole_number(text, LARGEST_COUNT, "a step number", smallest=0)

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from clinic_desktop.cli_args import count, record_id
+from clinic_desktop.cli_args import record_id, step_number
 from clinic_desktop.cli_console import json_text
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -130,7 +130,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.Argum
     p.add_argument("--taken", type=date_arg, metavar="YYYY-MM-DD",
                    help="when the photos were taken (default: from the camera, else the "
                         "file's time)")
-    p.add_argument("--step", type=count, metavar="N",
+    p.add_argument("--step", type=step_number, metavar="N",
                    help="with --patient: file the photos under step N of the patient's plan "
                         "(the active step, or an earlier one as a record that changes "
                         "nothing; default: the active step)")
@@ -147,7 +147,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.Argum
                         help="give a photo to a patient (and a step)")
     a.add_argument("id", type=record_id)
     a.add_argument("--patient", required=True, metavar="CODE")
-    a.add_argument("--step", type=count, metavar="N",
+    a.add_argument("--step", type=step_number, metavar="N",
                    help="file it under step N of the patient's plan: the active step (it may "
                         "complete, as for any photo) or an earlier one (kept as a record; "
                         "nothing else changes). Default: the active step")

@@ -37,13 +37,13 @@ OUT_OF_RANGE = [
     (("import-photos", "nothing.jpg", "--patient", "P00001", "--taken", "0001-01-01"),
      "2000-01-01"),
     (("import-photos", "nothing.jpg", "--patient", "P00001", "--step", "99999999999999999999"),
-     "is not a sensible number (1 to 1,000,000)"),
+     "is not a step number (0 to 1,000,000)"),
     (("outbox", "show", "99999999999999999999"), "is not an id (1 to 2,147,483,647)"),
     (("outbox", "retry", "0"), "is not an id"),
     (("outbox", "cancel", "-5"), "is not an id"),
     (("outbox", "list", "--limit", "99999999999999999999"), "1 to 1,000,000"),
     (("inbox", "assign", "99999999999999999999", "--patient", "P00001"), "is not an id"),
-    (("inbox", "assign", "1", "--patient", "P00001", "--step", "-1"), "is not a sensible number"),
+    (("inbox", "assign", "1", "--patient", "P00001", "--step", "-1"), "is not a step number"),
     (("inbox", "dismiss", "2147483648"), "is not an id"),
 ]
 
