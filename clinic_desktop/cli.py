@@ -35,11 +35,14 @@ class _Parser(argparse.ArgumentParser):
 # --- small output helpers -----------------------------------------------------------------
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]],
+           widths: Sequence[int] = (), *, header_lines: bool = True) -> str:
+    """Aligned columns; `widths` (known beforehand) lets a long table be printed in pieces."""
     cells = [[("" if c is None else str(c)) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = widths or [max([len(h)] + [len(r[i]) for r in cells])
+                        for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+             "  ".join("-" * w for w in widths)] if header_lines else []
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
               for r in cells]
     return "\n".join(lines)
@@ -127,49 +130,57 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from clinic_desktop.cli_console import json_text
+    from clinic_desktop.cli_console import write_json_list
     from clinic_desktop.domain.patients import get_patient, normalise_code
-    from clinic_desktop.domain.status import as_json, patient_statuses
+    from clinic_desktop.domain.status import column_widths, json_fields, patient_statuses
 
     app = _open(args)
     today = _today(args, app, writes=False)
+    code = normalise_code(args.patient) if args.patient else None
+    # Printed while the rows stream in: memory stays flat whatever the clinic's size.
     with app.sessions() as session:
-        code = None
-        if args.patient:
-            code = normalise_code(args.patient)
+        if code is not None:
             get_patient(session, code)
+        if not args.json:
+            print(f"Today (clinic time zone): {today.isoformat()}")
+            _print_health(app)
         statuses = patient_statuses(session, today, code)
-    if args.json:
-        print(json_text(as_json(today, statuses)))
-        return EXIT_OK
-    print(f"Today (clinic time zone): {today.isoformat()}")
-    _print_health(app)
-    if not statuses:
+        if args.json:
+            write_json_list({"today": today.isoformat()}, "patients", map(json_fields, statuses))
+            return EXIT_OK
+        if args.patient or args.all_steps:
+            for p in statuses:
+                print(f"\n{p.code}  {p.name}  <{p.email or 'no email'}>"
+                      f"{'  (plan finished)' if p.plan_finished else ''}")
+                print(_table(["#", "step", "start", "due", "state", "active", "completed",
+                              "finished", "days late", "notified"],
+                             [[s.order, s.name, _iso(s.start_date), _iso(s.due_date), s.state,
+                               _yn(s.is_active), _yn(s.is_completed), _yn(s.is_finished),
+                               s.days_late or "", _yn(s.notification_sent)] for s in p.steps]))
+            return EXIT_OK
+        widths = column_widths(session)
+        header = ["code", "patient", "active step", "due", "state", "days late", "notified"]
+        sizes = [max(len(h), w) for h, w in zip(header, [
+            widths["code"], widths["name"], max(widths["step"], len("plan finished")), 10,
+            widths["state"], len("days late"), len("yes")], strict=True)]
+        patients = 0
+        for p in statuses:
+            if not patients:
+                print(_table(header, [], sizes))
+            patients += 1
+            a = p.active
+            if a is None:
+                row = [p.code, p.name, "plan finished" if p.plan_finished else "no plan",
+                       "-", "-", "", ""]
+            else:
+                row = [p.code, p.name, f"{a.order}/{len(p.steps)} {a.name}", _iso(a.due_date),
+                       a.state, a.days_late or "", _yn(a.notification_sent)]
+            print(_table(header, [row], sizes, header_lines=False))
+    if not patients:
         print("No patients yet. Add some with `clinic-desktop patients add` or try "
               "`clinic-desktop demo`.")
         return EXIT_OK
-    if args.patient or args.all_steps:
-        for p in statuses:
-            print(f"\n{p.code}  {p.name}  <{p.email or 'no email'}>"
-                  f"{'  (plan finished)' if p.plan_finished else ''}")
-            print(_table(["#", "step", "start", "due", "state", "active", "completed",
-                          "finished", "days late", "notified"],
-                         [[s.order, s.name, _iso(s.start_date), _iso(s.due_date), s.state,
-                           _yn(s.is_active), _yn(s.is_completed), _yn(s.is_finished),
-                           s.days_late or "", _yn(s.notification_sent)] for s in p.steps]))
-        return EXIT_OK
-    rows = []
-    for p in statuses:
-        a = p.active
-        if a is None:
-            rows.append([p.code, p.name, "plan finished" if p.plan_finished else "no plan",
-                         "-", "-", "", ""])
-        else:
-            rows.append([p.code, p.name, f"{a.order}/{len(p.steps)} {a.name}", _iso(a.due_date),
-                         a.state, a.days_late or "", _yn(a.notification_sent)])
-    print(_table(["code", "patient", "active step", "due", "state", "days late", "notified"],
-                 rows))
-    print(f"\n{len(statuses)} patients. `--patient CODE` or `--all-steps` lists every step.")
+    print(f"\n{patients} patients. `--patient CODE` or `--all-steps` lists every step.")
     return EXIT_OK
 
 
@@ -929,8 +940,8 @@ def _disk_full_problem(args: argparse.Namespace, exc: Exception) -> DiskFullErro
     """A write that found no room, met outside the places that name what they were saving:
     the database's transaction was undone, or a file was left unwritten."""
     if isinstance(exc, OSError):
-        return disk_full(exc, exc.filename or "the folder being written to",
-                         "what was being written there was not saved", "run the command again")
+        return disk_full(exc, exc.filename, "what the command was writing was not saved",
+                         "run it again")
     from clinic_desktop.config import resolve_paths
     from clinic_desktop.db.backup import database_place
     from clinic_desktop.db.engine import normalise_url

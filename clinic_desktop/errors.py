@@ -52,7 +52,9 @@ class DiskFullError(ClinicError):
 _FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG} | (
     {errno.EDQUOT} if hasattr(errno, "EDQUOT") else set())
 _SQLITE_FULL = "SQLITE_FULL"  # "database or disk is full"
-_SQLITE_WRITE_FAILED = "SQLITE_IOERR_WRITE"  # what SQLite makes of EFBIG and failing disks
+# "disk I/O error" while writing: what SQLite makes of EFBIG and failing disks, and of no room
+# for the shared-memory file a WAL database needs beside it even to be read.
+_SQLITE_WRITE_FAILED = {"SQLITE_IOERR_WRITE", "SQLITE_IOERR_SHMSIZE"}
 _POSTGRES_DISK_FULL = "53100"  # "could not extend file ...: No space left on device"
 
 
@@ -69,7 +71,7 @@ def write_failure(exc: BaseException) -> str | None:
         name = getattr(current, "sqlite_errorname", None)
         if name == _SQLITE_FULL or getattr(current, "sqlstate", None) == _POSTGRES_DISK_FULL:
             return "full"
-        if name == _SQLITE_WRITE_FAILED:
+        if name in _SQLITE_WRITE_FAILED:
             return "failed"
         orig = getattr(current, "orig", None)
         current = orig if isinstance(orig, BaseException) else (
@@ -77,11 +79,14 @@ def write_failure(exc: BaseException) -> str | None:
     return None
 
 
-def disk_full(exc: BaseException, where: object, what: str, again: str) -> DiskFullError:
+def disk_full(exc: BaseException, where: object | None, what: str,
+              again: str) -> DiskFullError:
     """The sentence for a write that `write_failure` recognised: where (a folder, a file or
-    the database), what was not saved, and what to do after freeing space."""
+    the database; None when the error does not say), what was not saved, and what to do
+    after freeing space."""
+    disk = "a disk" if where is None else f"the disk holding {where}"
     if write_failure(exc) == "full":
-        problem = f"The disk holding {where} is full"
+        problem = f"{disk[0].upper()}{disk[1:]} is full"
     else:
-        problem = f"Clinic Desktop could not write to the disk holding {where} (is it full?)"
+        problem = f"Clinic Desktop could not write to {disk} (is it full?)"
     return DiskFullError(f"{problem}: {what}. Free some space and {again}; nothing was lost.")

@@ -135,6 +135,8 @@ def deep_damage(db_path: Path) -> str | None:
         finally:
             connection.close()
     except sqlite3.Error as exc:
+        if write_failure(exc):
+            return None  # no room beside it for SQLite's working files: not damage
         return f"SQLite cannot read it ({exc})"
     first = rows[0][0] if rows else "no answer"
     return None if first == "ok" else f"SQLite's check says: {first}"

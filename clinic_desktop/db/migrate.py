@@ -63,6 +63,7 @@ def needs_upgrade(engine: Engine) -> bool:
 
 def upgrade(engine: Engine, backup_dir: Path, revision: str = "head") -> Path | None:
     """Upgrade to `revision`; returns the backup taken first, if any was needed."""
+    upgrading = False
     try:
         with _migration_lock(engine):
             current = current_revision(engine)
@@ -89,6 +90,7 @@ def upgrade(engine: Engine, backup_dir: Path, revision: str = "head") -> Path | 
                     raise disk_full(exc, backup_dir, "the backup that comes before the "
                                     "database upgrade was not written, so the upgrade did not "
                                     "run", "start Clinic Desktop again") from exc
+            upgrading = True
             with engine.begin() as connection:
                 command.upgrade(alembic_config(connection), revision)
                 if any(c["name"] == "search_text"
@@ -100,8 +102,10 @@ def upgrade(engine: Engine, backup_dir: Path, revision: str = "head") -> Path | 
     except OperationalError as exc:
         if write_failure(exc):
             # The whole upgrade is one transaction: it was undone, the schema is the old one.
-            raise disk_full(exc, database_place(str(engine.url)), "the database upgrade did "
-                            "not run (it was undone; the data is as it was)",
+            what = ("the database upgrade did not run (it was undone; the data is as it was)"
+                    if upgrading else "the database could not be opened (SQLite needs room "
+                    "for its working files beside it)")
+            raise disk_full(exc, database_place(str(engine.url)), what,
                             "start Clinic Desktop again") from exc
         raise DatabaseError(f"The database could not be upgraded: {exc.orig}") from exc
 

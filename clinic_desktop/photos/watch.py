@@ -15,14 +15,15 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit, settings
 from clinic_desktop import clock as clinic_clock
+from clinic_desktop.db.backup import database_place
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, WatchedFile
-from clinic_desktop.errors import DiskFullError
+from clinic_desktop.errors import DiskFullError, disk_full, write_failure
 from clinic_desktop.photos.importer import REFUSED, ImportOutcome, PhotoImporter, expand_paths
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,19 @@ class FolderWatcher:
         """Look at every file once; take those that have been still long enough.
 
         `should_stop` is asked between two files: the files not taken yet keep their
-        evidence and are taken by the next poll, in this process or the next.
+        evidence and are taken by the next poll, in this process or the next. A full disk
+        stops the poll (DiskFullError); the files stay where they are for the next one.
         """
+        try:
+            return self._poll(should_stop)
+        except SQLAlchemyError as exc:
+            if not write_failure(exc):
+                raise
+            raise disk_full(exc, database_place(str(self.sessions.kw["bind"].url)),
+                            "the photos in the watched folders were not taken; they stay "
+                            "where they are", "the watcher takes them at its next look") from exc
+
+    def _poll(self, should_stop: Callable[[], bool] | None) -> PollReport:
         stopping = should_stop or (lambda: False)
         folders, after_import, stable_seconds = self._settings()
         report = PollReport()

@@ -132,6 +132,30 @@ def photo_names(db_url: str) -> list[str]:
     return sorted(name for name in names if name.startswith("P00001_"))
 
 
+def test_the_folder_watcher_leaves_photos_in_the_folder_while_the_database_is_full(
+        run, db_url: str, photo_files) -> None:  # type: ignore[no-untyped-def]
+    assert run("demo", "--patients", "3")[0] == 0
+    files = [photo_files.jpeg(f"P00001_{n:02d}.jpg") for n in range(40)]
+    for key, value in (("photos.watch_folders", str(photo_files.root)),
+                       ("photos.stable_seconds", "1")):
+        assert run("settings", "set", key, value)[0] == 0
+    with database_full(db_url, "photo", room=len(dump(db_url)["photo"]) + 3):
+        code, _, err = run("watch", "--once")
+    # Full while writing down what it saw, or while importing one of the photos.
+    assert_one_sentence(code, err, place(db_url))
+    assert "the photos in the watched folders were not taken" in err or \
+        "was not imported" in err, err
+    imported = photo_names(db_url)
+    assert len(imported) < len(files), "the database never filled up"
+    # Not one photo went to failed/: the ones not taken wait in the folder as they were.
+    waiting = sorted(f.name for f in files if f.exists())
+    assert waiting == sorted(f.name for f in files if f.name not in imported)
+    assert not (photo_files.root / "failed").exists()
+    code, out, _ = run("watch", "--once")  # space again: the watcher takes the rest
+    assert code == 0 and imported_names(out) == waiting
+    assert photo_names(db_url) == sorted(f.name for f in files)
+
+
 def test_a_full_database_undoes_a_patient_import(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert run("demo", "--patients", "3")[0] == 0
     csv_file = tmp_path / "new.csv"
@@ -179,9 +203,9 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def run_on_a_full_disk(data: Path, *args: str) -> tuple[int, str, str]:
+def run_on_a_full_disk(data: Path, *args: str, limit: int = LIMIT) -> tuple[int, str, str]:
     result = subprocess.run(
-        [sys.executable, "-c", LAUNCHER.format(limit=LIMIT), "--data-dir", str(data), *args],
+        [sys.executable, "-c", LAUNCHER.format(limit=limit), "--data-dir", str(data), *args],
         capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     return result.returncode, result.stdout, result.stderr
@@ -233,3 +257,26 @@ def test_files_that_cannot_grow_are_one_sentence_each_and_leave_nothing_half_wri
 
     assert dump(db_url) == before
     assert main(["--data-dir", str(data), "db", "check"]) == 0
+
+
+@pytest.mark.skipif(os.name == "nt", reason="RLIMIT_FSIZE and SIGXFSZ are POSIX")
+def test_no_room_for_sqlites_working_files_is_not_called_damage(tmp_path: Path) -> None:
+    """A WAL database needs a 32 kB shared-memory file beside it even to be read; with no
+    room for it SQLite says "disk I/O error", which must not read as a damaged database
+    (staff would restore a backup and lose the day's work)."""
+    from clinic_desktop.cli import main
+
+    assert main(["--data-dir", str(tmp_path / "first"), "demo", "--patients", "3"]) == 0
+    data = tmp_path / "data"
+    data.mkdir()
+    with sqlite3.connect(tmp_path / "first" / "clinic.sqlite3") as source, \
+            sqlite3.connect(data / "clinic.sqlite3") as copy:  # no process has it open
+        source.backup(copy)
+    source.close()
+    copy.close()
+    before = dump(f"sqlite:///{(data / 'clinic.sqlite3').as_posix()}")
+    code, _, err = run_on_a_full_disk(data, "status", limit=16_000)
+    assert "damaged" not in err
+    assert_one_sentence(code, err, f"could not write to the disk holding {data / 'clinic.sqlite3'}"
+                        " (is it full?): the database could not be opened")
+    assert dump(f"sqlite:///{(data / 'clinic.sqlite3').as_posix()}") == before
