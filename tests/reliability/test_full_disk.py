@@ -255,6 +255,12 @@ def test_files_that_cannot_grow_are_one_sentence_each_and_leave_nothing_half_wri
                         "the export patients.csv was not written")
     assert not export.exists()  # no list that looks whole but stops at patient 500
 
+    backup = sorted(backups)[-1]
+    code, _, err = run_on_a_full_disk(data, "db", "restore", str(backup))
+    assert_one_sentence(code, err, f"The disk holding {data} is full",
+                        f"the backup {backup} was not restored")
+    assert not list(data.glob("*.restoring"))  # no half copy beside the database
+
     assert dump(db_url) == before
     assert main(["--data-dir", str(data), "db", "check"]) == 0
 
