@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from clinic_desktop.errors import ValidationError
@@ -90,6 +91,22 @@ def json_text(data: Any) -> str:
     """JSON for stdout: names as themselves on a UTF-8 console; as \\u escapes (the same data
     for any JSON reader) when the console's code page could not hold every character."""
     return json.dumps(data, indent=2, ensure_ascii=not _holds_every_character(sys.stdout))
+
+
+def write_json_list(head: dict[str, Any], key: str, items: Iterable[Any]) -> None:
+    """print(json_text({**head, key: list(items)})), the same text written item by item: a
+    list of 100,000 patients never sits in memory. `key` is the object's last field."""
+    ensure_ascii = not _holds_every_character(sys.stdout)
+    opening, closing = json.dumps({**head, key: []}, indent=2,
+                                  ensure_ascii=ensure_ascii).rsplit("[]", 1)
+    out = sys.stdout
+    written = 0
+    for item in items:
+        out.write(",\n    " if written else opening + "[\n    ")
+        out.write(json.dumps(item, indent=2, ensure_ascii=ensure_ascii).replace("\n", "\n    "))
+        written += 1
+    out.write("\n  ]" if written else opening + "[]")
+    out.write(closing + "\n")
 
 
 def read_password(prompt: str, *, from_stdin: bool, confirm: bool = False) -> str:

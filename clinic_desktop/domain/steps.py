@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, and_, or_, text
 
@@ -40,11 +41,28 @@ def check_step_days(days: int, what: str = "A step") -> int:
     return days
 
 
-def is_paused(step: TreatmentStep, today: date) -> bool:
+class StepFacts(Protocol):
+    """What the rules read of a step: a TreatmentStep, or a row of those columns."""
+
+    @property
+    def start_date(self) -> date | None: ...
+    @property
+    def due_date(self) -> date | None: ...
+    @property
+    def paused_until(self) -> date | None: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def is_completed(self) -> bool: ...
+    @property
+    def is_skipped(self) -> bool: ...
+
+
+def is_paused(step: StepFacts, today: date) -> bool:
     return step.paused_until is not None and step.paused_until > today
 
 
-def is_finished(step: TreatmentStep, today: date) -> bool:
+def is_finished(step: StepFacts, today: date) -> bool:
     """today >= start_date + duration_days (+ paused days), for active open steps only."""
     return (
         step.is_active
@@ -64,14 +82,14 @@ def finished_condition(today: date) -> ColumnElement[bool]:
     )
 
 
-def days_late(step: TreatmentStep, today: date) -> int:
+def days_late(step: StepFacts, today: date) -> int:
     """Days past the due date for a finished step still waiting for its photo; else 0."""
     if not is_finished(step, today) or step.due_date is None:
         return 0
     return (today - step.due_date).days
 
 
-def state(step: TreatmentStep, today: date) -> StepState:
+def state(step: StepFacts, today: date) -> StepState:
     if step.is_completed:
         return StepState.SKIPPED if step.is_skipped else StepState.COMPLETED
     if not step.is_active:
