@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop import clock, lease, settings
 from clinic_desktop.app import AppContext
-from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.engine import is_transient, until_written, write_session
 from clinic_desktop.db.models import JobRun, Notification
 from clinic_desktop.domain.daily_check import daily_check
 from clinic_desktop.domain.due_scan import any_due_step
@@ -58,16 +58,31 @@ class Health:
     warnings: list[str] = field(default_factory=list)
 
 
-def _record(session: Session, name: str, *, ok: bool, summary: str, started: datetime,
+RECORD_PATIENCE_SECONDS = 60
+
+
+def _record(app: AppContext, name: str, *, ok: bool, summary: str, started: datetime,
             day: date | None = None) -> None:
     """The job's last run. For the daily check, `day` is the clinic day it covered; None
-    (a check stopped halfway) leaves no day covered, so the check is due again."""
-    row = session.get(JobRun, name) or JobRun(name=name)
-    row.host, row.started_at, row.finished_at = holder_name(), started, clock.now_utc()
-    row.ok, row.summary = ok, summary[:2000]
-    if name == DAILY_CHECK:
-        row.clinic_day = day
-    session.merge(row)
+    (a check stopped halfway) leaves no day covered, so the check is due again. A database
+    busy for longer than RECORD_PATIENCE_SECONDS loses only this note (the daily check's
+    claim then runs out and the check, which changes nothing twice, runs again)."""
+    def write() -> None:
+        with write_session(app.sessions) as session:
+            row = session.get(JobRun, name) or JobRun(name=name)
+            row.host, row.started_at, row.finished_at = holder_name(), started, clock.now_utc()
+            row.ok, row.summary = ok, summary[:2000]
+            if name == DAILY_CHECK:
+                row.clinic_day = day
+            session.merge(row)
+
+    try:
+        until_written(write, f"the note of the {name} job's run", patience=RECORD_PATIENCE_SECONDS)
+    except Exception as exc:
+        if not is_transient(exc):
+            raise
+        log.warning("The database stayed busy: the %s job's run (%s) is not noted.", name,
+                    summary)
 
 
 DAILY_CLAIM_TIMEOUT = timedelta(minutes=30)
@@ -160,8 +175,7 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True,
         ok, attention = False, True
         parts.append(f"unexpected error: {exc}")
     summary = "; ".join(parts)
-    with write_session(app.sessions) as session:
-        _record(session, DAILY_CHECK, ok=ok, summary=summary, started=started, day=covered)
+    _record(app, DAILY_CHECK, ok=ok, summary=summary, started=started, day=covered)
     return JobEvent(DAILY_CHECK, ok, summary, attention, config_error)
 
 
@@ -196,8 +210,7 @@ def run_delivery(app: AppContext, *, holder: str | None = None,
     except Exception as exc:
         log.exception("Sending failed")
         summary, ok, attention = f"not sent: unexpected error: {exc}", False, True
-    with write_session(app.sessions) as session:
-        _record(session, DELIVERY, ok=ok, summary=summary, started=started)
+    _record(app, DELIVERY, ok=ok, summary=summary, started=started)
     return JobEvent(DELIVERY, ok, summary, attention, config_error)
 
 
@@ -212,8 +225,7 @@ def run_folder_watch(app: AppContext, watcher: object,
         report = watcher.poll(should_stop)
     except Exception as exc:
         log.exception("Polling the watched folders failed")
-        with write_session(app.sessions) as session:
-            _record(session, FOLDER_WATCH, ok=False, summary=str(exc), started=started)
+        _record(app, FOLDER_WATCH, ok=False, summary=str(exc), started=started)
         return JobEvent(FOLDER_WATCH, False, f"watched folders: {exc}", True)
     if not report.outcomes and not report.problems:
         return None
@@ -223,9 +235,7 @@ def run_folder_watch(app: AppContext, watcher: object,
     if report.problems:
         summary += "; " + " ".join(report.problems)
     attention = bool(counts[UNMATCHED] or counts[REFUSED] or report.problems)
-    with write_session(app.sessions) as session:
-        _record(session, FOLDER_WATCH, ok=not report.problems, summary=summary,
-                started=started)
+    _record(app, FOLDER_WATCH, ok=not report.problems, summary=summary, started=started)
     return JobEvent(FOLDER_WATCH, not report.problems, f"photos: {summary}", attention)
 
 

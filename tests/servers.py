@@ -75,8 +75,9 @@ class _Handler:
             smtp_server.transport.close()  # the line dies before the server says 250
             return "451 dropped"
         if fault == "drop-after-250":
-            # The line dies just after the server said 250 (the write is flushed first).
-            asyncio.get_running_loop().call_later(0.05, smtp_server.transport.close)
+            # The line dies just after the server said 250: the answer is written before the
+            # loop runs this (aiosmtpd pushes it without yielding), and close() flushes it.
+            asyncio.get_running_loop().call_soon(smtp_server.transport.close)
         elif fault:
             return fault
         if envelope.smtp_utf8:  # headers in UTF-8 (RFC 6532), which the bytes parser garbles

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop.config import is_network_path
-from clinic_desktop.errors import ConfigError
+from clinic_desktop.errors import ConfigError, DatabaseError
+
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+T = TypeVar("T")
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another program held the database's write lock for the whole busy timeout; nothing
+    was changed, and the same action works a moment later."""
+
+    exit_code = 1
 
 
 def normalise_url(url: str) -> str:
@@ -112,13 +125,75 @@ def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
     """
     with factory() as session:
         if session.get_bind().dialect.name == "sqlite":
-            session.connection(execution_options={"sqlite_begin_immediate": True})
+            try:
+                session.connection(execution_options={"sqlite_begin_immediate": True})
+            except OperationalError as exc:
+                if not _sqlite_locked(exc):
+                    raise
+                raise DatabaseBusyError(
+                    f"The database is busy: another Clinic Desktop program has been writing "
+                    f"to it for {SQLITE_BUSY_TIMEOUT_MS // 1000} seconds. Nothing was changed; "
+                    "try again in a moment.") from exc
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+def _sqlite_locked(exc: OperationalError) -> bool:
+    return isinstance(exc.orig, sqlite3.OperationalError) and (
+        "locked" in str(exc.orig) or "busy" in str(exc.orig))
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for a write that failed only for now: SQLite's write lock was held too long, or
+    the PostgreSQL server went away, restarted, or chose this transaction to end a deadlock
+    (SQLAlchemy has rolled the transaction back)."""
+    if isinstance(exc, DatabaseBusyError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if isinstance(exc.orig, sqlite3.Error):
+        return _sqlite_locked(exc)
+    # PostgreSQL: no answer at all (no SQLSTATE), a lost connection (08…), a serialisation
+    # failure or deadlock (40001, 40P01), a server shutting down or starting (57P01-57P03).
+    # Not a full disk (53100): that needs someone to free space.
+    state = getattr(exc.orig, "sqlstate", None)
+    return state is None or state.startswith(("08", "40001", "40P01", "57P0"))
+
+
+def _busy_reason(exc: BaseException) -> str:
+    if isinstance(exc, OperationalError) and not _sqlite_locked(exc):
+        words = str(exc.orig).strip().splitlines()
+        return f"the database server did not answer: {words[0] if words else exc.orig!r}"
+    return "another program is writing to it"
+
+
+def until_written(write: Callable[[], T], what: str, *, patience: float | None = None,
+                  sleep: Callable[[float], None] = time.sleep) -> T:
+    """Run `write` (one short transaction of its own) again and again while it fails only
+    for now (`is_transient`), logging a sentence each time; other errors are raised at once.
+
+    `patience` None: until it succeeds — for what must never be lost, such as an email the
+    mail server has accepted. Otherwise the last error is raised after that many seconds.
+    """
+    began = time.monotonic()
+    pause = 0.2
+    while True:
+        try:
+            return write()
+        except (DatabaseBusyError, OperationalError) as exc:
+            if not is_transient(exc):
+                raise
+            waited = time.monotonic() - began
+            if patience is not None and waited >= patience:
+                raise
+            log.warning("The database is busy (%s): %s waits, %.0f s so far; trying again.",
+                        _busy_reason(exc), what, waited)
+            sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 @contextmanager

@@ -16,11 +16,16 @@ from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit, clock, secrets, settings
-from clinic_desktop.db.engine import write_session
+from clinic_desktop.db.engine import (
+    DatabaseBusyError,
+    is_transient,
+    until_written,
+    write_session,
+)
 from clinic_desktop.db.models import DeliveryAttempt, Notification, Patient, TreatmentStep
 from clinic_desktop.errors import ClinicError, ConfigError
 from clinic_desktop.notify import outbox
@@ -115,6 +120,29 @@ def _server_words(exc: smtplib.SMTPResponseException) -> str:
     return f"{exc.smtp_code} {' '.join(text.split())}"
 
 
+# Microsoft 365 answers "535 5.7.139 Authentication unsuccessful, basic authentication is
+# disabled" or "..., SmtpClientAuthentication is disabled for the Tenant/Mailbox" when the
+# password may well be right: the tenant (or mailbox) has password logins over SMTP off.
+_SMTP_AUTH_DISABLED = ("basic authentication is disabled", "smtpclientauthentication is disabled")
+
+
+def _login_refused(config: SmtpSettings, words: str) -> str:
+    refused = f"The mail server {config.describe()} rejected the login for {config.username!r}: " \
+        f"{words}."
+    if any(marker in words.lower() for marker in _SMTP_AUTH_DISABLED):
+        return (f"{refused} The password is not the problem: Microsoft 365 has SMTP AUTH "
+                "(basic authentication for sending mail) switched off for this organisation "
+                "or mailbox. A Microsoft 365 administrator must switch on Authenticated SMTP: "
+                "for the organisation (Exchange admin centre → Settings → Mail flow → clear "
+                "'Turn off SMTP AUTH protocol for your organization') and for this mailbox "
+                "(Microsoft 365 admin centre → Users → the mailbox → Mail → Manage email apps "
+                "→ Authenticated SMTP). Security defaults block it as well; then only OAuth2 "
+                "works (docs/email.md).")
+    return (f"{refused} Check the password (clinic-desktop smtp set-password). Gmail needs an "
+            "app password (Google account → Security → App passwords); Microsoft 365 needs "
+            "SMTP AUTH enabled for this mailbox (or OAuth2).")
+
+
 SmtpLogin = Callable[[smtplib.SMTP], Any]
 """How a connection logs in. Passwords today; OAuth2 (XOAUTH2) plugs in here (docs/email.md)."""
 
@@ -170,11 +198,7 @@ class SmtpConnection:
             raise
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
-            raise SmtpSetupError(
-                f"The mail server {where} rejected the login for {c.username!r}: "
-                f"{_server_words(exc)}. Check the password (clinic-desktop smtp set-password). "
-                "Gmail needs an app password (Google account → Security → App passwords); "
-                "Microsoft 365 needs SMTP AUTH enabled for this mailbox (or OAuth2).") from None
+            raise SmtpSetupError(_login_refused(c, _server_words(exc))) from None
         except smtplib.SMTPNotSupportedError:
             self.close()
             raise SmtpSetupError(f"The mail server {where} does not offer login (AUTH). Check "
@@ -329,6 +353,10 @@ def _claim(sessions: sessionmaker[Session], holder: str, now: datetime, limit: i
         rows = session.scalars(select(Notification).where(_due_filter(now))
                                .order_by(Notification.id).limit(limit)
                                .with_for_update(skip_locked=True)).all()
+        to_patients = {r.id: r.patient_id for r in rows
+                       if r.doctor_id is None and r.kind in outbox.PATIENT_KINDS}
+        patients = {p.id: p for p in session.scalars(select(Patient).where(
+            Patient.id.in_({i for i in to_patients.values() if i is not None})))}
         for row in rows:
             if row.status == outbox.STATUS_SENDING:
                 session.add(DeliveryAttempt(
@@ -336,6 +364,9 @@ def _claim(sessions: sessionmaker[Session], holder: str, now: datetime, limit: i
                     detail="The sender stopped while sending (PC switched off or program ended); "
                            "sending again with the same Message-ID, so the mail program shows "
                            "one email even if the first one arrived."))
+            if row.id in to_patients and not outbox.recheck_recipient(
+                    session, row, patients.get(row.patient_id or 0)):
+                continue
             if not row.body_text:
                 _render_missing_body(session, row)
             if not row.message_id:
@@ -366,10 +397,34 @@ def _render_missing_body(session: Session, row: Notification) -> None:
 def _record(sessions: sessionmaker[Session], notification_id: int, *, outcome: str,
             holder: str, now: datetime, code: int | None = None, detail: str = "",
             max_attempts: int = 1) -> str:
-    """Write what the server said; returns the row's new status."""
+    """Write what the server said; returns the row's new status. Tried again until it is
+    written (a busy or unreachable database only delays it): an email the server accepted
+    and left 'sending' would be sent again by the next sender."""
+    return until_written(
+        lambda: _record_once(sessions, notification_id, outcome=outcome, holder=holder,
+                             now=now, code=code, detail=detail, max_attempts=max_attempts),
+        f"email {notification_id} ({outcome}, the mail server's answer) is not written "
+        "down yet and")
+
+
+def _record_once(sessions: sessionmaker[Session], notification_id: int, *, outcome: str,
+                 holder: str, now: datetime, code: int | None, detail: str,
+                 max_attempts: int) -> str:
     with write_session(sessions) as session:
-        row = session.get(Notification, notification_id)
+        row = session.get(Notification, notification_id, with_for_update=True)
         assert row is not None
+        if not (row.status == outbox.STATUS_SENDING and row.claimed_by == holder) and (
+                outcome != "sent" or row.status == outbox.STATUS_SENT):
+            # Another sender took this email over while this one was paused (PC asleep,
+            # frozen): the row is theirs to move on. Only this attempt is noted; an email
+            # accepted by the server, though, is sent whoever holds it (nobody resends it).
+            taker = row.claimed_by or "another sender"
+            session.add(DeliveryAttempt(
+                notification_id=row.id, host=holder, outcome=outcome, smtp_code=code, at=now,
+                detail=f"{detail or 'Sent'} after {taker} had taken it over ({row.status})"))
+            log.warning("Email %s: %s after %s had taken it over (it is %s).", row.id,
+                        outcome, taker, row.status)
+            return row.status
         row.attempts += 1
         row.claimed_by, row.claimed_until = "", None
         if outcome == "sent":
@@ -398,14 +453,43 @@ def _record(sessions: sessionmaker[Session], notification_id: int, *, outcome: s
         return row.status
 
 
-def _release(sessions: sessionmaker[Session], ids: list[int]) -> None:
-    """Give back claims we could not try (server gone): they stay queued, attempts unchanged."""
+def _still_ours(sessions: sessionmaker[Session], item: _Claimed, holder: str,
+                now: datetime) -> bool:
+    """The fence, read just before the email goes to the server: this sender still holds
+    its claim. A sender frozen (SIGSTOP, a sleeping PC) past its lease finds its claims
+    freed or taken by the PC that took over, and sends none of them."""
+    with sessions() as session:
+        claim = session.execute(select(Notification.status, Notification.claimed_by,
+                                       Notification.claimed_until)
+                                .where(Notification.id == item.id)).one()
+    return claim.status == outbox.STATUS_SENDING and claim.claimed_by == holder and \
+        claim.claimed_until is not None and claim.claimed_until >= now
+
+
+RELEASE_PATIENCE_SECONDS = 30  # then the claims simply run out (CLAIM_SECONDS)
+
+
+def _release(sessions: sessionmaker[Session], ids: list[int], holder: str) -> None:
+    """Give back claims we could not try (server gone, app quitting): they stay queued,
+    attempts unchanged. A database too busy to take them back only delays them."""
     if not ids:
         return
-    with write_session(sessions) as session:
-        for row in session.scalars(select(Notification).where(Notification.id.in_(ids))):
-            if row.status == outbox.STATUS_SENDING:
-                row.status, row.claimed_by, row.claimed_until = outbox.STATUS_QUEUED, "", None
+
+    def give_back() -> None:
+        with write_session(sessions) as session:
+            session.execute(update(Notification).where(
+                Notification.id.in_(ids), Notification.status == outbox.STATUS_SENDING,
+                Notification.claimed_by == holder).values(
+                status=outbox.STATUS_QUEUED, claimed_by="", claimed_until=None))
+
+    try:
+        until_written(give_back, f"giving back {len(ids)} email(s) not sent yet",
+                      patience=RELEASE_PATIENCE_SECONDS)
+    except Exception as exc:
+        if not is_transient(exc):
+            raise
+        log.warning("The database stayed busy: %s email(s) not sent yet are due again when "
+                    "their claim runs out (%s minutes).", len(ids), CLAIM_SECONDS // 60)
 
 
 def deliver_outbox(sessions: sessionmaker[Session], *,
@@ -454,8 +538,12 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
             if keep_going is not None and not keep_going():
                 report.error = "another PC has taken over sending; it sends the rest"
                 break
-            batch = _claim(sessions, holder, now(), min(BATCH_SIZE, remaining or BATCH_SIZE),
-                           sender.domain)
+            try:
+                batch = _claim(sessions, holder, now(),
+                               min(BATCH_SIZE, remaining or BATCH_SIZE), sender.domain)
+            except DatabaseBusyError as exc:
+                report.error = str(exc)
+                break
             if not batch:
                 break
             for index, item in enumerate(batch):
@@ -463,9 +551,14 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
                 if wait > 0:
                     _pause(wait, sleep, should_stop)
                 if stopping():
-                    _release(sessions, [c.id for c in batch[index:]])
+                    _release(sessions, [c.id for c in batch[index:]], holder)
                     report.stopped = True
                     return report
+                if not _still_ours(sessions, item, holder, now()):
+                    log.warning("Email %s is not sent from here: this sender was paused past "
+                                "its claim, and it is due again or another PC sends it.",
+                                item.id)
+                    continue
                 last_send = time_module.monotonic()
                 try:
                     outcome, code, detail = _send_one(connection, sender, item, now())
@@ -473,7 +566,7 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
                     # Reconnecting failed: the server is gone. Keep the rest for later.
                     _record(sessions, item.id, outcome="retry", holder=holder, now=now(),
                             detail=str(exc), max_attempts=config.max_attempts)
-                    _release(sessions, [c.id for c in batch[index + 1:]])
+                    _release(sessions, [c.id for c in batch[index + 1:]], holder)
                     report.retrying += 1
                     report.error = str(exc)
                     return report

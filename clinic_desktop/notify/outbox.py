@@ -31,6 +31,8 @@ KIND_DOCTOR_PROGRESS = render.DOCTOR_PROGRESS
 KIND_DOCTOR_DIGEST = render.DOCTOR_DIGEST
 KIND_TEST_EMAIL = render.TEST_EMAIL
 
+PATIENT_KINDS = (KIND_STEP_FINISHED, KIND_STEP_STARTED, KIND_PHOTO_REMINDER)
+
 STATUS_QUEUED = "queued"
 STATUS_SENDING = "sending"
 STATUS_SENT = "sent"
@@ -83,6 +85,24 @@ def patient_address_problem(email: str | None, consent: bool) -> str | None:
     if not consent:
         return "the patient has not agreed to receive emails"
     return address_problem(email)
+
+
+def recheck_recipient(session: Session, row: Notification, patient: Patient | None) -> bool:
+    """Just before a patient's email is sent: True when it may still go. A patient who
+    withdrew consent, lost their address or was deleted since it was queued gets nothing;
+    the row is held as needs attention with the reason, for staff. A changed address is
+    where the email goes."""
+    problem = "the patient's record was deleted" if patient is None else \
+        recipient_problem(patient)
+    if problem is None:
+        assert patient is not None and patient.email
+        row.recipient = patient.email
+        return True
+    row.status, row.claimed_by, row.claimed_until = STATUS_NEEDS_ATTENTION, "", None
+    row.last_error = f"Not sent: {problem} (changed after the email was queued)."
+    audit.record(session, "notification_needs_attention", patient_id=row.patient_id,
+                 entity="notification", entity_id=row.id, detail=f"{row.kind}: {problem}")
+    return False
 
 
 @dataclass(frozen=True)

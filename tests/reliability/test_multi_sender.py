@@ -218,9 +218,11 @@ def prepare(app: Any, server: Any, steps: int, extra: dict[str, str] | None = No
 
 
 def check_every_patient_told_once(app: Any, server: Any, addresses: dict[int, str], *,
-                                  resends_allowed: int = 0) -> list[Any]:
+                                  resends_allowed: int = 0, noted_twice: int = 0
+                                  ) -> list[Any]:
     """Exactly one email per patient with a due step, its notification sent, nothing lost.
-    Returns the sent DeliveryAttempt rows."""
+    `noted_twice`: resends whose first sender lived to write its attempt down as well.
+    Returns the DeliveryAttempt rows."""
     expected = Counter(addresses.values())
     received = [(m["To"].addresses[0].addr_spec, m["Message-ID"]) for m in server.messages]
     by_id = {message_id: address for address, message_id in received}
@@ -245,7 +247,7 @@ def check_every_patient_told_once(app: Any, server: Any, addresses: dict[int, st
                                           DeliveryAttempt.at, DeliveryAttempt.outcome)
                                    ).all()
     sent = [a for a in attempts if a.outcome == "sent"]
-    assert len(sent) == len(addresses)
+    assert len(sent) == len(addresses) + noted_twice
     assert {a.outcome for a in attempts} <= {"sent", "interrupted"}
     return attempts
 
@@ -392,3 +394,70 @@ def test_killed_sender_is_replaced_and_its_claims_are_sent_once(
     attempts = check_every_patient_told_once(app, server, addresses, resends_allowed=1)
     assert [d for d in takeovers if f"took over from {dead} " in d], takeovers
     check_one_sender_at_a_time(attempts)
+
+
+def test_frozen_sender_is_fenced_and_sends_nothing_after_it_resumes(
+        app: Any, db_url: str, smtp_server_factory: Any, fleet_factory: Any) -> None:
+    """The sender is frozen (SIGSTOP: a PC put to sleep, a hung process) halfway through a
+    batch, for longer than its lease. Another process takes over and sends everything,
+    including the frozen one's claims. Resumed (SIGCONT), the frozen sender finds its claims
+    gone and sends none of them. Short waits of LAUNCHER, emails queued beforehand."""
+    steps = 40
+    server = smtp_server_factory()
+    addresses = prepare(app, server, steps, {"smtp.rate_per_minute": "600"})  # 0.1 s apart
+    today = app.clinic_today()
+    assert due_scan.notify_finished_steps(app.sessions, today).count(due_scan.QUEUED) == steps
+    with write_session(app.sessions) as session:
+        now = datetime.now(UTC)
+        session.merge(JobRun(name=DAILY_CHECK, host="reception:1", started_at=now,
+                             finished_at=now, clinic_day=today, ok=True, summary="done"))
+    fleet: Fleet = fleet_factory(db_url, launcher=True)
+    fleet.start(1)
+    fleet.start(2)
+    frozen: dict[str, Any] = {}
+
+    def freeze_the_sender(counts: Counter[str]) -> None:
+        if frozen or counts[outbox.STATUS_SENT] < 3:
+            return
+        holder = sender_holder(app)
+        assert holder is not None
+        pc = fleet.by_holder(holder)
+        assert pc is not None, f"the sender {holder} is none of ours"
+        os.kill(pc.pid, signal.SIGSTOP)
+        with app.sessions() as session:
+            claimed = set(session.scalars(select(Notification.id).where(
+                Notification.status == outbox.STATUS_SENDING,
+                Notification.claimed_by == holder)))
+        frozen.update(pc=pc, holder=holder, claimed=claimed, sent=counts[outbox.STATUS_SENT])
+
+    try:
+        wait_until_all_sent(app, fleet, steps, kill=freeze_the_sender)
+    finally:
+        if frozen:
+            os.kill(frozen["pc"].pid, signal.SIGCONT)
+    pc = frozen["pc"]
+    # Resumed, it goes on with its batch: each claim it held is fenced off.
+    assert frozen["sent"] < steps and len(frozen["claimed"]) >= 2, frozen
+    deadline = time.monotonic() + 30
+    while "is not sent from here" not in pc.tail() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)  # anything it would still send, it sends now
+    fleet.stop()
+
+    with app.sessions() as session:
+        late = session.execute(select(DeliveryAttempt.notification_id, DeliveryAttempt.detail)
+                               .where(DeliveryAttempt.host == frozen["holder"],
+                                      DeliveryAttempt.detail.contains("had taken it over"))
+                               ).all()
+    print(f"\n{steps} emails on {app.engine.dialect.name}; sender frozen at {frozen['sent']} "
+          f"sent holding {len(frozen['claimed'])} claims; {len(late)} sent by it in flight; "
+          f"{len(server.messages) - steps} resent")
+    # At most the one email it was handing over when it froze can have reached the server
+    # twice, and then its attempt says so; the rest of its claims it never sent.
+    assert len(late) <= 1 and {i for i, _ in late} <= frozen["claimed"], late
+    attempts = check_every_patient_told_once(app, server, addresses,
+                                             resends_allowed=len(late), noted_twice=len(late))
+    assert "is not sent from here" in pc.tail(), pc.tail()
+    # Every claim it held was taken over: noted as interrupted, sent by the other process.
+    assert {a.notification_id for a in attempts if a.outcome == "interrupted"} == \
+        frozen["claimed"]
