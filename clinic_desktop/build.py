@@ -3,10 +3,18 @@
     pip install ".[build]"             (on Windows: pip install ".[build,postgres]")
     python -m clinic_desktop.build     -> dist/clinic-desktop/clinic-desktop(.exe), size printed
 
+    python -m clinic_desktop.build --translations   -> build/translations/*.qm, for a checkout
+
 Runs PyInstaller on packaging/clinic-desktop.spec in a child process, then prints where the
 program is, how big the folder is (the aim is below SIZE_BUDGET_MB) and, for Windows, the Inno
 Setup command that turns the folder into the installer. Needs a source checkout (the spec,
 templates and migrations come from it); imports neither PyInstaller nor Qt itself.
+
+The app's words are translated in resources/translations/*.ts (made by pyside6-lupdate); the
+compiled .qm catalogues are made at package time by Qt's lrelease, which the PySide6-Essentials
+wheel ships: for the wheel by TranslationsBuildHook below (a hatchling build hook, see
+pyproject.toml), for the one-folder program by the spec. In a source checkout,
+`--translations` puts them where the app looks there (build/translations/).
 """
 
 from __future__ import annotations
@@ -14,16 +22,26 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
+
+try:  # present while hatchling builds the wheel, not needed otherwise
+    from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+except ImportError:
+    BuildHookInterface = object
 
 APP_NAME = "clinic-desktop"  # the spec's EXE and COLLECT name: dist/clinic-desktop/
 SPEC_RELATIVE = Path("packaging") / "clinic-desktop.spec"
+TRANSLATIONS_RELATIVE = Path("resources") / "translations"  # the .ts sources
+QM_IN_PACKAGE = "clinic_desktop/_data/translations"  # where the app looks when installed
+QM_IN_CHECKOUT = Path("build") / "translations"  # and when run from a source checkout
 SIZE_BUDGET_MB = 150
 MB = 1024 * 1024
 
@@ -32,8 +50,9 @@ class BuildError(Exception):
     """The build could not run or failed; the message says what to do."""
 
 
-@dataclass(frozen=True)
-class BuildResult:
+class BuildResult(NamedTuple):
+    # A NamedTuple, not a dataclass: hatchling runs this file as a build hook without
+    # registering it as a module, which dataclasses need.
     folder: Path
     executable: Path
     size_bytes: int
@@ -91,6 +110,50 @@ def largest_parts(folder: Path, count: int = 8) -> list[tuple[str, int]]:
         size = folder_size(entry)[0] if entry.is_dir() else entry.stat().st_size
         sizes.append((entry.name, size))
     return sorted(sizes, key=lambda item: item[1], reverse=True)[:count]
+
+
+def lrelease() -> Path:
+    """Qt's lrelease as shipped inside the PySide6-Essentials wheel (found without importing
+    Qt)."""
+    spec = importlib.util.find_spec("PySide6")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        for name in ("lrelease.exe", "lrelease"):
+            if (Path(folder) / name).is_file():
+                return Path(folder) / name
+    raise BuildError("Qt's lrelease was not found: install PySide6-Essentials (it ships "
+                     "lrelease) in this Python.")
+
+
+def compile_translations(source: Path, target: Path) -> list[Path]:
+    """Each resources/translations/<name>.ts compiled to <target>/<name>.qm."""
+    target.mkdir(parents=True, exist_ok=True)
+    made = []
+    for ts in sorted(source.glob("*.ts")):
+        qm = target / f"{ts.stem}.qm"
+        result = subprocess.run([str(lrelease()), "-silent", str(ts), "-qm", str(qm)],
+                                capture_output=True, text=True, check=False)
+        if result.returncode != 0 or not qm.is_file():
+            raise BuildError(f"lrelease could not compile {ts.name}: "
+                             f"{(result.stderr or result.stdout).strip()}")
+        made.append(qm)
+    if not made:
+        raise BuildError(f"No translations (*.ts) in {source}.")
+    return made
+
+
+class TranslationsBuildHook(BuildHookInterface):  # type: ignore[misc,valid-type]
+    """hatchling: compile the .ts files and put the .qm catalogues in the wheel."""
+
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="clinic-desktop-qm-"))
+        compile_translations(Path(self.root) / TRANSLATIONS_RELATIVE, self._folder)
+        build_data["force_include"][str(self._folder)] = QM_IN_PACKAGE
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        shutil.rmtree(self._folder, ignore_errors=True)
 
 
 def pyinstaller_command(spec: Path, dist: Path, work: Path, *, clean: bool = False) -> list[str]:
@@ -159,9 +222,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "build/pyinstaller/ in the source folder)")
     parser.add_argument("--clean", action="store_true",
                         help="empty PyInstaller's cache first (slower, for a release build)")
+    parser.add_argument("--translations", action="store_true",
+                        help="only compile the translations (into build/translations/), "
+                        "to run the app from the source folder in another language")
     args = parser.parse_args(argv)
     try:
         checkout = find_checkout()
+        if args.translations:
+            made = compile_translations(checkout / TRANSLATIONS_RELATIVE,
+                                        checkout / QM_IN_CHECKOUT)
+            print("\n".join(f"wrote {path}" for path in made))
+            return 0
         result = build(args.dist, args.work, clean=args.clean, checkout=checkout)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)

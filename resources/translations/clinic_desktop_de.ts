@@ -1,0 +1,2185 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+    <context>
+        <name>ApplyPlanDialog</name>
+        <message>
+            <source>Apply a plan</source>
+            <translation>Plan anwenden</translation>
+        </message>
+        <message>
+            <source>&amp;Plan template</source>
+            <translation>&amp;Planvorlage</translation>
+        </message>
+        <message>
+            <source>&amp;First step starts</source>
+            <translation>&amp;Erster Schritt beginnt</translation>
+        </message>
+        <message>
+            <source>The first step becomes active on that day.</source>
+            <translation>Der erste Schritt wird an diesem Tag aktiv.</translation>
+        </message>
+    </context>
+    <context>
+        <name>AssignDialog</name>
+        <message>
+            <source>Assign photo</source>
+            <translation>Foto zuordnen</translation>
+        </message>
+        <message>
+            <source>Photo</source>
+            <translation>Foto</translation>
+        </message>
+        <message>
+            <source>code or name, e.g. P00123 or Müller</source>
+            <translation>Nummer oder Name, z. B. P00123 oder Müller</translation>
+        </message>
+        <message>
+            <source>&amp;Patient</source>
+            <translation>&amp;Patient/in</translation>
+        </message>
+        <message>
+            <source>Type the patient's code or name; their steps appear below.</source>
+            <translation>Patientennummer oder Namen eingeben; die Behandlungsschritte erscheinen darunter.</translation>
+        </message>
+        <message>
+            <source>Patients that match</source>
+            <translation>Passende Patient/innen</translation>
+        </message>
+        <message>
+            <source>&amp;Step</source>
+            <translation>&amp;Behandlungsschritt</translation>
+        </message>
+        <message>
+            <source>The active step completes if its time is up, as for any photo. An earlier step keeps the photo as a record; nothing else changes. Steps that have not started cannot take a photo.</source>
+            <translation>Der aktive Schritt wird abgeschlossen, wenn seine Zeit um ist – wie bei jedem Foto. Ein früherer Schritt behält das Foto zur Dokumentation; sonst ändert sich nichts. Schritte, die noch nicht begonnen haben, können kein Foto aufnehmen.</translation>
+        </message>
+        <message>
+            <source>&amp;Assign</source>
+            <translation>&amp;Zuordnen</translation>
+        </message>
+        <message>
+            <source>No patient has the code, or a name, email or phone with “{text}” in it.</source>
+            <translation>Keine Patientin und kein Patient hat die Nummer „{text}“ oder „{text}“ im Namen, in der E-Mail-Adresse oder Telefonnummer.</translation>
+        </message>
+        <message>
+            <source>Several patients match “{text}” (the first {shown}; type more to narrow it): pick one.</source>
+            <translation>Mehrere Patient/innen passen zu „{text}“ (die ersten {shown}; weitertippen grenzt ein): bitte eine/n auswählen.</translation>
+        </message>
+        <message>
+            <source>Several patients match “{text}”: pick one.</source>
+            <translation>Mehrere Patient/innen passen zu „{text}“: bitte eine/n auswählen.</translation>
+        </message>
+        <message>
+            <source>The active step ({order} – {name})</source>
+            <translation>Der aktive Schritt ({order} – {name})</translation>
+        </message>
+        <message>
+            <source>No active step: keep the photo for the patient</source>
+            <translation>Kein aktiver Schritt: Foto bei der Patientin / dem Patienten ablegen</translation>
+        </message>
+        <message>
+            <source>{name} (no plan yet)</source>
+            <translation>{name} (noch kein Plan)</translation>
+        </message>
+    </context>
+    <context>
+        <name>CompareDialog</name>
+        <message>
+            <source>Compare photos</source>
+            <translation>Fotos vergleichen</translation>
+        </message>
+        <message>
+            <source>&amp;Side by side</source>
+            <translation>&amp;Nebeneinander</translation>
+        </message>
+        <message>
+            <source>O&amp;verlay</source>
+            <translation>Ü&amp;berlagert</translation>
+        </message>
+    </context>
+    <context>
+        <name>ImportDialog</name>
+        <message>
+            <source>Importing photos</source>
+            <translation>Fotos werden importiert</translation>
+        </message>
+        <message>
+            <source>Photos imported so far</source>
+            <translation>Bisher importierte Fotos</translation>
+        </message>
+        <message>
+            <source>What happened to each photo</source>
+            <translation>Was mit jedem Foto geschah</translation>
+        </message>
+        <message>
+            <source>&amp;Stop after this photo</source>
+            <translation>Nach diesem Foto &amp;anhalten</translation>
+        </message>
+        <message>
+            <source>Stopping…</source>
+            <translation>Wird angehalten …</translation>
+        </message>
+        <message>
+            <source>not started (stopped)</source>
+            <translation>nicht begonnen (angehalten)</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n file(s): {parts}.</source>
+            <translation>
+                <numerusform>%n Datei: {parts}.</numerusform>
+                <numerusform>%n Dateien: {parts}.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>&amp;Close</source>
+            <translation>&amp;Schließen</translation>
+        </message>
+    </context>
+    <context>
+        <name>InboxView</name>
+        <message>
+            <source>Photo inbox</source>
+            <translation>Foto-Eingang</translation>
+        </message>
+        <message>
+            <source>&amp;Import photos…</source>
+            <translation>Fotos &amp;importieren …</translation>
+        </message>
+        <message>
+            <source>Import a &amp;folder…</source>
+            <translation>&amp;Ordner importieren …</translation>
+        </message>
+        <message>
+            <source>&amp;Assign to patient…</source>
+            <translation>Patient/in &amp;zuordnen …</translation>
+        </message>
+        <message>
+            <source>&amp;Dismiss</source>
+            <translation>&amp;Verwerfen</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>Datei</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>Grund</translation>
+        </message>
+        <message>
+            <source>Where it was</source>
+            <translation>Herkunft</translation>
+        </message>
+        <message>
+            <source>Photos waiting for a decision</source>
+            <translation>Fotos, die auf eine Entscheidung warten</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n photo(s) need a decision. Drop photo files or folders here to import them; names like P00123_front.jpg find their patient.</source>
+            <translation>
+                <numerusform>%n Foto wartet auf eine Entscheidung. Fotodateien oder Ordner hierher ziehen, um sie zu importieren; Namen wie P00123_front.jpg finden ihre Patientin / ihren Patienten.</numerusform>
+                <numerusform>%n Fotos warten auf eine Entscheidung. Fotodateien oder Ordner hierher ziehen, um sie zu importieren; Namen wie P00123_front.jpg finden ihre Patientin / ihren Patienten.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>The inbox is empty. Drop photo files or folders here to import them; names like P00123_front.jpg or a folder named P00123 find their patient.</source>
+            <translation>Der Foto-Eingang ist leer. Fotodateien oder Ordner hierher ziehen, um sie zu importieren; Namen wie P00123_front.jpg oder ein Ordner namens P00123 finden ihre Patientin / ihren Patienten.</translation>
+        </message>
+        <message>
+            <source>Import photos</source>
+            <translation>Fotos importieren</translation>
+        </message>
+        <message>
+            <source>Import a folder of photos</source>
+            <translation>Ordner mit Fotos importieren</translation>
+        </message>
+        <message>
+            <source>Select a photo in the list first.</source>
+            <translation>Bitte zuerst ein Foto in der Liste auswählen.</translation>
+        </message>
+        <message>
+            <source>Not assigned: {reason}</source>
+            <translation>Nicht zugeordnet: {reason}</translation>
+        </message>
+        <message>
+            <source>{file}: this photo is already filed for {code}.</source>
+            <translation>{file}: dieses Foto ist bei {code} schon abgelegt.</translation>
+        </message>
+        <message>
+            <source>{file}: filed for {code} under step {order}.</source>
+            <translation>{file}: bei {code} unter Schritt {order} abgelegt.</translation>
+        </message>
+        <message>
+            <source>{file}: filed for {code}.</source>
+            <translation>{file}: bei {code} abgelegt.</translation>
+        </message>
+        <message>
+            <source>Select an item in the list first.</source>
+            <translation>Bitte zuerst einen Eintrag in der Liste auswählen.</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>Today</source>
+            <translation>Heute</translation>
+        </message>
+        <message>
+            <source>Patients</source>
+            <translation>Patient/innen</translation>
+        </message>
+        <message>
+            <source>Photo inbox</source>
+            <translation>Foto-Eingang</translation>
+        </message>
+        <message>
+            <source>Outbox</source>
+            <translation>Postausgang</translation>
+        </message>
+        <message>
+            <source>Plan templates</source>
+            <translation>Planvorlagen</translation>
+        </message>
+        <message>
+            <source>Settings</source>
+            <translation>Einstellungen</translation>
+        </message>
+        <message>
+            <source>Views</source>
+            <translation>Ansichten</translation>
+        </message>
+        <message>
+            <source>Find patient</source>
+            <translation>Patient/in suchen</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;Hilfe</translation>
+        </message>
+        <message>
+            <source>&amp;About Clinic Desktop</source>
+            <translation>&amp;Über Clinic Desktop</translation>
+        </message>
+        <message>
+            <source>Daily check</source>
+            <translation>Tagesprüfung</translation>
+        </message>
+        <message>
+            <source>About Clinic Desktop</source>
+            <translation>Über Clinic Desktop</translation>
+        </message>
+        <message>
+            <source>Clinic Desktop {version}
+
+Treatment step plans, patient photos and step emails.
+
+Data folder: {folder}</source>
+            <translation>Clinic Desktop {version}
+
+Behandlungspläne, Patientenfotos und E-Mails zu den Behandlungsschritten.
+
+Datenordner: {folder}</translation>
+        </message>
+    </context>
+    <context>
+        <name>OutboxView</name>
+        <message>
+            <source>Outbox and log</source>
+            <translation>Postausgang und Protokoll</translation>
+        </message>
+        <message>
+            <source>Sh&amp;ow:</source>
+            <translation>&amp;Zeigen:</translation>
+        </message>
+        <message>
+            <source>every email</source>
+            <translation>alle E-Mails</translation>
+        </message>
+        <message>
+            <source>&amp;Retry</source>
+            <translation>&amp;Erneut senden</translation>
+        </message>
+        <message>
+            <source>Ca&amp;ncel email</source>
+            <translation>E-Mail &amp;stornieren</translation>
+        </message>
+        <message>
+            <source>Send no&amp;w</source>
+            <translation>&amp;Jetzt senden</translation>
+        </message>
+        <message>
+            <source>Send the selected email again ({keys})</source>
+            <translation>Die ausgewählte E-Mail erneut senden ({keys})</translation>
+        </message>
+        <message>
+            <source>Email</source>
+            <translation>E-Mail</translation>
+        </message>
+        <message>
+            <source>Patient</source>
+            <translation>Patient/in</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>An</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>Tries</source>
+            <translation>Versuche</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>Betreff</translation>
+        </message>
+        <message>
+            <source>Problem</source>
+            <translation>Problem</translation>
+        </message>
+        <message>
+            <source>Emails</source>
+            <translation>E-Mails</translation>
+        </message>
+        <message>
+            <source>The selected email</source>
+            <translation>Die ausgewählte E-Mail</translation>
+        </message>
+        <message>
+            <source>Select an email to see it exactly as sent, with every attempt.</source>
+            <translation>Eine E-Mail auswählen, um sie genau so zu sehen, wie sie gesendet wurde – mit jedem Versuch.</translation>
+        </message>
+        <message numerus="yes">
+            <source>The newest %n emails.</source>
+            <translation>
+                <numerusform>Die neueste E-Mail.</numerusform>
+                <numerusform>Die neuesten %n E-Mails.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n email(s) with the status “{status}”, newest first.</source>
+            <translation>
+                <numerusform>%n E-Mail mit dem Status „{status}“, neueste zuerst.</numerusform>
+                <numerusform>%n E-Mails mit dem Status „{status}“, neueste zuerst.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n email(s), newest first.</source>
+            <translation>
+                <numerusform>%n E-Mail, neueste zuerst.</numerusform>
+                <numerusform>%n E-Mails, neueste zuerst.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>No emails with the status “{status}” right now.</source>
+            <translation>Zurzeit keine E-Mails mit dem Status „{status}“.</translation>
+        </message>
+        <message>
+            <source>No emails yet. The daily check queues an email when a step is finished; every email, sent or not, then stays listed here.</source>
+            <translation>Noch keine E-Mails. Die Tagesprüfung stellt eine E-Mail ein, wenn ein Schritt abgelaufen ist; jede E-Mail bleibt danach hier aufgeführt, ob gesendet oder nicht.</translation>
+        </message>
+        <message>
+            <source>Select an email first.</source>
+            <translation>Bitte zuerst eine E-Mail auswählen.</translation>
+        </message>
+        <message>
+            <source>Sending: {summary}</source>
+            <translation>Senden: {summary}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PatientDialog</name>
+        <message>
+            <source>Edit patient</source>
+            <translation>Patient/in bearbeiten</translation>
+        </message>
+        <message>
+            <source>Add patient</source>
+            <translation>Patient/in anlegen</translation>
+        </message>
+        <message>
+            <source>e.g. P00123</source>
+            <translation>z. B. P00123</translation>
+        </message>
+        <message>
+            <source>The patient agreed to receive &amp;emails</source>
+            <translation>Die Patientin / der Patient ist mit &amp;E-Mails einverstanden</translation>
+        </message>
+        <message>
+            <source>&amp;Code</source>
+            <translation>&amp;Nummer</translation>
+        </message>
+        <message>
+            <source>&amp;First name</source>
+            <translation>&amp;Vorname</translation>
+        </message>
+        <message>
+            <source>&amp;Last name</source>
+            <translation>Nach&amp;name</translation>
+        </message>
+        <message>
+            <source>E&amp;mail</source>
+            <translation>E-&amp;Mail</translation>
+        </message>
+        <message>
+            <source>&amp;Phone</source>
+            <translation>&amp;Telefon</translation>
+        </message>
+        <message>
+            <source>Email lan&amp;guage</source>
+            <translation>&amp;Sprache der E-Mails</translation>
+        </message>
+        <message>
+            <source>&amp;Doctor</source>
+            <translation>&amp;Ärztin/Arzt</translation>
+        </message>
+        <message>
+            <source>Doctor</source>
+            <translation>Ärztin/Arzt</translation>
+        </message>
+    </context>
+    <context>
+        <name>PatientListModel</name>
+        <message>
+            <source>Code</source>
+            <translation>Nummer</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>Email</source>
+            <translation>E-Mail</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>Telefon</translation>
+        </message>
+        <message>
+            <source>Doctor</source>
+            <translation>Ärztin/Arzt</translation>
+        </message>
+        <message>
+            <source>Active step</source>
+            <translation>Aktiver Schritt</translation>
+        </message>
+        <message>
+            <source>Due</source>
+            <translation>Fällig</translation>
+        </message>
+    </context>
+    <context>
+        <name>PatientView</name>
+        <message>
+            <source>← Pa&amp;tients</source>
+            <translation>← Pa&amp;tient/innen</translation>
+        </message>
+        <message>
+            <source>Back to the patients</source>
+            <translation>Zurück zu den Patient/innen</translation>
+        </message>
+        <message>
+            <source>&amp;Edit…</source>
+            <translation>&amp;Bearbeiten …</translation>
+        </message>
+        <message>
+            <source>Apply p&amp;lan…</source>
+            <translation>P&amp;lan anwenden …</translation>
+        </message>
+        <message>
+            <source>&amp;Import photos…</source>
+            <translation>Fotos &amp;importieren …</translation>
+        </message>
+        <message>
+            <source>Step</source>
+            <translation>Schritt</translation>
+        </message>
+        <message>
+            <source>Start</source>
+            <translation>Beginn</translation>
+        </message>
+        <message>
+            <source>Due</source>
+            <translation>Fällig</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>Stand</translation>
+        </message>
+        <message>
+            <source>Days late</source>
+            <translation>Tage überfällig</translation>
+        </message>
+        <message>
+            <source>Plan</source>
+            <translation>Plan</translation>
+        </message>
+        <message>
+            <source>Steps of the plan</source>
+            <translation>Schritte des Plans</translation>
+        </message>
+        <message>
+            <source>Drop photo files on a step to file them under it: the active step (it completes when its time is up) or an earlier one (kept as a record; nothing else changes). Dropped anywhere else on this page they go to the active step.</source>
+            <translation>Fotodateien auf einen Schritt ziehen, um sie dort abzulegen: beim aktiven Schritt (er wird abgeschlossen, wenn seine Zeit um ist) oder bei einem früheren (zur Dokumentation; sonst ändert sich nichts). Irgendwo anders auf dieser Seite abgelegt, gehen sie zum aktiven Schritt.</translation>
+        </message>
+        <message>
+            <source>&amp;Complete now</source>
+            <translation>Jetzt a&amp;bschließen</translation>
+        </message>
+        <message>
+            <source>Complete the active step today and start the next one</source>
+            <translation>Den aktiven Schritt heute abschließen und den nächsten beginnen</translation>
+        </message>
+        <message>
+            <source>S&amp;kip</source>
+            <translation>Übers&amp;pringen</translation>
+        </message>
+        <message>
+            <source>Skip the selected step (or the active one)</source>
+            <translation>Den ausgewählten (oder den aktiven) Schritt überspringen</translation>
+        </message>
+        <message>
+            <source>&amp;Pause…</source>
+            <translation>Pa&amp;usieren …</translation>
+        </message>
+        <message>
+            <source>Pause the active step until a date; its due date moves</source>
+            <translation>Den aktiven Schritt bis zu einem Datum pausieren; sein Fälligkeitsdatum verschiebt sich</translation>
+        </message>
+        <message>
+            <source>Res&amp;ume</source>
+            <translation>&amp;Fortsetzen</translation>
+        </message>
+        <message>
+            <source>End the pause today</source>
+            <translation>Die Pause heute beenden</translation>
+        </message>
+        <message>
+            <source>&amp;Duration…</source>
+            <translation>&amp;Dauer …</translation>
+        </message>
+        <message>
+            <source>Change the selected step's duration</source>
+            <translation>Die Dauer des ausgewählten Schritts ändern</translation>
+        </message>
+        <message>
+            <source>&amp;Move…</source>
+            <translation>&amp;Verschieben …</translation>
+        </message>
+        <message>
+            <source>Move a step that has not started</source>
+            <translation>Einen Schritt verschieben, der noch nicht begonnen hat</translation>
+        </message>
+        <message>
+            <source>&amp;Add step…</source>
+            <translation>Schritt &amp;hinzufügen …</translation>
+        </message>
+        <message>
+            <source>Add a step at the end</source>
+            <translation>Einen Schritt am Ende anfügen</translation>
+        </message>
+        <message>
+            <source>U&amp;ndo last progression</source>
+            <translation>Letzten Fortschritt &amp;rückgängig</translation>
+        </message>
+        <message>
+            <source>Make the previous step active again</source>
+            <translation>Den vorigen Schritt wieder aktiv machen</translation>
+        </message>
+        <message>
+            <source>Send photo &amp;reminder</source>
+            <translation>Foto-&amp;Erinnerung senden</translation>
+        </message>
+        <message>
+            <source>Queue a photo reminder email now</source>
+            <translation>Jetzt eine Foto-Erinnerung per E-Mail einstellen</translation>
+        </message>
+        <message>
+            <source>&amp;Steps</source>
+            <translation>&amp;Schritte</translation>
+        </message>
+        <message>
+            <source>P&amp;hotos</source>
+            <translation>F&amp;otos</translation>
+        </message>
+        <message>
+            <source>Queued</source>
+            <translation>Eingestellt</translation>
+        </message>
+        <message>
+            <source>Email</source>
+            <translation>E-Mail</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>An</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>Betreff</translation>
+        </message>
+        <message>
+            <source>Emails to this patient</source>
+            <translation>E-Mails an diese Patientin / diesen Patienten</translation>
+        </message>
+        <message>
+            <source>The selected email</source>
+            <translation>Die ausgewählte E-Mail</translation>
+        </message>
+        <message>
+            <source>E&amp;mails</source>
+            <translation>E-&amp;Mails</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>Wann</translation>
+        </message>
+        <message>
+            <source>Who</source>
+            <translation>Wer</translation>
+        </message>
+        <message>
+            <source>PC</source>
+            <translation>PC</translation>
+        </message>
+        <message>
+            <source>What</source>
+            <translation>Was</translation>
+        </message>
+        <message>
+            <source>Detail</source>
+            <translation>Einzelheiten</translation>
+        </message>
+        <message>
+            <source>History of this patient</source>
+            <translation>Verlauf dieser Patientin / dieses Patienten</translation>
+        </message>
+        <message>
+            <source>Histor&amp;y</source>
+            <translation>&amp;Verlauf</translation>
+        </message>
+        <message>
+            <source>no email address</source>
+            <translation>keine E-Mail-Adresse</translation>
+        </message>
+        <message>
+            <source>emails allowed</source>
+            <translation>E-Mails erlaubt</translation>
+        </message>
+        <message>
+            <source>no email consent</source>
+            <translation>keine Einwilligung für E-Mails</translation>
+        </message>
+        <message>
+            <source>emails in {language}</source>
+            <translation>E-Mails auf {language}</translation>
+        </message>
+        <message>
+            <source>doctor: {name}</source>
+            <translation>Ärztin/Arzt: {name}</translation>
+        </message>
+        <message>
+            <source>no doctor</source>
+            <translation>keine Ärztin/kein Arzt</translation>
+        </message>
+        <message>
+            <source>{code} has no active step.</source>
+            <translation>{code} hat keinen aktiven Schritt.</translation>
+        </message>
+        <message>
+            <source>The plan is finished.</source>
+            <translation>Der Plan ist abgeschlossen.</translation>
+        </message>
+        <message>
+            <source>Step completed; the next step starts today.</source>
+            <translation>Schritt abgeschlossen; der nächste Schritt beginnt heute.</translation>
+        </message>
+        <message>
+            <source>Select a step first (this patient has no active step).</source>
+            <translation>Bitte zuerst einen Schritt auswählen (diese Patientin / dieser Patient hat keinen aktiven Schritt).</translation>
+        </message>
+        <message>
+            <source>Pause the active step</source>
+            <translation>Aktiven Schritt pausieren</translation>
+        </message>
+        <message>
+            <source>Pause &amp;until:</source>
+            <translation>Pausieren &amp;bis:</translation>
+        </message>
+        <message>
+            <source>Step duration</source>
+            <translation>Dauer des Schritts</translation>
+        </message>
+        <message>
+            <source>Days:</source>
+            <translation>Tage:</translation>
+        </message>
+        <message>
+            <source>Select the step to move first.</source>
+            <translation>Bitte zuerst den zu verschiebenden Schritt auswählen.</translation>
+        </message>
+        <message>
+            <source>Move step</source>
+            <translation>Schritt verschieben</translation>
+        </message>
+        <message>
+            <source>New position among the steps that have not started (1 = next):</source>
+            <translation>Neue Position unter den noch nicht begonnenen Schritten (1 = als nächster):</translation>
+        </message>
+        <message>
+            <source>Step {order} is active again.</source>
+            <translation>Schritt {order} ist wieder aktiv.</translation>
+        </message>
+        <message>
+            <source>There are no plan templates yet: make one in the Plan templates view.</source>
+            <translation>Es gibt noch keine Planvorlagen: bitte eine in der Ansicht Planvorlagen anlegen.</translation>
+        </message>
+        <message>
+            <source>Plan “{name}” applied from {day}.</source>
+            <translation>Plan „{name}“ ab {day} angewendet.</translation>
+        </message>
+        <message>
+            <source>Photos for {code}</source>
+            <translation>Fotos für {code}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PatientsView</name>
+        <message>
+            <source>Patients</source>
+            <translation>Patient/innen</translation>
+        </message>
+        <message>
+            <source>&amp;Add patient…</source>
+            <translation>Patient/in &amp;anlegen …</translation>
+        </message>
+        <message>
+            <source>&amp;Import CSV…</source>
+            <translation>CSV &amp;importieren …</translation>
+        </message>
+        <message>
+            <source>E&amp;xport CSV…</source>
+            <translation>CSV e&amp;xportieren …</translation>
+        </message>
+        <message>
+            <source>&amp;Find:</source>
+            <translation>&amp;Suchen:</translation>
+        </message>
+        <message>
+            <source>code, name, email or phone (Down: into the list)</source>
+            <translation>Nummer, Name, E-Mail oder Telefon (Pfeil nach unten: in die Liste)</translation>
+        </message>
+        <message>
+            <source>Patients found</source>
+            <translation>Gefundene Patient/innen</translation>
+        </message>
+        <message>
+            <source>No patients yet: add one with Add patient…, or bring your list in with Import CSV….</source>
+            <translation>Noch keine Patient/innen: mit „Patient/in anlegen …“ eine/n anlegen oder die eigene Liste mit „CSV importieren …“ übernehmen.</translation>
+        </message>
+        <message>
+            <source>No patient matches “{text}”.</source>
+            <translation>Keine Patientin und kein Patient passt zu „{text}“.</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n patient(s)</source>
+            <translation>
+                <numerusform>%n Patient/in</numerusform>
+                <numerusform>%n Patient/innen</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Import patients</source>
+            <translation>Patient/innen importieren</translation>
+        </message>
+        <message>
+            <source>CSV files (*.csv);;All files (*)</source>
+            <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
+        </message>
+        <message>
+            <source>line {number}: {problem}</source>
+            <translation>Zeile {number}: {problem}</translation>
+        </message>
+        <message numerus="yes">
+            <source>… and %n more</source>
+            <translation>
+                <numerusform>… und %n weitere</numerusform>
+                <numerusform>… und %n weitere</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Nothing was imported: %n row(s) need fixing first.</source>
+            <translation>
+                <numerusform>Nichts wurde importiert: %n Zeile muss zuerst korrigiert werden.</numerusform>
+                <numerusform>Nichts wurde importiert: %n Zeilen müssen zuerst korrigiert werden.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Imported %n patient(s).</source>
+            <translation>
+                <numerusform>%n Patient/in importiert.</numerusform>
+                <numerusform>%n Patient/innen importiert.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Export patients</source>
+            <translation>Patient/innen exportieren</translation>
+        </message>
+        <message>
+            <source>patients.csv</source>
+            <translation>patienten.csv</translation>
+        </message>
+        <message>
+            <source>CSV files (*.csv)</source>
+            <translation>CSV-Dateien (*.csv)</translation>
+        </message>
+        <message numerus="yes">
+            <source>Exported %n patient(s) to {path}.</source>
+            <translation>
+                <numerusform>%n Patient/in nach {path} exportiert.</numerusform>
+                <numerusform>%n Patient/innen nach {path} exportiert.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotoTimeline</name>
+        <message>
+            <source>&amp;View</source>
+            <translation>&amp;Ansehen</translation>
+        </message>
+        <message>
+            <source>C&amp;ompare</source>
+            <translation>&amp;Vergleichen</translation>
+        </message>
+        <message>
+            <source>&amp;First ↔ latest</source>
+            <translation>&amp;Erstes ↔ neuestes</translation>
+        </message>
+        <message>
+            <source>✓ this photo completed the step</source>
+            <translation>✓ dieses Foto hat den Schritt abgeschlossen</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n photo(s) in {groups} step group(s). Double-click to view; Ctrl+click two (in any steps) and press Compare.</source>
+            <translation>
+                <numerusform>%n Foto in {groups} Schrittgruppe(n). Doppelklick zum Ansehen; zwei mit Strg+Klick wählen (in beliebigen Schritten) und auf Vergleichen klicken.</numerusform>
+                <numerusform>%n Fotos in {groups} Schrittgruppe(n). Doppelklick zum Ansehen; zwei mit Strg+Klick wählen (in beliebigen Schritten) und auf Vergleichen klicken.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>No photos yet. Drop photo files here or use Import photos…</source>
+            <translation>Noch keine Fotos. Fotodateien hierher ziehen oder „Fotos importieren …“ verwenden.</translation>
+        </message>
+        <message>
+            <source>Select exactly two photos to compare (Ctrl+click).</source>
+            <translation>Zum Vergleichen genau zwei Fotos auswählen (Strg+Klick).</translation>
+        </message>
+        <message>
+            <source>Comparing needs at least two photos.</source>
+            <translation>Zum Vergleichen braucht es mindestens zwei Fotos.</translation>
+        </message>
+        <message>
+            <source>There are no photos to put in a report.</source>
+            <translation>Es gibt keine Fotos für einen Bericht.</translation>
+        </message>
+        <message>
+            <source>Progress report</source>
+            <translation>Verlaufsbericht</translation>
+        </message>
+        <message>
+            <source>progress-report.pdf</source>
+            <translation>verlaufsbericht.pdf</translation>
+        </message>
+        <message numerus="yes">
+            <source>Report written: {path} (%n page(s)).</source>
+            <translation>
+                <numerusform>Bericht gespeichert: {path} (%n Seite).</numerusform>
+                <numerusform>Bericht gespeichert: {path} (%n Seiten).</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotoViewer</name>
+        <message>
+            <source>&amp;Zoom</source>
+            <translation>&amp;Zoom</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlansView</name>
+        <message>
+            <source>&amp;Edit…</source>
+            <translation>&amp;Bearbeiten …</translation>
+        </message>
+        <message>
+            <source>D&amp;uplicate…</source>
+            <translation>&amp;Duplizieren …</translation>
+        </message>
+        <message>
+            <source>&amp;Delete…</source>
+            <translation>&amp;Löschen …</translation>
+        </message>
+        <message>
+            <source>Plan templates</source>
+            <translation>Planvorlagen</translation>
+        </message>
+        <message>
+            <source>&amp;New template…</source>
+            <translation>&amp;Neue Vorlage …</translation>
+        </message>
+        <message>
+            <source>A template is applied to a patient from the patient's page (Apply plan…); its first step starts on the chosen day.</source>
+            <translation>Eine Vorlage wird auf der Seite der Patientin / des Patienten angewendet („Plan anwenden …“); ihr erster Schritt beginnt am gewählten Tag.</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>Steps</source>
+            <translation>Schritte</translation>
+        </message>
+        <message>
+            <source>Total days</source>
+            <translation>Tage insgesamt</translation>
+        </message>
+        <message>
+            <source>Description</source>
+            <translation>Beschreibung</translation>
+        </message>
+        <message>
+            <source>Step</source>
+            <translation>Schritt</translation>
+        </message>
+        <message>
+            <source>Days</source>
+            <translation>Tage</translation>
+        </message>
+        <message>
+            <source>Instructions</source>
+            <translation>Anleitung</translation>
+        </message>
+        <message>
+            <source>Steps of the selected template</source>
+            <translation>Schritte der ausgewählten Vorlage</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n step(s), {days} days in all</source>
+            <translation>
+                <numerusform>%n Schritt, insgesamt {days} Tage</numerusform>
+                <numerusform>%n Schritte, insgesamt {days} Tage</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>No plan templates yet. Make one with New template…: a name, a number of steps and their days.</source>
+            <translation>Noch keine Planvorlagen. Mit „Neue Vorlage …“ eine anlegen: ein Name, die Anzahl der Schritte und ihre Tage.</translation>
+        </message>
+        <message>
+            <source>Steps of “{name}”: {summary}</source>
+            <translation>Schritte von „{name}“: {summary}</translation>
+        </message>
+        <message>
+            <source>Delete plan template</source>
+            <translation>Planvorlage löschen</translation>
+        </message>
+        <message>
+            <source>Delete the plan template “{name}” ({summary})?
+
+Patients who already have this plan keep their steps; it can no longer be applied to anyone else.</source>
+            <translation>Die Planvorlage „{name}“ ({summary}) löschen?
+
+Patient/innen, die diesen Plan schon haben, behalten ihre Schritte; er kann danach niemandem mehr zugewiesen werden.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsView</name>
+        <message>
+            <source>Clinic</source>
+            <translation>Praxis</translation>
+        </message>
+        <message>
+            <source>Daily check and sending</source>
+            <translation>Tagesprüfung und Versand</translation>
+        </message>
+        <message>
+            <source>Mail server</source>
+            <translation>Mailserver</translation>
+        </message>
+        <message>
+            <source>Notifications</source>
+            <translation>Benachrichtigungen</translation>
+        </message>
+        <message>
+            <source>Photos</source>
+            <translation>Fotos</translation>
+        </message>
+        <message>
+            <source>The clinic's name, shown in emails</source>
+            <translation>Name der Praxis, erscheint in den E-Mails</translation>
+        </message>
+        <message>
+            <source>Phone number patients can call</source>
+            <translation>Telefonnummer für Patient/innen</translation>
+        </message>
+        <message>
+            <source>Address patients can write to</source>
+            <translation>E-Mail-Adresse für Patient/innen</translation>
+        </message>
+        <message>
+            <source>Postal address, shown in email footers</source>
+            <translation>Postanschrift, erscheint in der Fußzeile der E-Mails</translation>
+        </message>
+        <message>
+            <source>Logo at the top of emails (PNG or JPEG, at most 1 MB; empty: no logo)</source>
+            <translation>Logo oben in den E-Mails (PNG oder JPEG, höchstens 1 MB; leer: kein Logo)</translation>
+        </message>
+        <message>
+            <source>Time zone of the clinic (for 'today' and the daily check)</source>
+            <translation>Zeitzone der Praxis (für „heute“ und die Tagesprüfung)</translation>
+        </message>
+        <message>
+            <source>Language of the app (used from the next start)</source>
+            <translation>Sprache des Programms (gilt ab dem nächsten Start)</translation>
+        </message>
+        <message>
+            <source>Time of the daily check for finished steps</source>
+            <translation>Uhrzeit der Tagesprüfung auf abgelaufene Schritte</translation>
+        </message>
+        <message>
+            <source>The daily check also starts the next step without waiting for a photo</source>
+            <translation>Die Tagesprüfung beginnt den nächsten Schritt auch ohne Foto</translation>
+        </message>
+        <message>
+            <source>Emails are sent from this time (empty: any time)</source>
+            <translation>E-Mails werden ab dieser Uhrzeit gesendet (leer: jederzeit)</translation>
+        </message>
+        <message>
+            <source>Emails are sent until this time (empty: any time)</source>
+            <translation>E-Mails werden bis zu dieser Uhrzeit gesendet (leer: jederzeit)</translation>
+        </message>
+        <message>
+            <source>Port of the mail server</source>
+            <translation>Port des Mailservers</translation>
+        </message>
+        <message>
+            <source>Encryption</source>
+            <translation>Verschlüsselung</translation>
+        </message>
+        <message>
+            <source>Mail account (user name)</source>
+            <translation>E-Mail-Konto (Benutzername)</translation>
+        </message>
+        <message>
+            <source>Sender address of patient emails</source>
+            <translation>Absenderadresse der E-Mails an Patient/innen</translation>
+        </message>
+        <message>
+            <source>Where patients' replies go (empty: the sender address)</source>
+            <translation>Wohin Antworten der Patient/innen gehen (leer: an die Absenderadresse)</translation>
+        </message>
+        <message>
+            <source>Extra certificate to trust (only for an in-house mail server)</source>
+            <translation>Zusätzliches vertrauenswürdiges Zertifikat (nur für einen eigenen Mailserver)</translation>
+        </message>
+        <message>
+            <source>Seconds to wait for the mail server</source>
+            <translation>Sekunden Wartezeit auf den Mailserver</translation>
+        </message>
+        <message>
+            <source>At most this many emails a minute (Gmail and Microsoft 365: about 30)</source>
+            <translation>Höchstens so viele E-Mails pro Minute (Gmail und Microsoft 365: etwa 30)</translation>
+        </message>
+        <message>
+            <source>Give up on an email after this many temporary failures</source>
+            <translation>Eine E-Mail nach so vielen vorübergehenden Fehlern aufgeben</translation>
+        </message>
+        <message>
+            <source>Doctors hear about progress by</source>
+            <translation>Ärztinnen und Ärzte erfahren vom Fortschritt durch</translation>
+        </message>
+        <message>
+            <source>Remind a patient about the photo after this many days</source>
+            <translation>Nach so vielen Tagen an das Foto erinnern</translation>
+        </message>
+        <message>
+            <source>At most this many photo reminders per step (0: none)</source>
+            <translation>Höchstens so viele Foto-Erinnerungen pro Schritt (0: keine)</translation>
+        </message>
+        <message>
+            <source>Where patients can opt out of emails (address or link)</source>
+            <translation>Wo sich Patient/innen von E-Mails abmelden können (Adresse oder Link)</translation>
+        </message>
+        <message>
+            <source>A step counts as late this many days after its due date</source>
+            <translation>Ein Schritt gilt so viele Tage nach seiner Fälligkeit als überfällig</translation>
+        </message>
+        <message>
+            <source>Language of emails to doctors (patients get their own)</source>
+            <translation>Sprache der E-Mails an Ärztinnen und Ärzte (Patient/innen erhalten ihre eigene)</translation>
+        </message>
+        <message>
+            <source>Column separator of exported CSV files</source>
+            <translation>Spaltentrenner exportierter CSV-Dateien</translation>
+        </message>
+        <message>
+            <source>Where imported photos are kept (empty: the data folder; may be a network share)</source>
+            <translation>Ablage der importierten Fotos (leer: der Datenordner; darf eine Netzwerkfreigabe sein)</translation>
+        </message>
+        <message>
+            <source>Folders watched for new photos (separated by ;)</source>
+            <translation>Auf neue Fotos überwachte Ordner (getrennt durch ;)</translation>
+        </message>
+        <message>
+            <source>A watched photo, once imported</source>
+            <translation>Ein überwachtes Foto wird nach dem Import</translation>
+        </message>
+        <message>
+            <source>Seconds between looks into the watched folders</source>
+            <translation>Sekunden zwischen zwei Blicken in die überwachten Ordner</translation>
+        </message>
+        <message>
+            <source>Seconds a file must stay unchanged before it is taken</source>
+            <translation>Sekunden, die eine Datei unverändert bleiben muss, bevor sie übernommen wird</translation>
+        </message>
+        <message>
+            <source>Larger photos are refused (megapixels)</source>
+            <translation>Größere Fotos werden abgelehnt (Megapixel)</translation>
+        </message>
+        <message>
+            <source>How a patient code is found in a file or folder name (regular expression)</source>
+            <translation>Wie eine Patientennummer in einem Datei- oder Ordnernamen gefunden wird (regulärer Ausdruck)</translation>
+        </message>
+        <message>
+            <source>e.g. reception@clinic.example</source>
+            <translation>z. B. empfang@praxis.example</translation>
+        </message>
+        <message>
+            <source>a PNG or JPEG file, or empty</source>
+            <translation>eine PNG- oder JPEG-Datei, oder leer</translation>
+        </message>
+        <message>
+            <source>e.g. Europe/Berlin</source>
+            <translation>z. B. Europe/Berlin</translation>
+        </message>
+        <message>
+            <source>e.g. 09:00</source>
+            <translation>z. B. 09:00</translation>
+        </message>
+        <message>
+            <source>e.g. 08:00, or empty</source>
+            <translation>z. B. 08:00, oder leer</translation>
+        </message>
+        <message>
+            <source>e.g. 18:00, or empty</source>
+            <translation>z. B. 18:00, oder leer</translation>
+        </message>
+        <message>
+            <source>e.g. smtp.office365.com</source>
+            <translation>z. B. smtp.office365.com</translation>
+        </message>
+        <message>
+            <source>an email address, or empty</source>
+            <translation>eine E-Mail-Adresse, oder leer</translation>
+        </message>
+        <message>
+            <source>a PEM certificate file, or empty</source>
+            <translation>eine PEM-Zertifikatsdatei, oder leer</translation>
+        </message>
+        <message>
+            <source>mailto:… or https://…, or empty</source>
+            <translation>mailto:… oder https://…, oder leer</translation>
+        </message>
+        <message>
+            <source>a folder, or empty</source>
+            <translation>ein Ordner, oder leer</translation>
+        </message>
+        <message>
+            <source>folders separated by ;</source>
+            <translation>Ordner, getrennt durch ;</translation>
+        </message>
+        <message>
+            <source>Settings</source>
+            <translation>Einstellungen</translation>
+        </message>
+        <message>
+            <source>Email templates</source>
+            <translation>E-Mail-Vorlagen</translation>
+        </message>
+        <message>
+            <source>Doctors</source>
+            <translation>Ärztinnen und Ärzte</translation>
+        </message>
+        <message>
+            <source>Backups</source>
+            <translation>Sicherungen</translation>
+        </message>
+        <message>
+            <source>This PC</source>
+            <translation>Dieser PC</translation>
+        </message>
+        <message>
+            <source>leave empty to keep the stored password</source>
+            <translation>leer lassen, um das gespeicherte Passwort zu behalten</translation>
+        </message>
+        <message>
+            <source>Pass&amp;word (kept in the system keyring, never shown again)</source>
+            <translation>Pass&amp;wort (in der Schlüsselverwaltung des Systems, wird nie wieder angezeigt)</translation>
+        </message>
+        <message>
+            <source>send the test email to…</source>
+            <translation>Test-E-Mail senden an …</translation>
+        </message>
+        <message>
+            <source>Address for the test email</source>
+            <translation>Adresse für die Test-E-Mail</translation>
+        </message>
+        <message>
+            <source>Send &amp;test email</source>
+            <translation>&amp;Test-E-Mail senden</translation>
+        </message>
+        <message>
+            <source>Sa&amp;ve settings</source>
+            <translation>Einstellungen &amp;speichern</translation>
+        </message>
+        <message>
+            <source>This PC cannot keep the password safe (its password store does not encrypt, or there is none): ask your IT contact; the details are in the log file.</source>
+            <translation>Dieser PC kann das Passwort nicht sicher aufbewahren (seine Schlüsselverwaltung verschlüsselt nicht, oder es gibt keine): bitte an die IT-Betreuung wenden; die Einzelheiten stehen in der Protokolldatei.</translation>
+        </message>
+        <message>
+            <source>A password is stored for this account.</source>
+            <translation>Für dieses Konto ist ein Passwort gespeichert.</translation>
+        </message>
+        <message>
+            <source>No password is stored yet.</source>
+            <translation>Noch kein Passwort gespeichert.</translation>
+        </message>
+        <message numerus="yes">
+            <source>Not saved: %n field(s) need fixing (in red).</source>
+            <translation>
+                <numerusform>Nicht gespeichert: %n Feld muss korrigiert werden (rot).</numerusform>
+                <numerusform>Nicht gespeichert: %n Felder müssen korrigiert werden (rot).</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Settings saved.</source>
+            <translation>Einstellungen gespeichert.</translation>
+        </message>
+        <message>
+            <source>Connecting to the mail server…</source>
+            <translation>Verbindung zum Mailserver …</translation>
+        </message>
+        <message>
+            <source>Test email</source>
+            <translation>Test-E-Mail</translation>
+        </message>
+        <message>
+            <source>The test failed.</source>
+            <translation>Der Test ist fehlgeschlagen.</translation>
+        </message>
+        <message>
+            <source>Doctors get progress emails (per event or a daily digest, see Notifications). A doctor without an email address gets none.</source>
+            <translation>Ärztinnen und Ärzte erhalten E-Mails zum Fortschritt (einzeln oder als tägliche Zusammenfassung, siehe Benachrichtigungen). Ohne E-Mail-Adresse gibt es keine.</translation>
+        </message>
+        <message>
+            <source>&amp;Add doctor…</source>
+            <translation>Ärztin/Arzt &amp;hinzufügen …</translation>
+        </message>
+        <message>
+            <source>No doctors yet.</source>
+            <translation>Noch keine Ärztinnen und Ärzte.</translation>
+        </message>
+        <message>
+            <source>Add doctor</source>
+            <translation>Ärztin/Arzt hinzufügen</translation>
+        </message>
+        <message>
+            <source>Name:</source>
+            <translation>Name:</translation>
+        </message>
+        <message>
+            <source>Email (may be empty):</source>
+            <translation>E-Mail (darf leer sein):</translation>
+        </message>
+        <message>
+            <source>These choices are for this PC and this Windows user only.</source>
+            <translation>Diese Einstellungen gelten nur für diesen PC und diese Windows-Anmeldung.</translation>
+        </message>
+        <message>
+            <source>&amp;Closing the window keeps the notifier running in the notification area</source>
+            <translation>Beim &amp;Schließen des Fensters läuft der Benachrichtigungsdienst im Infobereich weiter</translation>
+        </message>
+        <message>
+            <source>&amp;Start the notifier when I log in to this PC</source>
+            <translation>Benachrichtigungsdienst beim &amp;Anmelden an diesem PC starten</translation>
+        </message>
+        <message>
+            <source>Backups are kept in {folder} (the newest 10). One is taken automatically before every database upgrade.
+
+To restore: close Clinic Desktop on every PC, delete clinic.sqlite3-wal and clinic.sqlite3-shm in the data folder if they exist, copy the backup over clinic.sqlite3, and start again. A clinic on PostgreSQL backs up with the server's tools (pg_dump).</source>
+            <translation>Sicherungen liegen in {folder} (die neuesten 10). Vor jeder Aktualisierung der Datenbank wird automatisch eine angelegt.
+
+Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wal und clinic.sqlite3-shm im Datenordner löschen, falls vorhanden, die Sicherung über clinic.sqlite3 kopieren und neu starten. Eine Praxis mit PostgreSQL sichert mit den Werkzeugen des Servers (pg_dump).</translation>
+        </message>
+        <message>
+            <source>&amp;Back up now</source>
+            <translation>Jetzt &amp;sichern</translation>
+        </message>
+        <message>
+            <source>No backups yet.</source>
+            <translation>Noch keine Sicherungen.</translation>
+        </message>
+        <message>
+            <source>This clinic uses PostgreSQL: back it up with the server's tools (pg_dump).</source>
+            <translation>Diese Praxis nutzt PostgreSQL: bitte mit den Werkzeugen des Servers sichern (pg_dump).</translation>
+        </message>
+        <message>
+            <source>Backup written: {path}</source>
+            <translation>Sicherung gespeichert: {path}</translation>
+        </message>
+    </context>
+    <context>
+        <name>SetupWizard</name>
+        <message>
+            <source>Choose…</source>
+            <translation>Auswählen …</translation>
+        </message>
+        <message>
+            <source>Choose a folder for: {field}</source>
+            <translation>Ordner auswählen für: {field}</translation>
+        </message>
+        <message>
+            <source>Choose a folder</source>
+            <translation>Ordner auswählen</translation>
+        </message>
+        <message>
+            <source>Welcome to Clinic Desktop</source>
+            <translation>Willkommen bei Clinic Desktop</translation>
+        </message>
+        <message>
+            <source>Your clinic</source>
+            <translation>Ihre Praxis</translation>
+        </message>
+        <message>
+            <source>Shown to patients in every email.</source>
+            <translation>Erscheint für Patient/innen in jeder E-Mail.</translation>
+        </message>
+        <message>
+            <source>Clinic &amp;name</source>
+            <translation>&amp;Name der Praxis</translation>
+        </message>
+        <message>
+            <source>&amp;Phone</source>
+            <translation>&amp;Telefon</translation>
+        </message>
+        <message>
+            <source>&amp;Email for patients</source>
+            <translation>&amp;E-Mail für Patient/innen</translation>
+        </message>
+        <message>
+            <source>&amp;Time zone</source>
+            <translation>&amp;Zeitzone</translation>
+        </message>
+        <message>
+            <source>Sending email</source>
+            <translation>E-Mail-Versand</translation>
+        </message>
+        <message>
+            <source>You can leave this empty and set it up later in Settings.</source>
+            <translation>Das kann leer bleiben und später in den Einstellungen eingerichtet werden.</translation>
+        </message>
+        <message>
+            <source>e.g. smtp.gmail.com or smtp.office365.com</source>
+            <translation>z. B. smtp.gmail.com oder smtp.office365.com</translation>
+        </message>
+        <message>
+            <source>&amp;Mail server</source>
+            <translation>&amp;Mailserver</translation>
+        </message>
+        <message>
+            <source>P&amp;ort</source>
+            <translation>P&amp;ort</translation>
+        </message>
+        <message>
+            <source>En&amp;cryption</source>
+            <translation>&amp;Verschlüsselung</translation>
+        </message>
+        <message>
+            <source>&amp;Account</source>
+            <translation>&amp;Konto</translation>
+        </message>
+        <message>
+            <source>&amp;Sender address</source>
+            <translation>&amp;Absenderadresse</translation>
+        </message>
+        <message>
+            <source>Pass&amp;word</source>
+            <translation>Pass&amp;wort</translation>
+        </message>
+        <message>
+            <source>Gmail needs an app password; Microsoft 365 needs SMTP AUTH enabled for the mailbox. The password is kept in this PC's keyring.</source>
+            <translation>Gmail braucht ein App-Passwort; bei Microsoft 365 muss SMTP AUTH für das Postfach aktiviert sein. Das Passwort liegt in der Schlüsselverwaltung dieses PCs.</translation>
+        </message>
+        <message>
+            <source>Photos</source>
+            <translation>Fotos</translation>
+        </message>
+        <message>
+            <source>optional: a folder where patients' photos arrive</source>
+            <translation>optional: ein Ordner, in dem Fotos von Patient/innen ankommen</translation>
+        </message>
+        <message>
+            <source>Keep photos in</source>
+            <translation>Fotos ablegen in</translation>
+        </message>
+        <message>
+            <source>Watch this folder</source>
+            <translation>Diesen Ordner überwachen</translation>
+        </message>
+        <message>
+            <source>&amp;Keep photos in</source>
+            <translation>Fotos &amp;ablegen in</translation>
+        </message>
+        <message>
+            <source>&amp;Watch this folder</source>
+            <translation>Diesen Ordner &amp;überwachen</translation>
+        </message>
+        <message>
+            <source>Photos named like P00123_front.jpg, or in a folder named P00123, find their patient by themselves.</source>
+            <translation>Fotos mit Namen wie P00123_front.jpg oder in einem Ordner namens P00123 finden ihre Patientin / ihren Patienten von selbst.</translation>
+        </message>
+        <message>
+            <source>Start</source>
+            <translation>Beginn</translation>
+        </message>
+        <message>
+            <source>Start with the &amp;demo clinic (30 sample patients at every stage, to try everything out)</source>
+            <translation>Mit der &amp;Demo-Praxis beginnen (30 Beispiel-Patient/innen in jedem Stadium, zum Ausprobieren)</translation>
+        </message>
+        <message>
+            <source>Start with an &amp;empty clinic</source>
+            <translation>Mit einer &amp;leeren Praxis beginnen</translation>
+        </message>
+        <message>
+            <source>Please go back and fix:</source>
+            <translation>Bitte zurückgehen und korrigieren:</translation>
+        </message>
+    </context>
+    <context>
+        <name>StepDialog</name>
+        <message>
+            <source>Add step</source>
+            <translation>Schritt hinzufügen</translation>
+        </message>
+        <message>
+            <source>&amp;Name</source>
+            <translation>&amp;Name</translation>
+        </message>
+        <message>
+            <source>&amp;Days</source>
+            <translation>&amp;Tage</translation>
+        </message>
+        <message>
+            <source>&amp;Instructions</source>
+            <translation>&amp;Anleitung</translation>
+        </message>
+    </context>
+    <context>
+        <name>TemplateDialog</name>
+        <message>
+            <source>Edit plan template “{name}”</source>
+            <translation>Planvorlage „{name}“ bearbeiten</translation>
+        </message>
+        <message>
+            <source>Duplicate plan template</source>
+            <translation>Planvorlage duplizieren</translation>
+        </message>
+        <message>
+            <source>New plan template</source>
+            <translation>Neue Planvorlage</translation>
+        </message>
+        <message>
+            <source>e.g. Clear aligners, 20 sets</source>
+            <translation>z. B. Aligner, 20 Sätze</translation>
+        </message>
+        <message>
+            <source>optional: what the plan is for</source>
+            <translation>optional: wofür der Plan gedacht ist</translation>
+        </message>
+        <message>
+            <source>&amp;Name</source>
+            <translation>&amp;Name</translation>
+        </message>
+        <message>
+            <source>Descr&amp;iption</source>
+            <translation>&amp;Beschreibung</translation>
+        </message>
+        <message>
+            <source>Fill all the steps at once (replaces the list below)</source>
+            <translation>Alle Schritte auf einmal füllen (ersetzt die Liste unten)</translation>
+        </message>
+        <message>
+            <source>Aligner</source>
+            <translation>Aligner</translation>
+        </message>
+        <message>
+            <source>&amp;Fill the steps below</source>
+            <translation>Schritte unten &amp;füllen</translation>
+        </message>
+        <message>
+            <source>Number of &amp;steps</source>
+            <translation>&amp;Anzahl der Schritte</translation>
+        </message>
+        <message>
+            <source>Days &amp;per step</source>
+            <translation>Tage &amp;pro Schritt</translation>
+        </message>
+        <message>
+            <source>Step na&amp;me</source>
+            <translation>Schritt&amp;name</translation>
+        </message>
+        <message>
+            <source>Steps of the plan</source>
+            <translation>Schritte des Plans</translation>
+        </message>
+        <message>
+            <source>&amp;Add step</source>
+            <translation>Schritt &amp;hinzufügen</translation>
+        </message>
+        <message>
+            <source>&amp;Remove step</source>
+            <translation>Schritt &amp;entfernen</translation>
+        </message>
+        <message>
+            <source>Move &amp;up</source>
+            <translation>Nach &amp;oben</translation>
+        </message>
+        <message>
+            <source>Move do&amp;wn</source>
+            <translation>Nach &amp;unten</translation>
+        </message>
+        <message>
+            <source>Double-click a cell (or start typing) to change it.</source>
+            <translation>Doppelklick auf eine Zelle (oder lostippen), um sie zu ändern.</translation>
+        </message>
+        <message>
+            <source>Step</source>
+            <translation>Schritt</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n step(s), {days} days in all</source>
+            <translation>
+                <numerusform>%n Schritt, insgesamt {days} Tage</numerusform>
+                <numerusform>%n Schritte, insgesamt {days} Tage</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>No steps: add at least one.</source>
+            <translation>Keine Schritte: bitte mindestens einen hinzufügen.</translation>
+        </message>
+    </context>
+    <context>
+        <name>TemplateEditor</name>
+        <message>
+            <source>E&amp;mail:</source>
+            <translation>E-&amp;Mail:</translation>
+        </message>
+        <message>
+            <source>&amp;Language:</source>
+            <translation>&amp;Sprache:</translation>
+        </message>
+        <message>
+            <source>Save &amp;template</source>
+            <translation>Vorlage &amp;speichern</translation>
+        </message>
+        <message>
+            <source>Back to &amp;default</source>
+            <translation>&amp;Standard wiederherstellen</translation>
+        </message>
+        <message>
+            <source>S&amp;ubject:</source>
+            <translation>&amp;Betreff:</translation>
+        </message>
+        <message>
+            <source>Plain text of the email</source>
+            <translation>Reiner Text der E-Mail</translation>
+        </message>
+        <message>
+            <source>HTML of the email</source>
+            <translation>HTML der E-Mail</translation>
+        </message>
+        <message>
+            <source>Text</source>
+            <translation>Text</translation>
+        </message>
+        <message>
+            <source>HTML</source>
+            <translation>HTML</translation>
+        </message>
+        <message>
+            <source>Preview of the email</source>
+            <translation>Vorschau der E-Mail</translation>
+        </message>
+        <message>
+            <source>Not valid yet: {problem}</source>
+            <translation>Noch nicht gültig: {problem}</translation>
+        </message>
+        <message>
+            <source>The template was not saved: {problem}</source>
+            <translation>Die Vorlage wurde nicht gespeichert: {problem}</translation>
+        </message>
+        <message>
+            <source>Template saved; new emails use it.</source>
+            <translation>Vorlage gespeichert; neue E-Mails verwenden sie.</translation>
+        </message>
+    </context>
+    <context>
+        <name>TimelineBar</name>
+        <message>
+            <source>Each block is a step, as long as its duration</source>
+            <translation>Jeder Block ist ein Schritt, so lang wie seine Dauer</translation>
+        </message>
+        <message>
+            <source>The plan's steps as a bar</source>
+            <translation>Die Schritte des Plans als Balken</translation>
+        </message>
+    </context>
+    <context>
+        <name>TodayView</name>
+        <message>
+            <source>Steps due today</source>
+            <translation>Heute fällige Schritte</translation>
+        </message>
+        <message>
+            <source>Their 'photo required' email goes out with today's check.</source>
+            <translation>Ihre E-Mail „Foto erforderlich“ geht mit der heutigen Prüfung hinaus.</translation>
+        </message>
+        <message>
+            <source>Waiting for a photo</source>
+            <translation>Warten auf ein Foto</translation>
+        </message>
+        <message>
+            <source>Finished steps; the next starts when the photo arrives.</source>
+            <translation>Abgelaufene Schritte; der nächste beginnt, sobald das Foto da ist.</translation>
+        </message>
+        <message>
+            <source>Late</source>
+            <translation>Überfällig</translation>
+        </message>
+        <message>
+            <source>Waiting for a photo for {late} days or more.</source>
+            <translation>Warten seit {late} Tagen oder länger auf ein Foto.</translation>
+        </message>
+        <message>
+            <source>Emails that need attention</source>
+            <translation>E-Mails, die Aufmerksamkeit brauchen</translation>
+        </message>
+        <message>
+            <source>Failed, or held because of a missing address or consent.</source>
+            <translation>Fehlgeschlagen oder zurückgehalten wegen fehlender Adresse oder Einwilligung.</translation>
+        </message>
+        <message>
+            <source>Photos without a patient</source>
+            <translation>Fotos ohne Patient/in</translation>
+        </message>
+        <message>
+            <source>Assign them in the Photo inbox.</source>
+            <translation>Im Foto-Eingang zuordnen.</translation>
+        </message>
+        <message>
+            <source>Plans ending this week</source>
+            <translation>Pläne, die diese Woche enden</translation>
+        </message>
+        <message>
+            <source>The last step ends within 7 days.</source>
+            <translation>Der letzte Schritt endet innerhalb von 7 Tagen.</translation>
+        </message>
+        <message>
+            <source>{kind} email, {status}</source>
+            <translation>E-Mail „{kind}“, {status}</translation>
+        </message>
+        <message>
+            <source>last step “{name}” ends {day}</source>
+            <translation>letzter Schritt „{name}“ endet am {day}</translation>
+        </message>
+        <message>
+            <source>step {order} “{name}”, due {day}</source>
+            <translation>Schritt {order} „{name}“, fällig am {day}</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>Heute</translation>
+        </message>
+        <message>
+            <source>&amp;Run the daily check now</source>
+            <translation>Tagesprüfung jetzt &amp;ausführen</translation>
+        </message>
+        <message>
+            <source>Queue and send the emails for finished steps now</source>
+            <translation>Die E-Mails für abgelaufene Schritte jetzt einstellen und senden</translation>
+        </message>
+        <message numerus="yes">
+            <source>, %n day(s) late</source>
+            <translation>
+                <numerusform>, %n Tag überfällig</numerusform>
+                <numerusform>, %n Tage überfällig</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Today, {day}</source>
+            <translation>Heute, {day}</translation>
+        </message>
+        <message>
+            <source>Nothing here today.</source>
+            <translation>Heute nichts.</translation>
+        </message>
+        <message>
+            <source>The last daily check ran {when} on {pc}: all done.</source>
+            <translation>Die letzte Tagesprüfung lief am {when} auf {pc}: alles erledigt.</translation>
+        </message>
+        <message>
+            <source>The last daily check ran {when} on {pc} and hit a problem (see the Outbox).</source>
+            <translation>Die letzte Tagesprüfung lief am {when} auf {pc} und stieß auf ein Problem (siehe Postausgang).</translation>
+        </message>
+        <message>
+            <source>The daily check has not run yet.</source>
+            <translation>Die Tagesprüfung ist noch nicht gelaufen.</translation>
+        </message>
+        <message>
+            <source>Emails are sent by {pc}, where the notifier runs.</source>
+            <translation>E-Mails sendet {pc}, auf dem der Benachrichtigungsdienst läuft.</translation>
+        </message>
+        <message>
+            <source>No PC is sending emails at the moment: start Clinic Desktop (or its notifier) on the PC that should send them.</source>
+            <translation>Zurzeit sendet kein PC E-Mails: Clinic Desktop (oder seinen Benachrichtigungsdienst) auf dem PC starten, der sie senden soll.</translation>
+        </message>
+        <message>
+            <source>this PC</source>
+            <translation>dieser PC</translation>
+        </message>
+        <message>
+            <source>the PC named “{name}”</source>
+            <translation>der PC „{name}“</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrayNotifier</name>
+        <message>
+            <source>&amp;Open Clinic Desktop</source>
+            <translation>Clinic Desktop ö&amp;ffnen</translation>
+        </message>
+        <message>
+            <source>&amp;Run the daily check now</source>
+            <translation>Tagesprüfung jetzt &amp;ausführen</translation>
+        </message>
+        <message>
+            <source>&amp;Pause sending until…</source>
+            <translation>Versand &amp;pausieren bis …</translation>
+        </message>
+        <message>
+            <source>Sending paused until {when}</source>
+            <translation>Versand pausiert bis {when}</translation>
+        </message>
+        <message>
+            <source>Resume sending now</source>
+            <translation>Versand jetzt fortsetzen</translation>
+        </message>
+        <message>
+            <source>in 1 hour</source>
+            <translation>in 1 Stunde</translation>
+        </message>
+        <message>
+            <source>in 4 hours</source>
+            <translation>in 4 Stunden</translation>
+        </message>
+        <message>
+            <source>tomorrow</source>
+            <translation>morgen</translation>
+        </message>
+        <message>
+            <source>&amp;Import photos…</source>
+            <translation>Fotos &amp;importieren …</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>&amp;Beenden</translation>
+        </message>
+        <message>
+            <source>The database cannot be read: {reason}</source>
+            <translation>Die Datenbank kann nicht gelesen werden: {reason}</translation>
+        </message>
+        <message>
+            <source>Next check: {when}</source>
+            <translation>Nächste Prüfung: {when}</translation>
+        </message>
+        <message>
+            <source>Last check: {when}, all done</source>
+            <translation>Letzte Prüfung: {when}, alles erledigt</translation>
+        </message>
+        <message>
+            <source>Last check: {when}, with a problem</source>
+            <translation>Letzte Prüfung: {when}, mit einem Problem</translation>
+        </message>
+        <message>
+            <source>Last check: not yet</source>
+            <translation>Letzte Prüfung: noch keine</translation>
+        </message>
+        <message>
+            <source>Emails waiting {queued} · failed {failed} · held back {held} · photos to assign {photos}</source>
+            <translation>E-Mails wartend {queued} · fehlgeschlagen {failed} · zurückgehalten {held} · Fotos zuzuordnen {photos}</translation>
+        </message>
+    </context>
+    <context>
+        <name>app</name>
+        <message>
+            <source>Something went wrong ({kind}). Your data is safe; the details are in the log file. If it happens again, please tell your IT contact.</source>
+            <translation>Etwas ist schiefgelaufen ({kind}). Ihre Daten sind sicher; die Einzelheiten stehen in der Protokolldatei. Wenn es wieder passiert, bitte der IT-Betreuung Bescheid geben.</translation>
+        </message>
+    </context>
+    <context>
+        <name>inbox</name>
+        <message>
+            <source>no patient found from its name; it waits in the Photo inbox, where you can assign it</source>
+            <translation>aus dem Namen keine Patientin / kein Patient gefunden; das Foto wartet im Foto-Eingang und kann dort zugeordnet werden</translation>
+        </message>
+        <message>
+            <source>The import stopped: {reason}</source>
+            <translation>Der Import wurde abgebrochen: {reason}</translation>
+        </message>
+    </context>
+    <context>
+        <name>photos</name>
+        <message>
+            <source>Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff);;All files (*)</source>
+            <translation>Fotos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff);;Alle Dateien (*)</translation>
+        </message>
+        <message>
+            <source>step {order}</source>
+            <translation>Schritt {order}</translation>
+        </message>
+        <message>
+            <source>no step</source>
+            <translation>kein Schritt</translation>
+        </message>
+        <message>
+            <source>date unknown</source>
+            <translation>Datum unbekannt</translation>
+        </message>
+        <message>
+            <source>No step</source>
+            <translation>Kein Schritt</translation>
+        </message>
+        <message>
+            <source>Step {order} – {name}</source>
+            <translation>Schritt {order} – {name}</translation>
+        </message>
+        <message>
+            <source>from {day}</source>
+            <translation>ab {day}</translation>
+        </message>
+        <message>
+            <source>{heading} (continued)</source>
+            <translation>{heading} (Fortsetzung)</translation>
+        </message>
+        <message>
+            <source>Progress report — {patient}</source>
+            <translation>Verlaufsbericht — {patient}</translation>
+        </message>
+        <message>
+            <source>Cannot write {path}</source>
+            <translation>{path} kann nicht geschrieben werden</translation>
+        </message>
+        <message>
+            <source>✓ completed the step</source>
+            <translation>✓ hat den Schritt abgeschlossen</translation>
+        </message>
+    </context>
+    <context>
+        <name>plans</name>
+        <message>
+            <source>Patients who already have a plan keep their own copy of its steps: editing or deleting a template changes only the plans applied after that.</source>
+            <translation>Patient/innen, die einen Plan schon haben, behalten ihre eigene Kopie seiner Schritte: Bearbeiten oder Löschen einer Vorlage ändert nur die danach angewendeten Pläne.</translation>
+        </message>
+        <message>
+            <source>Step</source>
+            <translation>Schritt</translation>
+        </message>
+        <message>
+            <source>Days</source>
+            <translation>Tage</translation>
+        </message>
+        <message>
+            <source>Instructions</source>
+            <translation>Anleitung</translation>
+        </message>
+        <message>
+            <source>Step {number}</source>
+            <translation>Schritt {number}</translation>
+        </message>
+    </context>
+    <context>
+        <name>words</name>
+        <message>
+            <source>Photo required</source>
+            <translation>Foto erforderlich</translation>
+        </message>
+        <message>
+            <source>New step started</source>
+            <translation>Neuer Schritt begonnen</translation>
+        </message>
+        <message>
+            <source>Photo reminder</source>
+            <translation>Foto-Erinnerung</translation>
+        </message>
+        <message>
+            <source>Progress note to the doctor</source>
+            <translation>Fortschritt an Ärztin/Arzt</translation>
+        </message>
+        <message>
+            <source>Daily summary to the doctor</source>
+            <translation>Tageszusammenfassung an Ärztin/Arzt</translation>
+        </message>
+        <message>
+            <source>Test email</source>
+            <translation>Test-E-Mail</translation>
+        </message>
+        <message>
+            <source>waiting to be sent</source>
+            <translation>wartet auf Versand</translation>
+        </message>
+        <message>
+            <source>being sent</source>
+            <translation>wird gesendet</translation>
+        </message>
+        <message>
+            <source>sent</source>
+            <translation>gesendet</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>fehlgeschlagen</translation>
+        </message>
+        <message>
+            <source>held back</source>
+            <translation>zurückgehalten</translation>
+        </message>
+        <message>
+            <source>cancelled</source>
+            <translation>storniert</translation>
+        </message>
+        <message>
+            <source>not started</source>
+            <translation>nicht begonnen</translation>
+        </message>
+        <message>
+            <source>starts on its date</source>
+            <translation>beginnt an seinem Datum</translation>
+        </message>
+        <message>
+            <source>active</source>
+            <translation>aktiv</translation>
+        </message>
+        <message>
+            <source>paused</source>
+            <translation>pausiert</translation>
+        </message>
+        <message>
+            <source>due</source>
+            <translation>fällig</translation>
+        </message>
+        <message>
+            <source>completed</source>
+            <translation>abgeschlossen</translation>
+        </message>
+        <message>
+            <source>skipped</source>
+            <translation>übersprungen</translation>
+        </message>
+        <message>
+            <source>imported</source>
+            <translation>importiert</translation>
+        </message>
+        <message>
+            <source>already there</source>
+            <translation>schon vorhanden</translation>
+        </message>
+        <message>
+            <source>no patient found</source>
+            <translation>keine Patientin / kein Patient gefunden</translation>
+        </message>
+        <message>
+            <source>refused</source>
+            <translation>abgelehnt</translation>
+        </message>
+        <message>
+            <source>assigned</source>
+            <translation>zugeordnet</translation>
+        </message>
+        <message>
+            <source>dismissed</source>
+            <translation>verworfen</translation>
+        </message>
+        <message>
+            <source>patient added</source>
+            <translation>Patient/in angelegt</translation>
+        </message>
+        <message>
+            <source>patient details changed</source>
+            <translation>Angaben zur Patientin / zum Patienten geändert</translation>
+        </message>
+        <message>
+            <source>plan applied</source>
+            <translation>Plan angewendet</translation>
+        </message>
+        <message>
+            <source>plan finished</source>
+            <translation>Plan abgeschlossen</translation>
+        </message>
+        <message>
+            <source>step started</source>
+            <translation>Schritt begonnen</translation>
+        </message>
+        <message>
+            <source>step completed</source>
+            <translation>Schritt abgeschlossen</translation>
+        </message>
+        <message>
+            <source>step skipped</source>
+            <translation>Schritt übersprungen</translation>
+        </message>
+        <message>
+            <source>step paused</source>
+            <translation>Schritt pausiert</translation>
+        </message>
+        <message>
+            <source>step resumed</source>
+            <translation>Schritt fortgesetzt</translation>
+        </message>
+        <message>
+            <source>step changed</source>
+            <translation>Schritt geändert</translation>
+        </message>
+        <message>
+            <source>step added</source>
+            <translation>Schritt hinzugefügt</translation>
+        </message>
+        <message>
+            <source>steps reordered</source>
+            <translation>Schritte umsortiert</translation>
+        </message>
+        <message>
+            <source>last progression undone</source>
+            <translation>letzter Fortschritt rückgängig gemacht</translation>
+        </message>
+        <message>
+            <source>photo imported</source>
+            <translation>Foto importiert</translation>
+        </message>
+        <message>
+            <source>photo assigned from the inbox</source>
+            <translation>Foto aus dem Foto-Eingang zugeordnet</translation>
+        </message>
+        <message>
+            <source>photo reminder queued</source>
+            <translation>Foto-Erinnerung eingestellt</translation>
+        </message>
+        <message>
+            <source>email queued</source>
+            <translation>E-Mail eingestellt</translation>
+        </message>
+        <message>
+            <source>email sent</source>
+            <translation>E-Mail gesendet</translation>
+        </message>
+        <message>
+            <source>email held back</source>
+            <translation>E-Mail zurückgehalten</translation>
+        </message>
+        <message>
+            <source>email withdrawn</source>
+            <translation>E-Mail zurückgezogen</translation>
+        </message>
+        <message>
+            <source>email sent again</source>
+            <translation>E-Mail erneut gesendet</translation>
+        </message>
+        <message>
+            <source>email queued again</source>
+            <translation>E-Mail erneut eingestellt</translation>
+        </message>
+        <message>
+            <source>email cancelled</source>
+            <translation>E-Mail storniert</translation>
+        </message>
+        <message>
+            <source>demo clinic created</source>
+            <translation>Demo-Praxis angelegt</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>ja</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>nein</translation>
+        </message>
+        <message>
+            <source>STARTTLS (usually port 587)</source>
+            <translation>STARTTLS (meist Port 587)</translation>
+        </message>
+        <message>
+            <source>TLS from the start (usually port 465)</source>
+            <translation>TLS von Anfang an (meist Port 465)</translation>
+        </message>
+        <message>
+            <source>none (only a relay on this PC)</source>
+            <translation>keine (nur ein Relay auf diesem PC)</translation>
+        </message>
+        <message>
+            <source>an email per event</source>
+            <translation>eine E-Mail je Ereignis</translation>
+        </message>
+        <message>
+            <source>one summary a day</source>
+            <translation>eine Zusammenfassung am Tag</translation>
+        </message>
+        <message>
+            <source>move it to the imported folder</source>
+            <translation>in den Ordner „imported“ verschoben</translation>
+        </message>
+        <message>
+            <source>leave it where it is</source>
+            <translation>an seinem Platz gelassen</translation>
+        </message>
+        <message>
+            <source>comma</source>
+            <translation>Komma</translation>
+        </message>
+        <message>
+            <source>semicolon (Excel in German)</source>
+            <translation>Semikolon (Excel auf Deutsch)</translation>
+        </message>
+        <message>
+            <source>the language of this PC</source>
+            <translation>die Sprache dieses PCs</translation>
+        </message>
+        <message>
+            <source>English</source>
+            <translation>Englisch</translation>
+        </message>
+        <message>
+            <source>German (Deutsch)</source>
+            <translation>Deutsch</translation>
+        </message>
+    </context>
+</TS>
