@@ -135,13 +135,10 @@ def test_an_upgrade_killed_at_any_moment_leaves_the_old_schema_or_the_new(
             engine = make_engine(db_url)
             migrate.downgrade(engine, OLD)
             engine.dispose()
-            url = db_url
-        else:
-            trial_file = tmp_path / f"trial-{trial}.sqlite3"
-            shutil.copyfile(pristine, trial_file)
-            url = f"sqlite:///{trial_file.as_posix()}"
-        assert state(url) == old
-        return url
+            return db_url
+        trial_file = tmp_path / f"trial-{trial}.sqlite3"
+        shutil.copyfile(pristine, trial_file)
+        return f"sqlite:///{trial_file.as_posix()}"
 
     launcher = Launcher()
     try:
