@@ -1,4 +1,7 @@
-"""What the Today view shows: each list of patients needing something, as plain rows."""
+"""What the Today view shows: each list of patients needing something, as plain rows.
+
+A row carries facts (which step, which day, which email), not sentences: the UI phrases them
+in the staff's language."""
 
 from __future__ import annotations
 
@@ -17,22 +20,49 @@ from clinic_desktop.notify import outbox
 
 
 @dataclass(frozen=True)
-class Row:
+class StepRow:
+    """A finished step waiting for its photo, or the last step of a plan ending soon."""
+
     patient_code: str
     patient_name: str
-    detail: str
-    ref_id: int | None = None  # notification or inbox item, where the row is about one
+    step_order: int
+    step_name: str
+    due: date
+    days_late: int = 0
+
+
+@dataclass(frozen=True)
+class EmailRow:
+    """A failed or held email: its kind and status (notify.outbox names) and the reason as
+    recorded (the mail server's answer, or why it was held)."""
+
+    patient_code: str  # "" for an email to a doctor
+    patient_name: str  # or the recipient's name
+    kind: str
+    status: str
+    reason: str
+    ref_id: int
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    """A photo in the inbox: unmatched (no patient found) or refused (with the reason)."""
+
+    file_name: str
+    status: str
+    reason: str
+    ref_id: int
 
 
 @dataclass
 class Overview:
     today: date
-    due_today: list[Row] = field(default_factory=list)
-    awaiting_photo: list[Row] = field(default_factory=list)
-    late: list[Row] = field(default_factory=list)
-    emails_need_attention: list[Row] = field(default_factory=list)
-    unmatched_photos: list[Row] = field(default_factory=list)
-    plans_ending: list[Row] = field(default_factory=list)
+    due_today: list[StepRow] = field(default_factory=list)
+    awaiting_photo: list[StepRow] = field(default_factory=list)
+    late: list[StepRow] = field(default_factory=list)
+    emails_need_attention: list[EmailRow] = field(default_factory=list)
+    unmatched_photos: list[PhotoRow] = field(default_factory=list)
+    plans_ending: list[StepRow] = field(default_factory=list)
     late_after_days: int = 3
 
 
@@ -46,8 +76,7 @@ def today_overview(session: Session, today: date, limit: int = 500) -> Overview:
         .limit(limit * 3)
     ):
         days = (today - step.due_date).days
-        row = Row(code, full, f"step {step.order} '{step.name}', due "
-                  f"{step.due_date:%d %b}" + (f", {days} day(s) late" if days else ""))
+        row = StepRow(code, full, step.order, step.name, step.due_date, days)
         if step.due_date == today:
             result.due_today.append(row)
         elif days >= late_after:
@@ -60,12 +89,13 @@ def today_overview(session: Session, today: date, limit: int = 500) -> Overview:
         .where(Notification.status.in_([outbox.STATUS_FAILED, outbox.STATUS_NEEDS_ATTENTION]))
         .order_by(Notification.created_at.desc()).limit(limit)
     ):
-        result.emails_need_attention.append(Row(code or "-", full or note.recipient_name,
-                                                f"{note.kind}: {note.last_error}", note.id))
+        result.emails_need_attention.append(EmailRow(
+            code or "", full or note.recipient_name, note.kind, note.status,
+            note.last_error or "", note.id))
     for item in session.scalars(select(InboxItem).where(InboxItem.status.in_(
             ["unmatched", "refused"])).order_by(InboxItem.id).limit(limit)):
-        result.unmatched_photos.append(Row("-", item.original_name,
-                                           f"{item.status}: {item.reason}", item.id))
+        result.unmatched_photos.append(PhotoRow(item.original_name, item.status,
+                                                item.reason or "", item.id))
     # Plans ending this week: the active step is the last one and ends within 7 days.
     later = aliased(TreatmentStep)
     has_later = select(later.id).where(later.patient_id == TreatmentStep.patient_id,
@@ -77,8 +107,7 @@ def today_overview(session: Session, today: date, limit: int = 500) -> Overview:
                TreatmentStep.due_date <= today + timedelta(days=7))
         .order_by(TreatmentStep.due_date).limit(limit)
     ):
-        result.plans_ending.append(Row(code, full, f"last step '{step.name}' ends "
-                                       f"{step.due_date:%d %b}"))
+        result.plans_ending.append(StepRow(code, full, step.order, step.name, step.due_date))
     return result
 
 

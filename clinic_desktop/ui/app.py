@@ -11,6 +11,7 @@ import traceback
 from types import TracebackType
 from typing import Any
 
+from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
     QApplication,
     QLocalServer,
@@ -55,9 +56,10 @@ def install_exception_hook(parent_getter: Any) -> None:
         log.error("Uncaught error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         from clinic_desktop.errors import ClinicError
 
-        message = str(value) if isinstance(value, ClinicError) else (
-            f"Something went wrong ({kind.__name__}). Your data is safe; the details are in "
-            "the log file. If it happens again, please tell your IT contact.")
+        message = str(value) if isinstance(value, ClinicError) else translate(
+            "app", "Something went wrong ({kind}). Your data is safe; the details are in the "
+            "log file. If it happens again, please tell your IT contact.").format(
+                kind=kind.__name__)
         with contextlib.suppress(Exception):  # the hook itself must never raise
             QMessageBox.warning(parent_getter(), "Clinic Desktop", message)
 
@@ -84,15 +86,32 @@ def binding_problem() -> str | None:
             "version (pip install \"PySide6-Essentials!=6.12.0\") or the clinic's installer.")
 
 
+def language_setting(context: Any) -> str:
+    """The ui.language setting, read before the QApplication exists (like the migrations);
+    a damaged value means the PC's own language."""
+    from clinic_desktop import settings
+    from clinic_desktop.errors import ClinicError
+
+    try:
+        with context.sessions() as session:
+            return str(settings.get(session, "ui.language"))
+    except ClinicError:
+        return "system"
+
+
 def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = None) -> int:
     """The database is already open and migrated (before any QApplication, as it must be)."""
     from clinic_desktop.scheduler import ClinicScheduler
+    from clinic_desktop.ui.i18n import chosen_language, install
     from clinic_desktop.ui.main_window import MainWindow
     from clinic_desktop.ui.tasks import TaskRunner
     from clinic_desktop.ui.tray import TrayNotifier
     from clinic_desktop.ui.widgets import app_icon
 
+    language = language_setting(context)
     qapp = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    if not install(chosen_language(language)):
+        log.warning("No translation for %s is installed; the app shows English.", language)
     qapp.setApplicationName("Clinic Desktop")
     qapp.setOrganizationName("ClinicDesktop")
     qapp.setWindowIcon(app_icon())

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from clinic_desktop.ui.i18n import translate
+from clinic_desktop.ui.photos import photo_filter
 from clinic_desktop.ui.qt import (
     QComboBox,
     QDialog,
@@ -39,6 +41,7 @@ from clinic_desktop.ui.widgets import (
     show_info,
     title_bar,
 )
+from clinic_desktop.ui.words import photo_result
 
 
 class ImportDialog(QDialog):
@@ -48,14 +51,16 @@ class ImportDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, total: int):
         super().__init__(parent)
-        self.setWindowTitle("Importing photos")
+        self.setWindowTitle(self.tr("Importing photos"))
         layout = QVBoxLayout(self)
         self.progress = QProgressBar()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(0)
+        self.progress.setAccessibleName(self.tr("Photos imported so far"))
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
-        self.close_button = QPushButton("Stop after this photo")
+        self.log.setAccessibleName(self.tr("What happened to each photo"))
+        self.close_button = QPushButton(self.tr("&Stop after this photo"))
         self.close_button.clicked.connect(self._stop_or_close)
         self.stop = threading.Event()
         self.finished_work = False
@@ -71,18 +76,41 @@ class ImportDialog(QDialog):
         else:
             self.stop.set()  # the worker stops before the next file; nothing is half done
             self.close_button.setEnabled(False)
-            self.close_button.setText("Stopping…")
+            self.close_button.setText(self.tr("Stopping…"))
 
     def _add(self, text: str) -> None:
         self.log.appendPlainText(text)
         self.progress.setValue(self.progress.value() + 1)
 
+    def summary(self, counts: dict[str, int]) -> str:
+        """'3 file(s): 2 imported, 1 no patient found.'"""
+        stopped = self.tr("not started (stopped)")
+        parts = ", ".join(f"{n} {stopped if status == NOT_STARTED else photo_result(status)}"
+                          for status, n in sorted(counts.items()))
+        return self.tr("%n file(s): {parts}.", "", sum(counts.values())).format(parts=parts)
+
     def finish(self, summary: str) -> None:
         self.finished_work = True
         self.log.appendPlainText("\n" + summary)
         self.progress.setValue(self.progress.maximum())
-        self.close_button.setText("Close")
+        self.close_button.setText(self.tr("&Close"))
         self.close_button.setEnabled(True)
+
+
+NOT_STARTED = "not started"
+
+
+
+def outcome_line(outcome: Any) -> str:
+    """One file's result in the staff's words. A photo that found no patient waits in the
+    inbox: say so, and where to assign it (the core's sentence names a command instead)."""
+    if outcome.status == "unmatched":
+        detail = translate("inbox", "no patient found from its name; it waits in the Photo "
+                           "inbox, where you can assign it")
+    else:
+        detail = outcome.message
+    line = f"{photo_result(outcome.status)}: {outcome.path.name}"
+    return f"{line} — {detail}" if detail else line
 
 
 def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Path], *,
@@ -102,21 +130,19 @@ def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Pat
         for outcome in importer.import_paths(paths, patient_code=patient_code,
                                              step_order=step_order):
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
-            dialog.line.emit(f"{outcome.status}: {outcome.path.name} — {outcome.message}")
+            dialog.line.emit(outcome_line(outcome))
             if dialog.stop.is_set():
-                counts["not started (stopped)"] = len(files) - sum(counts.values())
+                counts[NOT_STARTED] = len(files) - sum(counts.values())
                 break
         return counts
 
     def done(counts: dict[str, int]) -> None:
-        total = sum(counts.values())
-        dialog.finish(f"{total} file(s): " + ", ".join(f"{n} {s}" for s, n in
-                                                      sorted(counts.items())) + ".")
+        dialog.finish(dialog.summary(counts))
         if on_finished:
             on_finished()
 
     def failed(message: str) -> None:
-        dialog.finish(f"The import stopped: {message}")
+        dialog.finish(translate("inbox", "The import stopped: {reason}").format(reason=message))
         if on_finished:
             on_finished()
 
@@ -137,16 +163,18 @@ class AssignDialog(QDialog):
         self.context = context
         self.tasks = tasks
         self.found = ""  # the code whose steps are shown
-        self.setWindowTitle("Assign photo")
+        self.setWindowTitle(self.tr("Assign photo"))
         form = QFormLayout(self)
-        form.addRow("Photo", QLabel(file_name))
+        form.addRow(self.tr("Photo"), QLabel(file_name))
         self.code = QLineEdit()
-        self.code.setPlaceholderText("code or name, e.g. P00123 or Müller")
-        form.addRow("Patient", self.code)
-        self.patient = hint("Type the patient's code or name; their steps appear below.")
+        self.code.setPlaceholderText(self.tr("code or name, e.g. P00123 or Müller"))
+        form.addRow(self.tr("&Patient"), self.code)
+        self.patient = hint(self.tr("Type the patient's code or name; their steps appear "
+                                    "below."))
         form.addRow("", self.patient)
         # Several patients match what was typed: pick one (click or Enter).
         self.matches = QListWidget()
+        self.matches.setAccessibleName(self.tr("Patients that match"))
         self.matches.setMaximumHeight(130)
         self.matches.hide()
         self.matches.itemActivated.connect(self._pick)
@@ -154,16 +182,17 @@ class AssignDialog(QDialog):
         form.addRow("", self.matches)
         self.step = QComboBox()
         self.step.setEnabled(False)
-        form.addRow("Step", self.step)
-        form.addRow("", hint("The active step completes if its time is up, as for any photo. "
-                             "An earlier step keeps the photo as a record; nothing else "
-                             "changes. Steps that have not started cannot take a photo."))
+        form.addRow(self.tr("&Step"), self.step)
+        form.addRow("", hint(self.tr(
+            "The active step completes if its time is up, as for any photo. An earlier step "
+            "keeps the photo as a record; nothing else changes. Steps that have not started "
+            "cannot take a photo.")))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Assign")
+        self.ok_button.setText(self.tr("&Assign"))
         self.ok_button.setEnabled(False)
         form.addRow(self.buttons)
         # Look the text up when typing pauses (or Enter / leaving the field), in a worker.
@@ -217,17 +246,21 @@ class AssignDialog(QDialog):
             return
         self.matches.clear()
         if not found:
-            self._not_found(text, f"No patient has the code, or a name, email or phone "
-                                  f"with “{text}” in it.")
+            self._not_found(text, self.tr("No patient has the code, or a name, email or "
+                                          "phone with “{text}” in it.").format(text=text))
             return
         for row in found[:MATCHES_SHOWN]:
             item = QListWidgetItem(f"{row.code}  {row.name}"
                                    + (f"  ·  {row.email}" if row.email else ""))
             item.setData(Qt.ItemDataRole.UserRole, row.code)
             self.matches.addItem(item)
-        more = (f" (the first {MATCHES_SHOWN}; type more to narrow it)"
-                if len(found) > MATCHES_SHOWN else "")
-        self.patient.setText(f"Several patients match “{text}”{more}: pick one.")
+        if len(found) > MATCHES_SHOWN:
+            self.patient.setText(self.tr("Several patients match “{text}” (the first {shown}; "
+                                         "type more to narrow it): pick one.").format(
+                text=text, shown=MATCHES_SHOWN))
+        else:
+            self.patient.setText(self.tr("Several patients match “{text}”: pick one.").format(
+                text=text))
         self.matches.show()
         self._fit_height()
 
@@ -243,15 +276,17 @@ class AssignDialog(QDialog):
                 self.code.setText(code)
         active = next((c for c in choices if c.state == "active"), None)
         self.step.clear()
-        self.step.addItem(f"The active step ({active.order} – {active.name})" if active else
-                          "No active step: keep the photo for the patient", None)
+        self.step.addItem(self.tr("The active step ({order} – {name})").format(
+            order=active.order, name=active.name) if active else
+            self.tr("No active step: keep the photo for the patient"), None)
         for choice in choices:
             self.step.addItem(choice.label(), choice.order)
             if not choice.can_take_photo:
                 self.step.model().item(self.step.count() - 1).setEnabled(False)
         self.step.setCurrentIndex(0)
         self.step.setEnabled(True)
-        self.patient.setText(name if choices else f"{name} (no plan yet)")
+        self.patient.setText(name if choices else self.tr("{name} (no plan yet)").format(
+            name=name))
         self.found = code
         self.ok_button.setEnabled(True)
         self._fit_height()
@@ -281,14 +316,16 @@ class InboxView(FileDropTarget, QWidget):
         self.tasks = tasks
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
-        layout.addLayout(title_bar("Photo inbox", [
-            ("Import photos…", self.choose_files), ("Assign to patient…", self.assign),
-            ("Dismiss", self.dismiss)]))
+        layout.addLayout(title_bar(self.tr("Photo inbox"), [
+            (self.tr("&Import photos…"), self.choose_files),
+            (self.tr("Import a &folder…"), self.choose_folder),
+            (self.tr("&Assign to patient…"), self.assign), (self.tr("&Dismiss"), self.dismiss)]))
         self.note = hint("")
         layout.addWidget(self.note)
-        self.model = RowsModel(["#", "Status", "File", "Reason", "Where it was"], self,
-                               colour_of=lambda r: "#f4c7c3" if r[1] == "refused" else None)
+        self.model = RowsModel(["#", self.tr("Status"), self.tr("File"), self.tr("Reason"),
+                                self.tr("Where it was")], self)
         self.table = make_table(self.model, remember_as="inbox")
+        self.table.setAccessibleName(self.tr("Photos waiting for a decision"))
         layout.addWidget(self.table, 1)
 
     def refresh(self) -> None:
@@ -300,22 +337,31 @@ class InboxView(FileDropTarget, QWidget):
                         for i in open_items(session)]
 
         def done(rows: list[list[Any]]) -> None:
-            self.model.set_rows(rows, [r[0] for r in rows])
+            self.model.set_rows([[r[0], photo_result(r[1]), *r[2:]] for r in rows],
+                                [r[0] for r in rows],
+                                ["#f4c7c3" if r[1] == "refused" else None for r in rows])
             fit_columns(self.table)
             self.note.setText(
-                f"{len(rows)} photo(s) need a decision. Drop photo files or folders here to "
-                "import them; names like P00123_front.jpg find their patient." if rows else
-                "The inbox is empty. Drop photo files or folders here to import them; names "
-                "like P00123_front.jpg or a folder named P00123 find their patient.")
+                self.tr("%n photo(s) need a decision. Drop photo files or folders here to "
+                        "import them; names like P00123_front.jpg find their patient.", "",
+                        len(rows)) if rows else
+                self.tr("The inbox is empty. Drop photo files or folders here to import them; "
+                        "names like P00123_front.jpg or a folder named P00123 find their "
+                        "patient."))
 
         self.tasks.run(work, done, lambda m: show_error(self, m))
 
     def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Import photos", "",
-            "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff);;All files (*)")
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import photos"), "",
+                                                photo_filter())
         if files:
             self.import_files([Path(f) for f in files])
+
+    def choose_folder(self) -> None:
+        """A folder and everything in it (a patient's visit, a camera card)."""
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Import a folder of photos"))
+        if folder:
+            self.import_files([Path(folder)])
 
     def import_files(self, paths: list[Path]) -> None:
         run_import(self, self.context, self.tasks, paths,
@@ -324,7 +370,7 @@ class InboxView(FileDropTarget, QWidget):
     def assign(self) -> None:
         item_id = selected_key(self.table, self.model)
         if item_id is None:
-            show_error(self, "Select a photo in the list first.")
+            show_error(self, self.tr("Select a photo in the list first."))
             return
         file_name = self.model.rows[self.model.keys.index(item_id)][2]
         dialog = AssignDialog(self.context, self.tasks, file_name, self)
@@ -343,18 +389,27 @@ class InboxView(FileDropTarget, QWidget):
 
         def done(outcome: Any) -> None:
             if outcome.status not in ("imported", "duplicate"):
-                show_error(self, f"Not assigned: {outcome.message}")
+                show_error(self, self.tr("Not assigned: {reason}").format(
+                    reason=outcome.message))
+            elif outcome.status == "duplicate":
+                show_info(self, self.tr("{file}: this photo is already filed for {code}.")
+                          .format(file=file_name, code=outcome.patient_code))
+            elif outcome.step_order is not None:
+                show_info(self, self.tr("{file}: filed for {code} under step {order}.").format(
+                    file=file_name, code=outcome.patient_code, order=outcome.step_order))
             else:
-                show_info(self, f"{file_name}: {outcome.message}")
+                show_info(self, self.tr("{file}: filed for {code}.").format(
+                    file=file_name, code=outcome.patient_code))
             self.refresh()
             self.changed.emit()
 
-        self.tasks.run(work, done, lambda m: show_error(self, f"Not assigned: {m}"))
+        self.tasks.run(work, done, lambda m: show_error(self, self.tr(
+            "Not assigned: {reason}").format(reason=m)))
 
     def dismiss(self) -> None:
         item_id = selected_key(self.table, self.model)
         if item_id is None:
-            show_error(self, "Select an item in the list first.")
+            show_error(self, self.tr("Select an item in the list first."))
             return
 
         def work() -> None:

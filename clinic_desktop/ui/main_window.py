@@ -12,6 +12,7 @@ from clinic_desktop.ui.patient import PatientView
 from clinic_desktop.ui.patients import PatientsView
 from clinic_desktop.ui.plans_view import PlansView
 from clinic_desktop.ui.qt import (
+    QT_TRANSLATE_NOOP,
     QAction,
     QApplication,
     QHBoxLayout,
@@ -31,7 +32,10 @@ from clinic_desktop.ui.today import TodayView
 from clinic_desktop.ui.widgets import FileDropTarget, app_icon, fit_to_screen, show_error
 
 START_SIZE = (1280, 820)  # on a first start, shrunk to the screen: see fit_to_screen
-PAGES = ["Today", "Patients", "Photo inbox", "Outbox", "Plan templates", "Settings"]
+PAGES = [QT_TRANSLATE_NOOP("MainWindow", "Today"), QT_TRANSLATE_NOOP("MainWindow", "Patients"),
+         QT_TRANSLATE_NOOP("MainWindow", "Photo inbox"), QT_TRANSLATE_NOOP("MainWindow", "Outbox"),
+         QT_TRANSLATE_NOOP("MainWindow", "Plan templates"),
+         QT_TRANSLATE_NOOP("MainWindow", "Settings")]
 
 
 class MainWindow(FileDropTarget, QMainWindow):
@@ -47,7 +51,8 @@ class MainWindow(FileDropTarget, QMainWindow):
         central = QWidget()
         layout = QHBoxLayout(central)
         self.nav = QListWidget()
-        self.nav.addItems(PAGES)
+        self.nav.addItems([self.tr(page) for page in PAGES])
+        self.nav.setAccessibleName(self.tr("Views"))
         self.nav.setFixedWidth(170)
         layout.addWidget(self.nav)
         self.stack = QStackedWidget()
@@ -76,16 +81,16 @@ class MainWindow(FileDropTarget, QMainWindow):
             view.changed.connect(self.refresh_today)
 
         for index, name in enumerate(PAGES):
-            action = QAction(name, self)
+            action = QAction(self.tr(name), self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked=False, i=index: self.nav.setCurrentRow(i))
             self.addAction(action)
-        find = QAction("Find patient", self)
+        find = QAction(self.tr("Find patient"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.find_patient)
         self.addAction(find)
-        menu = self.menuBar().addMenu("&Help")
-        about = menu.addAction("About Clinic Desktop")
+        menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = menu.addAction(self.tr("&About Clinic Desktop"))
         about.triggered.connect(self.about)
 
         self._timer = QTimer(self)
@@ -123,13 +128,15 @@ class MainWindow(FileDropTarget, QMainWindow):
     def refresh_today(self) -> None:
         context = self.context
 
-        def work() -> tuple[Any, Any]:
+        def work() -> tuple[Any, Any, Any]:
+            from clinic_desktop import settings
             from clinic_desktop.domain.dashboard import today_overview
             from clinic_desktop.scheduler import health
 
             today = context.clinic_today()
             with context.sessions() as session:
-                return today_overview(session, today), health(session)
+                return (today_overview(session, today), health(session),
+                        settings.clinic_zone(session))
 
         self.tasks.run(work, lambda result: self.today.show_overview(*result),
                        lambda m: show_error(self, m))
@@ -156,19 +163,19 @@ class MainWindow(FileDropTarget, QMainWindow):
             if event is None:  # the app is quitting
                 return
             (QMessageBox.information if event.ok else QMessageBox.warning)(
-                self, "Daily check", event.summary)
+                self, self.tr("Daily check"), event.summary)
             self.refresh_today()
 
-        self.tasks.run(work, done, lambda m: show_error(self, m, "Daily check"))
+        self.tasks.run(work, done, lambda m: show_error(self, m, self.tr("Daily check")))
 
     def import_files(self, paths: list[Path]) -> None:
         self.inbox.import_files(paths)
 
     def about(self) -> None:
-        QMessageBox.about(self, "About Clinic Desktop",
-                          f"Clinic Desktop {__version__}\n\nTreatment step plans, patient "
-                          f"photos and step emails.\n\nData folder: "
-                          f"{self.context.paths.data_dir}")
+        QMessageBox.about(self, self.tr("About Clinic Desktop"),
+                          self.tr("Clinic Desktop {version}\n\nTreatment step plans, patient "
+                                  "photos and step emails.\n\nData folder: {folder}").format(
+                              version=__version__, folder=self.context.paths.data_dir))
 
     # --- window state -------------------------------------------------------------------
 

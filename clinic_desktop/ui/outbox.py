@@ -7,9 +7,11 @@ from typing import Any
 from clinic_desktop.ui.qt import (
     QComboBox,
     QHBoxLayout,
+    QKeySequence,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QShortcut,
     QSplitter,
     Qt,
     QVBoxLayout,
@@ -28,9 +30,10 @@ from clinic_desktop.ui.widgets import (
     show_error,
     show_info,
 )
+from clinic_desktop.ui.words import email_kind, email_status
 
 SUBJECT_WIDTH = 300
-LIMIT = 1000  # rows shown; `clinic-desktop outbox list --limit N` lists more
+LIMIT = 1000  # rows shown (the CLI's `outbox list --limit N` lists more)
 
 
 class OutboxView(QWidget):
@@ -44,40 +47,45 @@ class OutboxView(QWidget):
         self.tasks = tasks
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(heading("Outbox and log"))
+        top.addWidget(heading(self.tr("Outbox and log")))
         top.addStretch(1)
-        top.addWidget(QLabel("Show:"))
+        show = QLabel(self.tr("Sh&ow:"))
+        top.addWidget(show)
         self.status = QComboBox()
-        self.status.addItem("everything", "")
+        show.setBuddy(self.status)
+        self.status.addItem(self.tr("every email"), "")
         for status in STATUSES:
-            self.status.addItem(status.replace("_", " "), status)
+            self.status.addItem(email_status(status), status)
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         top.addWidget(self.status)
-        self.period = QComboBox()
-        for label, days in (("any date", 0), ("today", 1), ("last 7 days", 7),
-                            ("last 30 days", 30)):
-            self.period.addItem(label, days)
-        self.period.currentIndexChanged.connect(lambda _i: self.refresh())
-        top.addWidget(self.period)
-        for text, slot in (("Retry", self.retry), ("Cancel email", self.cancel),
-                           ("Send now", self.send_now)):
+        for text, slot, keys in ((self.tr("&Retry"), self.retry, "Ctrl+R"),
+                                 (self.tr("Ca&ncel email"), self.cancel, ""),
+                                 (self.tr("Send no&w"), self.send_now, "")):
             button = QPushButton(text)
             button.clicked.connect(slot)
+            if keys:
+                shortcut = QShortcut(QKeySequence(keys), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+                button.setToolTip(self.tr("Send the selected email again ({keys})").format(
+                    keys=QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)))
             top.addWidget(button)
         layout.addLayout(top)
         self.note = hint("")
         layout.addWidget(self.note)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.model = RowsModel(["#", "Kind", "Patient", "To", "Status", "Tries", "Subject",
-                                "Problem"], self,
-                               colour_of=lambda r: STATE_COLOURS.get(str(r[4])))
+        self.model = RowsModel(["#", self.tr("Email"), self.tr("Patient"), self.tr("To"),
+                                self.tr("Status"), self.tr("Tries"), self.tr("Subject"),
+                                self.tr("Problem")], self)
         self.table = make_table(self.model, remember_as="outbox")
+        self.table.setAccessibleName(self.tr("Emails"))
         self.table.clicked.connect(self._preview)
         splitter.addWidget(self.table)
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
-        self.preview.setPlaceholderText("Select an email to see it exactly as sent, with every "
-                                        "attempt.")
+        self.preview.setAccessibleName(self.tr("The selected email"))
+        self.preview.setPlaceholderText(self.tr("Select an email to see it exactly as sent, "
+                                                "with every attempt."))
         splitter.addWidget(self.preview)
         splitter.setSizes([420, 220])
         layout.addWidget(splitter, 1)
@@ -92,10 +100,11 @@ class OutboxView(QWidget):
                 return outbox_rows(session, status, LIMIT)
 
         def done(rows: list[dict[str, Any]]) -> None:
-            self.model.set_rows([[r["id"], r["kind"], r["patient_code"] or "-",
-                                  r["recipient"] or "-", r["status"], r["attempts"],
-                                  r["subject"], r["last_error"]] for r in rows],
-                                [r["id"] for r in rows])
+            self.model.set_rows([[r["id"], email_kind(r["kind"]), r["patient_code"] or "-",
+                                  r["recipient"] or "-", email_status(r["status"]),
+                                  r["attempts"], r["subject"], r["last_error"]] for r in rows],
+                                [r["id"] for r in rows],
+                                [STATE_COLOURS.get(r["status"]) for r in rows])
             fit_columns(self.table)
             # Long subjects would push the Problem column (what staff act on) out of view.
             self.table.setColumnWidth(6, min(self.table.columnWidth(6), SUBJECT_WIDTH))
@@ -103,28 +112,35 @@ class OutboxView(QWidget):
 
         self.tasks.run(work, done, lambda m: show_error(self, m))
 
-    @staticmethod
-    def _describe(count: int, status: str | None) -> str:
-        shown = f" {status.replace('_', ' ')}" if status else ""
+    def _describe(self, count: int, status: str | None) -> str:
         if count >= LIMIT:
-            return f"The newest {count}{shown} emails."
+            return self.tr("The newest %n emails.", "", count)
+        if count and status:
+            return self.tr("%n email(s) with the status “{status}”, newest first.", "",
+                           count).format(status=email_status(status))
         if count:
-            return f"{count}{shown} email(s), newest first."
+            return self.tr("%n email(s), newest first.", "", count)
         if status:
-            return f"No{shown} emails right now."
-        return ("No emails yet. The daily check queues an email when a step is finished; "
-                "every email, sent or not, then stays listed here.")
+            return self.tr("No emails with the status “{status}” right now.").format(
+                status=email_status(status))
+        return self.tr("No emails yet. The daily check queues an email when a step is "
+                       "finished; every email, sent or not, then stays listed here.")
 
     def _preview(self, index: Any) -> None:
-        from clinic_desktop.notify.outbox_admin import describe
+        note_id = self.model.keys[index.row()]
 
-        with self.context.sessions() as session:
-            self.preview.setPlainText(describe(session, self.model.keys[index.row()]))
+        def work() -> str:
+            from clinic_desktop.notify.outbox_admin import describe
+
+            with self.context.sessions() as session:
+                return describe(session, note_id)
+
+        self.tasks.run(work, self.preview.setPlainText, lambda m: show_error(self, m))
 
     def _admin(self, action: str) -> None:
         note_id = selected_key(self.table, self.model)
         if note_id is None:
-            show_error(self, "Select an email first.")
+            show_error(self, self.tr("Select an email first."))
             return
 
         def work() -> str:
@@ -151,7 +167,8 @@ class OutboxView(QWidget):
         from clinic_desktop.scheduler import run_delivery
 
         def done(event: Any) -> None:
-            (show_info if event.ok else show_error)(self, f"Sending: {event.summary}")
+            (show_info if event.ok else show_error)(
+                self, self.tr("Sending: {summary}").format(summary=event.summary))
             self.refresh()
             self.changed.emit()
 

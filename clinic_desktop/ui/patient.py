@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from clinic_desktop.ui.photos import PhotoTimeline
+from clinic_desktop.ui.i18n import date_format, date_text, date_time_text, translate
+from clinic_desktop.ui.photos import PhotoTimeline, photo_filter
 from clinic_desktop.ui.qt import (
     QColor,
     QComboBox,
@@ -20,12 +21,15 @@ from clinic_desktop.ui.qt import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
+    QKeySequence,
     QLabel,
     QLineEdit,
     QPainter,
     QPlainTextEdit,
     QPushButton,
+    QShortcut,
     QSpinBox,
+    Qt,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +49,7 @@ from clinic_desktop.ui.widgets import (
     show_error,
     show_info,
 )
+from clinic_desktop.ui.words import choice, email_kind, email_status, history, step_state
 
 
 @dataclass
@@ -67,7 +72,8 @@ class TimelineBar(QWidget):
         super().__init__(parent)
         self.steps: list[StepInfo] = []
         self.setMinimumHeight(34)
-        self.setToolTip("Each block is a step, as long as its duration")
+        self.setToolTip(self.tr("Each block is a step, as long as its duration"))
+        self.setAccessibleName(self.tr("The plan's steps as a bar"))
 
     def set_steps(self, steps: list[StepInfo]) -> None:
         self.steps = steps
@@ -103,13 +109,15 @@ class PatientView(FileDropTarget, QWidget):
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        back = QPushButton("← Patients")
+        back = QPushButton(self.tr("← Pa&tients"))
+        back.setAccessibleName(self.tr("Back to the patients"))
         back.clicked.connect(self.back)
         top.addWidget(back)
         self.title = heading("")
         top.addWidget(self.title, 1)
-        for text, slot in (("Edit…", self.edit), ("Apply plan…", self.apply_plan),
-                           ("Import photos…", self.import_photos)):
+        for text, slot in ((self.tr("&Edit…"), self.edit),
+                           (self.tr("Apply p&lan…"), self.apply_plan),
+                           (self.tr("&Import photos…"), self.import_photos)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             top.addWidget(button)
@@ -123,54 +131,70 @@ class PatientView(FileDropTarget, QWidget):
 
         steps_page = QWidget()
         steps_layout = QVBoxLayout(steps_page)
-        self.steps_model = RowsModel(["#", "Step", "Start", "Due", "State", "Days late",
-                                      "Plan"], self,
-                                     colour_of=lambda row: STATE_COLOURS.get(row[4]))
+        self.steps_model = RowsModel(["#", self.tr("Step"), self.tr("Start"), self.tr("Due"),
+                                      self.tr("State"), self.tr("Days late"), self.tr("Plan")],
+                                     self)
         self.steps_table = make_table(self.steps_model, remember_as="steps")
+        self.steps_table.setAccessibleName(self.tr("Steps of the plan"))
         self.step_drops = RowFileDrops(self.steps_table, self._drop_on_step)
         steps_layout.addWidget(self.steps_table, 1)
-        steps_layout.addWidget(hint(
+        steps_layout.addWidget(hint(self.tr(
             "Drop photo files on a step to file them under it: the active step (it completes "
             "when its time is up) or an earlier one (kept as a record; nothing else changes). "
-            "Dropped anywhere else on this page they go to the active step."))
+            "Dropped anywhere else on this page they go to the active step.")))
         actions = QHBoxLayout()
-        for text, slot, tip in (
-            ("Complete now", self.complete_now, "Complete the active step today and start the "
-             "next one"),
-            ("Skip", self.skip, "Skip the selected step (or the active one)"),
-            ("Pause…", self.pause, "Pause the active step until a date; its due date moves"),
-            ("Resume", self.resume, "End the pause today"),
-            ("Duration…", self.duration, "Change the selected step's duration"),
-            ("Move…", self.move, "Move a step that has not started"),
-            ("Add step…", self.add_step, "Add a step at the end"),
-            ("Undo last progression", self.undo, "Make the previous step active again"),
-            ("Send photo reminder", self.remind, "Queue a photo reminder email now"),
+        for text, slot, tip, keys in (
+            (self.tr("&Complete now"), self.complete_now, self.tr(
+                "Complete the active step today and start the next one"), "Ctrl+Return"),
+            (self.tr("S&kip"), self.skip, self.tr("Skip the selected step (or the active one)"),
+             ""),
+            (self.tr("&Pause…"), self.pause, self.tr(
+                "Pause the active step until a date; its due date moves"), "Ctrl+P"),
+            (self.tr("Res&ume"), self.resume, self.tr("End the pause today"), ""),
+            (self.tr("&Duration…"), self.duration, self.tr(
+                "Change the selected step's duration"), ""),
+            (self.tr("&Move…"), self.move, self.tr("Move a step that has not started"), ""),
+            (self.tr("&Add step…"), self.add_step, self.tr("Add a step at the end"), ""),
+            (self.tr("U&ndo last progression"), self.undo, self.tr(
+                "Make the previous step active again"), ""),
+            (self.tr("Send photo &reminder"), self.remind, self.tr(
+                "Queue a photo reminder email now"), ""),
         ):
             button = QPushButton(text)
-            button.setToolTip(tip)
             button.clicked.connect(slot)
+            if keys:
+                shortcut = QShortcut(QKeySequence(keys), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+                tip += f" ({QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)})"
+            button.setToolTip(tip)
             actions.addWidget(button)
         actions.addStretch(1)
         steps_layout.addLayout(actions)
-        self.tabs.addTab(steps_page, "Steps")
+        self.tabs.addTab(steps_page, self.tr("&Steps"))
 
         self.photos = PhotoTimeline(context, tasks, self)
-        self.tabs.addTab(self.photos, "Photos")
+        self.tabs.addTab(self.photos, self.tr("P&hotos"))
 
         emails_page = QWidget()
         emails_layout = QHBoxLayout(emails_page)
-        self.emails_model = RowsModel(["Queued", "Kind", "Status", "To", "Subject"], self,
-                                      colour_of=lambda row: STATE_COLOURS.get(row[2]))
+        self.emails_model = RowsModel([self.tr("Queued"), self.tr("Email"), self.tr("Status"),
+                                       self.tr("To"), self.tr("Subject")], self)
         self.emails_table = make_table(self.emails_model, remember_as="patient-emails")
+        self.emails_table.setAccessibleName(self.tr("Emails to this patient"))
         self.emails_table.clicked.connect(self._show_email)
         self.email_text = QPlainTextEdit()
         self.email_text.setReadOnly(True)
+        self.email_text.setAccessibleName(self.tr("The selected email"))
         emails_layout.addWidget(self.emails_table, 3)
         emails_layout.addWidget(self.email_text, 2)
-        self.tabs.addTab(emails_page, "Emails")
+        self.tabs.addTab(emails_page, self.tr("E&mails"))
 
-        self.audit_model = RowsModel(["When", "Who", "PC", "What", "Detail"], self)
-        self.tabs.addTab(make_table(self.audit_model), "History")
+        self.audit_model = RowsModel([self.tr("When"), self.tr("Who"), self.tr("PC"),
+                                      self.tr("What"), self.tr("Detail")], self)
+        history = make_table(self.audit_model)
+        history.setAccessibleName(self.tr("History of this patient"))
+        self.tabs.addTab(history, self.tr("Histor&y"))
 
     # --- loading ------------------------------------------------------------------------
 
@@ -189,25 +213,45 @@ class PatientView(FileDropTarget, QWidget):
 
     def _show(self, data: dict[str, Any]) -> None:
         self.title.setText(f"{data['code']}  {data['name']}")
-        self.details.setText(data["details"])
+        self.details.setText(self._details(data["details"]))
         steps: list[StepInfo] = data["steps"]
         self.timeline.set_steps(steps)
         self.steps_model.set_rows(
-            [[s.order, s.name, s.start or "", s.due or "", s.state, s.days_late or "", s.plan]
-             for s in steps], [s.id for s in steps])
+            [[s.order, s.name, date_text(s.start), date_text(s.due), step_state(s.state),
+              s.days_late or "", s.plan] for s in steps], [s.id for s in steps],
+            [STATE_COLOURS.get(s.state) for s in steps])
         fit_columns(self.steps_table)
-        self.emails_model.set_rows(data["emails"], data["email_ids"])
+        zone = data["zone"]
+        self.emails_model.set_rows(
+            [[date_time_text(n["created"], zone), email_kind(n["kind"]),
+              email_status(n["status"]), n["to"] or "-", n["subject"]] for n in data["emails"]],
+            [n["id"] for n in data["emails"]],
+            [STATE_COLOURS.get(n["status"]) for n in data["emails"]])
         fit_columns(self.emails_table)
-        self.audit_model.set_rows(data["audit"])
+        self.audit_model.set_rows([[date_time_text(a["at"], zone), a["who"], a["pc"],
+                                    history(a["what"]), a["detail"]] for a in data["audit"]])
         self.photos.report_title = f"{data['code']} {data['name']}"
         self.photos.show_photos(data["photos"])
 
-    def _show_email(self, index: Any) -> None:
-        from clinic_desktop.notify.outbox_admin import describe
+    def _details(self, d: dict[str, Any]) -> str:
+        parts = [d["email"] or self.tr("no email address"),
+                 self.tr("emails allowed") if d["consent"] else self.tr("no email consent"),
+                 d["phone"], self.tr("emails in {language}").format(
+                     language=choice(d["language"])),
+                 self.tr("doctor: {name}").format(name=d["doctor"]) if d["doctor"]
+                 else self.tr("no doctor")]
+        return " · ".join(part for part in parts if part)
 
+    def _show_email(self, index: Any) -> None:
         key = self.emails_model.keys[index.row()]
-        with self.context.sessions() as session:
-            self.email_text.setPlainText(describe(session, key))
+
+        def work() -> str:
+            from clinic_desktop.notify.outbox_admin import describe
+
+            with self.context.sessions() as session:
+                return describe(session, key)
+
+        self.tasks.run(work, self.email_text.setPlainText, lambda m: show_error(self, m))
 
     # --- actions ------------------------------------------------------------------------
 
@@ -242,10 +286,11 @@ class PatientView(FileDropTarget, QWidget):
             if step is None:
                 from clinic_desktop.errors import RuleError
 
-                raise RuleError(f"{patient.code} has no active step.")
+                raise RuleError(translate("PatientView", "{code} has no active step.").format(
+                    code=patient.code))
             result = progression.complete_early(session, step, today)
-            return "The plan is finished." if result.plan_finished else \
-                "Step completed; the next step starts today."
+            return translate("PatientView", "The plan is finished.") if result.plan_finished \
+                else translate("PatientView", "Step completed; the next step starts today.")
 
         self._change(act)
 
@@ -264,13 +309,14 @@ class PatientView(FileDropTarget, QWidget):
         step = session.get(TreatmentStep, step_id) if step_id else active_step(session,
                                                                               patient.id)
         if step is None:
-            raise RuleError("Select a step first (this patient has no active step).")
+            raise RuleError(translate("PatientView", "Select a step first (this patient has "
+                                      "no active step)."))
         return step
 
     def pause(self) -> None:
         from clinic_desktop.domain import progression
 
-        until = ask_date(self, "Pause the active step", "Pause until:",
+        until = ask_date(self, self.tr("Pause the active step"), self.tr("Pause &until:"),
                          self.context.clinic_today())
         if until is None:
             return
@@ -287,7 +333,8 @@ class PatientView(FileDropTarget, QWidget):
         from clinic_desktop.domain import progression
 
         step_id = self._selected_step_id()
-        days, ok = QInputDialog.getInt(self, "Step duration", "Days:", 14, 1, 3650)
+        days, ok = QInputDialog.getInt(self, self.tr("Step duration"), self.tr("Days:"), 14, 1,
+                                       3650)
         if ok:
             self._change(lambda s, p, today: progression.set_duration(
                 s, self._step_by_id(s, p, step_id), days))
@@ -297,11 +344,11 @@ class PatientView(FileDropTarget, QWidget):
 
         step_id = self._selected_step_id()
         if step_id is None:
-            show_error(self, "Select the step to move first.")
+            show_error(self, self.tr("Select the step to move first."))
             return
         position, ok = QInputDialog.getInt(
-            self, "Move step", "New position among the steps that have not started "
-            "(1 = next):", 1, 1, 999)
+            self, self.tr("Move step"), self.tr("New position among the steps that have not "
+                                                "started (1 = next):"), 1, 1, 999)
         if ok:
             self._change(lambda s, p, today: progression.move_step(
                 s, self._step_by_id(s, p, step_id), position))
@@ -319,8 +366,9 @@ class PatientView(FileDropTarget, QWidget):
     def undo(self) -> None:
         from clinic_desktop.domain import progression
 
-        self._change(lambda s, p, today: f"Step {progression.undo_last_progression(s, p).order}"
-                     " is active again.")
+        self._change(lambda s, p, today: translate(
+            "PatientView", "Step {order} is active again.").format(
+                order=progression.undo_last_progression(s, p).order))
 
     def remind(self) -> None:
         from clinic_desktop.notify.outbox_admin import queue_reminder_now
@@ -333,7 +381,8 @@ class PatientView(FileDropTarget, QWidget):
         with self.context.sessions() as session:
             names = [t.name for t in plans.list_templates(session)]
         if not names:
-            show_error(self, "There are no plan templates yet (Plan templates view).")
+            show_error(self, self.tr("There are no plan templates yet: make one in the Plan "
+                                     "templates view."))
             return
         dialog = ApplyPlanDialog(names, self.context.clinic_today(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -341,7 +390,8 @@ class PatientView(FileDropTarget, QWidget):
         name, start = dialog.values()
         self._change(lambda s, p, today: plans.apply_plan(
             s, p, plans.get_template(s, name), start) and None,
-            f"Plan “{name}” applied from {start:%d %b %Y}.")
+            self.tr("Plan “{name}” applied from {day}.").format(name=name,
+                                                                day=date_text(start)))
 
     def edit(self) -> None:
         from clinic_desktop.ui.patients import PatientDialog
@@ -354,8 +404,7 @@ class PatientView(FileDropTarget, QWidget):
 
     def import_photos(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, f"Photos for {self.code}", "",
-            "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff);;All files (*)")
+            self, self.tr("Photos for {code}").format(code=self.code), "", photo_filter())
         if files:
             self.import_files([Path(f) for f in files])
 
@@ -381,11 +430,8 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
     with sessions() as session:
         zone = settings.clinic_zone(session)
         p = get_patient(session, code)
-        details = " · ".join(x for x in (
-            p.email or "no email address",
-            "emails allowed" if p.email_consent else "no email consent",
-            p.phone or "", f"language {p.language}",
-            f"doctor {p.doctor.name}" if p.doctor else "no doctor") if x)
+        details = {"email": p.email or "", "consent": p.email_consent, "phone": p.phone or "",
+                   "language": p.language, "doctor": p.doctor.name if p.doctor else ""}
         steps = [StepInfo(s.id, s.order, s.name, s.start_date, s.due_date, s.duration_days,
                           state(s, today).value, days_late(s, today), s.plan_name)
                  for s in p.steps]
@@ -413,13 +459,16 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
                       for s, info in zip(p.steps, steps, strict=True)}
         return {
             "code": p.code, "name": p.full_name, "details": details, "steps": steps,
-            "emails": [[f"{n.created_at.astimezone():%Y-%m-%d %H:%M}", n.kind, n.status,
-                        n.recipient or "-", n.subject] for n in notes],
-            "email_ids": [n.id for n in notes],
-            "audit": [[f"{a.at.astimezone():%Y-%m-%d %H:%M}", a.actor, a.host, a.action,
-                       a.detail or a.after] for a in audit],
+            "zone": zone,
+            "emails": [{"id": n.id, "created": n.created_at, "kind": n.kind,
+                        "status": n.status, "to": n.recipient, "subject": n.subject}
+                       for n in notes],
+            "audit": [{"at": a.at, "who": a.actor, "pc": a.host, "what": a.action,
+                       "detail": a.detail or a.after} for a in audit],
             "photos": [{"id": ph.id, "sha256": ph.sha256, "step": step_heads.get(ph.step_id),
                         "taken_at": ph.taken_at, "name": ph.original_name,
+                        "taken_day": ph.taken_at.astimezone(zone).date() if ph.taken_at
+                        else None,
                         "completed": ph.completed_step} for ph in photos],
         }
 
@@ -432,7 +481,7 @@ def ask_date(parent: QWidget, title: str, label: str, start: date) -> date | Non
     form = QFormLayout(dialog)
     edit = QDateEdit(start)
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDisplayFormat(date_format())
     form.addRow(label, edit)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                | QDialogButtonBox.StandardButton.Cancel)
@@ -447,7 +496,7 @@ def ask_date(parent: QWidget, title: str, label: str, start: date) -> date | Non
 class StepDialog(QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Add step")
+        self.setWindowTitle(self.tr("Add step"))
         form = QFormLayout(self)
         self.name = QLineEdit()
         self.days = QSpinBox()
@@ -455,9 +504,9 @@ class StepDialog(QDialog):
         self.days.setValue(14)
         self.instructions = QPlainTextEdit()
         self.instructions.setMaximumHeight(90)
-        form.addRow("Name", self.name)
-        form.addRow("Days", self.days)
-        form.addRow("Instructions", self.instructions)
+        form.addRow(self.tr("&Name"), self.name)
+        form.addRow(self.tr("&Days"), self.days)
+        form.addRow(self.tr("&Instructions"), self.instructions)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -471,16 +520,16 @@ class StepDialog(QDialog):
 class ApplyPlanDialog(QDialog):
     def __init__(self, names: list[str], today: date, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Apply a plan")
+        self.setWindowTitle(self.tr("Apply a plan"))
         form = QFormLayout(self)
         self.template = QComboBox()
         self.template.addItems(names)
         self.start = QDateEdit(today)
         self.start.setCalendarPopup(True)
-        self.start.setDisplayFormat("yyyy-MM-dd")
-        form.addRow("Plan template", self.template)
-        form.addRow("First step starts", self.start)
-        form.addRow(QLabel("The first step becomes active on that day."))
+        self.start.setDisplayFormat(date_format())
+        form.addRow(self.tr("&Plan template"), self.template)
+        form.addRow(self.tr("&First step starts"), self.start)
+        form.addRow(QLabel(self.tr("The first step becomes active on that day.")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

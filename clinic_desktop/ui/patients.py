@@ -5,14 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from clinic_desktop.ui.i18n import date_text
 from clinic_desktop.ui.qt import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QEvent,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QModelIndex,
@@ -24,10 +28,17 @@ from clinic_desktop.ui.qt import (
 )
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import hint, make_table, show_error, show_info, title_bar
+from clinic_desktop.ui.words import choice
 
 PAGE = 200
 _DISPLAY, _TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
-HEADERS = ["Code", "Name", "Email", "Phone", "Doctor", "Active step", "Due"]
+HEADERS = [QT_TRANSLATE_NOOP("PatientListModel", "Code"),
+           QT_TRANSLATE_NOOP("PatientListModel", "Name"),
+           QT_TRANSLATE_NOOP("PatientListModel", "Email"),
+           QT_TRANSLATE_NOOP("PatientListModel", "Phone"),
+           QT_TRANSLATE_NOOP("PatientListModel", "Doctor"),
+           QT_TRANSLATE_NOOP("PatientListModel", "Active step"),
+           QT_TRANSLATE_NOOP("PatientListModel", "Due")]
 
 
 class PatientListModel(QAbstractTableModel):
@@ -136,7 +147,7 @@ class PatientListModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
+            return self.tr(HEADERS[section])
         return None
 
     def code_at(self, row: int) -> str:
@@ -145,8 +156,8 @@ class PatientListModel(QAbstractTableModel):
 
 def _cells(rows: list[Any]) -> list[tuple[str, ...]]:
     """The table's text, made in the worker so that painting only looks it up."""
-    return [(r.code, r.name, r.email, r.phone, r.doctor, r.step,
-             r.due.isoformat() if r.due else "") for r in rows]
+    return [(r.code, r.name, r.email, r.phone, r.doctor, r.step, date_text(r.due))
+            for r in rows]
 
 
 class PatientsView(QWidget):
@@ -158,17 +169,26 @@ class PatientsView(QWidget):
         self.context = context
         self.tasks = tasks
         layout = QVBoxLayout(self)
-        layout.addLayout(title_bar("Patients", [
-            ("Add patient…", self.add_patient), ("Import CSV…", self.import_csv),
-            ("Export CSV…", self.export_csv)]))
+        layout.addLayout(title_bar(self.tr("Patients"), [
+            (self.tr("&Add patient…"), self.add_patient),
+            (self.tr("&Import CSV…"), self.import_csv),
+            (self.tr("E&xport CSV…"), self.export_csv)]))
+        search_row = QHBoxLayout()
+        search_label = QLabel(self.tr("&Find:"))
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search by code, name, email or phone…")
+        search_label.setBuddy(self.search)
+        self.search.setPlaceholderText(self.tr("code, name, email or phone (Down: into the "
+                                               "list)"))
         self.search.setClearButtonEnabled(True)
-        layout.addWidget(self.search)
+        self.search.installEventFilter(self)
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search, 1)
+        layout.addLayout(search_row)
         self.count = hint("")
         layout.addWidget(self.count)
         self.model = PatientListModel(context.sessions, tasks, self)
         self.table = make_table(self.model, self)
+        self.table.setAccessibleName(self.tr("Patients found"))
         # activated covers double-click and Enter (doubleClicked too would open it twice).
         self.table.activated.connect(
             lambda index: self.open_patient.emit(self.model.code_at(index.row())))
@@ -188,12 +208,22 @@ class PatientsView(QWidget):
             self._sized = True
             self.table.resizeColumnsToContents()
         if total == 0 and not self.search.text():
-            self.count.setText("No patients yet. Add one, import a CSV file, or start with the "
-                               "demo clinic (clinic-desktop demo).")
+            self.count.setText(self.tr("No patients yet: add one with Add patient…, or bring "
+                                       "your list in with Import CSV…."))
         elif total == 0:
-            self.count.setText(f"No patient matches “{self.search.text()}”.")
+            self.count.setText(self.tr("No patient matches “{text}”.").format(
+                text=self.search.text()))
         else:
-            self.count.setText(f"{total} patient(s)")
+            self.count.setText(self.tr("%n patient(s)", "", total))
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        """Down in the search box moves into the results (the first one selected)."""
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down and self.model.rowCount()):
+            self.table.setFocus()
+            self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
 
     def refresh(self) -> None:
         self.model.search(self.search.text().strip())
@@ -206,8 +236,9 @@ class PatientsView(QWidget):
             self.open_patient.emit(dialog.saved_code)
 
     def import_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import patients", "",
-                                              "CSV files (*.csv);;All files (*)")
+        title = self.tr("Import patients")
+        path, _ = QFileDialog.getOpenFileName(self, title, "", self.tr(
+            "CSV files (*.csv);;All files (*)"))
         if not path:
             return
 
@@ -220,21 +251,24 @@ class PatientsView(QWidget):
 
         def done(report: Any) -> None:
             if report.bad_rows:
-                lines = "\n".join(f"line {n}: {p}" for n, p in report.bad_rows[:30])
-                more = f"\n… and {len(report.bad_rows) - 30} more" \
+                lines = "\n".join(self.tr("line {number}: {problem}").format(
+                    number=n, problem=p) for n, p in report.bad_rows[:30])
+                more = "\n" + self.tr("… and %n more", "", len(report.bad_rows) - 30) \
                     if len(report.bad_rows) > 30 else ""
-                show_error(self, f"Nothing was imported: {len(report.bad_rows)} row(s) need "
-                           f"fixing first.\n\n{lines}{more}", "Import patients")
+                show_error(self, self.tr("Nothing was imported: %n row(s) need fixing first.",
+                                         "", len(report.bad_rows)) + f"\n\n{lines}{more}",
+                           title)
             else:
-                show_info(self, f"Imported {report.imported} patient(s).", "Import patients")
+                show_info(self, self.tr("Imported %n patient(s).", "", report.imported), title)
                 self.refresh()
                 self.changed.emit()
 
-        self.tasks.run(work, done, lambda m: show_error(self, m, "Import patients"))
+        self.tasks.run(work, done, lambda m: show_error(self, m, title))
 
     def export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export patients", "patients.csv",
-                                              "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export patients"),
+                                              self.tr("patients.csv"),
+                                              self.tr("CSV files (*.csv)"))
         if not path:
             return
 
@@ -244,7 +278,8 @@ class PatientsView(QWidget):
             with self.context.sessions() as session:
                 return export_csv(session, Path(path))
 
-        self.tasks.run(work, lambda n: show_info(self, f"Exported {n} patient(s) to {path}."),
+        self.tasks.run(work, lambda n: show_info(self, self.tr(
+            "Exported %n patient(s) to {path}.", "", n).format(path=path)),
                        lambda m: show_error(self, m))
 
 
@@ -262,18 +297,20 @@ class PatientDialog(QDialog):
         self.context = context
         self.editing = code
         self.saved_code = ""
-        self.setWindowTitle("Edit patient" if code else "Add patient")
+        self.setWindowTitle(self.tr("Edit patient") if code else self.tr("Add patient"))
         form = QFormLayout(self)
         self.code = QLineEdit()
-        self.code.setPlaceholderText("e.g. P00123")
+        self.code.setPlaceholderText(self.tr("e.g. P00123"))
         self.first = QLineEdit()
         self.last = QLineEdit()
         self.email = QLineEdit()
         self.phone = QLineEdit()
-        self.consent = QCheckBox("The patient agreed to receive emails")
+        self.consent = QCheckBox(self.tr("The patient agreed to receive &emails"))
         self.language = QComboBox()
-        self.language.addItems(available_languages())
-        self.language.setCurrentText(DEFAULT_LANGUAGE)  # the first listed may be "de"
+        for language in available_languages():
+            self.language.addItem(choice(language), language)
+        # The first listed may be "de".
+        self.language.setCurrentIndex(self.language.findData(DEFAULT_LANGUAGE))
         self.doctor = QComboBox()
         self.doctor.addItem("")
         with context.sessions() as session:
@@ -286,13 +323,17 @@ class PatientDialog(QDialog):
                 self.email.setText(p.email or "")
                 self.phone.setText(p.phone or "")
                 self.consent.setChecked(p.email_consent)
-                self.language.setCurrentText(p.language)
+                self.language.setCurrentIndex(max(0, self.language.findData(p.language)))
                 self.doctor.setCurrentText(p.doctor.name if p.doctor else "")
-        for label, widget in (("Code", self.code), ("First name", self.first),
-                              ("Last name", self.last), ("Email", self.email),
-                              ("Phone", self.phone), ("", self.consent),
-                              ("Email language", self.language), ("Doctor", self.doctor)):
+        for label, widget in ((self.tr("&Code"), self.code),
+                              (self.tr("&First name"), self.first),
+                              (self.tr("&Last name"), self.last),
+                              (self.tr("E&mail"), self.email), (self.tr("&Phone"), self.phone),
+                              ("", self.consent),
+                              (self.tr("Email lan&guage"), self.language),
+                              (self.tr("&Doctor"), self.doctor)):
             form.addRow(label, widget)
+        self.doctor.setAccessibleName(self.tr("Doctor"))
         self.problem = QLabel("")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color:#a4262c;")
@@ -316,7 +357,7 @@ class PatientDialog(QDialog):
 
         data = PatientInput(self.code.text(), self.first.text(), self.last.text(),
                             self.email.text(), self.phone.text(), self.consent.isChecked(),
-                            self.language.currentText(), self.doctor.currentText())
+                            self.language.currentData(), self.doctor.currentText())
         try:
             with write_session(self.context.sessions) as session:
                 if self.editing:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from clinic_desktop.ui.i18n import date_text, translate
 from clinic_desktop.ui.qt import (
     QAbstractItemView,
     QDialog,
@@ -35,6 +36,7 @@ from clinic_desktop.ui.qt import (
 )
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import fit_to_screen, hint, show_error, show_info
+from clinic_desktop.ui.words import step_state
 
 
 def _library(context: Any) -> Any:
@@ -43,33 +45,39 @@ def _library(context: Any) -> Any:
     return library_for(context.sessions, context.paths.data_dir)
 
 
+
+def photo_filter() -> str:
+    """The file dialog's filter for photos (a folder is chosen with its own button)."""
+    return translate("photos", "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif "
+                     "*.tiff);;All files (*)")
+
+
 def _caption(photo: dict[str, Any]) -> str:
-    step = f"step {photo['step']['order']}" if photo["step"] else "no step"
+    step = translate("photos", "step {order}").format(order=photo["step"]["order"]) \
+        if photo["step"] else translate("photos", "no step")
     return f"{_taken(photo)}\n{step}" + (" ✓" if photo["completed"] else "")
 
 
 def _taken(photo: dict[str, Any]) -> str:
-    taken = photo["taken_at"]
-    return f"{_day(taken.astimezone())} {taken.astimezone():%Y}" if taken else "date unknown"
-
-
-def _day(day: Any) -> str:
-    return f"{day.day} {day:%b}"
+    """The day the photo was taken, in the clinic's days (load_patient works it out)."""
+    if photo["taken_day"] is None:
+        return translate("photos", "date unknown")
+    return date_text(photo["taken_day"])
 
 
 def step_heading(step: dict[str, Any] | None) -> str:
-    """'Step 3 – Aligner 3 · 14 Mar – 28 Mar 2026': the step and when it ran."""
+    """'Step 3 – Aligner 3 · 14/03/2026 – 28/03/2026': the step and when it ran."""
     if step is None:
-        return "No step"
-    text = f"Step {step['order']} – {step['name']}"
+        return translate("photos", "No step")
+    text = translate("photos", "Step {order} – {name}").format(order=step["order"],
+                                                              name=step["name"])
     start, end = step["start"], step["end"]
     if start and end:
-        first = _day(start) if start.year == end.year else f"{_day(start)} {start:%Y}"
-        text += f" · {first} – {_day(end)} {end:%Y}"
+        text += f" · {date_text(start)} – {date_text(end)}"
     elif start:
-        text += f" · from {_day(start)} {start:%Y}"
+        text += " · " + translate("photos", "from {day}").format(day=date_text(start))
     if step["state"] not in ("completed",):
-        text += f" ({step['state']})"
+        text += f" ({step_state(step['state'])})"
     return text
 
 
@@ -140,8 +148,9 @@ class PhotoTimeline(QWidget):
         bar = QHBoxLayout()
         self.note = hint("")
         bar.addWidget(self.note, 1)
-        for text, slot in (("View", self.view_selected), ("Compare", self.compare_selected),
-                           ("First ↔ latest", self.compare_first_latest),
+        for text, slot in ((self.tr("&View"), self.view_selected),
+                           (self.tr("C&ompare"), self.compare_selected),
+                           (self.tr("&First ↔ latest"), self.compare_first_latest),
                            ("PDF report…", self.export_pdf)):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -181,8 +190,8 @@ class PhotoTimeline(QWidget):
                                        _taken(photo) + (" ✓" if photo["completed"] else ""))
                 item.setData(Qt.ItemDataRole.UserRole, index_of[id(photo)])
                 item.setToolTip(f"{photo['name']}\n{_caption(photo).replace(chr(10), ', ')}"
-                                + ("\n✓ this photo completed the step" if photo["completed"]
-                                   else ""))
+                                + ("\n" + self.tr("✓ this photo completed the step")
+                                   if photo["completed"] else ""))
                 grid.addItem(item)
             grid.itemDoubleClicked.connect(self._open)
             grid.plain_click.connect(lambda grid=grid: self._clear_other_selections(grid))
@@ -191,10 +200,11 @@ class PhotoTimeline(QWidget):
             self.page_layout.insertWidget(position + 1, grid)
             grid.fit_cells()
             self.groups.append((title, grid))
-        self.note.setText(f"{len(photos)} photo(s) in {len(self.groups)} step group(s). "
-                          "Double-click to view; Ctrl+click two (in any steps) and press "
-                          "Compare." if photos else
-                          "No photos yet. Drop photo files here or use Import photos…")
+        self.note.setText(self.tr("%n photo(s) in {groups} step group(s). Double-click to "
+                                  "view; Ctrl+click two (in any steps) and press Compare.", "",
+                                  len(photos)).format(groups=len(self.groups)) if photos else
+                          self.tr("No photos yet. Drop photo files here or use Import "
+                                  "photos…"))
 
     def headings(self) -> list[str]:
         return [title.text() for title, _grid in self.groups]
@@ -223,29 +233,31 @@ class PhotoTimeline(QWidget):
     def compare_selected(self) -> None:
         chosen = self._selected()
         if len(chosen) != 2:
-            show_error(self, "Select exactly two photos to compare (Ctrl+click).")
+            show_error(self, self.tr("Select exactly two photos to compare (Ctrl+click)."))
             return
         CompareDialog(self.context, chosen[0], chosen[1], self).exec()
 
     def compare_first_latest(self) -> None:
         # self.photos is in the order the photos were taken, whatever step they are under.
         if len(self.photos) < 2:
-            show_error(self, "Comparing needs at least two photos.")
+            show_error(self, self.tr("Comparing needs at least two photos."))
             return
         CompareDialog(self.context, self.photos[0], self.photos[-1], self).exec()
 
     def export_pdf(self) -> None:
         if not self.photos:
-            show_error(self, "There are no photos to put in a report.")
+            show_error(self, self.tr("There are no photos to put in a report."))
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Progress report", "progress-report.pdf",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Progress report"),
+                                              self.tr("progress-report.pdf"),
                                               "PDF (*.pdf)")
         if not path:
             return
         photos, library, heading = list(self.photos), _library(self.context), self.report_title
         self.tasks.run(lambda: write_report(Path(path), heading, photos, library),
-                       lambda pages: show_info(self, f"Report written: {path} ({pages} "
-                                               "page(s))."),
+                       lambda pages: show_info(self, self.tr(
+                           "Report written: {path} (%n page(s)).", "", pages).format(
+                               path=path)),
                        lambda m: show_error(self, m))
 
 
@@ -271,7 +283,9 @@ class PhotoViewer(QDialog):
         self.zoom.setValue(60)
         self.zoom.valueChanged.connect(self._render)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Zoom"))
+        zoom = QLabel(self.tr("&Zoom"))
+        zoom.setBuddy(self.zoom)
+        row.addWidget(zoom)
         row.addWidget(self.zoom, 1)
         layout.addLayout(row)
         fit_to_screen(self, 900, 760)
@@ -317,7 +331,7 @@ class CompareDialog(QDialog):
     def __init__(self, context: Any, before: dict[str, Any], after: dict[str, Any],
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Compare photos")
+        self.setWindowTitle(self.tr("Compare photos"))
         self.before, self.after = _full_image(context, before), _full_image(context, after)
         layout = QVBoxLayout(self)
         tabs = QTabWidget()
@@ -330,7 +344,7 @@ class CompareDialog(QDialog):
             column.addWidget(FittedImage(image), 1)
             column.addWidget(caption)
             side_layout.addLayout(column)
-        tabs.addTab(side, "Side by side")
+        tabs.addTab(side, self.tr("&Side by side"))
         overlay = QWidget()
         overlay_layout = QVBoxLayout(overlay)
         self.overlay_label = FittedImage(QImage())
@@ -344,7 +358,7 @@ class CompareDialog(QDialog):
         row.addWidget(self.opacity, 1)
         row.addWidget(QLabel(_caption(after).split("\n")[0]))
         overlay_layout.addLayout(row)
-        tabs.addTab(overlay, "Overlay")
+        tabs.addTab(overlay, self.tr("O&verlay"))
         layout.addWidget(tabs)
         fit_to_screen(self, 920, 720)
         self._blend()
@@ -381,7 +395,8 @@ def report_pages(photos: list[dict[str, Any]]) -> list[list[tuple[str, Any]]]:
             if index == 0:
                 pages[-1].append(("heading", heading))
             elif placed % 2 == 0:
-                pages[-1].append(("heading", f"{heading} (continued)"))
+                pages[-1].append(("heading", translate("photos", "{heading} (continued)").format(
+                    heading=heading)))
             pages[-1].append(("photo", photo))
             placed += 1
     return pages
@@ -393,10 +408,11 @@ def write_report(path: Path, title: str, photos: list[dict[str, Any]], library: 
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setResolution(150)
-    writer.setTitle(f"Progress report — {title}")
+    report = translate("photos", "Progress report — {patient}").format(patient=title)
+    writer.setTitle(report)
     painter = QPainter(writer)
     if not painter.isActive():
-        raise OSError(f"Cannot write {path}")
+        raise OSError(translate("photos", "Cannot write {path}").format(path=path))
     page_w, page_h = writer.width(), writer.height()
     margin, title_h, heading_h = 60, 90, 60
     # Room on every page for the title, two headings and two photos.
@@ -405,7 +421,7 @@ def write_report(path: Path, title: str, photos: list[dict[str, Any]], library: 
     font = painter.font()
     font.setPointSize(14)
     painter.setFont(font)
-    painter.drawText(QRect(margin, margin, width, 60), 0, f"Progress report — {title}")
+    painter.drawText(QRect(margin, margin, width, 60), 0, report)
     pages = report_pages(photos) or [[]]
     for number, page in enumerate(pages):
         y = margin + title_h
@@ -432,8 +448,9 @@ def write_report(path: Path, title: str, photos: list[dict[str, Any]], library: 
             font.setBold(False)
             painter.setFont(font)
             painter.drawText(QRect(margin, y + slot_h - 62, width, 50), 0,
-                             f"{_taken(value)}" + (" ✓ completed the step" if value["completed"]
-                                                   else "") + f" · {value['name']}")
+                             _taken(value) + (" " + translate("photos", "✓ completed the step")
+                                              if value["completed"] else "")
+                             + f" · {value['name']}")
             y += slot_h
     painter.end()
     return len(pages)

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
+    QT_TRANSLATE_NOOP,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -39,8 +41,10 @@ from clinic_desktop.ui.widgets import (
 if TYPE_CHECKING:
     from clinic_desktop.domain.plans import StepSpec
 
-COPIES_HINT = ("Patients who already have a plan keep their own copy of its steps: editing or "
-               "deleting a template changes only the plans applied after that.")
+COPIES_HINT = QT_TRANSLATE_NOOP("plans", "Patients who already have a plan keep their own copy "
+                                "of its steps: editing or deleting a template changes only the "
+                                "plans applied after that.")
+
 
 
 @dataclass(frozen=True)
@@ -57,27 +61,27 @@ class TemplateData:
         return sum(s.duration_days for s in self.steps)
 
 
-def steps_summary(count: int, days: int) -> str:
-    return f"{count} step{'' if count == 1 else 's'}, {days} days in all"
-
-
 class PlansView(QWidget):
     def __init__(self, context: Any, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
         self.templates: dict[int, TemplateData] = {}
         layout = QVBoxLayout(self)
-        layout.addLayout(title_bar("Plan templates", [
-            ("New template…", self.new_template), ("Edit…", self.edit_template),
-            ("Duplicate…", self.duplicate_template), ("Delete…", self.delete_template)]))
+        selected_only = (self.tr("&Edit…"), self.tr("D&uplicate…"), self.tr("&Delete…"))
+        layout.addLayout(title_bar(self.tr("Plan templates"), [
+            (self.tr("&New template…"), self.new_template),
+            (selected_only[0], self.edit_template), (selected_only[1], self.duplicate_template),
+            (selected_only[2], self.delete_template)]))
         self.needs_selection = [b for b in self.findChildren(QPushButton)
-                                if b.text() in ("Edit…", "Duplicate…", "Delete…")]
-        layout.addWidget(hint("A template is applied to a patient from the patient's page "
-                              "(Apply plan…); its first step starts on the chosen day. "
-                              + COPIES_HINT))
+                                if b.text() in selected_only]
+        layout.addWidget(hint(self.tr("A template is applied to a patient from the patient's "
+                                      "page (Apply plan…); its first step starts on the chosen "
+                                      "day.") + " " + translate("plans", COPIES_HINT)))
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.model = RowsModel(["Name", "Steps", "Total days", "Description"], self)
+        self.model = RowsModel([self.tr("Name"), self.tr("Steps"), self.tr("Total days"),
+                                self.tr("Description")], self)
         self.table = make_table(self.model)
+        self.table.setAccessibleName(self.tr("Plan templates"))
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._show_steps())
         self.table.doubleClicked.connect(lambda _index: self.edit_template())
         splitter.addWidget(self.table)
@@ -86,8 +90,10 @@ class PlansView(QWidget):
         detail_layout.setContentsMargins(0, 6, 0, 0)
         self.detail_title = QLabel("")
         detail_layout.addWidget(self.detail_title)
-        self.steps_model = RowsModel(["#", "Step", "Days", "Instructions"], self)
+        self.steps_model = RowsModel(["#", self.tr("Step"), self.tr("Days"),
+                                      self.tr("Instructions")], self)
         self.steps_table = make_table(self.steps_model)
+        self.steps_table.setAccessibleName(self.tr("Steps of the selected template"))
         self.steps_table.setWordWrap(True)
         self.steps_table.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)  # long instructions wrap, not cut off
@@ -98,6 +104,9 @@ class PlansView(QWidget):
         layout.addWidget(splitter, 1)
 
     # --- showing ------------------------------------------------------------------------
+
+    def steps_summary(self, count: int, days: int) -> str:
+        return self.tr("%n step(s), {days} days in all", "", count).format(days=days)
 
     def refresh(self, select: int | None = None) -> None:
         """Reload the list; keep the selected template selected (or select `select`)."""
@@ -126,13 +135,15 @@ class PlansView(QWidget):
         for button in self.needs_selection:
             button.setEnabled(template is not None)
         if template is None:
-            self.detail_title.setText("No plan templates yet. Make one with New template…: a "
-                                      "name, a number of steps and their days."
+            self.detail_title.setText(self.tr("No plan templates yet. Make one with New "
+                                              "template…: a name, a number of steps and their "
+                                              "days.")
                                       if not self.templates else "")
             self.steps_model.set_rows([])
             return
-        self.detail_title.setText(f"Steps of “{template.name}”: "
-                                  f"{steps_summary(len(template.steps), template.total_days)}")
+        self.detail_title.setText(self.tr("Steps of “{name}”: {summary}").format(
+            name=template.name, summary=self.steps_summary(len(template.steps),
+                                                      template.total_days)))
         self.steps_model.set_rows([[n, s.name, s.duration_days, s.instructions]
                                    for n, s in enumerate(template.steps, start=1)])
         for column in range(3):  # the instructions take the rest of the width
@@ -167,11 +178,11 @@ class PlansView(QWidget):
         if template is None:
             return
         answer = QMessageBox.question(
-            self, "Delete plan template",
-            f"Delete the plan template “{template.name}” "
-            f"({steps_summary(len(template.steps), template.total_days)})?\n\n"
-            "Patients who already have this plan keep their steps; it can no longer be "
-            "applied to anyone else.",
+            self, self.tr("Delete plan template"),
+            self.tr("Delete the plan template “{name}” ({summary})?\n\nPatients who already "
+                    "have this plan keep their steps; it can no longer be applied to anyone "
+                    "else.").format(name=template.name, summary=self.steps_summary(
+                        len(template.steps), template.total_days)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
@@ -190,7 +201,8 @@ class StepsModel(RowsModel):
     DAYS = 1
 
     def __init__(self, parent: Any = None):
-        super().__init__(("Step", "Days", "Instructions"), parent)
+        super().__init__((translate("plans", "Step"), translate("plans", "Days"),
+                          translate("plans", "Instructions")), parent)
         self.rows: list[list[Any]] = []  # type: ignore[assignment]  # edited in place
 
     def set_rows(self, rows: Any, keys: Any = None) -> None:
@@ -259,7 +271,7 @@ def next_step_name(previous: str, position: int) -> str:
     match = re.fullmatch(r"(.*?)(\d+)", previous.strip())
     if match:
         return f"{match.group(1)}{int(match.group(2)) + 1}"
-    return f"Step {position}"
+    return translate("plans", "Step {number}").format(number=position)
 
 
 class TemplateDialog(QDialog):
@@ -275,23 +287,24 @@ class TemplateDialog(QDialog):
         self.editing_id = template.id if template is not None and editing else None
         self.saved_id: int | None = None
         if template is not None and editing:
-            self.setWindowTitle(f"Edit plan template “{template.name}”")
+            self.setWindowTitle(self.tr("Edit plan template “{name}”").format(
+                name=template.name))
         elif template is not None:
-            self.setWindowTitle("Duplicate plan template")
+            self.setWindowTitle(self.tr("Duplicate plan template"))
         else:
-            self.setWindowTitle("New plan template")
+            self.setWindowTitle(self.tr("New plan template"))
         layout = QVBoxLayout(self)
 
         form = QFormLayout()
         self.name = QLineEdit()
-        self.name.setPlaceholderText("e.g. Clear aligners, 20 sets")
+        self.name.setPlaceholderText(self.tr("e.g. Clear aligners, 20 sets"))
         self.description = QLineEdit()
-        self.description.setPlaceholderText("optional: what the plan is for")
-        form.addRow("Name", self.name)
-        form.addRow("Description", self.description)
+        self.description.setPlaceholderText(self.tr("optional: what the plan is for"))
+        form.addRow(self.tr("&Name"), self.name)
+        form.addRow(self.tr("Descr&iption"), self.description)
         layout.addLayout(form)
 
-        fill_box = QGroupBox("Fill all the steps at once (replaces the list below)")
+        fill_box = QGroupBox(self.tr("Fill all the steps at once (replaces the list below)"))
         fill_row = QHBoxLayout(fill_box)
         self.count = QSpinBox()
         self.count.setRange(1, 200)
@@ -299,13 +312,16 @@ class TemplateDialog(QDialog):
         self.days = QSpinBox()
         self.days.setRange(1, 3650)
         self.days.setValue(14)
-        self.prefix = QLineEdit("Aligner")
+        self.prefix = QLineEdit(self.tr("Aligner"))
         self.prefix.setMinimumWidth(140)
-        fill = QPushButton("Fill the steps below")
+        fill = QPushButton(self.tr("&Fill the steps below"))
         fill.clicked.connect(self._fill)
-        for label, widget in (("Number of steps", self.count), ("Days per step", self.days),
-                              ("Step name", self.prefix)):
-            fill_row.addWidget(QLabel(label))
+        for text, widget in ((self.tr("Number of &steps"), self.count),
+                             (self.tr("Days &per step"), self.days),
+                             (self.tr("Step na&me"), self.prefix)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            fill_row.addWidget(label)
             fill_row.addWidget(widget)
         fill_row.addStretch(1)
         fill_row.addWidget(fill)
@@ -315,6 +331,7 @@ class TemplateDialog(QDialog):
         self.model = StepsModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("Steps of the plan"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -327,9 +344,10 @@ class TemplateDialog(QDialog):
         header.setStretchLastSection(True)
         grid.addWidget(self.table, 1)
         side = QVBoxLayout()
-        for text, slot in (("Add step", self.add_step), ("Remove step", self.remove_step),
-                           ("Move up", lambda: self.move_step(-1)),
-                           ("Move down", lambda: self.move_step(1))):
+        for text, slot in ((self.tr("&Add step"), self.add_step),
+                           (self.tr("&Remove step"), self.remove_step),
+                           (self.tr("Move &up"), lambda: self.move_step(-1)),
+                           (self.tr("Move do&wn"), lambda: self.move_step(1))):
             button = QPushButton(text)
             button.clicked.connect(slot)
             side.addWidget(button)
@@ -339,8 +357,8 @@ class TemplateDialog(QDialog):
 
         self.total = QLabel("")
         layout.addWidget(self.total)
-        layout.addWidget(hint("Double-click a cell (or start typing) to change it. "
-                              + COPIES_HINT))
+        layout.addWidget(hint(self.tr("Double-click a cell (or start typing) to change it.")
+                              + " " + translate("plans", COPIES_HINT)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -359,7 +377,8 @@ class TemplateDialog(QDialog):
             if template.steps:
                 first = template.steps[0]
                 self.days.setValue(max(1, first.duration_days))
-                self.prefix.setText(re.sub(r"\s*\d+$", "", first.name.strip()) or "Step")
+                self.prefix.setText(re.sub(r"\s*\d+$", "", first.name.strip())
+                                    or self.tr("Step"))
             self.model.set_rows([[s.name, s.duration_days, s.instructions]
                                  for s in template.steps])
         self.table.setColumnWidth(0, 160)
@@ -368,15 +387,19 @@ class TemplateDialog(QDialog):
 
     # --- the steps ----------------------------------------------------------------------
 
+    def steps_summary(self, count: int, days: int) -> str:
+        return self.tr("%n step(s), {days} days in all", "", count).format(days=days)
+
     def _fill(self) -> None:
-        self.model.set_rows([[f"{self.prefix.text().strip() or 'Step'} {n}", self.days.value(),
-                              ""] for n in range(1, self.count.value() + 1)])
+        prefix = self.prefix.text().strip() or self.tr("Step")
+        self.model.set_rows([[f"{prefix} {n}", self.days.value(), ""]
+                             for n in range(1, self.count.value() + 1)])
 
     def _changed(self, *_args: Any) -> None:
         rows = self.model.rows
         days = sum(int(r[1]) for r in rows)
-        self.total.setText(steps_summary(len(rows), days) if rows else
-                           "No steps: add at least one.")
+        self.total.setText(self.steps_summary(len(rows), days) if rows else
+                           self.tr("No steps: add at least one."))
 
     def current_row(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -394,7 +417,8 @@ class TemplateDialog(QDialog):
             before_name, before_days, _ = self.model.rows[row - 1]
             values = [next_step_name(str(before_name), row + 1), before_days, ""]
         else:
-            values = [f"{self.prefix.text().strip() or 'Step'} 1", self.days.value(), ""]
+            values = [f"{self.prefix.text().strip() or self.tr('Step')} 1", self.days.value(),
+                      ""]
         self.model.insert(row, values)
         self.select_row(row)
 

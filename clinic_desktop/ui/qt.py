@@ -1,10 +1,14 @@
 """The one place Qt is imported from: the rest of ui/ imports from here."""
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QByteArray,
+    QCoreApplication,
     QDate,
     QEvent,
+    QLibraryInfo,
+    QLocale,
     QModelIndex,
     QObject,
     QPoint,
@@ -16,12 +20,15 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
     QThreadPool,
+    QTime,
     QTimer,
+    QTranslator,
     QUrl,
     Signal,
     Slot,
 )
 from PySide6.QtGui import (
+    QAccessible,
     QAction,
     QBrush,
     QColor,
@@ -42,6 +49,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QCheckBox,

@@ -3,9 +3,11 @@ backups, and the email template editor with live preview."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from clinic_desktop.ui.qt import (
+    QT_TRANSLATE_NOOP,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -19,6 +21,7 @@ from clinic_desktop.ui.qt import (
     QPushButton,
     QScrollArea,
     QSettings,
+    QSpinBox,
     QSplitter,
     Qt,
     QTabWidget,
@@ -30,6 +33,9 @@ from clinic_desktop.ui.qt import (
 )
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import hint, show_error, show_info
+from clinic_desktop.ui.words import choice, email_kind
+
+log = logging.getLogger(__name__)
 
 
 def minimise_to_tray_setting() -> bool:
@@ -38,21 +44,106 @@ def minimise_to_tray_setting() -> bool:
 
 
 GROUPS = [
-    ("Clinic", ["clinic.name", "clinic.phone", "clinic.email", "clinic.address", "clinic.logo",
-                "clinic.timezone"]),
-    ("Daily check and sending", ["schedule.daily_time", "schedule.auto_progress",
-                                 "send_window.start", "send_window.end"]),
-    ("Mail server", ["smtp.host", "smtp.port", "smtp.security", "smtp.username", "smtp.from",
-                     "smtp.reply_to", "smtp.ca_file", "smtp.timeout", "smtp.rate_per_minute",
-                     "smtp.max_attempts"]),
-    ("Notifications", ["notify.doctor_mode", "notify.reminder_after_days",
-                       "notify.max_reminders", "notify.list_unsubscribe",
-                       "reports.late_after_days", "clinic.language",
-                       "export.csv_separator"]),
-    ("Photos", ["photos.library_dir", "photos.watch_folders", "photos.after_import",
-                "photos.poll_seconds", "photos.stable_seconds", "photos.max_megapixels",
-                "photos.code_pattern"]),
+    (QT_TRANSLATE_NOOP("SettingsView", "Clinic"),
+     ["clinic.name", "clinic.phone", "clinic.email", "clinic.address", "clinic.logo",
+      "clinic.timezone", "ui.language"]),
+    (QT_TRANSLATE_NOOP("SettingsView", "Daily check and sending"),
+     ["schedule.daily_time", "schedule.auto_progress", "send_window.start", "send_window.end"]),
+    (QT_TRANSLATE_NOOP("SettingsView", "Mail server"),
+     ["smtp.host", "smtp.port", "smtp.security", "smtp.username", "smtp.from", "smtp.reply_to",
+      "smtp.ca_file", "smtp.timeout", "smtp.rate_per_minute", "smtp.max_attempts"]),
+    (QT_TRANSLATE_NOOP("SettingsView", "Notifications"),
+     ["notify.doctor_mode", "notify.reminder_after_days", "notify.max_reminders",
+      "notify.list_unsubscribe", "reports.late_after_days", "clinic.language",
+      "export.csv_separator"]),
+    (QT_TRANSLATE_NOOP("SettingsView", "Photos"),
+     ["photos.library_dir", "photos.watch_folders", "photos.after_import",
+      "photos.poll_seconds", "photos.stable_seconds", "photos.max_megapixels",
+      "photos.code_pattern"]),
 ]
+
+# What each setting is called on the Settings screen (the key is for the command line only),
+# and for a text field, an example of what to type.
+LABELS = {
+    "clinic.name": QT_TRANSLATE_NOOP("SettingsView", "The clinic's name, shown in emails"),
+    "clinic.phone": QT_TRANSLATE_NOOP("SettingsView", "Phone number patients can call"),
+    "clinic.email": QT_TRANSLATE_NOOP("SettingsView", "Address patients can write to"),
+    "clinic.address": QT_TRANSLATE_NOOP("SettingsView", "Postal address, shown in email "
+                                        "footers"),
+    "clinic.logo": QT_TRANSLATE_NOOP("SettingsView", "Logo at the top of emails (PNG or JPEG, "
+                                     "at most 1 MB; empty: no logo)"),
+    "clinic.timezone": QT_TRANSLATE_NOOP("SettingsView", "Time zone of the clinic (for "
+                                         "'today' and the daily check)"),
+    "ui.language": QT_TRANSLATE_NOOP("SettingsView", "Language of the app (used from the next "
+                                     "start)"),
+    "schedule.daily_time": QT_TRANSLATE_NOOP("SettingsView", "Time of the daily check for "
+                                             "finished steps"),
+    "schedule.auto_progress": QT_TRANSLATE_NOOP("SettingsView", "The daily check also starts "
+                                                "the next step without waiting for a photo"),
+    "send_window.start": QT_TRANSLATE_NOOP("SettingsView", "Emails are sent from this time "
+                                           "(empty: any time)"),
+    "send_window.end": QT_TRANSLATE_NOOP("SettingsView", "Emails are sent until this time "
+                                         "(empty: any time)"),
+    "smtp.host": QT_TRANSLATE_NOOP("SettingsView", "Mail server"),
+    "smtp.port": QT_TRANSLATE_NOOP("SettingsView", "Port of the mail server"),
+    "smtp.security": QT_TRANSLATE_NOOP("SettingsView", "Encryption"),
+    "smtp.username": QT_TRANSLATE_NOOP("SettingsView", "Mail account (user name)"),
+    "smtp.from": QT_TRANSLATE_NOOP("SettingsView", "Sender address of patient emails"),
+    "smtp.reply_to": QT_TRANSLATE_NOOP("SettingsView", "Where patients' replies go (empty: "
+                                       "the sender address)"),
+    "smtp.ca_file": QT_TRANSLATE_NOOP("SettingsView", "Extra certificate to trust (only for "
+                                      "an in-house mail server)"),
+    "smtp.timeout": QT_TRANSLATE_NOOP("SettingsView", "Seconds to wait for the mail server"),
+    "smtp.rate_per_minute": QT_TRANSLATE_NOOP("SettingsView", "At most this many emails a "
+                                              "minute (Gmail and Microsoft 365: about 30)"),
+    "smtp.max_attempts": QT_TRANSLATE_NOOP("SettingsView", "Give up on an email after this "
+                                           "many temporary failures"),
+    "notify.doctor_mode": QT_TRANSLATE_NOOP("SettingsView", "Doctors hear about progress by"),
+    "notify.reminder_after_days": QT_TRANSLATE_NOOP("SettingsView", "Remind a patient about "
+                                                    "the photo after this many days"),
+    "notify.max_reminders": QT_TRANSLATE_NOOP("SettingsView", "At most this many photo "
+                                              "reminders per step (0: none)"),
+    "notify.list_unsubscribe": QT_TRANSLATE_NOOP("SettingsView", "Where patients can opt out "
+                                                 "of emails (address or link)"),
+    "reports.late_after_days": QT_TRANSLATE_NOOP("SettingsView", "A step counts as late this "
+                                                 "many days after its due date"),
+    "clinic.language": QT_TRANSLATE_NOOP("SettingsView", "Language of emails to doctors "
+                                         "(patients get their own)"),
+    "export.csv_separator": QT_TRANSLATE_NOOP("SettingsView", "Column separator of exported "
+                                              "CSV files"),
+    "photos.library_dir": QT_TRANSLATE_NOOP("SettingsView", "Where imported photos are kept "
+                                            "(empty: the data folder; may be a network share)"),
+    "photos.watch_folders": QT_TRANSLATE_NOOP("SettingsView", "Folders watched for new photos "
+                                              "(separated by ;)"),
+    "photos.after_import": QT_TRANSLATE_NOOP("SettingsView", "A watched photo, once imported"),
+    "photos.poll_seconds": QT_TRANSLATE_NOOP("SettingsView", "Seconds between looks into the "
+                                             "watched folders"),
+    "photos.stable_seconds": QT_TRANSLATE_NOOP("SettingsView", "Seconds a file must stay "
+                                               "unchanged before it is taken"),
+    "photos.max_megapixels": QT_TRANSLATE_NOOP("SettingsView", "Larger photos are refused "
+                                               "(megapixels)"),
+    "photos.code_pattern": QT_TRANSLATE_NOOP("SettingsView", "How a patient code is found in "
+                                             "a file or folder name (regular expression)"),
+}
+
+EXAMPLES = {
+    "clinic.email": QT_TRANSLATE_NOOP("SettingsView", "e.g. reception@clinic.example"),
+    "clinic.logo": QT_TRANSLATE_NOOP("SettingsView", "a PNG or JPEG file, or empty"),
+    "clinic.timezone": QT_TRANSLATE_NOOP("SettingsView", "e.g. Europe/Berlin"),
+    "schedule.daily_time": QT_TRANSLATE_NOOP("SettingsView", "e.g. 09:00"),
+    "send_window.start": QT_TRANSLATE_NOOP("SettingsView", "e.g. 08:00, or empty"),
+    "send_window.end": QT_TRANSLATE_NOOP("SettingsView", "e.g. 18:00, or empty"),
+    "smtp.host": QT_TRANSLATE_NOOP("SettingsView", "e.g. smtp.office365.com"),
+    "smtp.from": QT_TRANSLATE_NOOP("SettingsView", "e.g. reception@clinic.example"),
+    "smtp.reply_to": QT_TRANSLATE_NOOP("SettingsView", "an email address, or empty"),
+    "smtp.ca_file": QT_TRANSLATE_NOOP("SettingsView", "a PEM certificate file, or empty"),
+    "notify.list_unsubscribe": QT_TRANSLATE_NOOP("SettingsView", "mailto:… or https://…, or "
+                                                 "empty"),
+    "photos.library_dir": QT_TRANSLATE_NOOP("SettingsView", "a folder, or empty"),
+    "photos.watch_folders": QT_TRANSLATE_NOOP("SettingsView", "folders separated by ;"),
+}
+
+Field = QLineEdit | QComboBox | QSpinBox
 
 
 class SettingsView(QWidget):
@@ -65,11 +156,11 @@ class SettingsView(QWidget):
         layout = QVBoxLayout(self)
         tabs = QTabWidget()
         layout.addWidget(tabs)
-        tabs.addTab(self._settings_page(), "Settings")
-        tabs.addTab(TemplateEditor(context, self), "Email templates")
-        tabs.addTab(self._doctors_page(), "Doctors")
-        tabs.addTab(self._backup_page(), "Backups")
-        tabs.addTab(self._this_pc_page(), "This PC")
+        tabs.addTab(self._settings_page(), self.tr("Settings"))
+        tabs.addTab(TemplateEditor(context, self), self.tr("Email templates"))
+        tabs.addTab(self._doctors_page(), self.tr("Doctors"))
+        tabs.addTab(self._backup_page(), self.tr("Backups"))
+        tabs.addTab(self._this_pc_page(), self.tr("This PC"))
 
     # --- settings form ------------------------------------------------------------------
 
@@ -82,23 +173,15 @@ class SettingsView(QWidget):
         scroll.setWidgetResizable(True)
         inner = QWidget()
         column = QVBoxLayout(inner)
-        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        self.fields: dict[str, Field] = {}
         self.errors: dict[str, QLabel] = {}
         self._shown: dict[str, str] = {}  # the stored values as last shown
         self._stored_problems: dict[str, str] = {}  # what is wrong with them now
         for title, keys in GROUPS:
-            box = QGroupBox(title)
+            box = QGroupBox(self.tr(title))
             form = QFormLayout(box)
             for key in keys:
-                spec = settings.SPECS[key]
-                field: QLineEdit | QComboBox
-                if spec.choices:
-                    field = QComboBox()
-                    field.addItems(list(spec.choices))
-                else:
-                    field = QLineEdit()
-                    field.setPlaceholderText(spec.allowed)
-                field.setToolTip(f"{key}: {spec.description}")
+                field = self._field(settings.SPECS[key])
                 field.setObjectName(key)
                 error = QLabel("")
                 error.setStyleSheet("color:#a4262c;")
@@ -107,17 +190,20 @@ class SettingsView(QWidget):
                 cell = QVBoxLayout()
                 cell.addWidget(field)
                 cell.addWidget(error)
-                label = QLabel(spec.description)
+                label = QLabel(self.tr(LABELS[key]))
                 label.setWordWrap(True)
                 label.setMinimumWidth(260)
+                label.setBuddy(field)
                 form.addRow(label, cell)
                 self.fields[key], self.errors[key] = field, error
-            if title == "Mail server":
+            if keys[0] == "smtp.host":
                 self.password = QLineEdit()
                 self.password.setEchoMode(QLineEdit.EchoMode.Password)
-                self.password.setPlaceholderText("leave empty to keep the stored password")
-                password_label = QLabel("Password (kept in the system keyring, never shown "
-                                        "again)")
+                self.password.setPlaceholderText(self.tr("leave empty to keep the stored "
+                                                         "password"))
+                password_label = QLabel(self.tr("Pass&word (kept in the system keyring, never "
+                                                "shown again)"))
+                password_label.setBuddy(self.password)
                 # Wrapped like the other labels, or this one label widens the whole column.
                 password_label.setWordWrap(True)
                 password_label.setMinimumWidth(260)
@@ -126,8 +212,9 @@ class SettingsView(QWidget):
                 form.addRow(self.keyring_note)
                 test_row = QHBoxLayout()
                 self.test_to = QLineEdit()
-                self.test_to.setPlaceholderText("send the test email to…")
-                test = QPushButton("Send test email")
+                self.test_to.setPlaceholderText(self.tr("send the test email to…"))
+                self.test_to.setAccessibleName(self.tr("Address for the test email"))
+                test = QPushButton(self.tr("Send &test email"))
                 test.clicked.connect(self.send_test)
                 test_row.addWidget(self.test_to, 1)
                 test_row.addWidget(test)
@@ -139,7 +226,7 @@ class SettingsView(QWidget):
         buttons = QHBoxLayout()
         self.status = hint("")
         buttons.addWidget(self.status, 1)
-        save = QPushButton("Save settings")
+        save = QPushButton(self.tr("Sa&ve settings"))
         save.setDefault(True)
         save.clicked.connect(self.save)
         buttons.addWidget(save)
@@ -153,24 +240,63 @@ class SettingsView(QWidget):
             rows = {r.key: r for r in settings.show_all(session)}
             username = settings.get(session, "smtp.username") if not rows[
                 "smtp.username"].problem else ""
-        self._shown = {key: rows[key].value for key in self.fields}
         self._stored_problems = {key: rows[key].problem for key in self.fields
                                  if rows[key].problem}
         for key, field in self.fields.items():
-            value = rows[key].value
-            if isinstance(field, QComboBox):
-                field.setCurrentText(value)
-            else:
-                field.setText(value)
+            self._show_value(field, rows[key].value)
+        # As shown: a damaged stored number the box cannot show is not "changed" by saving.
+        self._shown = self._values()
         self._show_problems({})
         warning = secrets.backend_warning()
         stored = username and secrets.has_smtp_password(username)
-        self.keyring_note.setText(warning or ("A password is stored for this account." if stored
-                                              else "No password is stored yet."))
+        if warning:
+            log.warning("%s", warning)  # the technical detail, for the IT contact
+            self.keyring_note.setText(self.tr("This PC cannot keep the password safe (its "
+                                              "password store does not encrypt, or there is "
+                                              "none): ask your IT contact; the details are in "
+                                              "the log file."))
+        else:
+            self.keyring_note.setText(self.tr("A password is stored for this account.")
+                                      if stored else self.tr("No password is stored yet."))
+
+    def _field(self, spec: Any) -> Field:
+        """A drop-down where the setting is a choice, a number box for a number, else a line
+        to type in (with an example)."""
+        if spec.choices:
+            combo = QComboBox()
+            for value in spec.choices:
+                combo.addItem(choice(value), value)
+            return combo
+        low, high = getattr(spec.parse, "low", None), getattr(spec.parse, "high", None)
+        if low is not None and high is not None:
+            number = QSpinBox()
+            number.setRange(low, high)
+            return number
+        line = QLineEdit()
+        if spec.key in EXAMPLES:
+            line.setPlaceholderText(self.tr(EXAMPLES[spec.key]))
+        return line
+
+    @staticmethod
+    def _show_value(field: Field, value: str) -> None:
+        if isinstance(field, QComboBox):
+            field.setCurrentIndex(max(0, field.findData(value)))
+        elif isinstance(field, QSpinBox):
+            if value.strip().isdigit():  # a damaged stored value is named under the field
+                field.setValue(int(value))
+        else:
+            field.setText(value)
+
+    @staticmethod
+    def _value(field: Field) -> str:
+        if isinstance(field, QComboBox):
+            return str(field.currentData())
+        if isinstance(field, QSpinBox):
+            return str(field.value())
+        return field.text()
 
     def _values(self) -> dict[str, str]:
-        return {key: (f.currentText() if isinstance(f, QComboBox) else f.text())
-                for key, f in self.fields.items()}
+        return {key: self._value(field) for key, field in self.fields.items()}
 
     def _show_problems(self, problems: dict[str, str]) -> None:
         """Red under each field: why its new value was refused, else what is wrong with the
@@ -195,8 +321,8 @@ class SettingsView(QWidget):
                 settings.set_values(session, changed)
         except settings.SettingsRefused as exc:
             self._show_problems(exc.problems)
-            self.status.setText(f"Not saved: {len(exc.problems)} field(s) need fixing "
-                                "(in red).")
+            self.status.setText(self.tr("Not saved: %n field(s) need fixing (in red).", "",
+                                        len(exc.problems)))
             return False
         if self.password.text():
             try:
@@ -206,7 +332,7 @@ class SettingsView(QWidget):
                 return False
             finally:
                 self.password.clear()
-        self.status.setText("Settings saved.")
+        self.status.setText(self.tr("Settings saved."))
         self.refresh()
         self.changed.emit()
         return True
@@ -221,22 +347,25 @@ class SettingsView(QWidget):
 
             return send_test_email(self.context.sessions, to)
 
-        self.status.setText("Connecting to the mail server…")
+        self.status.setText(self.tr("Connecting to the mail server…"))
+        title = self.tr("Test email")
         self.tasks.run(work, lambda result: (self.status.setText(result),
-                                             show_info(self, result, "Test email")),
-                       lambda m: (self.status.setText("The test failed."),
-                                  show_error(self, m, "Test email")))
+                                             show_info(self, result, title)),
+                       lambda m: (self.status.setText(self.tr("The test failed.")),
+                                  show_error(self, m, title)))
 
     # --- doctors ------------------------------------------------------------------------
 
     def _doctors_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(hint("Doctors get progress emails (per event or a daily digest, see "
-                              "Notifications). A doctor without an email address gets none."))
+        layout.addWidget(hint(self.tr("Doctors get progress emails (per event or a daily "
+                                      "digest, see Notifications). A doctor without an email "
+                                      "address gets none.")))
         self.doctors = QTextBrowser()
         layout.addWidget(self.doctors, 1)
-        add = QPushButton("Add doctor…")
+        self.doctors.setAccessibleName(self.tr("Doctors"))
+        add = QPushButton(self.tr("&Add doctor…"))
         add.clicked.connect(self.add_doctor)
         layout.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
         self._load_doctors()
@@ -250,17 +379,18 @@ class SettingsView(QWidget):
         with self.context.sessions() as session:
             doctors = session.scalars(select(Doctor).order_by(Doctor.name)).all()
             self.doctors.setPlainText("\n".join(f"{d.name} — {d.email or 'no email'}"
-                                                for d in doctors) or "No doctors yet.")
+                                                for d in doctors) or self.tr("No doctors yet."))
 
     def add_doctor(self) -> None:
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.domain.patients import add_doctor
         from clinic_desktop.errors import ClinicError
 
-        name, ok = QInputDialog.getText(self, "Add doctor", "Name:")
+        name, ok = QInputDialog.getText(self, self.tr("Add doctor"), self.tr("Name:"))
         if not ok or not name.strip():
             return
-        email, ok = QInputDialog.getText(self, "Add doctor", "Email (may be empty):")
+        email, ok = QInputDialog.getText(self, self.tr("Add doctor"),
+                                         self.tr("Email (may be empty):"))
         if not ok:
             return
         try:
@@ -277,15 +407,16 @@ class SettingsView(QWidget):
 
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(hint("These choices are for this PC and this Windows user only."))
-        self.close_to_tray = QCheckBox("Closing the window keeps the notifier running in the "
-                                       "notification area")
+        layout.addWidget(hint(self.tr("These choices are for this PC and this Windows user "
+                                      "only.")))
+        self.close_to_tray = QCheckBox(self.tr("&Closing the window keeps the notifier running "
+                                               "in the notification area"))
         self.close_to_tray.setChecked(minimise_to_tray_setting())
         self.close_to_tray.toggled.connect(
             lambda on: QSettings().setValue("ui/minimize_to_tray", on))
         self.close_to_tray.toggled.connect(self.changed)
         layout.addWidget(self.close_to_tray)
-        self.at_login = QCheckBox("Start the notifier when I log in to this PC")
+        self.at_login = QCheckBox(self.tr("&Start the notifier when I log in to this PC"))
         self.at_login.setChecked(autostart.is_enabled())
         self.at_login.toggled.connect(self._set_autostart)
         layout.addWidget(self.at_login)
@@ -312,16 +443,17 @@ class SettingsView(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         folder = self.context.paths.backup_dir
-        layout.addWidget(hint(
-            f"Backups are kept in {folder} (the newest 10). One is taken automatically before "
+        layout.addWidget(hint(self.tr(
+            "Backups are kept in {folder} (the newest 10). One is taken automatically before "
             "every database upgrade.\n\nTo restore: close Clinic Desktop on every PC, delete "
             "clinic.sqlite3-wal and clinic.sqlite3-shm in the data folder if they exist, copy "
             "the backup over clinic.sqlite3, and start again. A clinic on PostgreSQL backs up "
-            "with the server's tools (pg_dump)."))
+            "with the server's tools (pg_dump).").format(folder=folder)))
         self.backup_list = QPlainTextEdit()
         self.backup_list.setReadOnly(True)
+        self.backup_list.setAccessibleName(self.tr("Backups"))
         layout.addWidget(self.backup_list, 1)
-        now = QPushButton("Back up now")
+        now = QPushButton(self.tr("&Back up now"))
         now.clicked.connect(self.backup_now)
         layout.addWidget(now, 0, Qt.AlignmentFlag.AlignLeft)
         self._load_backups()
@@ -332,7 +464,7 @@ class SettingsView(QWidget):
 
         backups = list_backups(self.context.paths.backup_dir)
         self.backup_list.setPlainText("\n".join(p.name for p in reversed(backups))
-                                      or "No backups yet.")
+                                      or self.tr("No backups yet."))
 
     def backup_now(self) -> None:
         from pathlib import Path
@@ -342,13 +474,14 @@ class SettingsView(QWidget):
 
         db_file = sqlite_path(str(self.context.engine.url))
         if db_file is None:
-            show_error(self, "This clinic uses PostgreSQL: back it up with the server's tools "
-                       "(pg_dump).")
+            show_error(self, self.tr("This clinic uses PostgreSQL: back it up with the "
+                                     "server's tools (pg_dump)."))
             return
         folder = self.context.paths.backup_dir
         self.tasks.run(lambda: backup_sqlite(Path(db_file), folder),
                        lambda path: (self._load_backups(),
-                                     show_info(self, f"Backup written: {path}")),
+                                     show_info(self, self.tr("Backup written: {path}").format(
+                                         path=path))),
                        lambda m: show_error(self, m))
 
 
@@ -390,30 +523,44 @@ class TemplateEditor(QWidget):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.kind = QComboBox()
-        self.kind.addItems(list(render.KINDS))
+        for kind in render.KINDS:
+            self.kind.addItem(email_kind(kind), kind)
         self.language = QComboBox()
-        self.language.addItems(render.available_languages())
-        self.language.setCurrentText(render.DEFAULT_LANGUAGE)  # not the first alphabetically
-        top.addWidget(QLabel("Email:"))
-        top.addWidget(self.kind)
-        top.addWidget(QLabel("Language:"))
-        top.addWidget(self.language)
+        for language in render.available_languages():
+            self.language.addItem(choice(language), language)
+        # Not the first alphabetically.
+        self.language.setCurrentIndex(self.language.findData(render.DEFAULT_LANGUAGE))
+        for text, field in ((self.tr("E&mail:"), self.kind),
+                            (self.tr("&Language:"), self.language)):
+            label = QLabel(text)
+            label.setBuddy(field)
+            top.addWidget(label)
+            top.addWidget(field)
         top.addStretch(1)
-        for text, slot in (("Save", self.save), ("Back to default", self.reset)):
+        for text, slot in ((self.tr("Save &template"), self.save),
+                           (self.tr("Back to &default"), self.reset)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             top.addWidget(button)
         layout.addLayout(top)
+        subject_row = QHBoxLayout()
+        subject = QLabel(self.tr("S&ubject:"))
         self.subject = QLineEdit()
-        layout.addWidget(self.subject)
+        subject.setBuddy(self.subject)
+        subject_row.addWidget(subject)
+        subject_row.addWidget(self.subject, 1)
+        layout.addLayout(subject_row)
         splitter = QSplitter()
         editors = QTabWidget()
         self.text = QPlainTextEdit()
         self.html = QPlainTextEdit()
-        editors.addTab(self.text, "Text")
-        editors.addTab(self.html, "HTML")
+        self.text.setAccessibleName(self.tr("Plain text of the email"))
+        self.html.setAccessibleName(self.tr("HTML of the email"))
+        editors.addTab(self.text, self.tr("Text"))
+        editors.addTab(self.html, self.tr("HTML"))
         splitter.addWidget(editors)
         self.preview = _EmailPreview()
+        self.preview.setAccessibleName(self.tr("Preview of the email"))
         splitter.addWidget(self.preview)
         layout.addWidget(splitter, 1)
         self.problem = QLabel("")
@@ -437,7 +584,7 @@ class TemplateEditor(QWidget):
         from clinic_desktop.db.models import EmailTemplate
         from clinic_desktop.notify import render
 
-        kind, lang = self.kind.currentText(), self.language.currentText()
+        kind, lang = self.kind.currentData(), self.language.currentData()
         with self.context.sessions() as session:
             row = session.scalar(select(EmailTemplate).where(EmailTemplate.kind == kind,
                                                              EmailTemplate.language == lang))
@@ -453,11 +600,11 @@ class TemplateEditor(QWidget):
         from clinic_desktop.errors import ClinicError
         from clinic_desktop.notify import render
 
-        kind, lang = self.kind.currentText(), self.language.currentText()
+        kind, lang = self.kind.currentData(), self.language.currentData()
         try:
             render.check_template(kind, lang, self._sources())
         except ClinicError as exc:
-            self.problem.setText(f"Not valid yet: {exc}")
+            self.problem.setText(self.tr("Not valid yet: {problem}").format(problem=exc))
             return
         self.problem.setText("")
         email = render.TemplateSet({(kind, lang): self._sources()}).render(
@@ -472,18 +619,19 @@ class TemplateEditor(QWidget):
 
         try:
             with write_session(self.context.sessions) as session:
-                render.save_template(session, self.kind.currentText(),
-                                     self.language.currentText(), self._sources(),
+                render.save_template(session, self.kind.currentData(),
+                                     self.language.currentData(), self._sources(),
                                      audit.actor_name())
         except ClinicError as exc:
-            show_error(self, f"The template was not saved: {exc}")
+            show_error(self, self.tr("The template was not saved: {problem}").format(
+                problem=exc))
             return
-        show_info(self, "Template saved; new emails use it.")
+        show_info(self, self.tr("Template saved; new emails use it."))
 
     def reset(self) -> None:
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.notify import render
 
         with write_session(self.context.sessions) as session:
-            render.reset_template(session, self.kind.currentText(), self.language.currentText())
+            render.reset_template(session, self.kind.currentData(), self.language.currentData())
         self.load()

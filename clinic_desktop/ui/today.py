@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from clinic_desktop.ui.i18n import date_text, date_time_text, long_date_text
 from clinic_desktop.ui.qt import (
+    QT_TRANSLATE_NOOP,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -18,16 +20,24 @@ from clinic_desktop.ui.qt import (
     Signal,
 )
 from clinic_desktop.ui.widgets import heading, hint
+from clinic_desktop.ui.words import email_kind, email_status, photo_result
 
 SECTIONS = [
-    ("due_today", "Steps due today", "Their 'photo required' email goes out with today's check."),
-    ("awaiting_photo", "Waiting for a photo", "Finished steps; the next starts when the photo "
-     "arrives."),
-    ("late", "Late", "Waiting for a photo for {late} days or more."),
-    ("emails_need_attention", "Emails that need attention", "Failed, or held because of a "
-     "missing address or consent."),
-    ("unmatched_photos", "Photos without a patient", "Assign them in the Photo inbox."),
-    ("plans_ending", "Plans ending this week", "The last step ends within 7 days."),
+    ("due_today", QT_TRANSLATE_NOOP("TodayView", "Steps due today"),
+     QT_TRANSLATE_NOOP("TodayView", "Their 'photo required' email goes out with today's "
+                       "check.")),
+    ("awaiting_photo", QT_TRANSLATE_NOOP("TodayView", "Waiting for a photo"),
+     QT_TRANSLATE_NOOP("TodayView", "Finished steps; the next starts when the photo "
+                       "arrives.")),
+    ("late", QT_TRANSLATE_NOOP("TodayView", "Late"),
+     QT_TRANSLATE_NOOP("TodayView", "Waiting for a photo for {late} days or more.")),
+    ("emails_need_attention", QT_TRANSLATE_NOOP("TodayView", "Emails that need attention"),
+     QT_TRANSLATE_NOOP("TodayView", "Failed, or held because of a missing address or "
+                       "consent.")),
+    ("unmatched_photos", QT_TRANSLATE_NOOP("TodayView", "Photos without a patient"),
+     QT_TRANSLATE_NOOP("TodayView", "Assign them in the Photo inbox.")),
+    ("plans_ending", QT_TRANSLATE_NOOP("TodayView", "Plans ending this week"),
+     QT_TRANSLATE_NOOP("TodayView", "The last step ends within 7 days.")),
 ]
 
 
@@ -41,11 +51,11 @@ class TodayView(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.title = heading("Today")
+        self.title = heading(self.tr("Today"))
         top.addWidget(self.title)
         top.addStretch(1)
-        check = QPushButton("Run the daily check now")
-        check.setToolTip("Queue and send the emails for finished steps now")
+        check = QPushButton(self.tr("&Run the daily check now"))
+        check.setToolTip(self.tr("Queue and send the emails for finished steps now"))
         check.clicked.connect(self.run_check)
         top.addWidget(check)
         layout.addLayout(top)
@@ -59,14 +69,15 @@ class TodayView(QWidget):
         grid = QGridLayout()
         self.boxes: dict[str, tuple[QGroupBox, QListWidget, QLabel]] = {}
         for index, (key, title, explanation) in enumerate(SECTIONS):
-            box = QGroupBox(title)
+            box = QGroupBox(self.tr(title))
             inner = QVBoxLayout(box)
-            note = hint(explanation)
+            note = hint(self.tr(explanation))
             # Room for two lines in every box, so the lists of a row start level.
             note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             note.setMinimumHeight(2 * note.fontMetrics().lineSpacing())
             items = QListWidget()
             items.setObjectName(key)
+            items.setAccessibleName(self.tr(title))
             items.setWordWrap(True)
             items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             # Activated = double-click (or single click where the desktop says so) or Enter;
@@ -78,6 +89,29 @@ class TodayView(QWidget):
             self.boxes[key] = (box, items, note)
         layout.addLayout(grid, 1)
 
+    def row_text(self, key: str, row: Any) -> tuple[str, str]:
+        """(the item's text, the patient code it opens or "") in the staff's words."""
+        if key == "unmatched_photos":
+            detail = photo_result(row.status) + (f": {row.reason}" if row.reason else "")
+            return f"{row.file_name}\n    {detail}", ""
+        if key == "emails_need_attention":
+            who = f"{row.patient_code}  {row.patient_name}" if row.patient_code \
+                else row.patient_name
+            detail = self.tr("{kind} email, {status}").format(
+                kind=email_kind(row.kind), status=email_status(row.status))
+            if row.reason:
+                detail += f": {row.reason}"
+            return f"{who}\n    {detail}", row.patient_code
+        if key == "plans_ending":
+            detail = self.tr("last step “{name}” ends {day}").format(
+                name=row.step_name, day=date_text(row.due))
+        else:
+            detail = self.tr("step {order} “{name}”, due {day}").format(
+                order=row.step_order, name=row.step_name, day=date_text(row.due))
+            if row.days_late:
+                detail += self.tr(", %n day(s) late", "", row.days_late)
+        return f"{row.patient_code}  {row.patient_name}\n    {detail}", row.patient_code
+
     def _activated(self, key: str, item: QListWidgetItem) -> None:
         code = item.data(Qt.ItemDataRole.UserRole)
         if key == "unmatched_photos":
@@ -87,36 +121,50 @@ class TodayView(QWidget):
         elif code:
             self.open_patient.emit(code)
 
-    def show_overview(self, overview: Any, health: Any) -> None:
-        self.title.setText(f"Today, {overview.today:%A %d %B %Y}")
+    def show_overview(self, overview: Any, health: Any, zone: Any) -> None:
+        self.title.setText(self.tr("Today, {day}").format(day=long_date_text(overview.today)))
         for key, title, explanation in SECTIONS:
             box, items, note = self.boxes[key]
             rows = getattr(overview, key)
-            box.setTitle(f"{title} ({len(rows)})")
-            note.setText(explanation.format(late=overview.late_after_days))
+            box.setTitle(f"{self.tr(title)} ({len(rows)})")
+            note.setText(self.tr(explanation).format(late=overview.late_after_days))
             items.clear()
             for row in rows:
-                label = f"{row.patient_code}  {row.patient_name}\n    {row.detail}" \
-                    if row.patient_code != "-" else f"{row.patient_name}\n    {row.detail}"
+                label, code = self.row_text(key, row)
                 item = QListWidgetItem(label)
                 item.setToolTip(label)
-                item.setData(Qt.ItemDataRole.UserRole,
-                             row.patient_code if row.patient_code != "-" else "")
+                item.setData(Qt.ItemDataRole.UserRole, code)
                 items.addItem(item)
             if not rows:
-                empty = QListWidgetItem("Nothing here today.")
+                empty = QListWidgetItem(self.tr("Nothing here today."))
                 empty.setFlags(Qt.ItemFlag.NoItemFlags)
                 items.addItem(empty)
-        self.show_health(health)
+        self.show_health(health, zone)
 
-    def show_health(self, health: Any) -> None:
+    def show_health(self, health: Any, zone: Any) -> None:
+        from clinic_desktop.audit import host_name
+
         last = health.last_daily
-        ran = (f"Last daily check {last.finished_at.astimezone():%d %b %H:%M} on "
-               f"{last.host.split(':')[0]}: {last.summary}" if last and last.finished_at
-               else "The daily check has not run yet.")
-        sender = (f"Emails are sent by {health.sender.split(':')[0]}."
-                  if health.sender and not health.sender_stale
-                  else "No PC is sending emails at the moment.")
+        if last and last.finished_at:
+            where = self._pc(last.host.split(":")[0], host_name())
+            ran = (self.tr("The last daily check ran {when} on {pc}: all done.") if last.ok
+                   else self.tr("The last daily check ran {when} on {pc} and hit a problem "
+                                "(see the Outbox).")).format(
+                when=date_time_text(last.finished_at, zone), pc=where)
+        else:
+            ran = self.tr("The daily check has not run yet.")
+        if health.sender and not health.sender_stale:
+            sender = self.tr("Emails are sent by {pc}, where the notifier runs.").format(
+                pc=self._pc(health.sender.split(":")[0], host_name()))
+        else:
+            sender = self.tr("No PC is sending emails at the moment: start Clinic Desktop "
+                             "(or its notifier) on the PC that should send them.")
         self.notifier.setText(f"{sender} {ran}")
+        self.notifier.setToolTip(last.summary if last and last.finished_at else "")
         self.warning.setVisible(bool(health.warnings))
         self.warning.setText("\n".join(health.warnings))
+
+    def _pc(self, host: str, this_pc: str) -> str:
+        if host.lower() == this_pc.lower():
+            return self.tr("this PC")
+        return self.tr("the PC named “{name}”").format(name=host)

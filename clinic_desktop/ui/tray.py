@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from clinic_desktop.ui.i18n import date_time_text
 from clinic_desktop.ui.qt import QMenu, QObject, QSystemTrayIcon, QTimer, Signal
 from clinic_desktop.ui.widgets import state_icon
 
@@ -33,6 +34,7 @@ class TrayNotifier(QObject):
         self.icon.activated.connect(self._activated)
         self.state = ALL_WELL
         self.tooltip = ""
+        self.zone: Any = None  # the PC's own zone until the clinic's has been read
         self.build_menu()
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)
@@ -49,18 +51,21 @@ class TrayNotifier(QObject):
 
     def build_menu(self) -> None:
         self.menu.clear()
-        self.menu.addAction("Open Clinic Desktop", self.open_requested.emit)
-        self.menu.addAction("Run check now", self.check_requested.emit)
-        pause = self.menu.addMenu("Pause sending until…")
+        self.menu.addAction(self.tr("&Open Clinic Desktop"), self.open_requested.emit)
+        self.menu.addAction(self.tr("&Run the daily check now"), self.check_requested.emit)
+        pause = self.menu.addMenu(self.tr("&Pause sending until…"))
         if self.scheduler is not None and self.scheduler.paused_until is not None:
-            until = self.scheduler.paused_until.astimezone()
-            pause.setTitle(f"Sending paused until {until:%d %b %H:%M}")
-            pause.addAction("Resume sending now", lambda: self.pause(None))
-        for label, hours in (("1 hour", 1), ("4 hours", 4), ("tomorrow morning", 24)):
+            pause.setTitle(self.tr("Sending paused until {when}").format(
+                when=date_time_text(self.scheduler.paused_until, self.zone)))
+            pause.addAction(self.tr("Resume sending now"), lambda: self.pause(None))
+        for label, hours in ((self.tr("in 1 hour"), 1), (self.tr("in 4 hours"), 4),
+                             (self.tr("tomorrow"), 24)):
             pause.addAction(label, lambda h=hours: self.pause(h))
-        self.menu.addAction("Import photos…", self.import_requested.emit)
+        self.menu.addAction(self.tr("&Import photos…"), self.import_requested.emit)
         self.menu.addSeparator()
-        self.menu.addAction("Quit", self.quit_requested.emit)
+        self.menu.addAction(self.tr("&Quit"), self.quit_requested.emit)
+
+
 
     def pause(self, hours: int | None) -> None:
         from clinic_desktop import clock
@@ -77,21 +82,27 @@ class TrayNotifier(QObject):
 
     def refresh(self) -> None:
         """Icon colour and tooltip from the database (cheap counts, read in the worker)."""
+        from clinic_desktop import settings
         from clinic_desktop.scheduler import health
 
         def work() -> Any:
             with self.context.sessions() as session:
-                return health(session)
+                return health(session), settings.clinic_zone(session)
 
         if self.tasks is None:
-            self.show_health(work())
+            self._show(work())
         else:
-            self.tasks.run(work, self.show_health, self.show_unreachable)
+            self.tasks.run(work, self._show, self.show_unreachable)
+
+    def _show(self, answer: tuple[Any, Any]) -> None:
+        state, self.zone = answer
+        self.show_health(state)
 
     def show_unreachable(self, message: str) -> None:
         """The database did not answer (a server down, a share gone): say so, keep going."""
         self._set_state(ATTENTION)
-        self.tooltip = f"Clinic Desktop\nThe database cannot be read: {message}"
+        self.tooltip = "Clinic Desktop\n" + self.tr("The database cannot be read: {reason}"
+                                                    ).format(reason=message)
         self.icon.setToolTip(self.tooltip)
 
     def _set_state(self, colour: str) -> None:
@@ -104,17 +115,22 @@ class TrayNotifier(QObject):
         self._set_state(ATTENTION if attention else (SENDING if state.queued else ALL_WELL))
         nxt = self.scheduler.next_daily_run() if self.scheduler is not None else None
         last = state.last_daily
+        zone = self.zone
         lines = ["Clinic Desktop",
-                 f"Next check: {nxt.astimezone():%a %H:%M}" if nxt else "",
-                 f"Last check: {last.finished_at.astimezone():%a %H:%M} — "
-                 f"{'ok' if last.ok else 'problem'}" if last and last.finished_at else
-                 "Last check: not yet",
-                 f"Queued {state.queued} · failed {state.failed} · held "
-                 f"{state.needs_attention} · photos to assign {state.inbox}",
+                 self.tr("Next check: {when}").format(when=date_time_text(nxt, zone))
+                 if nxt else "",
+                 (self.tr("Last check: {when}, all done") if last.ok else
+                  self.tr("Last check: {when}, with a problem")).format(
+                     when=date_time_text(last.finished_at, zone))
+                 if last and last.finished_at else self.tr("Last check: not yet"),
+                 self.tr("Emails waiting {queued} · failed {failed} · held back {held} · "
+                         "photos to assign {photos}").format(
+                     queued=state.queued, failed=state.failed, held=state.needs_attention,
+                     photos=state.inbox),
                  *state.warnings]
         if self.scheduler is not None and self.scheduler.paused_until is not None:
-            until = self.scheduler.paused_until.astimezone()
-            lines.append(f"Sending paused until {until:%H:%M}")
+            lines.append(self.tr("Sending paused until {when}").format(
+                when=date_time_text(self.scheduler.paused_until, zone)))
         self.tooltip = "\n".join(line for line in lines if line)
         self.icon.setToolTip(self.tooltip)
 

@@ -61,20 +61,22 @@ def state_icon(colour: str) -> QIcon:
 
 
 class RowsModel(QAbstractTableModel):
-    """A table of plain rows; `colour_of(row)` may tint a whole row by its state."""
+    """A table of plain rows; `set_rows(..., tints)` may colour whole rows (a colour name
+    per row, e.g. from STATE_COLOURS by the row's state)."""
 
-    def __init__(self, headers: Sequence[str], parent: Any = None,
-                 colour_of: Callable[[Sequence[Any]], str | None] | None = None):
+    def __init__(self, headers: Sequence[str], parent: Any = None):
         super().__init__(parent)
         self.headers = list(headers)
         self.rows: list[Sequence[Any]] = []
         self.keys: list[Any] = []
-        self.colour_of = colour_of
+        self.tints: list[str | None] = []
 
-    def set_rows(self, rows: Sequence[Sequence[Any]], keys: Sequence[Any] | None = None) -> None:
+    def set_rows(self, rows: Sequence[Sequence[Any]], keys: Sequence[Any] | None = None,
+                 tints: Sequence[str | None] | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.keys = list(keys) if keys is not None else list(range(len(self.rows)))
+        self.tints = list(tints) if tints is not None else []
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -90,8 +92,8 @@ class RowsModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             value = row[index.column()]
             return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.BackgroundRole and self.colour_of is not None:
-            colour = self.colour_of(row)
+        if role == Qt.ItemDataRole.BackgroundRole and index.row() < len(self.tints):
+            colour = self.tints[index.row()]
             return QBrush(QColor(colour)) if colour else None
         return None
 

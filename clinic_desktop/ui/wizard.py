@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
     QComboBox,
     QFileDialog,
@@ -18,7 +19,8 @@ from clinic_desktop.ui.qt import (
     QWizard,
     QWizardPage,
 )
-from clinic_desktop.ui.widgets import hint
+from clinic_desktop.ui.widgets import fit_to_screen, hint
+from clinic_desktop.ui.words import choice
 
 
 def needs_setup(context: Any) -> bool:
@@ -35,9 +37,11 @@ def needs_setup(context: Any) -> bool:
 def _folder_row(edit: QLineEdit, parent: QWidget) -> QHBoxLayout:
     row = QHBoxLayout()
     row.addWidget(edit, 1)
-    browse = QPushButton("Choose…")
-    browse.clicked.connect(lambda: edit.setText(
-        QFileDialog.getExistingDirectory(parent, "Choose a folder", edit.text()) or edit.text()))
+    browse = QPushButton(translate("SetupWizard", "Choose…"))
+    browse.setAccessibleName(translate("SetupWizard", "Choose a folder for: {field}").format(
+        field=edit.accessibleName()))
+    browse.clicked.connect(lambda: edit.setText(QFileDialog.getExistingDirectory(
+        parent, translate("SetupWizard", "Choose a folder"), edit.text()) or edit.text()))
     row.addWidget(browse)
     return row
 
@@ -48,63 +52,74 @@ class SetupWizard(QWizard):
 
         super().__init__(parent)
         self.context = context
-        self.setWindowTitle("Welcome to Clinic Desktop")
+        self.setWindowTitle(self.tr("Welcome to Clinic Desktop"))
         self.problems: list[str] = []
 
         clinic = QWizardPage()
-        clinic.setTitle("Your clinic")
-        clinic.setSubTitle("Shown to patients in every email.")
+        clinic.setTitle(self.tr("Your clinic"))
+        clinic.setSubTitle(self.tr("Shown to patients in every email."))
         form = QFormLayout(clinic)
         self.name = QLineEdit()
         self.phone = QLineEdit()
         self.email = QLineEdit()
         self.zone = QLineEdit(settings.local_zone_name())
-        form.addRow("Clinic name", self.name)
-        form.addRow("Phone", self.phone)
-        form.addRow("Email for patients", self.email)
-        form.addRow("Time zone", self.zone)
+        form.addRow(self.tr("Clinic &name"), self.name)
+        form.addRow(self.tr("&Phone"), self.phone)
+        form.addRow(self.tr("&Email for patients"), self.email)
+        form.addRow(self.tr("&Time zone"), self.zone)
         clinic.registerField("name*", self.name)
         self.addPage(clinic)
 
         mail = QWizardPage()
-        mail.setTitle("Sending email")
-        mail.setSubTitle("You can leave this empty and set it up later in Settings.")
+        mail.setTitle(self.tr("Sending email"))
+        mail.setSubTitle(self.tr("You can leave this empty and set it up later in Settings."))
         form = QFormLayout(mail)
         self.host = QLineEdit()
-        self.host.setPlaceholderText("e.g. smtp.gmail.com or smtp.office365.com")
+        self.host.setPlaceholderText(self.tr("e.g. smtp.gmail.com or smtp.office365.com"))
         self.port = QLineEdit("587")
         self.security = QComboBox()
-        self.security.addItems(["starttls", "tls", "none"])
+        for value in ("starttls", "tls", "none"):
+            self.security.addItem(choice(value), value)
         self.username = QLineEdit()
         self.sender = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        for label, widget in (("Mail server", self.host), ("Port", self.port),
-                              ("Encryption", self.security), ("Account", self.username),
-                              ("Sender address", self.sender), ("Password", self.password)):
+        for label, widget in ((self.tr("&Mail server"), self.host), (self.tr("P&ort"), self.port),
+                              (self.tr("En&cryption"), self.security),
+                              (self.tr("&Account"), self.username),
+                              (self.tr("&Sender address"), self.sender),
+                              (self.tr("Pass&word"), self.password)):
             form.addRow(label, widget)
-        form.addRow(hint("Gmail needs an app password; Microsoft 365 needs SMTP AUTH enabled "
-                         "for the mailbox. The password is kept in this PC's keyring."))
+        form.addRow(hint(self.tr("Gmail needs an app password; Microsoft 365 needs SMTP AUTH "
+                                 "enabled for the mailbox. The password is kept in this PC's "
+                                 "keyring.")))
         self.addPage(mail)
 
         photos = QWizardPage()
-        photos.setTitle("Photos")
+        photos.setTitle(self.tr("Photos"))
         form = QFormLayout(photos)
         self.library = QLineEdit(str(context.paths.photo_dir))
         self.watch = QLineEdit()
-        self.watch.setPlaceholderText("optional: a folder where patients' photos arrive")
-        form.addRow("Keep photos in", _folder_row(self.library, self))
-        form.addRow("Watch this folder", _folder_row(self.watch, self))
-        form.addRow(hint("Photos named like P00123_front.jpg, or in a folder named P00123, "
-                         "find their patient by themselves."))
+        self.watch.setPlaceholderText(self.tr("optional: a folder where patients' photos "
+                                              "arrive"))
+        self.library.setAccessibleName(self.tr("Keep photos in"))
+        self.watch.setAccessibleName(self.tr("Watch this folder"))
+        library_label = QLabel(self.tr("&Keep photos in"))
+        library_label.setBuddy(self.library)
+        watch_label = QLabel(self.tr("&Watch this folder"))
+        watch_label.setBuddy(self.watch)
+        form.addRow(library_label, _folder_row(self.library, self))
+        form.addRow(watch_label, _folder_row(self.watch, self))
+        form.addRow(hint(self.tr("Photos named like P00123_front.jpg, or in a folder named "
+                                 "P00123, find their patient by themselves.")))
         self.addPage(photos)
 
         start = QWizardPage()
-        start.setTitle("Start")
+        start.setTitle(self.tr("Start"))
         layout = QVBoxLayout(start)
-        self.demo = QRadioButton("Start with the demo clinic (30 sample patients at every stage, "
-                                 "to try everything out)")
-        self.empty = QRadioButton("Start with an empty clinic")
+        self.demo = QRadioButton(self.tr("Start with the &demo clinic (30 sample patients at "
+                                         "every stage, to try everything out)"))
+        self.empty = QRadioButton(self.tr("Start with an &empty clinic"))
         self.empty.setChecked(True)
         layout.addWidget(self.demo)
         layout.addWidget(self.empty)
@@ -112,6 +127,8 @@ class SetupWizard(QWizard):
         self.result_label.setWordWrap(True)
         layout.addWidget(self.result_label)
         self.addPage(start)
+        # Room for the longest page (mail server, with its help text) in either language.
+        fit_to_screen(self, 720, 560)
 
     def values(self) -> dict[str, str]:
         values = {"clinic.name": self.name.text(), "clinic.phone": self.phone.text(),
@@ -121,7 +138,7 @@ class SetupWizard(QWizard):
             values["photos.library_dir"] = self.library.text()
         if self.host.text().strip():
             values.update({"smtp.host": self.host.text(), "smtp.port": self.port.text(),
-                           "smtp.security": self.security.currentText(),
+                           "smtp.security": self.security.currentData(),
                            "smtp.username": self.username.text(),
                            "smtp.from": self.sender.text()})
         return values
@@ -149,7 +166,8 @@ class SetupWizard(QWizard):
                 secrets.set_smtp_password(values["smtp.username"], self.password.text())
         except settings.SettingsRefused as exc:
             self.problems = list(exc.problems.values())
-            self.result_label.setText("Please go back and fix:\n" + "\n".join(self.problems))
+            self.result_label.setText(self.tr("Please go back and fix:") + "\n"
+                                      + "\n".join(self.problems))
             return False
         except ClinicError as exc:
             self.result_label.setText(str(exc))

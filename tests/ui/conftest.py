@@ -59,6 +59,34 @@ def _qt_settings_isolated(qapp: Any, tmp_path_factory: pytest.TempPathFactory) -
     qapp.setApplicationName("Clinic Desktop tests")
 
 
+@pytest.fixture(scope="session")
+def translations(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The .ts files compiled as packaging compiles them (Qt's lrelease)."""
+    from clinic_desktop.build import TRANSLATIONS_RELATIVE, compile_translations
+
+    folder = tmp_path_factory.mktemp("translations")
+    compile_translations(Path(__file__).resolve().parents[2] / TRANSLATIONS_RELATIVE, folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def english(qapp: Any, translations: Path) -> None:
+    """Every test starts in English, as the app does with ui.language = en."""
+    from clinic_desktop.ui.i18n import install
+
+    assert install("en", translations)
+
+
+@pytest.fixture
+def german(qapp: Any, translations: Path) -> Iterator[None]:
+    """The app in German (as with ui.language = de) for this test, widgets made after it."""
+    from clinic_desktop.ui.i18n import install
+
+    assert install("de", translations)
+    yield
+    install("en", translations)
+
+
 @pytest.fixture
 def messages(monkeypatch: pytest.MonkeyPatch) -> Messages:
     """show_error / show_info and QMessageBox's static boxes record instead of blocking."""

@@ -7,6 +7,7 @@ On the demo clinic, offscreen; each test waits for what the screen shows, never 
 from __future__ import annotations
 
 import warnings
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import select, update
 
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, Notification, Patient, Photo, TreatmentStep
+from clinic_desktop.ui.i18n import date_text
 from clinic_desktop.ui.qt import (
     QApplication,
     QDragEnterEvent,
@@ -33,7 +35,7 @@ MIDDLE = "P00001"  # demo: steps 1-4 completed, step 5 active (not due), 6-24 no
 
 
 def button(widget: Any, text: str) -> QPushButton:
-    found = [b for b in widget.findChildren(QPushButton) if b.text() == text]
+    found = [b for b in widget.findChildren(QPushButton) if b.text().replace("&", "") == text]
     assert len(found) == 1, f"{len(found)} buttons labelled {text!r}"
     return found[0]
 
@@ -94,7 +96,7 @@ def drop_on(widget: Any, position: Any, paths: list[Path]) -> None:
 def import_dialog(qtbot: Any) -> Any:
     dialog = next(w for w in QApplication.topLevelWidgets()
                   if w.windowTitle() == "Importing photos" and w.isVisible())
-    qtbot.waitUntil(lambda: dialog.close_button.text() == "Close", timeout=WAIT)
+    qtbot.waitUntil(lambda: dialog.close_button.text() == "&Close", timeout=WAIT)
     return dialog
 
 
@@ -147,8 +149,7 @@ def test_assign_dialog_offers_the_patients_steps_and_files_the_photo_under_an_ea
         "Step 5 – Aligner 5 (active)"]
     assert seen["labels"][6] == "Step 6 – Aligner 6 (not started)"
     assert seen["enabled"] == [True] * 6 + [False] * 19  # not-started steps cannot be chosen
-    assert messages.infos[0].startswith(f"IMG_7001.jpg: record photo for {MIDDLE}, step 2 "
-                                        "'Aligner 2' (completed on ")
+    assert messages.infos[0] == f"IMG_7001.jpg: filed for {MIDDLE} under step 2."
     assert messages.errors == []
     [photo] = photos_of(window.context, MIDDLE)
     assert photo.step_id == step_rows(window.context, MIDDLE)[1].id
@@ -184,7 +185,7 @@ def test_dropping_photos_on_a_step_row_files_them_under_that_step(
     dialog = import_dialog(qtbot)
     log = dialog.log.toPlainText()
     assert f"imported: front.jpg — record photo for {MIDDLE}, step 3 'Aligner 3'" in log
-    assert "2 file(s): 2 imported." in log
+    assert "2 files: 2 imported." in log
     third = step_rows(window.context, MIDDLE)[2]
     assert [p.step_id for p in photos_of(window.context, MIDDLE)] == [third.id, third.id]
     assert plan_state(window.context, MIDDLE) == before
@@ -237,9 +238,7 @@ def test_timeline_heads_each_step_in_plan_order_with_its_dates(
     steps = step_rows(window.context, MIDDLE)
 
     def period(step: TreatmentStep, end: Any) -> str:
-        start = step.start_date
-        first = f"{start.day} {start:%b}" + (f" {start:%Y}" if start.year != end.year else "")
-        return f"{first} – {end.day} {end:%b %Y}"
+        return f"{date_text(step.start_date)} – {date_text(end)}"
 
     # A completed step ran until the next one started; the active one until it is due.
     assert timeline.headings() == [
@@ -250,8 +249,9 @@ def test_timeline_heads_each_step_in_plan_order_with_its_dates(
     ]
     grids = [grid for _title, grid in timeline.groups]
     assert [g.count() for g in grids] == [2, 1, 1, 1]
-    assert [grids[0].item(i).text() for i in range(2)] == ["1 Dec 2025", "3 Dec 2025"]
-    assert grids[3].item(0).text() == "1 Nov 2025"
+    assert [grids[0].item(i).text() for i in range(2)] == [date_text(date(2025, 12, 1)),
+                                                           date_text(date(2025, 12, 3))]
+    assert grids[3].item(0).text() == date_text(date(2025, 11, 1))
     # Every group is tall enough for its thumbnails: the page scrolls, a group never does.
     for grid in grids:
         assert grid.visualItemRect(grid.item(grid.count() - 1)).bottom() <= grid.height()
@@ -287,13 +287,14 @@ def test_compare_two_photos_from_different_steps_and_first_with_latest(
 
     click(grids[0], 1)  # s1b, under step 1
     click(grids[2], 0, Qt.KeyboardModifier.ControlModifier)  # s5, under step 5
-    assert [i.text() for i in timeline.items() if i.isSelected()] == ["3 Dec 2025",
-                                                                     "2 Feb 2026"]
+    assert [i.text() for i in timeline.items() if i.isSelected()] == [
+        date_text(date(2025, 12, 3)), date_text(date(2026, 2, 2))]
     button(timeline, "Compare").click()
     assert compared == [("s1b.jpg", "s5.jpg")]
 
     click(grids[1], 0)  # a plain click starts a new selection, in every group
-    assert [i.text() for i in timeline.items() if i.isSelected()] == ["20 Jan 2026"]
+    assert [i.text() for i in timeline.items() if i.isSelected()] == [
+        date_text(date(2026, 1, 20))]
     button(timeline, "Compare").click()
     assert messages.errors == ["Select exactly two photos to compare (Ctrl+click)."]
 
@@ -302,7 +303,7 @@ def test_compare_two_photos_from_different_steps_and_first_with_latest(
 
     centre = grids[1].visualItemRect(grids[1].item(0)).center()
     qtbot.mouseDClick(grids[1].viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    assert viewed and viewed[0].startswith("s4.jpg — 20 Jan 2026, step 4")
+    assert viewed and viewed[0].startswith(f"s4.jpg — {date_text(date(2026, 1, 20))}, step 4")
 
 
 def test_pdf_report_puts_each_steps_photos_under_its_heading(

@@ -23,7 +23,7 @@ RETAINERS = "Retainer follow-up"  # 6 steps of 30 days
 
 
 def button(widget: Any, text: str) -> QPushButton:
-    found = [b for b in widget.findChildren(QPushButton) if b.text() == text]
+    found = [b for b in widget.findChildren(QPushButton) if b.text().replace("&", "") == text]
     assert len(found) == 1, f"{len(found)} buttons labelled {text!r}"
     return found[0]
 

@@ -16,7 +16,7 @@ def test_tray_reads_the_database_in_the_worker_and_says_when_it_cannot(
     try:
         tray.refresh()
         assert tray.tooltip == ""  # nothing read on the GUI thread
-        qtbot.waitUntil(lambda: "Queued" in tray.tooltip, timeout=5000)
+        qtbot.waitUntil(lambda: "Emails waiting" in tray.tooltip, timeout=5000)
         assert "Last check:" in tray.tooltip
 
         # A PostgreSQL server that is not there (nothing listens on port 1).

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from clinic_desktop import clock, settings
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import EmailTemplate, Notification, Patient, Setting
+from clinic_desktop.ui.i18n import date_text
 from clinic_desktop.ui.qt import (
     QApplication,
     QDialog,
@@ -41,7 +42,7 @@ LATE_TOLD = "P00004"
 
 def button(widget: Any, text: str) -> QPushButton:
     """The push button labelled `text` inside `widget` (exactly one)."""
-    found = [b for b in widget.findChildren(QPushButton) if b.text() == text]
+    found = [b for b in widget.findChildren(QPushButton) if b.text().replace("&", "") == text]
     assert len(found) == 1, f"{len(found)} buttons labelled {text!r}"
     return found[0]
 
@@ -129,7 +130,7 @@ def test_today_lists_due_and_late_patients_and_opens_one(qtbot: Any, window: Any
     assert window.today.title.text().startswith("Today, ")
     assert window.today.boxes["due_today"][0].title().startswith("Steps due today (")
     late_texts = list_texts(late)
-    assert any(t.startswith(LATE_NOT_TOLD) and "day(s) late" in t for t in late_texts)
+    assert any(t.startswith(LATE_NOT_TOLD) and "days late" in t for t in late_texts)
     assert any(t.startswith(LATE_TOLD) for t in late_texts)
     assert not any(t.startswith(DUE_TODAY) for t in late_texts)
 
@@ -165,7 +166,7 @@ def patients(qtbot: Any, window: Any) -> Any:
     window.nav.setCurrentRow(1)
     view = window.patients
     qtbot.waitUntil(lambda: view.model.rowCount() == 30, timeout=WAIT)
-    assert view.count.text() == "30 patient(s)"
+    assert view.count.text() == "30 patients"
     return view
 
 
@@ -177,7 +178,7 @@ def test_patient_search_filters_as_you_type(qtbot: Any, window: Any, patients: A
     qtbot.keyClicks(patients.search, "P0001")
     qtbot.waitUntil(lambda: patients.model.rowCount() == 10, timeout=WAIT)
     assert all("P0001" in code for code in codes_shown(patients))
-    assert patients.count.text() == "10 patient(s)"
+    assert patients.count.text() == "10 patients"
 
     # A name, typed in lower case: every row shown has it in the name.
     patients.search.clear()
@@ -252,8 +253,9 @@ def test_add_patient_appears_in_the_list(qtbot: Any, window: Any, patients: Any,
     qtbot.waitUntil(lambda: window.patient.title.text() == "P09999  Zoë Brandt",
                     timeout=WAIT)
     assert "zoe.brandt@example.org" in window.patient.details.text()
-    assert "doctor Dr. Anna Weber" in window.patient.details.text()
-    assert "language en" in window.patient.details.text()  # the default, though "de" sorts first
+    assert "doctor: Dr. Anna Weber" in window.patient.details.text()
+    # The default, though "de" sorts first.
+    assert "emails in English" in window.patient.details.text()
     # ... and the list has them.
     qtbot.waitUntil(lambda: patients.model.rowCount() == 31, timeout=WAIT)
     assert "P09999" in codes_shown(patients)
@@ -305,21 +307,22 @@ def test_apply_plan_complete_and_undo(qtbot: Any, window: Any, messages: Any,
     monkeypatch.setattr(patient_module.ApplyPlanDialog, "exec", choose_retainers)
     button(view, "Apply plan…").click()
     qtbot.waitUntil(lambda: view.steps_model.rowCount() == 6, timeout=WAIT)
-    assert step_states(window) == ["active"] + ["pending"] * 5
+    assert step_states(window) == ["active"] + ["not started"] * 5
     assert model_column(view.steps_model, 1)[0] == "Retainer check 1"
     today = window.context.clinic_today()
-    assert model_column(view.steps_model, 2)[0] == str(today)
-    assert model_column(view.steps_model, 3)[0] == str(today + timedelta(days=30))
+    assert model_column(view.steps_model, 2)[0] == date_text(today)
+    assert model_column(view.steps_model, 3)[0] == date_text(today + timedelta(days=30))
     qtbot.waitUntil(lambda: any("Retainer follow-up" in m for m in messages.infos),
                     timeout=WAIT)
 
     button(view, "Complete now").click()
     qtbot.waitUntil(lambda: step_states(window)[:2] == ["completed", "active"], timeout=WAIT)
     assert "Step completed; the next step starts today." in messages.infos
-    assert model_column(view.steps_model, 2)[1] == str(today)
+    assert model_column(view.steps_model, 2)[1] == date_text(today)
 
     button(view, "Undo last progression").click()
-    qtbot.waitUntil(lambda: step_states(window)[:2] == ["active", "pending"], timeout=WAIT)
+    qtbot.waitUntil(lambda: step_states(window)[:2] == ["active", "not started"],
+                    timeout=WAIT)
     assert "Step 1 is active again." in messages.infos
     assert messages.errors == []
 
@@ -334,7 +337,7 @@ def test_dropping_a_photo_imports_it_and_advances_the_step(qtbot: Any, window: A
     view = window.patient
     qtbot.waitUntil(lambda: "due" in step_states(window), timeout=WAIT)
     due_row = step_states(window).index("due")
-    assert step_states(window)[due_row + 1] == "pending"
+    assert step_states(window)[due_row + 1] == "not started"
 
     photo = photo_files.jpeg(f"{DUE_TODAY}_front.jpg")
     drop_files(view, [photo])
@@ -343,7 +346,7 @@ def test_dropping_a_photo_imports_it_and_advances_the_step(qtbot: Any, window: A
                     timeout=WAIT)
     assert "due" not in step_states(window)
     qtbot.waitUntil(lambda: len(view.photos.items()) == 1, timeout=WAIT)
-    assert view.photos.note.text().startswith("1 photo(s) in 1 step group(s).")
+    assert view.photos.note.text().startswith("1 photo in 1 step group.")
     assert view.photos.items()[0].text().endswith("✓")  # it completed a step
 
     dialog = next(w for w in QApplication.topLevelWidgets()
@@ -352,7 +355,7 @@ def test_dropping_a_photo_imports_it_and_advances_the_step(qtbot: Any, window: A
     log = dialog.log.toPlainText()
     assert f"imported: {photo.name}" in log
     assert "completed" in log and "started" in log
-    assert "1 file(s): 1 imported." in log
+    assert "1 file: 1 imported." in log
     dialog.close_button.click()
     assert messages.errors == []
 
@@ -405,7 +408,7 @@ def test_compare_overlay_blends_the_two_photos(qtbot: Any, window: Any,
 def settings_view(qtbot: Any, window: Any, file_keyring: Any) -> Any:
     window.nav.setCurrentRow(5)
     view = window.settings
-    qtbot.waitUntil(lambda: view.fields["smtp.port"].text() == "587", timeout=WAIT)
+    qtbot.waitUntil(lambda: view.fields["smtp.port"].value() == 587, timeout=WAIT)
     return view
 
 
@@ -414,8 +417,8 @@ def test_send_test_email_reaches_the_server(qtbot: Any, window: Any, settings_vi
     server = smtp_server_factory("none")
     view = settings_view
     view.fields["smtp.host"].setText("127.0.0.1")
-    view.fields["smtp.port"].setText(str(server.port))
-    view.fields["smtp.security"].setCurrentText("none")
+    view.fields["smtp.port"].setValue(server.port)
+    view.fields["smtp.security"].setCurrentIndex(view.fields["smtp.security"].findData("none"))
     view.fields["smtp.username"].setText("")
     view.fields["smtp.from"].setText("reception@clinic.example.org")
     view.test_to.setText("reception@clinic.example.org")
@@ -431,20 +434,28 @@ def test_send_test_email_reaches_the_server(qtbot: Any, window: Any, settings_vi
         assert settings.get(session, "smtp.security") == "none"
 
 
-def test_invalid_port_shows_the_field_error_and_saves_nothing(qtbot: Any, window: Any,
-                                                              settings_view: Any) -> None:
+def test_a_number_setting_cannot_be_typed_out_of_range(window: Any, settings_view: Any) -> None:
+    port = settings_view.fields["smtp.port"]
+    assert (port.minimum(), port.maximum()) == (1, 65535)  # a number box, not free text
+    port.lineEdit().setText("99999")
+    port.interpretText()
+    assert port.value() <= 65535
+
+
+def test_invalid_address_shows_the_field_error_and_saves_nothing(qtbot: Any, window: Any,
+                                                                 settings_view: Any) -> None:
     view = settings_view
     with window.context.sessions() as session:
         before = {s.key: s.value for s in session.scalars(select(Setting))}
     view.fields["clinic.name"].setText("Renamed Clinic")
-    view.fields["smtp.port"].setText("99999")
+    view.fields["smtp.from"].setText("reception at clinic")
     button(view, "Save settings").click()
 
-    error = view.errors["smtp.port"]
+    error = view.errors["smtp.from"]
     assert error.isVisible()
-    assert "1 to 65535" in error.text() and "99999" in error.text()
+    assert "reception at clinic" in error.text()
     assert "#a4262c" in error.styleSheet()  # the red of every field error
-    assert view.status.text() == "Not saved: 1 field(s) need fixing (in red)."
+    assert view.status.text() == "Not saved: 1 field needs fixing (in red)."
     assert not view.errors["clinic.name"].isVisible()
     with window.context.sessions() as session:
         after = {s.key: s.value for s in session.scalars(select(Setting))}
@@ -467,16 +478,17 @@ def test_retry_a_failed_email(qtbot: Any, window: Any, messages: Any) -> None:
     view = window.outbox
     qtbot.waitUntil(lambda: str(note_id) in model_column(view.model, 0), timeout=WAIT)
     row = model_column(view.model, 0).index(str(note_id))
-    assert view.note.text() == f"{view.model.rowCount()} email(s), newest first."
+    assert view.note.text() == f"{view.model.rowCount()} emails, newest first."
     assert model_column(view.model, 4)[row] == "failed"
     assert model_column(view.model, 7)[row] == "550 5.1.1 mailbox unavailable"
 
     view.table.selectRow(row)
     view.table.clicked.emit(view.model.index(row, 0))  # the preview follows the selection
-    assert view.preview.toPlainText().startswith(f"Email {note_id}: step_finished, failed")
+    qtbot.waitUntil(lambda: view.preview.toPlainText().startswith(f"Email {note_id}: "),
+                    timeout=WAIT)
     button(view, "Retry").click()
     qtbot.waitUntil(lambda: model_column(view.model, 4)[
-        model_column(view.model, 0).index(str(note_id))] == "queued", timeout=WAIT)
+        model_column(view.model, 0).index(str(note_id))] == "waiting to be sent", timeout=WAIT)
     assert any(m.startswith(f"Email {note_id} to p00004@example.org is queued again")
                for m in messages.infos)
     with window.context.sessions() as session:
@@ -491,8 +503,8 @@ def test_broken_template_is_refused_with_part_and_line(qtbot: Any, window: Any,
     from clinic_desktop.ui.settings_view import TemplateEditor
 
     editor = window.settings.findChild(TemplateEditor)
-    assert editor.language.currentText() == "en"  # the default, though "de" sorts first
-    editor.kind.setCurrentText("step_finished")
+    assert editor.language.currentData() == "en"  # the default, though "de" sorts first
+    editor.kind.setCurrentIndex(editor.kind.findData("step_finished"))
     assert editor.problem.text() == ""
     assert "<img" in editor.preview.toHtml()
     logo = editor.preview.loadResource(2, QUrl("cid:logo"))  # 2: QTextDocument.ImageResource
@@ -502,7 +514,7 @@ def test_broken_template_is_refused_with_part_and_line(qtbot: Any, window: Any,
                                         *lines[2:]]))
     assert editor.problem.text().startswith("Not valid yet: Text part, line 3:")
 
-    button(editor, "Save").click()
+    button(editor, "Save template").click()
     assert len(messages.errors) == 1
     assert messages.errors[0].startswith("The template was not saved: Text part, line 3:")
     assert messages.infos == []
@@ -521,17 +533,18 @@ def test_tray_menu_and_pause(qtbot: Any, context: Any, messages: Any) -> None:
     tray = TrayNotifier(context, scheduler)
     try:
         tray.menu.aboutToShow.emit()
-        texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
-        assert texts == ["Open Clinic Desktop", "Run check now", "Pause sending until…",
-                         "Import photos…", "Quit"]
+        texts = [a.text().replace("&", "") for a in tray.menu.actions()
+                 if not a.isSeparator()]
+        assert texts == ["Open Clinic Desktop", "Run the daily check now",
+                         "Pause sending until…", "Import photos…", "Quit"]
         pause_menu = tray.menu.actions()[2].menu()
-        assert [a.text() for a in pause_menu.actions()] == ["1 hour", "4 hours",
-                                                            "tomorrow morning"]
+        assert [a.text() for a in pause_menu.actions()] == ["in 1 hour", "in 4 hours",
+                                                            "tomorrow"]
         with qtbot.waitSignal(tray.open_requested, timeout=1000):
             tray.menu.actions()[0].trigger()
 
         before = clock.now_utc()
-        next(a for a in pause_menu.actions() if a.text() == "1 hour").trigger()
+        next(a for a in pause_menu.actions() if a.text() == "in 1 hour").trigger()
         assert scheduler.paused_until is not None
         assert timedelta(minutes=59) < scheduler.paused_until - before < timedelta(minutes=61)
         assert "Sending paused until" in tray.tooltip
@@ -544,7 +557,7 @@ def test_tray_menu_and_pause(qtbot: Any, context: Any, messages: Any) -> None:
         resume.trigger()
         assert scheduler.paused_until is None
         tray.menu.aboutToShow.emit()
-        assert tray.menu.actions()[2].text() == "Pause sending until…"
+        assert tray.menu.actions()[2].text() == "&Pause sending until…"
     finally:
         tray.icon.hide()
         tray.menu.deleteLater()

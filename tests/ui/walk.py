@@ -46,6 +46,8 @@ def every_view(qtbot: Any, window: Any) -> Iterator[tuple[str, Any]]:
 
     context = window.context
     for row in range(window.nav.count()):
+        if window.nav.currentRow() == row:
+            window.show_page(row)  # loaded again: the test may have changed the data
         window.nav.setCurrentRow(row)
         _settle(qtbot, window)
         page = window.stack.currentWidget()
