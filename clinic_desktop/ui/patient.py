@@ -19,6 +19,7 @@ from clinic_desktop.ui.qt import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QKeySequence,
@@ -142,24 +143,26 @@ class PatientView(FileDropTarget, QWidget):
             "Drop photo files on a step to file them under it: the active step (it completes "
             "when its time is up) or an earlier one (kept as a record; nothing else changes). "
             "Dropped anywhere else on this page they go to the active step.")))
-        actions = QHBoxLayout()
-        for text, slot, tip, keys in (
+        # Two rows: the everyday actions, then the plan changes. One row of nine buttons is
+        # wider than a 1366×768 screen in German.
+        actions = QGridLayout()
+        for index, (text, slot, tip, keys) in enumerate((
             (self.tr("&Complete now"), self.complete_now, self.tr(
                 "Complete the active step today and start the next one"), "Ctrl+Return"),
-            (self.tr("S&kip"), self.skip, self.tr("Skip the selected step (or the active one)"),
-             ""),
             (self.tr("&Pause…"), self.pause, self.tr(
                 "Pause the active step until a date; its due date moves"), "Ctrl+P"),
             (self.tr("Res&ume"), self.resume, self.tr("End the pause today"), ""),
+            (self.tr("S&kip"), self.skip, self.tr("Skip the selected step (or the active one)"),
+             ""),
+            (self.tr("Send photo &reminder"), self.remind, self.tr(
+                "Queue a photo reminder email now"), ""),
             (self.tr("&Duration…"), self.duration, self.tr(
                 "Change the selected step's duration"), ""),
             (self.tr("&Move…"), self.move, self.tr("Move a step that has not started"), ""),
             (self.tr("&Add step…"), self.add_step, self.tr("Add a step at the end"), ""),
             (self.tr("U&ndo last progression"), self.undo, self.tr(
                 "Make the previous step active again"), ""),
-            (self.tr("Send photo &reminder"), self.remind, self.tr(
-                "Queue a photo reminder email now"), ""),
-        ):
+        )):
             button = QPushButton(text)
             button.clicked.connect(slot)
             if keys:
@@ -168,8 +171,8 @@ class PatientView(FileDropTarget, QWidget):
                 shortcut.activated.connect(slot)
                 tip += f" ({QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)})"
             button.setToolTip(tip)
-            actions.addWidget(button)
-        actions.addStretch(1)
+            actions.addWidget(button, *divmod(index, 5))
+        actions.setColumnStretch(5, 1)
         steps_layout.addLayout(actions)
         self.tabs.addTab(steps_page, self.tr("&Steps"))
 

@@ -250,10 +250,12 @@ def start_geometry(available: QRect, wanted: QSize, frame: QSize = FRAME) -> QRe
 def fit_to_screen(window: QWidget, width: int, height: int) -> None:
     """Give a window or dialog its start size, shrunk to fit the screen it opens on."""
     screen = window.screen() or QApplication.primaryScreen()
+    # Never narrower than the window can be (longer words in German), centred all the same.
+    wanted = QSize(width, height).expandedTo(window.minimumSizeHint())
     if screen is None:
-        window.resize(width, height)
+        window.resize(wanted)
         return
-    window.setGeometry(start_geometry(screen.availableGeometry(), QSize(width, height)))
+    window.setGeometry(start_geometry(screen.availableGeometry(), wanted))
 
 
 def hint(text: str) -> QLabel:

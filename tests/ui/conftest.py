@@ -162,12 +162,12 @@ def tasks(qapp: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def window(qtbot: Any, context: Any, tasks: Any, messages: Messages) -> Iterator[Any]:
-    """The main window on the demo clinic, shown (offscreen) at its default size."""
+    """The main window on the demo clinic, shown (offscreen, on a 1366×768 screen) at the
+    size the app chooses."""
     from clinic_desktop.ui.main_window import MainWindow
 
     main = MainWindow(context, tasks)
     qtbot.addWidget(main)
-    main.resize(1280, 820)
     main.show()
     qtbot.waitExposed(main)
     yield main
