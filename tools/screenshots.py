@@ -5,6 +5,7 @@
     python tools/screenshots.py --out /tmp/shots
     python tools/screenshots.py --only plan-templates plan-template-edit   # just these
     python tools/screenshots.py --screen 1366x768 --no-tray   # real windows, as staff see them
+    python tools/screenshots.py --screen 1366x768 --no-tray --language de   # ... in German
 
 The views are drawn by Qt's offscreen platform at 1280×820, so no display is needed. With
 `--screen WxH` they are real windows instead: the tool starts its own Xvfb of that size with the
@@ -211,9 +212,11 @@ def save(widget: Any, out: Path, name: str, whole_screen: bool = False) -> Path:
     return path
 
 
-def shoot_views(context: Any, out: Path, only: set[str] | None = None, suffix: str = "") -> None:
+def shoot_views(context: Any, out: Path, only: set[str] | None = None, suffix: str = "",
+                language: str = "en") -> None:
     """Every view and the main dialogs; with a `suffix` (real windows on an X display) the
-    main window keeps the size the app chose for the screen and pictures show the screen."""
+    main window keeps the size the app chose for the screen and pictures show the screen.
+    The UI speaks `language`, from catalogues compiled as packaging compiles them."""
     from clinic_desktop.ui.main_window import MainWindow
     from clinic_desktop.ui.photos import CompareDialog
     from clinic_desktop.ui.plans_view import TemplateDialog
@@ -229,6 +232,13 @@ def shoot_views(context: Any, out: Path, only: set[str] | None = None, suffix: s
     # Remembered sizes go to the temp data folder: every run starts as a first start.
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(context.paths.data_dir / "qt"))
+    from clinic_desktop.build import TRANSLATIONS_RELATIVE, compile_translations
+    from clinic_desktop.ui.i18n import install
+
+    catalogues = context.paths.data_dir / "translations"
+    compile_translations(REPO / TRANSLATIONS_RELATIVE, catalogues)
+    if not install(language, catalogues):
+        raise RuntimeError(f"no translation for {language}")
     tasks = TaskRunner()
     window = MainWindow(context, tasks)
     if not suffix:
@@ -336,7 +346,7 @@ def stop(started: list[subprocess.Popen[bytes]]) -> None:
 
 
 def shoot_real_windows(data_dir: Path, out: Path, size: tuple[int, int],
-                       only: list[str] | None) -> None:
+                       only: list[str] | None, language: str) -> None:
     """The views as real windows on a screen of `size`, with a window manager: runs this
     tool again on a fresh Xvfb + openbox display."""
     missing = [t for t in ("Xvfb", "openbox") if shutil.which(t) is None]
@@ -351,7 +361,7 @@ def shoot_real_windows(data_dir: Path, out: Path, size: tuple[int, int],
         started.append(subprocess.Popen(["openbox"], env=env, stderr=subprocess.DEVNULL))
         time.sleep(1.0)
         command = [sys.executable, __file__, "--views-child", str(data_dir), str(out),
-                   f"{size[0]}x{size[1]}"]
+                   f"{size[0]}x{size[1]}", "--language", language]
         if only:
             command += ["--only", *only]
         subprocess.run(command, env=env, check=True, timeout=600)
@@ -359,13 +369,14 @@ def shoot_real_windows(data_dir: Path, out: Path, size: tuple[int, int],
         stop(started)
 
 
-def views_child(data_dir: Path, out: Path, screen: str, only: set[str]) -> int:
+def views_child(data_dir: Path, out: Path, screen: str, only: set[str], language: str) -> int:
     """Runs on the Xvfb display: real windows, pictures of the whole screen."""
     from clinic_desktop.app import open_app
 
     context = open_app(data_dir, None, log_to_file=False)
     try:
-        shoot_views(context, out, only, suffix=f"-{screen}")
+        shoot_views(context, out, only, suffix=f"-{screen}"
+                    + ("" if language == "en" else f"-{language}"), language=language)
     finally:
         context.close()
     return 0
@@ -501,6 +512,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tray", action="store_true", help="skip the Xvfb tray picture")
     parser.add_argument("--only", nargs="+", metavar="NAME",
                         help="write only these pictures (names without .png, e.g. tray)")
+    parser.add_argument("--language", choices=("en", "de"), default="en",
+                        help="the language of the UI in the pictures (names get -de)")
     parser.add_argument("--screen", metavar="WxH",
                         help="draw real windows on a screen of this size, e.g. 1366x768")
     parser.add_argument("--views-child", nargs=3, metavar=("DATA_DIR", "OUT", "SCREEN"),
@@ -516,7 +529,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.views_child:
         _private_keyring()
         data_dir, out, screen = args.views_child
-        return views_child(Path(data_dir), Path(out), screen, set(args.only or ()))
+        return views_child(Path(data_dir), Path(out), screen, set(args.only or ()),
+                           args.language)
     screen = None
     if args.screen:
         width, _, height = args.screen.partition("x")
@@ -533,11 +547,13 @@ def main(argv: list[str] | None = None) -> int:
         context = prepare(data_dir, work)
         try:
             if screen is None:
-                shoot_views(context, args.out, set(args.only or ()))
+                shoot_views(context, args.out, set(args.only or ()),
+                            suffix="" if args.language == "en" else f"-{args.language}",
+                            language=args.language)
         finally:
             context.close()
         if screen is not None:
-            shoot_real_windows(data_dir, args.out, screen, args.only)
+            shoot_real_windows(data_dir, args.out, screen, args.only, args.language)
         if not args.no_tray and (not args.only or "tray" in args.only):
             shoot_tray(data_dir, args.out, work)
     return 0
