@@ -219,9 +219,11 @@ class FolderWatcher:
         try:
             if outcome.status == REFUSED:
                 moved = _move(path, folder / FAILED_DIR, path.relative_to(folder))
+                # The inbox first: staff see it there even when the disk has no room left
+                # for the note beside the file.
+                self._record_refusal(moved, outcome)
                 moved.with_name(moved.name + ".txt").write_text(
                     f"{path.name} was not imported: {outcome.message}\n", encoding="utf-8")
-                self._record_refusal(moved, outcome)
             elif after_import == "move":
                 _move(path, folder / IMPORTED_DIR, path.relative_to(folder))
         except OSError as exc:

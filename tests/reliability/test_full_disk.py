@@ -156,6 +156,24 @@ def test_the_folder_watcher_leaves_photos_in_the_folder_while_the_database_is_fu
     assert photo_names(db_url) == sorted(f.name for f in files)
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the folder is what matters
+def test_a_refused_photo_reaches_the_inbox_when_its_note_cannot_be_written(
+        run, photo_files) -> None:  # type: ignore[no-untyped-def]
+    """The note beside a refused file in failed/ is the last write, and may fail (a full
+    disk; here a folder already has its name): the refusal still reaches the photo inbox."""
+    assert run("demo", "--patients", "3")[0] == 0
+    noise = photo_files.write("P00001_noise.jpg", os.urandom(3000))
+    (photo_files.root / "failed" / "P00001_noise.jpg.txt").mkdir(parents=True)
+    for key, value in (("photos.watch_folders", str(photo_files.root)),
+                       ("photos.stable_seconds", "1")):
+        assert run("settings", "set", key, value)[0] == 0
+    code, out, _ = run("watch", "--once")
+    assert code == 1 and "not an image" in out
+    assert not noise.exists() and (photo_files.root / "failed" / noise.name).exists()
+    code, out, _ = run("inbox", "list")
+    assert "P00001_noise.jpg" in out and "not an image" in out
+
+
 def test_a_full_database_undoes_a_patient_import(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert run("demo", "--patients", "3")[0] == 0
     csv_file = tmp_path / "new.csv"
