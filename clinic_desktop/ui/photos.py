@@ -151,7 +151,7 @@ class PhotoTimeline(QWidget):
         for text, slot in ((self.tr("&View"), self.view_selected),
                            (self.tr("C&ompare"), self.compare_selected),
                            (self.tr("&First ↔ latest"), self.compare_first_latest),
-                           ("PDF report…", self.export_pdf)):
+                           (self.tr("PDF &report…"), self.export_pdf)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             bar.addWidget(button)
@@ -184,6 +184,7 @@ class PhotoTimeline(QWidget):
             title.setFont(font)
             title.setStyleSheet("border-bottom: 1px solid #c8d0d6; padding: 6px 2px 3px 2px;")
             grid = ThumbnailGrid()
+            grid.setAccessibleName(self.tr("Photos of: {heading}").format(heading=text))
             for photo in members:
                 thumb = library.thumbnail_path(photo["sha256"], 256)
                 item = QListWidgetItem(QIcon(QPixmap(str(thumb))),

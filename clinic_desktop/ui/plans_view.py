@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
+    QAbstractButton,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -332,6 +333,9 @@ class TemplateDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Steps of the plan"))
+        corner = self.table.findChild(QAbstractButton, "qt_tableview_cornerbutton")
+        if corner is not None:  # Qt's own button above the row numbers: selects every step
+            corner.setAccessibleName(self.tr("Select every step"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked

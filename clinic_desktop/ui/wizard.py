@@ -34,10 +34,10 @@ def needs_setup(context: Any) -> bool:
             select(func.count()).select_from(Patient))
 
 
-def _folder_row(edit: QLineEdit, parent: QWidget) -> QHBoxLayout:
+def _folder_row(edit: QLineEdit, parent: QWidget, button: str) -> QHBoxLayout:
     row = QHBoxLayout()
     row.addWidget(edit, 1)
-    browse = QPushButton(translate("SetupWizard", "Choose…"))
+    browse = QPushButton(button)
     browse.setAccessibleName(translate("SetupWizard", "Choose a folder for: {field}").format(
         field=edit.accessibleName()))
     browse.clicked.connect(lambda: edit.setText(QFileDialog.getExistingDirectory(
@@ -63,7 +63,7 @@ class SetupWizard(QWizard):
         self.phone = QLineEdit()
         self.email = QLineEdit()
         self.zone = QLineEdit(settings.local_zone_name())
-        form.addRow(self.tr("Clinic &name"), self.name)
+        form.addRow(self.tr("&Clinic name"), self.name)
         form.addRow(self.tr("&Phone"), self.phone)
         form.addRow(self.tr("&Email for patients"), self.email)
         form.addRow(self.tr("&Time zone"), self.zone)
@@ -108,8 +108,9 @@ class SetupWizard(QWizard):
         library_label.setBuddy(self.library)
         watch_label = QLabel(self.tr("&Watch this folder"))
         watch_label.setBuddy(self.watch)
-        form.addRow(library_label, _folder_row(self.library, self))
-        form.addRow(watch_label, _folder_row(self.watch, self))
+        # Two buttons with one word, each with its own shortcut letter.
+        form.addRow(library_label, _folder_row(self.library, self, self.tr("C&hoose…")))
+        form.addRow(watch_label, _folder_row(self.watch, self, self.tr("Ch&oose…")))
         form.addRow(hint(self.tr("Photos named like P00123_front.jpg, or in a folder named "
                                  "P00123, find their patient by themselves.")))
         self.addPage(photos)

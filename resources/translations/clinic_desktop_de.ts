@@ -421,7 +421,7 @@ Datenordner: {folder}</translation>
         </message>
         <message>
             <source>&amp;Last name</source>
-            <translation>Nach&amp;name</translation>
+            <translation>Nachn&amp;ame</translation>
         </message>
         <message>
             <source>E&amp;mail</source>
@@ -531,7 +531,7 @@ Datenordner: {folder}</translation>
         </message>
         <message>
             <source>&amp;Complete now</source>
-            <translation>Jetzt a&amp;bschließen</translation>
+            <translation>Jetzt abs&amp;chließen</translation>
         </message>
         <message>
             <source>Complete the active step today and start the next one</source>
@@ -667,7 +667,7 @@ Datenordner: {folder}</translation>
         </message>
         <message>
             <source>Histor&amp;y</source>
-            <translation>&amp;Verlauf</translation>
+            <translation>Verl&amp;auf</translation>
         </message>
         <message>
             <source>no email address</source>
@@ -865,6 +865,14 @@ Datenordner: {folder}</translation>
         <message>
             <source>&amp;First ↔ latest</source>
             <translation>&amp;Erstes ↔ neuestes</translation>
+        </message>
+        <message>
+            <source>PDF &amp;report…</source>
+            <translation>&amp;PDF-Bericht …</translation>
+        </message>
+        <message>
+            <source>Photos of: {heading}</source>
+            <translation>Fotos von: {heading}</translation>
         </message>
         <message>
             <source>✓ this photo completed the step</source>
@@ -1351,10 +1359,6 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
     <context>
         <name>SetupWizard</name>
         <message>
-            <source>Choose…</source>
-            <translation>Auswählen …</translation>
-        </message>
-        <message>
             <source>Choose a folder for: {field}</source>
             <translation>Ordner auswählen für: {field}</translation>
         </message>
@@ -1375,7 +1379,7 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
             <translation>Erscheint für Patient/innen in jeder E-Mail.</translation>
         </message>
         <message>
-            <source>Clinic &amp;name</source>
+            <source>&amp;Clinic name</source>
             <translation>&amp;Name der Praxis</translation>
         </message>
         <message>
@@ -1388,7 +1392,7 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         </message>
         <message>
             <source>&amp;Time zone</source>
-            <translation>&amp;Zeitzone</translation>
+            <translation>Zeitz&amp;one</translation>
         </message>
         <message>
             <source>Sending email</source>
@@ -1424,7 +1428,7 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         </message>
         <message>
             <source>Pass&amp;word</source>
-            <translation>Pass&amp;wort</translation>
+            <translation>Pa&amp;sswort</translation>
         </message>
         <message>
             <source>Gmail needs an app password; Microsoft 365 needs SMTP AUTH enabled for the mailbox. The password is kept in this PC's keyring.</source>
@@ -1453,6 +1457,14 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         <message>
             <source>&amp;Watch this folder</source>
             <translation>Diesen Ordner &amp;überwachen</translation>
+        </message>
+        <message>
+            <source>C&amp;hoose…</source>
+            <translation>Auswä&amp;hlen …</translation>
+        </message>
+        <message>
+            <source>Ch&amp;oose…</source>
+            <translation>Ausw&amp;ählen …</translation>
         </message>
         <message>
             <source>Photos named like P00123_front.jpg, or in a folder named P00123, find their patient by themselves.</source>
@@ -1546,11 +1558,15 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         </message>
         <message>
             <source>Step na&amp;me</source>
-            <translation>Schritt&amp;name</translation>
+            <translation>Name der Schr&amp;itte</translation>
         </message>
         <message>
             <source>Steps of the plan</source>
             <translation>Schritte des Plans</translation>
+        </message>
+        <message>
+            <source>Select every step</source>
+            <translation>Alle Schritte auswählen</translation>
         </message>
         <message>
             <source>&amp;Add step</source>
@@ -1600,11 +1616,11 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         </message>
         <message>
             <source>Save &amp;template</source>
-            <translation>Vorlage &amp;speichern</translation>
+            <translation>Vorlage s&amp;peichern</translation>
         </message>
         <message>
             <source>Back to &amp;default</source>
-            <translation>&amp;Standard wiederherstellen</translation>
+            <translation>Standard &amp;wiederherstellen</translation>
         </message>
         <message>
             <source>S&amp;ubject:</source>

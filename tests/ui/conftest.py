@@ -87,6 +87,14 @@ def german(qapp: Any, translations: Path) -> Iterator[None]:
     install("en", translations)
 
 
+@pytest.fixture(params=["en", "de"])
+def language(request: pytest.FixtureRequest) -> str:
+    """The test runs in English and in German (longer words, other shortcut letters)."""
+    if request.param == "de":
+        request.getfixturevalue("german")
+    return str(request.param)
+
+
 @pytest.fixture
 def messages(monkeypatch: pytest.MonkeyPatch) -> Messages:
     """show_error / show_info and QMessageBox's static boxes record instead of blocking."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from walk import every_view, photos_for
 
 from clinic_desktop.ui.qt import QRect, QSize
@@ -46,14 +45,6 @@ def test_the_main_window_starts_within_the_screen_and_reopens_at_the_users_size(
     again = MainWindow(context, tasks)
     qtbot.addWidget(again)
     assert again.size() == QSize(1100, 640)
-
-
-@pytest.fixture(params=["en", "de"])
-def language(request: pytest.FixtureRequest) -> str:
-    """German words are longer: every view must fit in both languages."""
-    if request.param == "de":
-        request.getfixturevalue("german")
-    return str(request.param)
 
 
 def test_every_view_and_dialog_fits_a_1366x768_screen(language: str, qtbot: Any, window: Any,
