@@ -59,9 +59,9 @@ _POSTGRES_DISK_FULL = "53100"  # "could not extend file ...: No space left on de
 
 
 def write_failure(exc: BaseException) -> str | None:
-    """"full" when a write failed for want of disk space, "failed" when the disk refused a
-    write for another reason, else None. Looks through SQLAlchemy's wrapper (`orig`) and
-    the exceptions this one was raised from."""
+    """Whether `exc` is a write the disk refused: "full" when there was no space left,
+    "failed" when SQLite only says the write failed, None for anything else. Looks through
+    SQLAlchemy's wrapper (`orig`) and the exceptions this one was raised from."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
