@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import time
@@ -14,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 from clinic_desktop.config import is_network_path
 from clinic_desktop.errors import ConfigError, DatabaseError
@@ -202,16 +204,37 @@ def rehearsal(factory: sessionmaker[Session]) -> Iterator[sessionmaker[Session]]
 
     They share one connection inside one transaction that is rolled back; each unit of work
     is a savepoint, so a step that fails rolls back alone, as in a real run. On SQLite the
-    write lock is held until the end (other writers wait on the busy timeout); PostgreSQL
-    sequences used by the rehearsal are not given back (ids skip a few numbers).
+    rehearsal runs on a copy of the database in memory: a transaction that writes holds the
+    file's only write lock until it ends, and a dry run over thousands of steps took longer
+    than the busy timeout, so every sender meanwhile failed to write down what it sent.
+    PostgreSQL sequences used by the rehearsal are not given back (ids skip a few numbers).
     """
     engine = factory.kw["bind"]
-    with engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            connection = connection.execution_options(sqlite_begin_immediate=True)
+    with contextlib.ExitStack() as stack:
+        if engine.dialect.name == "sqlite":
+            engine = stack.enter_context(_memory_copy(engine))
+        connection = stack.enter_context(engine.connect())
         transaction = connection.begin()
         try:
             yield sessionmaker(bind=connection, expire_on_commit=False,
                                join_transaction_mode="create_savepoint")
         finally:
             transaction.rollback()
+
+
+@contextmanager
+def _memory_copy(engine: Engine) -> Iterator[Engine]:
+    """The SQLite database as it is now, copied into memory with the online backup API (a
+    read: in WAL mode writers go on meanwhile), behind an engine that works like ours."""
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    with engine.connect() as source:
+        source.connection.driver_connection.backup(copy)  # type: ignore[union-attr]
+    copy.isolation_level = None  # BEGIN is ours, as on the file (see _make_sqlite_engine)
+    copy.execute("PRAGMA foreign_keys=ON")
+    scratch = create_engine("sqlite://", creator=lambda: copy, poolclass=StaticPool)
+    event.listen(scratch, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+    try:
+        yield scratch
+    finally:
+        scratch.dispose()
+        copy.close()

@@ -19,6 +19,7 @@ import pytest
 from servers import configure_smtp
 from sqlalchemy import select
 
+from clinic_desktop import audit
 from clinic_desktop.app import AppContext, open_app
 from clinic_desktop.cli import main
 from clinic_desktop.db import engine
@@ -115,3 +116,28 @@ def test_outbox_send_on_a_busy_database_says_so_and_sends_nothing(
     with app.sessions() as session:
         assert set(session.scalars(select(Notification.status))) == {"queued"}
     assert deliver_outbox(app.sessions).sent == 3  # once the database is free
+
+
+def test_a_dry_run_over_the_whole_clinic_leaves_the_database_free_for_senders(
+        busy_app: AppContext, enrol: Any) -> None:
+    """A dry run rolls back one long transaction; on the database file that held the only
+    write lock for all of it (6.5 s for 1,000 steps), longer than the busy timeout."""
+    app = busy_app
+    today = app.clinic_today()
+    with write_session(app.sessions) as session:
+        for n in range(60):
+            enrol(session, f"P{n}", [7, 7], today - timedelta(days=7))
+    reports: list[Any] = []
+    rehearsal = threading.Thread(target=lambda: reports.append(
+        due_scan.notify_finished_steps(app.sessions, today, dry_run=True)))
+    rehearsal.start()
+    writes = 0
+    while rehearsal.is_alive():  # another program writing, again and again
+        with write_session(app.sessions) as session:
+            audit.record(session, "note", detail=f"write {writes}")
+        writes += 1
+    rehearsal.join()
+
+    assert reports[0].count(due_scan.QUEUED) == 60 and writes >= 3
+    with app.sessions() as session:
+        assert session.scalars(select(Notification)).all() == []  # the dry run left nothing
