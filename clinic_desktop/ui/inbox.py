@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from clinic_desktop.ui.i18n import translate
+from clinic_desktop.ui.i18n import date_text, translate
 from clinic_desktop.ui.photos import photo_filter
 from clinic_desktop.ui.qt import (
     QComboBox,
@@ -15,14 +17,18 @@ from clinic_desktop.ui.qt import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QLabel,
+    QHBoxLayout,
+    QIcon,
+    QImage,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPixmap,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSignalBlocker,
+    QSize,
     Qt,
     QTimer,
     QVBoxLayout,
@@ -34,6 +40,7 @@ from clinic_desktop.ui.widgets import (
     FileDropTarget,
     RowsModel,
     fit_columns,
+    fit_to_screen,
     hint,
     make_table,
     selected_key,
@@ -152,20 +159,87 @@ def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Pat
 
 
 MATCHES_SHOWN = 8  # patients listed when what was typed is not a code
+THUMB = QSize(72, 54)  # the photo in the inbox list
+PREVIEW = QSize(480, 360)  # the photo in the Assign dialog, at most (it grows with it)
+
+
+@dataclass(frozen=True)
+class InboxPhoto:
+    """An inbox item as the views show it: plain values, made in a worker."""
+
+    id: int
+    status: str
+    name: str
+    reason: str
+    source: str  # where the file was found
+    taken_day: date | None  # in the clinic's days
+    preview: Path | None  # the library's large thumbnail, when the photo could be read
+    thumbnail: QImage  # small, for the list (a null image when there is none)
+
+    @property
+    def folder(self) -> str:
+        return str(Path(self.source).parent) if self.source else ""
+
+
+def inbox_photos(context: Any) -> list[InboxPhoto]:
+    """The open inbox items with their thumbnails (runs in a worker: files are read)."""
+    from clinic_desktop import settings
+    from clinic_desktop.photos.inbox import open_items
+    from clinic_desktop.ui.photos import library_of
+
+    library = library_of(context)
+    with context.sessions() as session:
+        zone = settings.clinic_zone(session)
+        items = [(i.id, i.status, i.original_name, i.reason or "", i.source_path or "",
+                  i.taken_at, i.sha256) for i in open_items(session)]
+    photos = []
+    for item_id, status, name, reason, source, taken, sha256 in items:
+        preview = library.thumbnail_path(sha256, 1280) if sha256 else None
+        small = library.thumbnail_path(sha256, 256) if sha256 else None
+        image = QImage(str(small)) if small is not None and small.is_file() else QImage()
+        if not image.isNull():
+            image = image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        photos.append(InboxPhoto(item_id, status, name, reason, source,
+                                 taken.astimezone(zone).date() if taken else None,
+                                 preview if preview is not None and preview.is_file() else None,
+                                 image))
+    return photos
 
 
 class AssignDialog(QDialog):
-    """Which patient (by code or name), then which of their steps."""
+    """The photo, large, with when it was taken and where it came from; beside it: which
+    patient (by code or name), then which of their steps."""
 
-    def __init__(self, context: Any, tasks: TaskRunner, file_name: str,
+    def __init__(self, context: Any, tasks: TaskRunner, photo: InboxPhoto,
                  parent: QWidget | None = None):
+        from clinic_desktop.ui.photos import FittedImage
+
         super().__init__(parent)
         self.context = context
         self.tasks = tasks
         self.found = ""  # the code whose steps are shown
         self.setWindowTitle(self.tr("Assign photo"))
-        form = QFormLayout(self)
-        form.addRow(self.tr("Photo"), QLabel(file_name))
+        outer = QHBoxLayout(self)
+        picture = QVBoxLayout()
+        self.preview = FittedImage(QImage())
+        self.preview.setMinimumSize(PREVIEW / 2)
+        self.preview.resize(PREVIEW)
+        self.preview.setAccessibleName(self.tr("The photo"))
+        self.preview.setText(self.tr("Loading the photo…") if photo.preview
+                             else self.tr("No preview: the file could not be read."))
+        picture.addWidget(self.preview, 1)
+        taken = date_text(photo.taken_day) if photo.taken_day else self.tr("unknown")
+        self.about = hint(self.tr("{name}\nTaken: {day}\nFrom: {folder}").format(
+            name=photo.name, day=taken, folder=photo.folder or self.tr("unknown")))
+        self.about.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        picture.addWidget(self.about)
+        outer.addLayout(picture, 3)
+        form = QFormLayout()
+        outer.addLayout(form, 2)
+        if photo.preview is not None:
+            preview = photo.preview
+            tasks.run(lambda: QImage(str(preview)), self.preview.set_image)
         self.code = QLineEdit()
         self.code.setPlaceholderText(self.tr("code or name, e.g. P00123 or Müller"))
         form.addRow(self.tr("&Patient"), self.code)
@@ -202,7 +276,7 @@ class AssignDialog(QDialog):
         self.pause.timeout.connect(self.look_up)
         self.code.textChanged.connect(self._typed)
         self.code.editingFinished.connect(self.look_up)
-        self.resize(560, self.sizeHint().height())
+        fit_to_screen(self, 1000, 520)
 
     def _typed(self) -> None:
         self.found = ""
@@ -299,9 +373,9 @@ class AssignDialog(QDialog):
             self._fit_height()
 
     def _fit_height(self) -> None:
-        """As tall as the list of matches needs, no taller; the width the user left."""
+        """Tall enough for the list of matches; the size the user left otherwise."""
         self.layout().activate()
-        self.resize(self.width(), self.sizeHint().height())
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def values(self) -> tuple[str, int | None]:
         return self.found, self.step.currentData()
@@ -322,34 +396,37 @@ class InboxView(FileDropTarget, QWidget):
             (self.tr("&Assign to patient…"), self.assign), (self.tr("&Dismiss"), self.dismiss)]))
         self.note = hint("")
         layout.addWidget(self.note)
-        self.model = RowsModel(["#", self.tr("Status"), self.tr("File"), self.tr("Reason"),
-                                self.tr("Where it was")], self)
+        self.model = RowsModel([self.tr("Photo"), self.tr("Status"), self.tr("File"),
+                                self.tr("Taken"), self.tr("Reason"), self.tr("Where it was")],
+                               self)
         self.table = make_table(self.model, remember_as="inbox")
         self.table.setAccessibleName(self.tr("Photos waiting for a decision"))
+        self.table.setIconSize(THUMB)
+        self.table.verticalHeader().setDefaultSectionSize(THUMB.height() + 6)
+        self.table.doubleClicked.connect(lambda _index: self.assign())
+        self.photos: dict[int, InboxPhoto] = {}
         layout.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        def work() -> list[list[Any]]:
-            from clinic_desktop.photos.inbox import open_items
+        context = self.context
 
-            with self.context.sessions() as session:
-                return [[i.id, i.status, i.original_name, i.reason, i.source_path]
-                        for i in open_items(session)]
-
-        def done(rows: list[list[Any]]) -> None:
-            self.model.set_rows([[r[0], photo_result(r[1]), *r[2:]] for r in rows],
-                                [r[0] for r in rows],
-                                ["#f4c7c3" if r[1] == "refused" else None for r in rows])
+        def done(photos: list[InboxPhoto]) -> None:
+            self.photos = {photo.id: photo for photo in photos}
+            self.model.set_rows(
+                [["", photo_result(p.status), p.name, date_text(p.taken_day), p.reason,
+                  p.source] for p in photos], [p.id for p in photos],
+                ["#f4c7c3" if p.status == "refused" else None for p in photos],
+                [QIcon(QPixmap.fromImage(p.thumbnail)) for p in photos])
             fit_columns(self.table)
             self.note.setText(
                 self.tr("%n photo(s) need a decision. Drop photo files or folders here to "
                         "import them; names like P00123_front.jpg find their patient.", "",
-                        len(rows)) if rows else
+                        len(photos)) if photos else
                 self.tr("The inbox is empty. Drop photo files or folders here to import them; "
                         "names like P00123_front.jpg or a folder named P00123 find their "
                         "patient."))
 
-        self.tasks.run(work, done, lambda m: show_error(self, m))
+        self.tasks.run(lambda: inbox_photos(context), done, lambda m: show_error(self, m))
 
     def choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import photos"), "",
@@ -372,8 +449,9 @@ class InboxView(FileDropTarget, QWidget):
         if item_id is None:
             show_error(self, self.tr("Select a photo in the list first."))
             return
-        file_name = self.model.rows[self.model.keys.index(item_id)][2]
-        dialog = AssignDialog(self.context, self.tasks, file_name, self)
+        photo = self.photos[item_id]
+        file_name = photo.name
+        dialog = AssignDialog(self.context, self.tasks, photo, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         code, step_order = dialog.values()

@@ -39,7 +39,8 @@ from clinic_desktop.ui.widgets import fit_to_screen, hint, show_error, show_info
 from clinic_desktop.ui.words import step_state
 
 
-def _library(context: Any) -> Any:
+def library_of(context: Any) -> Any:
+    """The clinic's photo library (reads a setting: call it in a worker or at a load)."""
     from clinic_desktop.photos.importer import library_for
 
     return library_for(context.sessions, context.paths.data_dir)
@@ -174,7 +175,7 @@ class PhotoTimeline(QWidget):
     def show_photos(self, photos: list[dict[str, Any]]) -> None:
         self.photos = photos
         self._new_page()
-        library = _library(self.context)
+        library = library_of(self.context)
         index_of = {id(photo): index for index, photo in enumerate(photos)}
         for text, members in group_by_step(photos):
             title = QLabel(text)
@@ -254,7 +255,7 @@ class PhotoTimeline(QWidget):
                                               "PDF (*.pdf)")
         if not path:
             return
-        photos, library, heading = list(self.photos), _library(self.context), self.report_title
+        photos, library, heading = list(self.photos), library_of(self.context), self.report_title
         self.tasks.run(lambda: write_report(Path(path), heading, photos, library),
                        lambda pages: show_info(self, self.tr(
                            "Report written: {path} (%n page(s)).", "", pages).format(
@@ -264,7 +265,7 @@ class PhotoTimeline(QWidget):
 
 def _full_image(context: Any, photo: dict[str, Any]) -> QImage:
     """The upright 1280 px version (the original may be HEIC or rotated by EXIF)."""
-    return QImage(str(_library(context).thumbnail_path(photo["sha256"], 1280)))
+    return QImage(str(library_of(context).thumbnail_path(photo["sha256"], 1280)))
 
 
 class PhotoViewer(QDialog):

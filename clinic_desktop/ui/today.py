@@ -92,7 +92,9 @@ class TodayView(QWidget):
     def row_text(self, key: str, row: Any) -> tuple[str, str]:
         """(the item's text, the patient code it opens or "") in the staff's words."""
         if key == "unmatched_photos":
-            detail = photo_result(row.status) + (f": {row.reason}" if row.reason else "")
+            # Why a file was refused matters here; "no patient found" says it all.
+            refused = row.status == "refused" and row.reason
+            detail = photo_result(row.status) + (f": {row.reason}" if refused else "")
             return f"{row.file_name}\n    {detail}", ""
         if key == "emails_need_attention":
             who = f"{row.patient_code}  {row.patient_name}" if row.patient_code \

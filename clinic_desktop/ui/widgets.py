@@ -62,7 +62,8 @@ def state_icon(colour: str) -> QIcon:
 
 class RowsModel(QAbstractTableModel):
     """A table of plain rows; `set_rows(..., tints)` may colour whole rows (a colour name
-    per row, e.g. from STATE_COLOURS by the row's state)."""
+    per row, e.g. from STATE_COLOURS by the row's state), `icons` put a picture in the first
+    column."""
 
     def __init__(self, headers: Sequence[str], parent: Any = None):
         super().__init__(parent)
@@ -70,13 +71,16 @@ class RowsModel(QAbstractTableModel):
         self.rows: list[Sequence[Any]] = []
         self.keys: list[Any] = []
         self.tints: list[str | None] = []
+        self.icons: list[QIcon] = []
 
     def set_rows(self, rows: Sequence[Sequence[Any]], keys: Sequence[Any] | None = None,
-                 tints: Sequence[str | None] | None = None) -> None:
+                 tints: Sequence[str | None] | None = None,
+                 icons: Sequence[QIcon] | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.keys = list(keys) if keys is not None else list(range(len(self.rows)))
         self.tints = list(tints) if tints is not None else []
+        self.icons = list(icons) if icons is not None else []
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -92,6 +96,9 @@ class RowsModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             value = row[index.column()]
             return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0 \
+                and index.row() < len(self.icons):
+            return self.icons[index.row()]
         if role == Qt.ItemDataRole.BackgroundRole and index.row() < len(self.tints):
             colour = self.tints[index.row()]
             return QBrush(QColor(colour)) if colour else None

@@ -27,8 +27,28 @@
             <translation>Foto zuordnen</translation>
         </message>
         <message>
-            <source>Photo</source>
-            <translation>Foto</translation>
+            <source>The photo</source>
+            <translation>Das Foto</translation>
+        </message>
+        <message>
+            <source>Loading the photo…</source>
+            <translation>Das Foto wird geladen …</translation>
+        </message>
+        <message>
+            <source>No preview: the file could not be read.</source>
+            <translation>Keine Vorschau: die Datei ließ sich nicht lesen.</translation>
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation>unbekannt</translation>
+        </message>
+        <message>
+            <source>{name}
+Taken: {day}
+From: {folder}</source>
+            <translation>{name}
+Aufgenommen: {day}
+Aus: {folder}</translation>
         </message>
         <message>
             <source>code or name, e.g. P00123 or Müller</source>
@@ -167,12 +187,20 @@
             <translation>Datei</translation>
         </message>
         <message>
+            <source>Photo</source>
+            <translation>Foto</translation>
+        </message>
+        <message>
             <source>Reason</source>
             <translation>Grund</translation>
         </message>
         <message>
             <source>Where it was</source>
             <translation>Herkunft</translation>
+        </message>
+        <message>
+            <source>Taken</source>
+            <translation>Aufgenommen</translation>
         </message>
         <message>
             <source>Photos waiting for a decision</source>

@@ -19,6 +19,7 @@ from clinic_desktop.db.models import InboxItem, Notification, Patient, Photo, Tr
 from clinic_desktop.ui.i18n import date_text
 from clinic_desktop.ui.qt import (
     QApplication,
+    QDialog,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -340,7 +341,8 @@ def test_pdf_report_puts_each_steps_photos_under_its_heading(
 
 def test_assign_dialog_finds_the_patient_by_name_and_lists_several_to_pick_from(
         qtbot: Any, window: Any) -> None:
-    from clinic_desktop.ui.inbox import AssignDialog
+    from clinic_desktop.ui.inbox import AssignDialog, InboxPhoto
+    from clinic_desktop.ui.qt import QImage
 
     with window.context.sessions() as session:
         muellers = session.scalars(select(Patient.code).where(Patient.last_name == "Müller")
@@ -348,7 +350,8 @@ def test_assign_dialog_finds_the_patient_by_name_and_lists_several_to_pick_from(
         only = session.scalar(select(Patient).where(Patient.code == MIDDLE))
         only_name = f"{only.first_name} {only.last_name}"
     assert len(muellers) >= 2, "the demo clinic should have several Müllers"
-    dialog = AssignDialog(window.context, window.tasks, "IMG_7001.jpg", window)
+    dialog = AssignDialog(window.context, window.tasks, InboxPhoto(
+        1, "unmatched", "IMG_7001.jpg", "", "", None, None, QImage()), window)
     qtbot.addWidget(dialog)
 
     dialog.code.setText("MÜLLER")  # not a code: the names are searched
@@ -379,3 +382,54 @@ def test_assign_dialog_finds_the_patient_by_name_and_lists_several_to_pick_from(
     assert dialog.patient.text() == ("No patient has the code, or a name, email or phone "
                                      "with “Zzyzx” in it.")
     assert not dialog.ok_button.isEnabled()
+
+
+# --- see the photo before filing it -------------------------------------------------------
+
+
+def test_the_inbox_shows_each_photo_and_the_assign_dialog_a_large_preview(
+        qtbot: Any, window: Any, photo_files: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.ui import inbox as inbox_module
+
+    source = photo_files.jpeg("visit/IMG_2041.jpg")
+    assert importer(window.context).import_file(source).status == "unmatched"
+    window.nav.setCurrentRow(2)
+    view = window.inbox
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=WAIT)
+    thumbnail = view.model.data(view.model.index(0, 0), Qt.ItemDataRole.DecorationRole)
+    assert not thumbnail.isNull()  # the photo itself, not only IMG_2041.jpg
+    assert view.model.rows[0][2] == "IMG_2041.jpg"
+    taken = view.photos[view.model.keys[0]].taken_day
+    assert taken is not None and view.model.rows[0][3] == date_text(taken)
+
+    seen: dict[str, Any] = {}
+
+    def look(dialog: Any) -> int:
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.preview.pixmap() is not None
+                        and not dialog.preview.pixmap().isNull(), timeout=WAIT)
+        seen["size"] = dialog.preview.pixmap().size()
+        seen["about"] = dialog.about.text()
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(inbox_module.AssignDialog, "exec", look)
+    view.table.selectRow(0)
+    button(view, "Assign to patient…").click()
+    assert seen["size"].width() >= 200  # large enough to tell who it is
+    assert seen["about"].splitlines() == [
+        "IMG_2041.jpg", f"Taken: {date_text(taken)}", f"From: {source.parent}"]
+
+
+def test_import_a_folder_takes_every_photo_in_it(qtbot: Any, window: Any, photo_files: Any,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.ui.qt import QFileDialog
+
+    visit = photo_files.jpeg(f"{MIDDLE}/front.jpg").parent
+    photo_files.jpeg(f"{MIDDLE}/left.jpg")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda *_args, **_kwargs: str(visit)))
+    window.nav.setCurrentRow(2)
+    button(window.inbox, "Import a folder…").click()
+    log = import_dialog(qtbot).log.toPlainText()
+    assert "2 files: 2 imported." in log
+    assert len(photos_of(window.context, MIDDLE)) == 2

@@ -18,7 +18,8 @@ def _settle(qtbot: Any, window: Any) -> None:
 
 
 def photos_for(context: Any, folder: Path) -> None:
-    """Two photos for PATIENT, so the timeline, the viewer and Compare have something."""
+    """Two photos for PATIENT, so the timeline, the viewer and Compare have something, and
+    one that names nobody, for the Photo inbox and the Assign dialog."""
     from PIL import Image
 
     from clinic_desktop.photos.importer import PhotoImporter, library_for
@@ -31,12 +32,15 @@ def photos_for(context: Any, folder: Path) -> None:
         path = folder / f"{PATIENT}_{name}.jpg"
         Image.new("RGB", (320, 240), colour).save(path, "JPEG")
         assert importer.import_file(path, patient_code=PATIENT).status == "imported"
+    stray = folder / "IMG_2041.jpg"
+    Image.new("RGB", (320, 240), (60, 160, 60)).save(stray, "JPEG")
+    assert importer.import_file(stray).status == "unmatched"
 
 
 def every_view(qtbot: Any, window: Any) -> Iterator[tuple[str, Any]]:
     """(name, widget) for each main view (each tab of those with tabs) and each dialog,
     shown and loaded; dialogs are closed after the caller has looked at them."""
-    from clinic_desktop.ui.inbox import AssignDialog, ImportDialog
+    from clinic_desktop.ui.inbox import AssignDialog, ImportDialog, inbox_photos
     from clinic_desktop.ui.patient import ApplyPlanDialog, StepDialog
     from clinic_desktop.ui.patients import PatientDialog
     from clinic_desktop.ui.photos import CompareDialog, PhotoViewer
@@ -71,7 +75,8 @@ def every_view(qtbot: Any, window: Any) -> Iterator[tuple[str, Any]]:
         ("edit patient", PatientDialog(context, window, code=PATIENT)),
         ("add step", StepDialog(window)),
         ("apply plan", ApplyPlanDialog(["Clear aligners"], context.clinic_today(), window)),
-        ("assign photo", AssignDialog(context, window.tasks, "IMG_2041.jpg", window)),
+        *[("assign photo", AssignDialog(context, window.tasks, photo, window))
+          for photo in inbox_photos(context)[:1]],
         ("import photos", ImportDialog(window, 3)),
         ("new plan template", TemplateDialog(context, window)),
     ]
