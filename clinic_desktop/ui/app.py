@@ -158,6 +158,7 @@ def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = N
     tray.import_requested.connect(lambda: (show_window(), window.nav.setCurrentRow(2),
                                            window.inbox.choose_files()))
     tray.quit_requested.connect(qapp.quit)
+    tray.settings_requested.connect(lambda: (show_window(), window.nav.setCurrentRow(5)))
 
     if TrayNotifier.available():
         from clinic_desktop.ui.settings_view import minimise_to_tray_setting

@@ -20,6 +20,7 @@ class TrayNotifier(QObject):
     import_requested = Signal()
     quit_requested = Signal()
     check_requested = Signal()
+    settings_requested = Signal()
 
     def __init__(self, context: Any, scheduler: Any, tasks: Any = None,
                  parent: QObject | None = None):
@@ -32,6 +33,9 @@ class TrayNotifier(QObject):
         self.menu.aboutToShow.connect(self.build_menu)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
+        self.icon.messageClicked.connect(self._balloon_clicked)
+        self.told_setup = False  # the balloon about mail settings was shown
+        self.balloon_opens_settings = False
         self.state = ALL_WELL
         self.tooltip = ""
         self.zone: Any = None  # the PC's own zone until the clinic's has been read
@@ -135,8 +139,26 @@ class TrayNotifier(QObject):
         self.icon.setToolTip(self.tooltip)
 
     def notify(self, event: Any) -> None:
-        """A balloon for what staff should know about: failures and unmatched photos."""
-        if event.attention or not event.ok:
+        """A balloon for what staff should know about: failures and unmatched photos. Mail
+        that cannot go out until a setting, the password or a certificate is fixed is said
+        once, in words, and a click on the balloon opens Settings; it is said again only
+        after sending has worked in between."""
+        if event.config_error:
+            if not self.told_setup:
+                self.told_setup = True
+                self.balloon_opens_settings = True
+                self.icon.showMessage(
+                    "Clinic Desktop", self.tr("Emails cannot be sent until the mail settings "
+                                              "are fixed (server, password or certificate). "
+                                              "Click here to open Settings."),
+                    QSystemTrayIcon.MessageIcon.Warning, 15_000)
+        elif event.attention or not event.ok:
+            self.balloon_opens_settings = False
             self.icon.showMessage("Clinic Desktop", event.summary,
                                   QSystemTrayIcon.MessageIcon.Warning, 10_000)
+        if event.ok:
+            self.told_setup = False
         self.refresh()
+
+    def _balloon_clicked(self) -> None:
+        (self.settings_requested if self.balloon_opens_settings else self.open_requested).emit()

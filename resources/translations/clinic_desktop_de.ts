@@ -1882,6 +1882,10 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
             <source>Emails waiting {queued} · failed {failed} · held back {held} · photos to assign {photos}</source>
             <translation>E-Mails wartend {queued} · fehlgeschlagen {failed} · zurückgehalten {held} · Fotos zuzuordnen {photos}</translation>
         </message>
+        <message>
+            <source>Emails cannot be sent until the mail settings are fixed (server, password or certificate). Click here to open Settings.</source>
+            <translation>E-Mails können erst gesendet werden, wenn die Mail-Einstellungen stimmen (Server, Passwort oder Zertifikat). Hier klicken, um die Einstellungen zu öffnen.</translation>
+        </message>
     </context>
     <context>
         <name>app</name>
