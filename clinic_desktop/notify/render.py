@@ -582,7 +582,10 @@ def sample_contexts(kind: str) -> list[dict[str, Any]]:
                            "step_name": "Aligner 8", "due_date": date(2026, 3, 9),
                            "days_late": 7}],
                  "undelivered": [{"patient_code": "P00090", "patient_name": "Lena Novak",
-                                  "reason": "the patient has no email address"}]},
+                                  "reason": "the patient has no email address"}],
+                 # A doctor of a clinic group: the lists hold the first rows of many.
+                 "progressed_total": 1, "late_total": 57, "undelivered_total": 1},
                 {"clinic": clinic, "doctor": doctor, "day": date(2026, 3, 16),
-                 "progressed": [], "late": [], "undelivered": []}]
+                 "progressed": [], "late": [], "undelivered": [], "progressed_total": 0,
+                 "late_total": 0, "undelivered_total": 0}]
     return [{"clinic": clinic, "sent_at": datetime(2026, 3, 16, 9, 0), "pc": "RECEPTION-1"}]

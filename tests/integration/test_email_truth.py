@@ -163,3 +163,30 @@ def test_undoing_the_progression_puts_the_withdrawn_photo_required_email_back(
     assert (finished.status, finished.last_error) == (outbox.STATUS_QUEUED, "")
     assert KEEP_WEARING["en"] in finished.body_text  # the step waits for its photo again
     assert outbox.KIND_STEP_STARTED not in emails  # withdrawn by the undo
+
+
+def test_a_doctor_with_many_late_patients_gets_a_digest_of_the_first_fifty_and_the_count(
+        sqlite_app, enrol) -> None:  # type: ignore[no-untyped-def]
+    from clinic_desktop.domain.reminders import DIGEST_ROWS
+
+    # A clinic group's doctor: at 10,000 patients the digest of them all was over 256 KB and
+    # stopped the whole daily check.
+    with write_session(sqlite_app.sessions) as session:
+        settings.set_value(session, "notify.doctor_mode", "digest")
+        doctor = add_doctor(session, "Dr. Weiss", "weiss@clinic.example.org")
+        for n in range(DIGEST_ROWS + 12):
+            enrol(session, f"P{n:03d}", [7, 14], START).doctor = doctor
+    late = DUE + timedelta(days=5)
+
+    check = daily_check(sqlite_app.sessions, late)
+
+    assert check.follow_ups.digests == 1
+    with sqlite_app.sessions() as session:
+        digest = session.scalar(select(Notification).where(
+            Notification.kind == outbox.KIND_DOCTOR_DIGEST))
+    assert digest is not None and digest.status == outbox.STATUS_QUEUED
+    assert f"Late with their photo ({DIGEST_ROWS + 12}):" in digest.body_text
+    assert "and 12 more: the full list is in Clinic Desktop (Today)." in digest.body_text
+    assert digest.body_text.count(" days late") == DIGEST_ROWS
+    assert "P000 " in digest.body_text and f"P{DIGEST_ROWS + 11:03d} " not in digest.body_text
+    assert "and 12 more" in digest.body_html
