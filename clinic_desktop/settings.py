@@ -565,6 +565,23 @@ def _stored_raw(session: Session) -> dict[str, str]:
     return {row.key: row.value for row in session.scalars(select(Setting))}
 
 
+_READ = "clinic_desktop.settings.read"
+
+
+def _in_transaction(session: Session) -> dict[str, str]:
+    """The stored settings, read once per transaction: the daily check asks for the same few
+    thousands of times, and a setting left at its default has no row to find by key."""
+    # Kept with the transaction and savepoint they were read in (the objects themselves, so
+    # a new one is never mistaken for them): a savepoint rolled back may have undone a change.
+    cached = session.info.get(_READ)
+    if cached is None or cached[0] is not session.get_transaction() \
+            or cached[1] is not session.get_nested_transaction():
+        stored = _stored_raw(session)  # begins the transaction if none is open
+        cached = session.info[_READ] = (session.get_transaction(),
+                                        session.get_nested_transaction(), stored)
+    return cached[2]
+
+
 def check_values(session: Session, changes: Mapping[str, str]) -> dict[str, Any]:
     """The typed values of `changes` ({key: text as typed}), each checked on its own (files
     included) and together with the other settings as they would be after saving. Raises
@@ -602,6 +619,7 @@ def check_values(session: Session, changes: Mapping[str, str]) -> dict[str, Any]
 def set_values(session: Session, changes: Mapping[str, str]) -> dict[str, Any]:
     """Store all of `changes` or, if any is refused (check_values), none of them."""
     values = check_values(session, changes)
+    session.info.pop(_READ, None)
     for key, value in values.items():
         text = SPECS[key].format(value)
         row = session.get(Setting, key)
@@ -624,8 +642,9 @@ def set_value(session: Session, key: str, raw: str) -> Any:
 def get(session: Session, key: str) -> Any:
     """The typed value; a damaged stored value is reported, never silently replaced."""
     spec = spec_for(key)
-    row = session.get(Setting, key)
-    raw = row.value if row is not None else spec.default()
+    raw = _in_transaction(session).get(key)
+    if raw is None:
+        raw = spec.default()
     try:
         return spec.parse(raw)
     except ValueError as exc:

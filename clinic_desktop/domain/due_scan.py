@@ -16,7 +16,7 @@ from clinic_desktop.db.engine import rehearsal, write_session
 from clinic_desktop.db.models import Patient, TreatmentStep
 from clinic_desktop.domain.progression import advance
 from clinic_desktop.domain.steps import finished_condition, is_finished
-from clinic_desktop.errors import ClinicError
+from clinic_desktop.errors import ClinicError, write_failure
 from clinic_desktop.notify import outbox
 from clinic_desktop.notify.render import BY_AUTO
 
@@ -158,10 +158,17 @@ def notify_finished_steps(sessions: sessionmaker[Session], today: date, *,
         if should_stop is not None and should_stop():
             report.stopped, report.left = True, len(due) - number
             break
+        if item.notification_sent and not auto_progress:
+            # Nothing to do for it (the flag is only ever set): no transaction, so the check
+            # run every hour costs a query, not one transaction per late patient.
+            report.items.append(ItemResult(item, ALREADY_NOTIFIED))
+            continue
         try:
             with write_session(sessions) as session:
                 report.items.append(_handle(session, item, today, auto_progress))
         except (ClinicError, SQLAlchemyError) as exc:
+            if write_failure(exc):
+                raise  # a full disk fails every step alike: one sentence, not one per step
             log.exception("Step %s of patient %s could not be handled", item.step_id,
                           item.patient_code)
             report.items.append(ItemResult(item, FAILED, detail=str(exc).splitlines()[0]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -37,7 +39,22 @@ def step_context(step: TreatmentStep, position: int | None = None) -> dict[str, 
 
 def plan_position(session: Session, step: TreatmentStep) -> tuple[int, int]:
     """("step 3 of 24") within the plan the step belongs to, not across all plans."""
-    return _position(_patient_steps(session, step.patient_id), step)
+    return plan_positions(session, [step])[step.id]
+
+
+def plan_positions(session: Session, steps: Sequence[TreatmentStep],
+                   ) -> dict[int, tuple[int, int]]:
+    """plan_position of many steps, from one query per 500 patients."""
+    patient_ids = sorted({step.patient_id for step in steps})
+    plans: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for start in range(0, len(patient_ids), 500):
+        for patient_id, order, plan in session.execute(
+                select(TreatmentStep.patient_id, TreatmentStep.order, TreatmentStep.plan_name)
+                .where(TreatmentStep.patient_id.in_(patient_ids[start:start + 500]))
+                .order_by(TreatmentStep.patient_id, TreatmentStep.order)):
+            plans[patient_id, plan].append(order)
+    return {step.id: _place(plans[step.patient_id, step.plan_name], step.order)
+            for step in steps}
 
 
 def _patient_steps(session: Session, patient_id: int) -> list[TreatmentStep]:
@@ -46,8 +63,12 @@ def _patient_steps(session: Session, patient_id: int) -> list[TreatmentStep]:
 
 
 def _position(steps: list[TreatmentStep], step: TreatmentStep) -> tuple[int, int]:
-    orders = [s.order for s in steps if s.plan_name == step.plan_name]
-    return (orders.index(step.order) + 1 if step.order in orders else step.order), len(orders)
+    return _place([s.order for s in steps if s.plan_name == step.plan_name], step.order)
+
+
+def _place(orders: list[int], order: int) -> tuple[int, int]:
+    """(position, count) of a step among its plan's step orders."""
+    return (orders.index(order) + 1 if order in orders else order), len(orders)
 
 
 def step_email_context(session: Session, patient: Patient, step: TreatmentStep, *,

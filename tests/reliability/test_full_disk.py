@@ -304,3 +304,29 @@ def test_no_room_for_sqlites_working_files_is_not_called_damage(tmp_path: Path) 
     assert_one_sentence(code, err, f"could not write to the disk holding {data / 'clinic.sqlite3'}"
                         " (is it full?): the database could not be opened")
     assert dump(f"sqlite:///{(data / 'clinic.sqlite3').as_posix()}") == before
+
+
+def test_the_daily_check_on_a_full_disk_is_one_sentence_and_loses_nothing(
+        run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    # The demo clinic has steps due today: each would fail alike, and said so once per step.
+    assert run("demo", "--patients", "30", "--today", "2026-11-25")[0] == 0
+    check = ("notify-finished-steps", "--no-send", "--today", "2026-11-25")
+    with database_full(db_url, "notification", room=len(dump(db_url)["notification"])):
+        code, out, err = run(*check)
+    assert_one_sentence(code, err, place(db_url))
+    assert "queued" not in out  # it stopped at the first step the disk refused
+
+    code, out, err = run(*check)  # space again: the rest, each once
+    assert code == 0, err
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        due = connection.execute(text(
+            "SELECT id FROM treatment_step WHERE is_active AND NOT is_completed "
+            "AND due_date <= '2026-11-25' AND (paused_until IS NULL OR paused_until <= "
+            "'2026-11-25') ORDER BY id")).scalars().all()
+        emails = connection.execute(text(
+            "SELECT step_id, count(*) FROM notification WHERE kind = 'step_finished' "
+            "GROUP BY step_id")).all()
+    engine.dispose()
+    assert len(due) > 3 and all(count == 1 for _, count in emails)  # nothing twice
+    assert set(due) <= {step for step, _ in emails}  # nothing lost
