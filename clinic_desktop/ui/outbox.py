@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any
 
+from clinic_desktop.ui.i18n import date_time_text, translate
 from clinic_desktop.ui.qt import (
+    QT_TRANSLATE_NOOP,
     QComboBox,
     QHBoxLayout,
     QKeySequence,
@@ -34,6 +38,77 @@ from clinic_desktop.ui.words import email_kind, email_status
 
 SUBJECT_WIDTH = 300
 LIMIT = 1000  # rows shown (the CLI's `outbox list --limit N` lists more)
+
+
+@dataclass(frozen=True)
+class EmailDetails:
+    """One email as the preview shows it: plain values, read in a worker."""
+
+    id: int
+    kind: str
+    status: str
+    recipient_name: str
+    recipient: str
+    subject: str
+    created_at: datetime
+    sent_at: datetime | None
+    problem: str
+    attempts: list[tuple[datetime, str, str, int | None, str]]  # when, PC, outcome, code, why
+    text: str
+    zone: tzinfo
+
+
+def email_details(sessions: Any, note_id: int) -> EmailDetails:
+    from sqlalchemy import select
+
+    from clinic_desktop import settings
+    from clinic_desktop.db.models import DeliveryAttempt, Notification
+    from clinic_desktop.errors import NotFoundError
+
+    with sessions() as session:
+        row = session.get(Notification, note_id)
+        if row is None:
+            raise NotFoundError(translate("OutboxView", "This email no longer exists."))
+        attempts = [(a.at, a.host, a.outcome, a.smtp_code, a.detail) for a in session.scalars(
+            select(DeliveryAttempt).where(DeliveryAttempt.notification_id == note_id)
+            .order_by(DeliveryAttempt.id))]
+        return EmailDetails(row.id, row.kind, row.status, row.recipient_name,
+                            row.recipient or "", row.subject, row.created_at, row.sent_at,
+                            row.last_error or "", attempts, row.body_text or "",
+                            settings.clinic_zone(session))
+
+
+ATTEMPTS = {
+    "sent": QT_TRANSLATE_NOOP("OutboxView", "sent"),
+    "retry": QT_TRANSLATE_NOOP("OutboxView", "will try again"),
+    "failed": QT_TRANSLATE_NOOP("OutboxView", "failed"),
+    "interrupted": QT_TRANSLATE_NOOP("OutboxView", "interrupted (the app quit)"),
+}
+
+
+def email_preview(email: EmailDetails) -> str:
+    """The email as staff read it: who, what, when (clinic's time), every attempt, the text."""
+    def t(text: str) -> str:
+        return translate("OutboxView", text)
+
+    zone = email.zone
+    lines = [t("{kind} email, {status}").format(kind=email_kind(email.kind),
+                                                status=email_status(email.status)),
+             t("To: {name} <{address}>").format(name=email.recipient_name,
+                                                address=email.recipient or t("no address")),
+             t("Subject: {subject}").format(subject=email.subject),
+             t("Queued: {when}").format(when=date_time_text(email.created_at, zone))]
+    if email.sent_at:
+        lines.append(t("Sent: {when}").format(when=date_time_text(email.sent_at, zone)))
+    if email.problem:
+        lines.append(t("Problem: {problem}").format(problem=email.problem))
+    for at, host, outcome, code, detail in email.attempts:
+        word = t(ATTEMPTS[outcome]) if outcome in ATTEMPTS else outcome
+        lines.append(t("  {when} from {pc}: {outcome}").format(
+            when=date_time_text(at, zone), pc=host.split(":")[0], outcome=word)
+            + (f" ({code})" if code else "") + (f" {detail}" if detail else ""))
+    lines += ["", email.text or t("(the text is written when the email is sent)")]
+    return "\n".join(lines)
 
 
 class OutboxView(QWidget):
@@ -127,15 +202,10 @@ class OutboxView(QWidget):
                        "finished; every email, sent or not, then stays listed here.")
 
     def _preview(self, index: Any) -> None:
-        note_id = self.model.keys[index.row()]
-
-        def work() -> str:
-            from clinic_desktop.notify.outbox_admin import describe
-
-            with self.context.sessions() as session:
-                return describe(session, note_id)
-
-        self.tasks.run(work, self.preview.setPlainText, lambda m: show_error(self, m))
+        note_id, sessions = self.model.keys[index.row()], self.context.sessions
+        self.tasks.run(lambda: email_details(sessions, note_id),
+                       lambda email: self.preview.setPlainText(email_preview(email)),
+                       lambda m: show_error(self, m))
 
     def _admin(self, action: str) -> None:
         note_id = selected_key(self.table, self.model)

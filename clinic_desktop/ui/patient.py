@@ -246,15 +246,12 @@ class PatientView(FileDropTarget, QWidget):
         return " · ".join(part for part in parts if part)
 
     def _show_email(self, index: Any) -> None:
-        key = self.emails_model.keys[index.row()]
+        from clinic_desktop.ui.outbox import email_details, email_preview
 
-        def work() -> str:
-            from clinic_desktop.notify.outbox_admin import describe
-
-            with self.context.sessions() as session:
-                return describe(session, key)
-
-        self.tasks.run(work, self.email_text.setPlainText, lambda m: show_error(self, m))
+        key, sessions = self.emails_model.keys[index.row()], self.context.sessions
+        self.tasks.run(lambda: email_details(sessions, key),
+                       lambda email: self.email_text.setPlainText(email_preview(email)),
+                       lambda m: show_error(self, m))
 
     # --- actions ------------------------------------------------------------------------
 

@@ -316,6 +316,26 @@ Datenordner: {folder}</translation>
     <context>
         <name>OutboxView</name>
         <message>
+            <source>This email no longer exists.</source>
+            <translation>Diese E-Mail gibt es nicht mehr.</translation>
+        </message>
+        <message>
+            <source>sent</source>
+            <translation>gesendet</translation>
+        </message>
+        <message>
+            <source>will try again</source>
+            <translation>wird erneut versucht</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>fehlgeschlagen</translation>
+        </message>
+        <message>
+            <source>interrupted (the app quit)</source>
+            <translation>unterbrochen (das Programm wurde beendet)</translation>
+        </message>
+        <message>
             <source>Outbox and log</source>
             <translation>Postausgang und Protokoll</translation>
         </message>

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from clinic_desktop import clock, settings
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import EmailTemplate, Notification, Patient, Setting
-from clinic_desktop.ui.i18n import date_text
+from clinic_desktop.ui.i18n import date_text, date_time_text
 from clinic_desktop.ui.qt import (
     QApplication,
     QDialog,
@@ -484,8 +484,17 @@ def test_retry_a_failed_email(qtbot: Any, window: Any, messages: Any) -> None:
 
     view.table.selectRow(row)
     view.table.clicked.emit(view.model.index(row, 0))  # the preview follows the selection
-    qtbot.waitUntil(lambda: view.preview.toPlainText().startswith(f"Email {note_id}: "),
-                    timeout=WAIT)
+    qtbot.waitUntil(lambda: view.preview.toPlainText() != "", timeout=WAIT)
+    preview = view.preview.toPlainText().splitlines()
+    assert preview[0] == f"{model_column(view.model, 1)[row]} email, failed"
+    assert "step_finished" not in view.preview.toPlainText()
+    # When, on the clinic's clock: never UTC.
+    with window.context.sessions() as session:
+        queued = session.get(Notification, note_id).created_at
+        zone = settings.clinic_zone(session)
+    assert f"Queued: {date_time_text(queued, zone)}" in preview
+    assert "UTC" not in view.preview.toPlainText()
+    assert "Problem: 550 5.1.1 mailbox unavailable" in preview
     button(view, "Retry").click()
     qtbot.waitUntil(lambda: model_column(view.model, 4)[
         model_column(view.model, 0).index(str(note_id))] == "waiting to be sent", timeout=WAIT)
