@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from clinic_desktop import __version__, settings
+from clinic_desktop import __version__
 from clinic_desktop.errors import (
     ClinicError,
     DiskFullError,
@@ -281,6 +281,7 @@ def _would(progress: str) -> str:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
+    from clinic_desktop import settings
     from clinic_desktop.db.engine import write_session
 
     app = _open(args)

@@ -4,6 +4,8 @@ sentence (exit code 2), before it can reach the database as an overflow."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 
 # Record ids (an email, an inbox photo): the database's integer column is 32-bit on PostgreSQL.
 LARGEST_ID = 2**31 - 1
@@ -34,3 +36,19 @@ def count(text: str) -> int:
 def step_number(text: str) -> int:
     """A step of a patient's plan: 0 gets through, so the plan can say which steps it has."""
     return _whole_number(text, LARGEST_COUNT, "a step number", smallest=0)
+
+
+class LazyChoices:
+    """argparse `choices` read only when a value is checked or help is shown (give the
+    argument a metavar, or argparse reads them at once): the lists of email kinds and
+    statuses live in modules that import the database layer, which a command such as
+    `--version` never needs."""
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self._load = cache(load)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._load()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())

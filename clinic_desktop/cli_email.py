@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from clinic_desktop.cli_args import count, record_id
+from clinic_desktop.cli_args import LazyChoices, count, record_id
 from clinic_desktop.cli_console import json_text, read_password
 from clinic_desktop.errors import ValidationError
 
@@ -116,6 +116,9 @@ def cmd_templates(args: argparse.Namespace, app: Any, table: Any) -> int:
     from clinic_desktop.db.engine import write_session
     from clinic_desktop.db.models import EmailTemplate
     from clinic_desktop.notify import render
+
+    if getattr(args, "lang", "") is None:
+        args.lang = render.DEFAULT_LANGUAGE
 
     action = args.templates_command
     if action == "list":
@@ -247,14 +250,25 @@ def _preview(args: argparse.Namespace, app: Any) -> int:
 # --- parsers ---------------------------------------------------------------------------------
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type) -> None:
-    from clinic_desktop.notify import outbox, render
+def _statuses() -> tuple[str, ...]:
+    from clinic_desktop.notify import outbox
 
+    return outbox.STATUSES
+
+
+def _kinds() -> tuple[str, ...]:
+    from clinic_desktop.notify import render
+
+    return render.KINDS
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type) -> None:
     p = sub.add_parser("outbox", parents=[common], help="emails: list, show, retry, cancel, send")
     osub = p.add_subparsers(dest="outbox_command", metavar="ACTION", required=True,
                             parser_class=parser_class)
     lst = osub.add_parser("list", parents=[common], help="newest emails first")
-    lst.add_argument("--status", choices=outbox.STATUSES)
+    lst.add_argument("--status", choices=LazyChoices(_statuses), metavar="STATUS",
+                     help="only these: %(choices)s")
     lst.add_argument("--json", action="store_true", help="machine-readable output")
     lst.add_argument("--limit", type=count, default=200, help="at most this many (default 200)")
     for name, text in (("show", "one email as sent, with every attempt"),
@@ -283,8 +297,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type) -
 
     def kind_parser(name: str, text: str) -> argparse.ArgumentParser:
         kp = tsub.add_parser(name, parents=[common], help=text)
-        kp.add_argument("kind", choices=render.KINDS)
-        kp.add_argument("--lang", default=render.DEFAULT_LANGUAGE, metavar="LANG")
+        kp.add_argument("kind", choices=LazyChoices(_kinds), metavar="KIND",
+                        help="%(choices)s")
+        kp.add_argument("--lang", metavar="LANG", help="the language (default: English, en)")
         return kp
 
     kind_parser("show", "print a template's subject, text and HTML")
