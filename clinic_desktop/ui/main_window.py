@@ -29,7 +29,13 @@ from clinic_desktop.ui.qt import (
 from clinic_desktop.ui.settings_view import SettingsView
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.today import TodayView
-from clinic_desktop.ui.widgets import FileDropTarget, app_icon, fit_to_screen, show_error
+from clinic_desktop.ui.widgets import (
+    FileDropTarget,
+    app_icon,
+    fit_to_screen,
+    offer_settings,
+    show_error,
+)
 
 START_SIZE = (1280, 820)  # on a first start, shrunk to the screen: see fit_to_screen
 PAGES = [QT_TRANSLATE_NOOP("MainWindow", "Today"), QT_TRANSLATE_NOOP("MainWindow", "Patients"),
@@ -75,6 +81,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.today.open_inbox.connect(lambda: self.nav.setCurrentRow(2))
         self.today.open_outbox.connect(lambda: self.nav.setCurrentRow(3))
         self.today.run_check.connect(self.run_check_now)
+        self.outbox.settings_requested.connect(lambda: self.nav.setCurrentRow(5))
         self.patients.open_patient.connect(self.open_patient)
         self.patient.back.connect(lambda: self.nav.setCurrentRow(1))
         for view in (self.patients, self.inbox, self.outbox, self.patient, self.settings):
@@ -162,8 +169,12 @@ class MainWindow(FileDropTarget, QMainWindow):
         def done(event: Any) -> None:
             if event is None:  # the app is quitting
                 return
-            (QMessageBox.information if event.ok else QMessageBox.warning)(
-                self, self.tr("Daily check"), event.summary)
+            if event.config_error:
+                if offer_settings(self, self.tr("Daily check")):
+                    self.nav.setCurrentRow(5)
+            else:
+                (QMessageBox.information if event.ok else QMessageBox.warning)(
+                    self, self.tr("Daily check"), event.summary)
             self.refresh_today()
 
         self.tasks.run(work, done, lambda m: show_error(self, m, self.tr("Daily check")))

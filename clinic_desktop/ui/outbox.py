@@ -30,6 +30,7 @@ from clinic_desktop.ui.widgets import (
     heading,
     hint,
     make_table,
+    offer_settings,
     selected_key,
     show_error,
     show_info,
@@ -113,6 +114,7 @@ def email_preview(email: EmailDetails) -> str:
 
 class OutboxView(QWidget):
     changed = Signal()
+    settings_requested = Signal()
 
     def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
         from clinic_desktop.notify.outbox import STATUSES
@@ -237,8 +239,12 @@ class OutboxView(QWidget):
         from clinic_desktop.scheduler import run_delivery
 
         def done(event: Any) -> None:
-            (show_info if event.ok else show_error)(
-                self, self.tr("Sending: {summary}").format(summary=event.summary))
+            if event.config_error:
+                if offer_settings(self, self.tr("Sending")):
+                    self.settings_requested.emit()
+            else:
+                (show_info if event.ok else show_error)(
+                    self, self.tr("Sending: {summary}").format(summary=event.summary))
             self.refresh()
             self.changed.emit()
 

@@ -162,7 +162,6 @@ class TodayView(QWidget):
             sender = self.tr("No PC is sending emails at the moment: start Clinic Desktop "
                              "(or its notifier) on the PC that should send them.")
         self.notifier.setText(f"{sender} {ran}")
-        self.notifier.setToolTip(last.summary if last and last.finished_at else "")
         self.warning.setVisible(bool(health.warnings))
         self.warning.setText("\n".join(health.warnings))
 

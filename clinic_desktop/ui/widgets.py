@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic_desktop.config import resources_dir
+from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -213,6 +214,18 @@ def show_error(parent: QWidget | None, message: str, title: str = "Clinic Deskto
 
 def show_info(parent: QWidget | None, message: str, title: str = "Clinic Desktop") -> None:
     QMessageBox.information(parent, title, message)
+
+
+def offer_settings(parent: QWidget | None, title: str) -> bool:
+    """Mail cannot go out until a setting, the password or a certificate is fixed: say so in
+    words (the core's sentence names a command) and offer to open Settings. True: open."""
+    answer = QMessageBox.question(
+        parent, title, translate("widgets", "Emails cannot be sent until the mail settings "
+                                 "are fixed (server, password or certificate).\n\nOpen "
+                                 "Settings now?"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def heading(text: str) -> QLabel:

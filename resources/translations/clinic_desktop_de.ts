@@ -437,6 +437,10 @@ Datenordner: {folder}</translation>
             <translation>Bitte zuerst eine E-Mail auswählen.</translation>
         </message>
         <message>
+            <source>Sending</source>
+            <translation>Versand</translation>
+        </message>
+        <message>
             <source>Sending: {summary}</source>
             <translation>Senden: {summary}</translation>
         </message>
@@ -1993,6 +1997,17 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         <message>
             <source>Step {number}</source>
             <translation>Schritt {number}</translation>
+        </message>
+    </context>
+    <context>
+        <name>widgets</name>
+        <message>
+            <source>Emails cannot be sent until the mail settings are fixed (server, password or certificate).
+
+Open Settings now?</source>
+            <translation>E-Mails können erst gesendet werden, wenn die Mail-Einstellungen stimmen (Server, Passwort oder Zertifikat).
+
+Jetzt die Einstellungen öffnen?</translation>
         </message>
     </context>
     <context>

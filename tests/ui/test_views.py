@@ -597,3 +597,18 @@ def test_second_instance_brings_the_first_to_front(qtbot: Any, tmp_path: Path) -
         qtbot.waitUntil(lambda: b"".join(received) == b"show\n", timeout=WAIT)
     finally:
         server.close()
+
+
+def test_send_now_without_mail_settings_says_so_in_words_and_opens_settings(
+        qtbot: Any, window: Any, messages: Any) -> None:
+    from clinic_desktop.scheduler import claim_daily_check, run_daily_check
+
+    claim_daily_check(window.context, clock.now_utc())
+    run_daily_check(window.context, window.context.clinic_today())  # emails wait: no server
+    window.nav.setCurrentRow(3)
+    button(window.outbox, "Send now").click()
+    qtbot.waitUntil(lambda: window.nav.currentRow() == 5, timeout=WAIT)  # answered Yes
+    [(kind, title, text)] = messages.shown
+    assert (kind, title) == ("question", "Sending")
+    assert text.startswith("Emails cannot be sent until the mail settings are fixed")
+    assert "clinic-desktop" not in text
