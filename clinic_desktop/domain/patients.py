@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from clinic_desktop import audit
 from clinic_desktop.db.models import Doctor, Patient
 from clinic_desktop.errors import NotFoundError, ValidationError
-from clinic_desktop.notify.render import available_languages
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
 CSV_COLUMNS = ["code", "first_name", "last_name", "email", "phone", "email_consent",
@@ -71,6 +70,8 @@ def check_input(session: Session, data: PatientInput, *, existing_id: int | None
     phone = data.phone.strip()
     if phone and not re.fullmatch(r"[0-9+() ./-]{3,40}", phone):
         problems.append(f"phone {data.phone!r} may only hold digits, spaces and + ( ) . / -")
+    from clinic_desktop.notify.render import available_languages  # Jinja: only when entering
+
     language = (data.language or "en").strip().lower()
     if language not in available_languages():
         # The same rule as the clinic.language setting: a language with email templates.

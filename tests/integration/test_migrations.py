@@ -101,7 +101,9 @@ def test_upgrade_backs_up_an_existing_database_before_migrating(
     # A newer release would ship a new head; simulate it so the upgrade path runs for real.
     monkeypatch.setattr(migrate, "head_revision", lambda: "future")
     migrated: list[str] = []
-    monkeypatch.setattr(migrate.command, "upgrade",
+    import alembic.command
+
+    monkeypatch.setattr(alembic.command, "upgrade",
                         lambda config, revision: migrated.append(revision))
     backup = migrate.upgrade(app.engine, app.paths.backup_dir)
     app.close()
@@ -118,7 +120,9 @@ def test_failed_backup_stops_the_upgrade(tmp_path: Path,
     app = open_app(tmp_path / "data", log_to_file=False)
     monkeypatch.setattr(migrate, "head_revision", lambda: "future")
     migrated: list[str] = []
-    monkeypatch.setattr(migrate.command, "upgrade",
+    import alembic.command
+
+    monkeypatch.setattr(alembic.command, "upgrade",
                         lambda config, revision: migrated.append(revision))
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the backup folder should be")
@@ -157,3 +161,10 @@ def test_reopening_an_up_to_date_database_keeps_its_data(tmp_path: Path) -> None
         assert s.scalars(select(Patient.code)).all() == ["P1"]
     assert again.backup_taken is None
     again.close()
+
+
+def test_the_head_revision_opened_without_alembic_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+    assert head == migrate.HEAD_REVISION, "a new migration: set migrate.HEAD_REVISION to it"

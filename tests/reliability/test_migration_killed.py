@@ -25,6 +25,7 @@ from contextlib import suppress
 from pathlib import Path
 
 import pytest
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, create_engine, inspect, select
 
 from clinic_desktop.cli import main
@@ -68,7 +69,7 @@ def state(db_url: str) -> tuple[str | None, dict[str, list[str]], dict[str, list
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:
-            revision = migrate.MigrationContext.configure(connection).get_current_revision()
+            revision = MigrationContext.configure(connection).get_current_revision()
             names = [n for n in inspect(connection).get_table_names()
                      if n != "alembic_version" and not is_search_object(n)]
             metadata = MetaData()
