@@ -4,8 +4,10 @@ backups, and the email template editor with live preview."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
+from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QCheckBox,
@@ -144,6 +146,15 @@ EXAMPLES = {
 }
 
 Field = QLineEdit | QComboBox | QSpinBox
+
+
+def named_fields(sentence: str) -> str:
+    """A sentence of the core with each setting key replaced by the field's label as shown:
+    'smtp.port must be …' reads '“Port of the mail server” must be …'."""
+    for key in sorted(LABELS, key=len, reverse=True):
+        sentence = re.sub(rf"(?<![\w.]){re.escape(key)}(?!\w)",
+                          f"“{translate('SettingsView', LABELS[key])}”", sentence)
+    return sentence
 
 
 class SettingsView(QWidget):
@@ -302,7 +313,7 @@ class SettingsView(QWidget):
         """Red under each field: why its new value was refused, else what is wrong with the
         stored value (a logo deleted since it was set, say)."""
         for key, label in self.errors.items():
-            text = problems.get(key) or self._stored_problems.get(key, "")
+            text = named_fields(problems.get(key) or self._stored_problems.get(key, ""))
             label.setVisible(bool(text))
             label.setText(text)
 

@@ -167,8 +167,10 @@ class SetupWizard(QWizard):
                 secrets.set_smtp_password(values["smtp.username"], self.password.text())
         except settings.SettingsRefused as exc:
             self.problems = list(exc.problems.values())
+            from clinic_desktop.ui.settings_view import named_fields
+
             self.result_label.setText(self.tr("Please go back and fix:") + "\n"
-                                      + "\n".join(self.problems))
+                                      + "\n".join(named_fields(p) for p in self.problems))
             return False
         except ClinicError as exc:
             self.result_label.setText(str(exc))

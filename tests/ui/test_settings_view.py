@@ -61,7 +61,10 @@ def test_a_missing_logo_is_refused_under_its_field_and_nothing_is_saved(
 
     error = view.errors["clinic.logo"]
     assert error.isVisible()
-    assert error.text() == cli_sentence(window.context, "clinic.logo", missing)
+    # The CLI's sentence, with the field's label where the CLI names the setting's key.
+    assert error.text() == cli_sentence(window.context, "clinic.logo", missing).replace(
+        "clinic.logo", "“Logo at the top of emails (PNG or JPEG, at most 1 MB; empty: no "
+        "logo)”")
     assert "does not exist" in error.text() and "1 MB" in error.text()
     assert view.status.text() == "Not saved: 1 field needs fixing (in red)."
     assert not view.errors["clinic.name"].isVisible()
@@ -77,13 +80,15 @@ def test_security_none_with_a_remote_host_is_refused_and_nothing_is_saved(
 
     error = view.errors["smtp.security"]
     assert error.isVisible()
-    assert error.text().startswith("smtp.security = none would send patient emails "
+    assert error.text().startswith("“Encryption” = none would send patient emails "
                                    "unencrypted to mail.example.org.")
     with window.context.sessions() as session, \
             pytest.raises(settings.SettingsRefused) as refused:
         settings.check_values(session, {"smtp.host": "mail.example.org",
                                         "smtp.security": "none"})
-    assert error.text() == refused.value.problems["smtp.security"]
+    assert error.text() == refused.value.problems["smtp.security"].replace(
+        "smtp.security", "“Encryption”")
+    assert "smtp." not in error.text()  # no setting keys on screen
     assert not view.errors["smtp.host"].isVisible()
     assert view.status.text() == "Not saved: 1 field needs fixing (in red)."
     assert stored(window.context) == before
@@ -140,5 +145,7 @@ def test_the_first_run_wizard_refuses_with_the_same_rules_and_writes_nothing(
                                          "unencrypted to mail.example.org.")
     assert wizard.problems[1].startswith(f"photos.library_dir {tmp_path / 'library'} overlaps "
                                          f"the watched folder {tmp_path}")
-    assert wizard.result_label.text().startswith("Please go back and fix:\n")
+    assert wizard.result_label.text().startswith("Please go back and fix:\n“Encryption” = none "
+                                                 "would send")
+    assert "smtp." not in wizard.result_label.text()  # no setting keys on screen
     assert stored(context) == before
