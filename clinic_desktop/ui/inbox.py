@@ -109,13 +109,29 @@ NOT_STARTED = "not started"
 
 
 def outcome_line(outcome: Any) -> str:
-    """One file's result in the staff's words. A photo that found no patient waits in the
-    inbox: say so, and where to assign it (the core's sentence names a command instead)."""
+    """One file's result in the staff's words, from the outcome's facts. A photo that found
+    no patient waits in the inbox: say so, and where to assign it (the core's sentence names
+    a command instead). Why a file was refused or is a duplicate stays the core's sentence."""
     if outcome.status == "unmatched":
         detail = translate("inbox", "no patient found from its name; it waits in the Photo "
                            "inbox, where you can assign it")
-    else:
+    elif outcome.status != "imported":
         detail = outcome.message
+    elif outcome.step_order is None:
+        detail = translate("inbox", "filed for {code}; no step of the plan was running when "
+                           "it was taken").format(code=outcome.patient_code)
+    elif outcome.progressed:
+        # The core says "plan finished" when the completed step was the last one.
+        detail = (translate("inbox", "filed for {code} under step {order}: the step is "
+                            "completed and the plan is finished")
+                  if outcome.progressed == "plan finished" else
+                  translate("inbox", "filed for {code} under step {order}: the step is "
+                            "completed and the next one has started")).format(
+            code=outcome.patient_code, order=outcome.step_order)
+    else:
+        detail = translate("inbox", "filed for {code} under step {order}; nothing else "
+                           "changes").format(code=outcome.patient_code,
+                                             order=outcome.step_order)
     line = f"{photo_result(outcome.status)}: {outcome.path.name}"
     return f"{line} — {detail}" if detail else line
 

@@ -1925,6 +1925,22 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
             <translation>aus dem Namen keine Patientin / kein Patient gefunden; das Foto wartet im Foto-Eingang und kann dort zugeordnet werden</translation>
         </message>
         <message>
+            <source>filed for {code}; no step of the plan was running when it was taken</source>
+            <translation>bei {code} abgelegt; als es aufgenommen wurde, lief kein Schritt des Plans</translation>
+        </message>
+        <message>
+            <source>filed for {code} under step {order}: the step is completed and the plan is finished</source>
+            <translation>bei {code} unter Schritt {order} abgelegt: der Schritt ist abgeschlossen und der Plan beendet</translation>
+        </message>
+        <message>
+            <source>filed for {code} under step {order}: the step is completed and the next one has started</source>
+            <translation>bei {code} unter Schritt {order} abgelegt: der Schritt ist abgeschlossen und der nächste hat begonnen</translation>
+        </message>
+        <message>
+            <source>filed for {code} under step {order}; nothing else changes</source>
+            <translation>bei {code} unter Schritt {order} abgelegt; sonst ändert sich nichts</translation>
+        </message>
+        <message>
             <source>The import stopped: {reason}</source>
             <translation>Der Import wurde abgebrochen: {reason}</translation>
         </message>

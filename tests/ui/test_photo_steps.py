@@ -185,7 +185,8 @@ def test_dropping_photos_on_a_step_row_files_them_under_that_step(
 
     dialog = import_dialog(qtbot)
     log = dialog.log.toPlainText()
-    assert f"imported: front.jpg — record photo for {MIDDLE}, step 3 'Aligner 3'" in log
+    assert f"imported: front.jpg — filed for {MIDDLE} under step 3; nothing else changes" \
+        in log
     assert "2 files: 2 imported." in log
     third = step_rows(window.context, MIDDLE)[2]
     assert [p.step_id for p in photos_of(window.context, MIDDLE)] == [third.id, third.id]

@@ -353,8 +353,8 @@ def test_dropping_a_photo_imports_it_and_advances_the_step(qtbot: Any, window: A
                   if w.windowTitle() == "Importing photos" and w.isVisible())
     qtbot.waitUntil(lambda: dialog.close_button.isEnabled(), timeout=WAIT)
     log = dialog.log.toPlainText()
-    assert f"imported: {photo.name}" in log
-    assert "completed" in log and "started" in log
+    assert (f"imported: {photo.name} — filed for {DUE_TODAY} under step {due_row + 1}: the "
+            "step is completed and the next one has started") in log
     assert "1 file: 1 imported." in log
     dialog.close_button.click()
     assert messages.errors == []
