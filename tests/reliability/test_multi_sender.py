@@ -400,6 +400,16 @@ def test_killed_sender_is_replaced_and_its_claims_are_sent_once(
     # twice, and no process that was not killed sent anything twice.
     assert Counter(interrupted) == {k["holder"]: k["stranded"] for k in kills if k["stranded"]}
     attempts = check_every_patient_told_once(app, server, addresses, resends_allowed=KILLS)
+    twice = {i for i, n in Counter(m["Message-ID"] for m in server.messages).items() if n > 1}
+    with app.sessions() as session:
+        resent_from = Counter(session.scalars(
+            select(DeliveryAttempt.host).join(Notification)
+            .where(Notification.message_id.in_(twice),
+                   DeliveryAttempt.outcome == "interrupted")))
+    # Each email that arrived twice was in the hands of a killed sender, one per kill at most.
+    assert sum(resent_from.values()) == len(twice), resent_from
+    assert set(resent_from) <= {k["holder"] for k in kills} and \
+        max(resent_from.values(), default=0) <= 1, resent_from
     for k in kills:
         assert [d for d in takeovers if f"took over from {k['holder']} " in d], takeovers
     check_one_sender_at_a_time(attempts)
