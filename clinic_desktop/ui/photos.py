@@ -9,6 +9,7 @@ from clinic_desktop.ui.i18n import date_text, translate
 from clinic_desktop.ui.qt import (
     QAbstractItemView,
     QDialog,
+    QEvent,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -17,19 +18,23 @@ from clinic_desktop.ui.qt import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QObject,
     QPageSize,
     QPainter,
     QPalette,
     QPdfWriter,
     QPixmap,
+    QPoint,
     QPushButton,
     QRect,
     QScrollArea,
+    QSignalBlocker,
     QSize,
     QSizePolicy,
     QSlider,
     Qt,
     QTabWidget,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -327,8 +332,76 @@ class FittedImage(QLabel):
             Qt.TransformationMode.SmoothTransformation)))
 
 
+class ZoomPane(QScrollArea):
+    """A photo at a zoom of its fitted size (1 = the whole photo in view); drag it, or
+    scroll, to move it. `moved` tells where (fractions of the way), so a twin can follow."""
+
+    moved = Signal(float, float)
+
+    def __init__(self, image: QImage, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.image = image
+        self.zoom = 1.0
+        self._drag: QPoint | None = None
+        self.label = QLabel()
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWidget(self.label)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(160, 120)
+        self.label.installEventFilter(self)
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            bar.valueChanged.connect(lambda _value: self.moved.emit(*self.position()))
+
+    def set_zoom(self, zoom: float) -> None:
+        """Zoom about the same spot of the photo (once the scroll area has taken the new
+        size, which it does on its next layout)."""
+        where = self.position()
+        self.zoom = zoom
+        self._draw()
+        QTimer.singleShot(0, self, lambda: self.move_to(*where))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.image.isNull():
+            return
+        room = self.maximumViewportSize()
+        fitted = self.image.size().scaled(room, Qt.AspectRatioMode.KeepAspectRatio)
+        pixmap = QPixmap.fromImage(self.image.scaled(
+            fitted * self.zoom, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+        self.label.setPixmap(pixmap)
+        self.label.resize(pixmap.size())
+
+    def position(self) -> tuple[float, float]:
+        bars = (self.horizontalScrollBar(), self.verticalScrollBar())
+        return tuple(bar.value() / bar.maximum() if bar.maximum() else 0.5  # type: ignore
+                     for bar in bars)
+
+    def move_to(self, x: float, y: float) -> None:
+        for bar, fraction in ((self.horizontalScrollBar(), x), (self.verticalScrollBar(), y)):
+            with QSignalBlocker(bar):  # the twin moved us: do not tell it back
+                bar.setValue(round(fraction * bar.maximum()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            self._drag = event.position().toPoint()  # type: ignore[attr-defined]
+        elif kind == QEvent.Type.MouseMove and self._drag is not None:
+            now = event.position().toPoint()  # type: ignore[attr-defined]
+            delta = now - self._drag
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
+        elif kind == QEvent.Type.MouseButtonRelease:
+            self._drag = None
+        return False
+
+
 class CompareDialog(QDialog):
-    """Two photos side by side, or one over the other with an opacity slider."""
+    """Two photos side by side, zoomed and moved together, or one over the other with an
+    opacity slider."""
 
     def __init__(self, context: Any, before: dict[str, Any], after: dict[str, Any],
                  parent: QWidget | None = None):
@@ -338,14 +411,35 @@ class CompareDialog(QDialog):
         layout = QVBoxLayout(self)
         tabs = QTabWidget()
         side = QWidget()
-        side_layout = QHBoxLayout(side)
+        side_layout = QVBoxLayout(side)
+        photos_row = QHBoxLayout()
+        self.panes: list[ZoomPane] = []
         for image, photo in ((self.before, before), (self.after, after)):
             column = QVBoxLayout()
             caption = QLabel(_caption(photo).replace("\n", " · "))
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            column.addWidget(FittedImage(image), 1)
+            pane = ZoomPane(image)
+            pane.setAccessibleName(self.tr("Photo of {caption}").format(
+                caption=caption.text()))
+            column.addWidget(pane, 1)
             column.addWidget(caption)
-            side_layout.addLayout(column)
+            photos_row.addLayout(column)
+            self.panes.append(pane)
+        first, second = self.panes
+        first.moved.connect(second.move_to)  # one photo moved: the other follows
+        second.moved.connect(first.move_to)
+        side_layout.addLayout(photos_row, 1)
+        zoom_row = QHBoxLayout()
+        zoom_label = QLabel(self.tr("&Zoom (both photos; drag a photo to move both)"))
+        self.zoom = QSlider(Qt.Orientation.Horizontal)
+        self.zoom.setRange(100, 400)
+        self.zoom.setValue(100)
+        self.zoom.valueChanged.connect(
+            lambda value: [pane.set_zoom(value / 100) for pane in self.panes])
+        zoom_label.setBuddy(self.zoom)
+        zoom_row.addWidget(zoom_label)
+        zoom_row.addWidget(self.zoom, 1)
+        side_layout.addLayout(zoom_row)
         tabs.addTab(side, self.tr("&Side by side"))
         overlay = QWidget()
         overlay_layout = QVBoxLayout(overlay)
@@ -355,6 +449,7 @@ class CompareDialog(QDialog):
         self.opacity.setRange(0, 100)
         self.opacity.setValue(50)
         self.opacity.valueChanged.connect(self._blend)
+        self.opacity.setAccessibleName(self.tr("How much of the later photo shows"))
         row = QHBoxLayout()
         row.addWidget(QLabel(_caption(before).split("\n")[0]))
         row.addWidget(self.opacity, 1)

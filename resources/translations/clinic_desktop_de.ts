@@ -110,8 +110,20 @@ Aus: {folder}</translation>
             <translation>Fotos vergleichen</translation>
         </message>
         <message>
+            <source>Photo of {caption}</source>
+            <translation>Foto vom {caption}</translation>
+        </message>
+        <message>
+            <source>&amp;Zoom (both photos; drag a photo to move both)</source>
+            <translation>&amp;Zoom (beide Fotos; ein Foto ziehen bewegt beide)</translation>
+        </message>
+        <message>
             <source>&amp;Side by side</source>
             <translation>&amp;Nebeneinander</translation>
+        </message>
+        <message>
+            <source>How much of the later photo shows</source>
+            <translation>Wie stark das spätere Foto durchscheint</translation>
         </message>
         <message>
             <source>O&amp;verlay</source>

@@ -612,3 +612,33 @@ def test_send_now_without_mail_settings_says_so_in_words_and_opens_settings(
     assert (kind, title) == ("question", "Sending")
     assert text.startswith("Emails cannot be sent until the mail settings are fixed")
     assert "clinic-desktop" not in text
+
+
+def test_compare_zooms_and_moves_both_photos_together(qtbot: Any, window: Any,
+                                                      tmp_path: Path) -> None:
+    from clinic_desktop.ui.photos import CompareDialog
+
+    import_for(window.context, "P00001", [
+        solid_jpeg(tmp_path / "in", "P00001_a.jpg", (200, 60, 60)),
+        solid_jpeg(tmp_path / "in", "P00001_b.jpg", (60, 60, 200))])
+    open_patient(qtbot, window, "P00001")
+    view = window.patient
+    view.tabs.setCurrentWidget(view.photos)
+    qtbot.waitUntil(lambda: len(view.photos.items()) == 2, timeout=WAIT)
+    dialog = CompareDialog(window.context, view.photos.photos[0], view.photos.photos[-1],
+                           window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    first, second = dialog.panes
+    fitted = [pane.label.pixmap().width() for pane in dialog.panes]
+
+    dialog.zoom.setValue(300)
+    assert [pane.label.pixmap().width() for pane in dialog.panes] == \
+        pytest.approx([3 * width for width in fitted], abs=3)
+    qtbot.waitUntil(lambda: first.horizontalScrollBar().maximum() > 0, timeout=WAIT)
+    first.horizontalScrollBar().setValue(first.horizontalScrollBar().maximum())
+    first.verticalScrollBar().setValue(first.verticalScrollBar().maximum() // 2)
+    assert second.position() == pytest.approx((1.0, 0.5), abs=0.02)  # the other followed
+    second.horizontalScrollBar().setValue(0)
+    assert first.position()[0] == pytest.approx(0.0, abs=0.02)
