@@ -12,6 +12,7 @@ from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,6 +29,9 @@ from clinic_desktop.ui.qt import (
     Qt,
     QTabWidget,
     QTextBrowser,
+    QTime,
+    QTimeEdit,
+    QToolButton,
     QUrl,
     QVBoxLayout,
     QWidget,
@@ -145,7 +149,12 @@ EXAMPLES = {
     "photos.watch_folders": QT_TRANSLATE_NOOP("SettingsView", "folders separated by ;"),
 }
 
-Field = QLineEdit | QComboBox | QSpinBox
+Field = QLineEdit | QComboBox | QSpinBox | QTimeEdit
+TIMES = {"schedule.daily_time"}  # an hour and minute, never empty: a time box
+CHOOSE_FILE = {"clinic.logo": QT_TRANSLATE_NOOP("SettingsView", "Images (*.png *.jpg *.jpeg)"),
+               "smtp.ca_file": QT_TRANSLATE_NOOP("SettingsView",
+                                                 "Certificates (*.pem *.crt *.cer)")}
+CHOOSE_FOLDER = {"photos.library_dir"}
 
 
 def named_fields(sentence: str) -> str:
@@ -199,7 +208,7 @@ class SettingsView(QWidget):
                 error.setWordWrap(True)
                 error.hide()
                 cell = QVBoxLayout()
-                cell.addWidget(field)
+                cell.addLayout(self._with_chooser(key, field))
                 cell.addWidget(error)
                 label = QLabel(self.tr(LABELS[key]))
                 label.setWordWrap(True)
@@ -271,8 +280,21 @@ class SettingsView(QWidget):
                                       if stored else self.tr("No password is stored yet."))
 
     def _field(self, spec: Any) -> Field:
-        """A drop-down where the setting is a choice, a number box for a number, else a line
-        to type in (with an example)."""
+        """A drop-down where the setting is a choice (the time zone: all of them, type to
+        find one), a number box for a number, a time box for a time, else a line to type in
+        (with an example)."""
+        if spec.key == "clinic.timezone":
+            from zoneinfo import available_timezones
+
+            zones = QComboBox()
+            zones.setEditable(True)
+            zones.addItems(sorted(available_timezones()))
+            zones.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            return zones
+        if spec.key in TIMES:
+            clock = QTimeEdit()
+            clock.setDisplayFormat("HH:mm")
+            return clock
         if spec.choices:
             combo = QComboBox()
             for value in spec.choices:
@@ -288,10 +310,41 @@ class SettingsView(QWidget):
             line.setPlaceholderText(self.tr(EXAMPLES[spec.key]))
         return line
 
+    def _with_chooser(self, key: str, field: Field) -> QHBoxLayout:
+        """The field, and for a file or folder a button that opens the chooser."""
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(field, 1)
+        if isinstance(field, QLineEdit) and (key in CHOOSE_FILE or key in CHOOSE_FOLDER):
+            button = QToolButton()
+            button.setText("…")
+            button.setAccessibleName(self.tr("Choose: {setting}").format(
+                setting=self.tr(LABELS[key])))
+            button.setToolTip(button.accessibleName())
+            button.clicked.connect(lambda _checked=False: self._choose(key, field))
+            row.addWidget(button)
+        return row
+
+    def _choose(self, key: str, field: QLineEdit) -> None:
+        title = self.tr(LABELS[key])
+        if key in CHOOSE_FOLDER:
+            chosen = QFileDialog.getExistingDirectory(self, title, field.text())
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(self, title, field.text(),
+                                                    self.tr(CHOOSE_FILE[key]))
+        if chosen:
+            field.setText(chosen)
+
     @staticmethod
     def _show_value(field: Field, value: str) -> None:
-        if isinstance(field, QComboBox):
+        if isinstance(field, QComboBox) and field.isEditable():
+            field.setCurrentText(value)
+        elif isinstance(field, QComboBox):
             field.setCurrentIndex(max(0, field.findData(value)))
+        elif isinstance(field, QTimeEdit):
+            shown = QTime.fromString(value.strip(), "HH:mm")
+            if shown.isValid():  # a damaged stored value is named under the field
+                field.setTime(shown)
         elif isinstance(field, QSpinBox):
             if value.strip().isdigit():  # a damaged stored value is named under the field
                 field.setValue(int(value))
@@ -301,7 +354,9 @@ class SettingsView(QWidget):
     @staticmethod
     def _value(field: Field) -> str:
         if isinstance(field, QComboBox):
-            return str(field.currentData())
+            return field.currentText() if field.isEditable() else str(field.currentData())
+        if isinstance(field, QTimeEdit):
+            return field.time().toString("HH:mm")
         if isinstance(field, QSpinBox):
             return str(field.value())
         return field.text()

@@ -1281,6 +1281,14 @@ Patient/innen, die diesen Plan schon haben, behalten ihre Schritte; er kann dana
             <translation>Ordner, getrennt durch ;</translation>
         </message>
         <message>
+            <source>Images (*.png *.jpg *.jpeg)</source>
+            <translation>Bilder (*.png *.jpg *.jpeg)</translation>
+        </message>
+        <message>
+            <source>Certificates (*.pem *.crt *.cer)</source>
+            <translation>Zertifikate (*.pem *.crt *.cer)</translation>
+        </message>
+        <message>
             <source>Settings</source>
             <translation>Einstellungen</translation>
         </message>
@@ -1335,6 +1343,10 @@ Patient/innen, die diesen Plan schon haben, behalten ihre Schritte; er kann dana
         <message>
             <source>No password is stored yet.</source>
             <translation>Noch kein Passwort gespeichert.</translation>
+        </message>
+        <message>
+            <source>Choose: {setting}</source>
+            <translation>Auswählen: {setting}</translation>
         </message>
         <message numerus="yes">
             <source>Not saved: %n field(s) need fixing (in red).</source>

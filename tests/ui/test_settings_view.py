@@ -149,3 +149,26 @@ def test_the_first_run_wizard_refuses_with_the_same_rules_and_writes_nothing(
                                                  "would send")
     assert "smtp." not in wizard.result_label.text()  # no setting keys on screen
     assert stored(context) == before
+
+
+def test_choices_not_free_text_time_zone_list_time_box_and_logo_chooser(
+        window: Any, view: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.ui.qt import QFileDialog, QTime, QToolButton
+
+    zone = view.fields["clinic.timezone"]
+    assert zone.findText("Europe/Vienna") >= 0  # every IANA zone to pick from
+    zone.setCurrentIndex(zone.findText("Europe/Vienna"))
+    view.fields["schedule.daily_time"].setTime(QTime(7, 30))
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 20), (10, 120, 200)).save(logo)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *_a, **_k: (str(logo), "")))
+    [choose_logo] = [b for b in view.findChildren(QToolButton)
+                     if b.accessibleName().startswith("Choose: Logo")]
+    choose_logo.click()
+    assert view.fields["clinic.logo"].text() == str(logo)
+    assert view.save() is True
+    with window.context.sessions() as session:
+        assert settings.get_text(session, "clinic.timezone") == "Europe/Vienna"
+        assert settings.get_text(session, "schedule.daily_time") == "07:30"
+        assert settings.get_text(session, "clinic.logo") == str(logo)
