@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from clinic_desktop.ui.qt import (
     QKeySequence,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPainter,
     QPlainTextEdit,
     QPushButton,
@@ -107,6 +108,7 @@ class PatientView(FileDropTarget, QWidget):
         self.context = context
         self.tasks = tasks
         self.code = ""
+        self.steps: list[StepInfo] = []
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -218,6 +220,7 @@ class PatientView(FileDropTarget, QWidget):
         self.title.setText(f"{data['code']}  {data['name']}")
         self.details.setText(self._details(data["details"]))
         steps: list[StepInfo] = data["steps"]
+        self.steps = steps
         self.timeline.set_steps(steps)
         self.steps_model.set_rows(
             [[s.order, s.name, date_text(s.start), date_text(s.due), step_state(s.state),
@@ -313,15 +316,26 @@ class PatientView(FileDropTarget, QWidget):
                                       "no active step)."))
         return step
 
+    def _running_step(self) -> StepInfo | None:
+        """The active step as last shown (active, due or paused)."""
+        return next((s for s in self.steps if s.state in ("active", "due", "paused")), None)
+
     def pause(self) -> None:
         from clinic_desktop.domain import progression
 
-        until = ask_date(self, self.tr("Pause the active step"), self.tr("Pause &until:"),
-                         self.context.clinic_today())
+        step = self._running_step()
+        title = self.tr("Pause step {order} – {name}").format(order=step.order,
+                                                               name=step.name) \
+            if step else self.tr("Pause the active step")
+        # A week: the usual reason is a holiday or a broken aligner waiting for its next.
+        until = ask_date(self, title, self.tr("Pause &until:"),
+                         self.context.clinic_today() + timedelta(days=7))
         if until is None:
             return
         self._change(lambda s, p, today: progression.pause_step(
-            s, self._step_by_id(s, p, None), until, today))
+            s, self._step_by_id(s, p, None), until, today),
+            self.tr("Paused until {day}: the due date moves on by the days paused.").format(
+                day=date_text(until)))
 
     def resume(self) -> None:
         from clinic_desktop.domain import progression
@@ -373,6 +387,14 @@ class PatientView(FileDropTarget, QWidget):
     def remind(self) -> None:
         from clinic_desktop.notify.outbox_admin import queue_reminder_now
 
+        step = self._running_step()
+        if step is not None and step.state == "paused" and QMessageBox.question(
+                self, self.tr("Photo reminder"),
+                self.tr("Step {order} is paused. Send a photo reminder all the same?").format(
+                    order=step.order),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+            return
         self._change(lambda s, p, today: queue_reminder_now(s, p, today))
 
     def apply_plan(self) -> None:

@@ -19,6 +19,7 @@ from clinic_desktop.ui.qt import (
     QHeaderView,
     QIcon,
     QLabel,
+    QMainWindow,
     QMessageBox,
     QModelIndex,
     QObject,
@@ -212,8 +213,24 @@ def show_error(parent: QWidget | None, message: str, title: str = "Clinic Deskto
     QMessageBox.warning(parent, title, message)
 
 
+STATUS_MS = 15_000  # how long a "done" message stays in the status bar
+
+
+def in_status_bar(parent: QWidget | None, message: str) -> bool:
+    """Put a "done" message in the status bar of the main window `parent` is in; False when
+    it is not in one (a dialog of its own)."""
+    window = parent.window() if parent is not None else None
+    if not isinstance(window, QMainWindow):
+        return False
+    window.statusBar().showMessage(message, STATUS_MS)
+    return True
+
+
 def show_info(parent: QWidget | None, message: str, title: str = "Clinic Desktop") -> None:
-    QMessageBox.information(parent, title, message)
+    """One pattern for "done": a message in the status bar, nothing to click away; a message
+    box only where there is no main window behind."""
+    if not in_status_bar(parent, message):
+        QMessageBox.information(parent, title, message)
 
 
 def offer_settings(parent: QWidget | None, title: str) -> bool:

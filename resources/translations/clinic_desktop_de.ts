@@ -774,12 +774,20 @@ Datenordner: {folder}</translation>
             <translation>Bitte zuerst einen Schritt auswählen (diese Patientin / dieser Patient hat keinen aktiven Schritt).</translation>
         </message>
         <message>
+            <source>Pause step {order} – {name}</source>
+            <translation>Schritt {order} – {name} pausieren</translation>
+        </message>
+        <message>
             <source>Pause the active step</source>
             <translation>Aktiven Schritt pausieren</translation>
         </message>
         <message>
             <source>Pause &amp;until:</source>
             <translation>Pausieren &amp;bis:</translation>
+        </message>
+        <message>
+            <source>Paused until {day}: the due date moves on by the days paused.</source>
+            <translation>Pausiert bis {day}: das Fälligkeitsdatum verschiebt sich um die pausierten Tage.</translation>
         </message>
         <message>
             <source>Step duration</source>
@@ -804,6 +812,14 @@ Datenordner: {folder}</translation>
         <message>
             <source>Step {order} is active again.</source>
             <translation>Schritt {order} ist wieder aktiv.</translation>
+        </message>
+        <message>
+            <source>Photo reminder</source>
+            <translation>Foto-Erinnerung</translation>
+        </message>
+        <message>
+            <source>Step {order} is paused. Send a photo reminder all the same?</source>
+            <translation>Schritt {order} ist pausiert. Trotzdem eine Foto-Erinnerung senden?</translation>
         </message>
         <message>
             <source>There are no plan templates yet: make one in the Plan templates view.</source>

@@ -642,3 +642,47 @@ def test_compare_zooms_and_moves_both_photos_together(qtbot: Any, window: Any,
     assert second.position() == pytest.approx((1.0, 0.5), abs=0.02)  # the other followed
     second.horizontalScrollBar().setValue(0)
     assert first.position()[0] == pytest.approx(0.0, abs=0.02)
+
+
+def test_pause_names_the_step_offers_a_week_and_says_it_is_done(
+        qtbot: Any, window: Any, messages: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.ui import patient as patient_module
+    from clinic_desktop.ui.qt import QMessageBox
+
+    open_patient(qtbot, window, "P00001")  # demo: step 5 "Aligner 5" active
+    view = window.patient
+    qtbot.waitUntil(lambda: "active" in step_states(window), timeout=WAIT)
+    asked: list[tuple[str, Any]] = []
+    today = window.context.clinic_today()
+
+    def answer(_parent: Any, title: str, _label: str, start: Any) -> Any:
+        asked.append((title, start))
+        return start
+
+    monkeypatch.setattr(patient_module, "ask_date", answer)
+    button(view, "Pause…").click()
+    assert asked == [("Pause step 5 – Aligner 5", today + timedelta(days=7))]
+    qtbot.waitUntil(lambda: "paused" in step_states(window), timeout=WAIT)
+    assert messages.infos == [f"Paused until {date_text(today + timedelta(days=7))}: the "
+                              "due date moves on by the days paused."]
+
+    # A reminder for a paused step asks first; No sends nothing.
+    questions: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda _parent, _title, text, *_a, **_k: questions.append(text)
+        or QMessageBox.StandardButton.No))
+    with window.context.sessions() as session:
+        before = session.scalar(select(func.count()).select_from(Notification))
+    button(view, "Send photo reminder").click()
+    assert questions == ["Step 5 is paused. Send a photo reminder all the same?"]
+    with window.context.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Notification)) == before
+
+
+def test_done_feedback_goes_to_the_status_bar_not_a_box_to_click(window: Any) -> None:
+    from clinic_desktop.ui.qt import QDialog
+    from clinic_desktop.ui.widgets import in_status_bar
+
+    assert in_status_bar(window.patient, "Step completed; the next step starts today.")
+    assert window.statusBar().currentMessage() == "Step completed; the next step starts today."
+    assert not in_status_bar(QDialog(), "a dialog of its own has no status bar")
