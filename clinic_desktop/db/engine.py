@@ -123,7 +123,8 @@ def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
 
     On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE): a transaction
     that reads first and upgrades to writing later fails at once with "database is locked"
-    when another process wrote in between, instead of waiting for its turn.
+    when another process wrote in between, instead of waiting for its turn. When another
+    program holds that lock for the whole busy timeout, DatabaseBusyError says so.
     """
     with factory() as session:
         if session.get_bind().dialect.name == "sqlite":
@@ -173,8 +174,7 @@ def _busy_reason(exc: BaseException) -> str:
     return "another program is writing to it"
 
 
-def until_written(write: Callable[[], T], what: str, *, patience: float | None = None,
-                  sleep: Callable[[float], None] = time.sleep) -> T:
+def until_written(write: Callable[[], T], what: str, *, patience: float | None = None) -> T:
     """Run `write` (one short transaction of its own) again and again while it fails only
     for now (`is_transient`), logging a sentence each time; other errors are raised at once.
 
@@ -194,7 +194,7 @@ def until_written(write: Callable[[], T], what: str, *, patience: float | None =
                 raise
             log.warning("The database is busy (%s): %s waits, %.0f s so far; trying again.",
                         _busy_reason(exc), what, waited)
-            sleep(pause)
+            time.sleep(pause)
             pause = min(pause * 2, 5.0)
 
 
