@@ -64,11 +64,13 @@ class Overview:
     unmatched_photos: list[PhotoRow] = field(default_factory=list)
     plans_ending: list[StepRow] = field(default_factory=list)
     late_after_days: int = 3
+    patients: int = 0  # none yet: a new clinic, Today shows how to start
 
 
 def today_overview(session: Session, today: date, limit: int = 500) -> Overview:
     late_after = settings.get(session, "reports.late_after_days")
-    result = Overview(today=today, late_after_days=late_after)
+    result = Overview(today=today, late_after_days=late_after,
+                      patients=session.scalar(select(func.count()).select_from(Patient)) or 0)
     name = (Patient.first_name + " " + Patient.last_name).label("name")
     for step, code, full in session.execute(
         select(TreatmentStep, Patient.code, name).join(Patient)

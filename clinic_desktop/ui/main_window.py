@@ -81,6 +81,10 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.today.open_inbox.connect(lambda: self.nav.setCurrentRow(2))
         self.today.open_outbox.connect(lambda: self.nav.setCurrentRow(3))
         self.today.run_check.connect(self.run_check_now)
+        self.today.add_patient.connect(lambda: (self.nav.setCurrentRow(1),
+                                                self.patients.add_patient()))
+        self.today.import_patients.connect(lambda: (self.nav.setCurrentRow(1),
+                                                    self.patients.import_csv()))
         self.outbox.settings_requested.connect(lambda: self.nav.setCurrentRow(5))
         self.patients.open_patient.connect(self.open_patient)
         self.patient.back.connect(lambda: self.nav.setCurrentRow(1))

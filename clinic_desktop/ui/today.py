@@ -46,6 +46,8 @@ class TodayView(QWidget):
     open_outbox = Signal()
     open_inbox = Signal()
     run_check = Signal()
+    add_patient = Signal()
+    import_patients = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -66,7 +68,27 @@ class TodayView(QWidget):
         self.warning.setStyleSheet("background:#f4c7c3; padding:6px; border-radius:4px;")
         self.warning.hide()
         layout.addWidget(self.warning)
-        grid = QGridLayout()
+        # A new clinic: what to do first, instead of six empty lists.
+        self.start = QGroupBox(self.tr("Getting started"))
+        start_layout = QVBoxLayout(self.start)
+        start_layout.addWidget(hint(self.tr(
+            "No patients yet. Add your patients one by one, or bring your list in from a CSV "
+            "file (Excel: Save as CSV). Then open a patient and press Apply plan… to give "
+            "them their steps; Today then lists whoever needs something.")))
+        start_buttons = QHBoxLayout()
+        for text, signal in ((self.tr("&Add a patient…"), self.add_patient),
+                             (self.tr("&Import patients from a CSV file…"),
+                              self.import_patients)):
+            button = QPushButton(text)
+            button.clicked.connect(signal)
+            start_buttons.addWidget(button)
+        start_buttons.addStretch(1)
+        start_layout.addLayout(start_buttons)
+        self.start.hide()
+        layout.addWidget(self.start, 0, Qt.AlignmentFlag.AlignTop)
+        self.lists = QWidget()
+        grid = QGridLayout(self.lists)
+        grid.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, tuple[QGroupBox, QListWidget, QLabel]] = {}
         for index, (key, title, explanation) in enumerate(SECTIONS):
             box = QGroupBox(self.tr(title))
@@ -87,7 +109,7 @@ class TodayView(QWidget):
             inner.addWidget(items)
             grid.addWidget(box, index // 3, index % 3)
             self.boxes[key] = (box, items, note)
-        layout.addLayout(grid, 1)
+        layout.addWidget(self.lists, 1)
 
     def row_text(self, key: str, row: Any) -> tuple[str, str]:
         """(the item's text, the patient code it opens or "") in the staff's words."""
@@ -125,6 +147,8 @@ class TodayView(QWidget):
 
     def show_overview(self, overview: Any, health: Any, zone: Any) -> None:
         self.title.setText(self.tr("Today, {day}").format(day=long_date_text(overview.today)))
+        self.start.setVisible(overview.patients == 0)
+        self.lists.setVisible(overview.patients > 0)
         for key, title, explanation in SECTIONS:
             box, items, note = self.boxes[key]
             rows = getattr(overview, key)

@@ -1813,6 +1813,22 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
             <translation>Der letzte Schritt endet innerhalb von 7 Tagen.</translation>
         </message>
         <message>
+            <source>Getting started</source>
+            <translation>Erste Schritte</translation>
+        </message>
+        <message>
+            <source>No patients yet. Add your patients one by one, or bring your list in from a CSV file (Excel: Save as CSV). Then open a patient and press Apply plan… to give them their steps; Today then lists whoever needs something.</source>
+            <translation>Noch keine Patient/innen. Patient/innen einzeln anlegen oder die eigene Liste aus einer CSV-Datei übernehmen (Excel: Speichern unter CSV). Dann eine Patientin / einen Patienten öffnen und „Plan anwenden …“ drücken, um die Schritte zu vergeben; Heute zeigt danach alle, bei denen etwas ansteht.</translation>
+        </message>
+        <message>
+            <source>&amp;Add a patient…</source>
+            <translation>Patient/in &amp;anlegen …</translation>
+        </message>
+        <message>
+            <source>&amp;Import patients from a CSV file…</source>
+            <translation>Patient/innen aus einer CSV-Datei &amp;importieren …</translation>
+        </message>
+        <message>
             <source>{kind} email, {status}</source>
             <translation>E-Mail „{kind}“, {status}</translation>
         </message>
@@ -1830,7 +1846,7 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         </message>
         <message>
             <source>&amp;Run the daily check now</source>
-            <translation>Tagesprüfung jetzt &amp;ausführen</translation>
+            <translation>Tagesprüfung jetzt a&amp;usführen</translation>
         </message>
         <message>
             <source>Queue and send the emails for finished steps now</source>
@@ -1888,7 +1904,7 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         </message>
         <message>
             <source>&amp;Run the daily check now</source>
-            <translation>Tagesprüfung jetzt &amp;ausführen</translation>
+            <translation>Tagesprüfung jetzt a&amp;usführen</translation>
         </message>
         <message>
             <source>&amp;Pause sending until…</source>

@@ -686,3 +686,30 @@ def test_done_feedback_goes_to_the_status_bar_not_a_box_to_click(window: Any) ->
     assert in_status_bar(window.patient, "Step completed; the next step starts today.")
     assert window.statusBar().currentMessage() == "Step completed; the next step starts today."
     assert not in_status_bar(QDialog(), "a dialog of its own has no status bar")
+
+
+def test_a_new_clinic_sees_how_to_start_instead_of_empty_lists(
+        qtbot: Any, tasks: Any, messages: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.app import open_app
+    from clinic_desktop.ui import patients as patients_module
+    from clinic_desktop.ui.main_window import MainWindow
+
+    context = open_app(tmp_path / "new-clinic", None, log_to_file=False)
+    try:
+        window = MainWindow(context, tasks)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.today.start.isVisible(), timeout=WAIT)
+        assert not window.today.lists.isVisible()  # no six empty boxes
+        opened: list[str] = []
+        monkeypatch.setattr(patients_module.PatientDialog, "exec",
+                            lambda dialog: opened.append(dialog.windowTitle()) or 0)
+        button(window.today, "Add a patient…").click()
+        assert opened == ["Add patient"]
+        assert window.stack.currentWidget() is window.patients
+        tasks.wait()
+        window.close()
+    finally:
+        tasks.shutdown()
+        context.close()
