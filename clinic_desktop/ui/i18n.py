@@ -34,12 +34,16 @@ def translations_dir() -> Path:
 
 
 def chosen_language(setting: str, system: QLocale | None = None) -> str:
-    """The language to show: the setting, or with "system" the display language of the PC
-    (Windows: the display language) when the app speaks it, else English."""
+    """The language to show: the setting, or with "system" the first of the PC's display
+    languages (Windows: the display language, not the regional format) that the app speaks,
+    else English."""
     if setting in LANGUAGES:
         return setting
-    spoken = (system or QLocale.system()).name().split("_")[0]
-    return spoken if spoken in LANGUAGES else "en"
+    for name in (system or QLocale.system()).uiLanguages():
+        spoken = name.replace("_", "-").split("-")[0].lower()
+        if spoken in LANGUAGES:
+            return spoken
+    return "en"
 
 
 def locale_for(language: str, system: QLocale | None = None) -> QLocale:
