@@ -157,6 +157,17 @@ CHOOSE_FILE = {"clinic.logo": QT_TRANSLATE_NOOP("SettingsView", "Images (*.png *
 CHOOSE_FOLDER = {"photos.library_dir"}
 
 
+def zone_picker() -> QComboBox:
+    """Every IANA time zone to pick from; typing finds one (Europe/Vienna, America/…)."""
+    from zoneinfo import available_timezones
+
+    zones = QComboBox()
+    zones.setEditable(True)
+    zones.addItems(sorted(available_timezones()))
+    zones.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    return zones
+
+
 def named_fields(sentence: str) -> str:
     """A sentence of the core with each setting key replaced by the field's label as shown:
     'smtp.port must be …' reads '“Port of the mail server” must be …'."""
@@ -284,13 +295,7 @@ class SettingsView(QWidget):
         find one), a number box for a number, a time box for a time, else a line to type in
         (with an example)."""
         if spec.key == "clinic.timezone":
-            from zoneinfo import available_timezones
-
-            zones = QComboBox()
-            zones.setEditable(True)
-            zones.addItems(sorted(available_timezones()))
-            zones.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            return zones
+            return zone_picker()
         if spec.key in TIMES:
             clock = QTimeEdit()
             clock.setDisplayFormat("HH:mm")

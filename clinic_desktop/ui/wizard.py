@@ -19,6 +19,7 @@ from clinic_desktop.ui.qt import (
     QWizard,
     QWizardPage,
 )
+from clinic_desktop.ui.settings_view import named_fields, zone_picker
 from clinic_desktop.ui.widgets import fit_to_screen, hint
 from clinic_desktop.ui.words import choice
 
@@ -62,7 +63,8 @@ class SetupWizard(QWizard):
         self.name = QLineEdit()
         self.phone = QLineEdit()
         self.email = QLineEdit()
-        self.zone = QLineEdit(settings.local_zone_name())
+        self.zone = zone_picker()
+        self.zone.setCurrentText(settings.local_zone_name())
         form.addRow(self.tr("&Clinic name"), self.name)
         form.addRow(self.tr("&Phone"), self.phone)
         form.addRow(self.tr("&Email for patients"), self.email)
@@ -133,7 +135,7 @@ class SetupWizard(QWizard):
 
     def values(self) -> dict[str, str]:
         values = {"clinic.name": self.name.text(), "clinic.phone": self.phone.text(),
-                  "clinic.email": self.email.text(), "clinic.timezone": self.zone.text(),
+                  "clinic.email": self.email.text(), "clinic.timezone": self.zone.currentText(),
                   "photos.watch_folders": self.watch.text()}
         if self.library.text() != str(self.context.paths.photo_dir):
             values["photos.library_dir"] = self.library.text()
@@ -167,8 +169,6 @@ class SetupWizard(QWizard):
                 secrets.set_smtp_password(values["smtp.username"], self.password.text())
         except settings.SettingsRefused as exc:
             self.problems = list(exc.problems.values())
-            from clinic_desktop.ui.settings_view import named_fields
-
             self.result_label.setText(self.tr("Please go back and fix:") + "\n"
                                       + "\n".join(named_fields(p) for p in self.problems))
             return False
