@@ -50,6 +50,8 @@ from clinic_desktop.ui.widgets import (
 )
 from clinic_desktop.ui.words import photo_result
 
+NOT_STARTED = "not started"  # the files a stopped import did not reach
+
 
 class ImportDialog(QDialog):
     """Shows each file's result as the import goes; it runs in a worker thread."""
@@ -102,10 +104,6 @@ class ImportDialog(QDialog):
         self.progress.setValue(self.progress.maximum())
         self.close_button.setText(self.tr("&Close"))
         self.close_button.setEnabled(True)
-
-
-NOT_STARTED = "not started"
-
 
 
 def outcome_line(outcome: Any) -> str:
