@@ -1,4 +1,9 @@
-"""Benchmark the daily due scan against the seed's load-everything-and-loop way, same database."""
+"""Benchmark the daily due scan against the seed's way, same database, on a heavy and a normal day.
+
+The seed's way: fetch the active, not completed steps (the seed's own filter, in SQL) as ORM
+objects and call is_finished() on each in Python. Ours: one range query on a covering
+partial index that returns only the due steps' ids.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,35 +39,47 @@ TARGET_RATIO = 50.0
 INDEX_NAME = "ix_treatment_step_due_scan"
 
 
-def ours(sessions: sessionmaker[Session]) -> set[int]:
+def ours(sessions: sessionmaker[Session], day: date = TODAY) -> set[int]:
     """The real due scan, exactly as the daily check runs it."""
     with sessions() as session:
-        return set(due_step_ids(session, TODAY))
+        return set(due_step_ids(session, day))
 
 
-def ours_with_details(sessions: sessionmaker[Session]) -> set[int]:
+def ours_with_details(sessions: sessionmaker[Session], day: date = TODAY) -> set[int]:
     """The scan plus what staff see per due step (names, addresses, next step): not the result,
     printed so a slow detail query cannot hide."""
     with sessions() as session:
-        return {due.step_id for due in find_due_steps(session, TODAY)}
+        return {due.step_id for due in find_due_steps(session, day)}
 
 
-def baseline(sessions: sessionmaker[Session]) -> set[int]:
-    """The seed's way: every step as an ORM object, then is_finished in a Python loop."""
+def baseline(sessions: sessionmaker[Session], day: date = TODAY) -> set[int]:
+    """The seed's way: its active, not completed steps as ORM objects (filtered in SQL, as
+    the seed does), then is_finished in a Python loop."""
     with sessions() as session:
-        steps = session.scalars(select(TreatmentStep)).all()
-        return {step.id for step in steps if is_finished(step, TODAY)}
+        steps = session.scalars(select(TreatmentStep).where(
+            TreatmentStep.is_active.is_(True), TreatmentStep.is_completed.is_(False))).all()
+        return {step.id for step in steps if is_finished(step, day)}
 
 
-def best_of(repeats: int, scan: Callable[[sessionmaker[Session]], set[int]],
-            sessions: sessionmaker[Session]) -> tuple[float, set[int]]:
-    """Minimum wall time over `repeats` runs; the min is the run least disturbed by the OS."""
+def normal_day(sessions: sessionmaker[Session]) -> date:
+    """An ordinary day rather than the demo's heavy TODAY: the latest earlier day with the
+    fewest due steps, none being no day at all (the demo's stages give about one active step
+    in 9 due then; a clinic of 14-day aligners sees about one in 14)."""
+    counts = {TODAY - timedelta(days=back): len(ours(sessions, TODAY - timedelta(days=back)))
+              for back in range(1, 60)}
+    fewest = min(n for n in counts.values() if n)
+    return max(day for day, n in counts.items() if n == fewest)
+
+
+def best_of(repeats: int, scan: Callable[[sessionmaker[Session], date], set[int]],
+            sessions: sessionmaker[Session], day: date = TODAY) -> tuple[float, set[int]]:
+    """Minimum CPU time over `repeats` runs; the min is the run least disturbed by the OS."""
     best = float("inf")
     found: set[int] = set()
     for _ in range(repeats):
-        started = time.perf_counter()
-        found = scan(sessions)  # each call opens its own fresh session: no identity-map reuse
-        best = min(best, time.perf_counter() - started)
+        started = time.process_time()
+        found = scan(sessions, day)  # each call opens its own fresh session: no identity map
+        best = min(best, time.process_time() - started)
     return best, found
 
 
@@ -137,6 +154,13 @@ def main(argv: list[str] | None = None) -> int:
             base_s, base_ids = best_of(args.repeat_baseline, baseline, app.sessions)
             print(f"baseline: {base_s:.4f}s best of {args.repeat_baseline} "
                   f"({len(base_ids)} due steps)")
+            ordinary = normal_day(app.sessions)
+            normal_s, normal_ids = best_of(args.repeat, ours, app.sessions, ordinary)
+            normal_base_s, normal_base_ids = best_of(args.repeat_baseline, baseline,
+                                                     app.sessions, ordinary)
+            assert normal_ids == normal_base_ids and normal_ids
+            print(f"normal day {ordinary}: {len(normal_ids)} due steps; ours {normal_s:.4f}s, "
+                  f"baseline {normal_base_s:.4f}s")
         finally:
             app.close()
 
@@ -152,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"NOTE: the real scan took {ours_s:.3f}s, over the {TARGET_SECONDS}s target")
     if ratio < TARGET_RATIO:
         print(f"NOTE: ratio {ratio:.1f} is under the {TARGET_RATIO:.0f}x target")
-    print(f"RESULT due_scan ours={ours_s:.3f}s baseline={base_s:.1f}s ratio={ratio:.1f}")
+    print(f"RESULT due_scan_normal_day ours={normal_s:.3f}s baseline={normal_base_s:.2f}s "
+          f"ratio={normal_base_s / normal_s:.1f}")
+    print(f"RESULT due_scan ours={ours_s:.3f}s baseline={base_s:.2f}s ratio={ratio:.1f}")
     return 0
 
 
