@@ -526,6 +526,9 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
         return report
     sender = make_sender(config)
     interval = 60.0 / config.rate_per_minute
+    # A batch must go out well within its claim, or the claims of its last emails run out
+    # while they wait for the rate limit (at 1 a minute, 20 take 20 minutes).
+    batch_size = max(1, min(BATCH_SIZE, int(CLAIM_SECONDS / 2 / interval)))
     connection = SmtpConnection(config, password(config))
     last_send = 0.0
     remaining = limit
@@ -540,7 +543,7 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
                 break
             try:
                 batch = _claim(sessions, holder, now(),
-                               min(BATCH_SIZE, remaining or BATCH_SIZE), sender.domain)
+                               min(batch_size, remaining or batch_size), sender.domain)
             except DatabaseBusyError as exc:
                 report.error = str(exc)
                 break

@@ -491,6 +491,27 @@ def test_email_left_sending_by_a_dead_sender_is_sent_again_with_its_message_id(
                                                           "<n2.busy@example.org>"]
 
 
+def test_at_one_email_a_minute_each_batch_goes_out_before_its_claims_run_out(
+        app, enrol, smtp_server_factory) -> None:  # type: ignore[no-untyped-def]
+    server = smtp_server_factory("none")
+    use_server(app, server, rate_per_minute=1)
+    queue_finished_steps(app, enrol, *[f"P{n}" for n in range(1, 13)])
+    clock = Clock()
+
+    def wait(seconds: float) -> None:  # the rate limit's pause, on the test's clock
+        clock.advance(seconds=seconds)
+
+    report = deliver_outbox(app.sessions, now=clock, sleep=wait)
+
+    # Twelve emails a minute apart take about 11 minutes, longer than a claim (10): sent in
+    # batches that each end within their claim, none of them found lapsed and taken again.
+    assert (report.sent, report.error) == (12, "")
+    assert clock() - Clock()() > timedelta(minutes=10)
+    assert Counter(a.outcome for a in all_attempts(app)) == {"sent": 12}
+    assert Counter(m["Message-ID"] for m in server.messages) == {
+        r.message_id: 1 for r in outbox_rows(app)}
+
+
 # --- 10-11. when and what exactly ---------------------------------------------------------------
 
 
