@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit, clock
-from clinic_desktop.db.engine import DatabaseBusyError, write_session
+from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import Lease, Notification
 
 SENDER = "sender"
@@ -38,7 +38,7 @@ def acquire(sessions: sessionmaker[Session], holder: str, *, name: str = SENDER,
             # Another thread or PC created the lease row at the same moment: look again.
             if attempt:
                 return False
-        except (OperationalError, DatabaseBusyError):
+        except OperationalError:
             return False  # the database is busy or gone: not ours now; the next beat retries
     return False
 

@@ -13,6 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from clinic_desktop import clock, lease, settings
@@ -78,7 +79,7 @@ def _record(app: AppContext, name: str, *, ok: bool, summary: str, started: date
 
     try:
         until_written(write, f"the note of the {name} job's run", patience=RECORD_PATIENCE_SECONDS)
-    except Exception as exc:
+    except OperationalError as exc:
         if not is_transient(exc):
             raise
         log.warning("The database stayed busy: the %s job's run (%s) is not noted.", name,

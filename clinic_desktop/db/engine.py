@@ -18,19 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from clinic_desktop.config import is_network_path
-from clinic_desktop.errors import ConfigError, DatabaseError
+from clinic_desktop.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 T = TypeVar("T")
-
-
-class DatabaseBusyError(DatabaseError):
-    """Another program held the database's write lock for the whole busy timeout; nothing
-    was changed, and the same action works a moment later."""
-
-    exit_code = 1
 
 
 def normalise_url(url: str) -> str:
@@ -124,19 +117,12 @@ def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
     On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE): a transaction
     that reads first and upgrades to writing later fails at once with "database is locked"
     when another process wrote in between, instead of waiting for its turn. When another
-    program holds that lock for the whole busy timeout, DatabaseBusyError says so.
+    program holds that lock for the whole busy timeout, OperationalError "database is
+    locked" is raised (`busy_problem` gives the sentence for it).
     """
     with factory() as session:
         if session.get_bind().dialect.name == "sqlite":
-            try:
-                session.connection(execution_options={"sqlite_begin_immediate": True})
-            except OperationalError as exc:
-                if not _sqlite_locked(exc):
-                    raise
-                raise DatabaseBusyError(
-                    f"The database is busy: another Clinic Desktop program has been writing "
-                    f"to it for {SQLITE_BUSY_TIMEOUT_MS // 1000} seconds. Nothing was changed; "
-                    "try again in a moment.") from exc
+            session.connection(execution_options={"sqlite_begin_immediate": True})
         try:
             yield session
             session.commit()
@@ -150,12 +136,20 @@ def _sqlite_locked(exc: OperationalError) -> bool:
         "locked" in str(exc.orig) or "busy" in str(exc.orig))
 
 
+def busy_problem(exc: BaseException) -> str | None:
+    """The sentence for SQLite's "database is locked" (another program held the write lock
+    for the whole busy timeout), or None for any other error."""
+    if not (isinstance(exc, OperationalError) and _sqlite_locked(exc)):
+        return None
+    return (f"The database is busy: another Clinic Desktop program has been writing to it for "
+            f"{SQLITE_BUSY_TIMEOUT_MS // 1000} seconds. Nothing was changed; try again in a "
+            "moment.")
+
+
 def is_transient(exc: BaseException) -> bool:
     """True for a write that failed only for now: SQLite's write lock was held too long, or
     the PostgreSQL server went away, restarted, or chose this transaction to end a deadlock
     (SQLAlchemy has rolled the transaction back)."""
-    if isinstance(exc, DatabaseBusyError):
-        return True
     if not isinstance(exc, OperationalError):
         return False
     if isinstance(exc.orig, sqlite3.Error):
@@ -167,8 +161,8 @@ def is_transient(exc: BaseException) -> bool:
     return state is None or state.startswith(("08", "40001", "40P01", "57P0"))
 
 
-def _busy_reason(exc: BaseException) -> str:
-    if isinstance(exc, OperationalError) and not _sqlite_locked(exc):
+def _busy_reason(exc: OperationalError) -> str:
+    if not _sqlite_locked(exc):
         words = str(exc.orig).strip().splitlines()
         return f"the database server did not answer: {words[0] if words else exc.orig!r}"
     return "another program is writing to it"
@@ -186,7 +180,7 @@ def until_written(write: Callable[[], T], what: str, *, patience: float | None =
     while True:
         try:
             return write()
-        except (DatabaseBusyError, OperationalError) as exc:
+        except OperationalError as exc:
             if not is_transient(exc):
                 raise
             waited = time.monotonic() - began

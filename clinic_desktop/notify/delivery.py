@@ -17,15 +17,11 @@ from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit, clock, secrets, settings
-from clinic_desktop.db.engine import (
-    DatabaseBusyError,
-    is_transient,
-    until_written,
-    write_session,
-)
+from clinic_desktop.db.engine import busy_problem, is_transient, until_written, write_session
 from clinic_desktop.db.models import DeliveryAttempt, Notification, Patient, TreatmentStep
 from clinic_desktop.errors import ClinicError, ConfigError
 from clinic_desktop.notify import outbox
@@ -485,7 +481,7 @@ def _release(sessions: sessionmaker[Session], ids: list[int], holder: str) -> No
     try:
         until_written(give_back, f"giving back {len(ids)} email(s) not sent yet",
                       patience=RELEASE_PATIENCE_SECONDS)
-    except Exception as exc:
+    except OperationalError as exc:
         if not is_transient(exc):
             raise
         log.warning("The database stayed busy: %s email(s) not sent yet are due again when "
@@ -544,8 +540,11 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
             try:
                 batch = _claim(sessions, holder, now(),
                                min(batch_size, remaining or batch_size), sender.domain)
-            except DatabaseBusyError as exc:
-                report.error = str(exc)
+            except OperationalError as exc:
+                busy = busy_problem(exc)
+                if busy is None:
+                    raise
+                report.error = busy
                 break
             if not batch:
                 break
