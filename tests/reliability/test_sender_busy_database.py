@@ -19,12 +19,12 @@ import pytest
 from servers import configure_smtp
 from sqlalchemy import select
 
-from clinic_desktop import audit
+from clinic_desktop import audit, scheduler
 from clinic_desktop.app import AppContext, open_app
 from clinic_desktop.cli import main
 from clinic_desktop.db import engine
 from clinic_desktop.db.engine import sqlite_path, write_session
-from clinic_desktop.db.models import DeliveryAttempt, Notification
+from clinic_desktop.db.models import DeliveryAttempt, JobRun, Notification
 from clinic_desktop.domain import due_scan
 from clinic_desktop.notify.delivery import deliver_outbox
 
@@ -141,3 +141,21 @@ def test_a_dry_run_over_the_whole_clinic_leaves_the_database_free_for_senders(
     assert reports[0].count(due_scan.QUEUED) == 60 and writes >= 3
     with app.sessions() as session:
         assert session.scalars(select(Notification)).all() == []  # the dry run left nothing
+
+
+def test_a_job_whose_note_cannot_be_written_says_so_and_the_scheduler_goes_on(
+        busy_app: AppContext, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    app = busy_app
+    monkeypatch.setattr(scheduler, "RECORD_PATIENCE_SECONDS", 0.5)
+    caplog.set_level(logging.WARNING, logger="clinic_desktop")
+    holder = hold_write_lock(app, HOLD_SECONDS)
+
+    event = scheduler.run_delivery(app)  # mail is not set up: a run worth noting
+
+    holder.join()
+    assert not event.ok and event.summary.startswith("not sent: Sending email is not set up")
+    assert "The database stayed busy: the delivery job's run (not sent: Sending email is not " \
+           "set up" in caplog.text
+    with app.sessions() as session:
+        assert session.get(JobRun, scheduler.DELIVERY) is None
