@@ -535,7 +535,9 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
                 report.stopped = True
                 break
             if keep_going is not None and not keep_going():
-                report.error = "another PC has taken over sending; it sends the rest"
+                report.error = ("this PC is no longer the sender (another PC took over, or "
+                                "the database did not answer); the rest goes out from the "
+                                "sender, or at the next run")
                 break
             try:
                 batch = _claim(sessions, holder, now(),
