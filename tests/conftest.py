@@ -59,7 +59,9 @@ def postgres_url() -> Iterator[str]:
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         # As on a clinic's server: extensions live in public, which stays on the search path
-        # (made here once, not by each test, so no test's schema takes it down with it).
+        # (made here once, not by each test, so no test's schema takes it down with it). The
+        # lock: test processes running side by side would race to create it.
+        connection.execute(text("SELECT pg_advisory_xact_lock(7310002)"))
         connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
     url = make_url(base).update_query_dict({"options": f"-csearch_path={schema},public"})
     try:

@@ -34,7 +34,7 @@ from clinic_desktop.scheduler import (
     run_daily_check,
 )
 
-MANY = 3000  # due steps: at ~10 ms each, a check of half a minute
+MANY = 1200  # due steps: at 3-10 ms each, a check of several seconds to quit in
 PROMPT = 5.0  # seconds a quit may take
 
 
