@@ -925,6 +925,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.info("Not saved: %s", full, exc_info=True)  # the file only, if it has room
             print(f"error: {full}", file=sys.stderr)
             return full.exit_code
+        from clinic_desktop.db.engine import busy_problem
+
+        busy = busy_problem(exc)
+        if busy is not None:
+            log.warning("Database busy in %s", args.command, exc_info=True)
+            print(f"error: {busy}", file=sys.stderr)
+            return EXIT_SOME_FAILED
         if isinstance(exc, SqlDatabaseError):
             problem = _database_problem(args, exc)
             if problem is not None:

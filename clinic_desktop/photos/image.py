@@ -14,17 +14,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
 from clinic_desktop.errors import ClinicError
 
-try:  # iPhone photos; the wheel is part of our dependencies, this guards odd builds only
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-    HEIF_AVAILABLE = True
-except ImportError:  # pragma: no cover
-    HEIF_AVAILABLE = False
+pillow_heif.register_heif_opener()  # iPhone photos (HEIC)
 
 log = logging.getLogger(__name__)
 

@@ -280,11 +280,8 @@ class FolderWatcher:
         """Where the file system reports changes (local disks), call `on_change` at once, so
         a photo is taken seconds after it lands instead of at the next poll. Shares often
         send no events; polling keeps working for them either way. Returns the observer."""
-        try:
-            from watchdog.events import FileSystemEventHandler
-            from watchdog.observers import Observer
-        except ImportError:  # pragma: no cover - watchdog is a dependency
-            return None
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
 
         class _Handler(FileSystemEventHandler):
             def on_any_event(self, event: object) -> None:

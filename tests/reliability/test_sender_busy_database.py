@@ -24,7 +24,7 @@ from clinic_desktop.app import AppContext, open_app
 from clinic_desktop.cli import main
 from clinic_desktop.db import engine
 from clinic_desktop.db.engine import sqlite_path, write_session
-from clinic_desktop.db.models import DeliveryAttempt, JobRun, Notification
+from clinic_desktop.db.models import DeliveryAttempt, JobRun, Notification, Patient
 from clinic_desktop.domain import due_scan
 from clinic_desktop.notify.delivery import deliver_outbox
 
@@ -159,3 +159,21 @@ def test_a_job_whose_note_cannot_be_written_says_so_and_the_scheduler_goes_on(
            "set up" in caplog.text
     with app.sessions() as session:
         assert session.get(JobRun, scheduler.DELIVERY) is None
+
+
+def test_any_command_on_a_busy_database_says_so_in_a_sentence(
+        busy_app: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    holder = hold_write_lock(busy_app, HOLD_SECONDS)
+
+    code = main(["--data-dir", str(tmp_path / "data"), "--db", str(busy_app.engine.url),
+                 "patients", "add", "--code", "P1", "--first-name", "Ada", "--last-name",
+                 "Lovelace"])
+
+    out, err = capsys.readouterr()
+    holder.join()
+    assert code == 1
+    assert "error: The database is busy: another Clinic Desktop program has been writing " \
+        "to it" in err and "Nothing was changed; try again in a moment." in err, err
+    assert "Traceback" not in out + err and "unexpected" not in err
+    with busy_app.sessions() as session:
+        assert session.scalar(select(Patient).where(Patient.code == "P1")) is None
