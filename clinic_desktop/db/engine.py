@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -206,7 +207,7 @@ def rehearsal(factory: sessionmaker[Session]) -> Iterator[sessionmaker[Session]]
     engine = factory.kw["bind"]
     with contextlib.ExitStack() as stack:
         if engine.dialect.name == "sqlite":
-            engine = stack.enter_context(_memory_copy(engine))
+            engine = stack.enter_context(_scratch_copy(engine))
         connection = stack.enter_context(engine.connect())
         transaction = connection.begin()
         try:
@@ -216,19 +217,32 @@ def rehearsal(factory: sessionmaker[Session]) -> Iterator[sessionmaker[Session]]
             transaction.rollback()
 
 
+# A larger database is copied to a temporary file instead of into memory: a clinic group's
+# SQLite file can be hundreds of megabytes, too much to hold in a clinic PC's memory for a
+# preview.
+LARGEST_IN_MEMORY = 256 * 1024 * 1024
+
+
 @contextmanager
-def _memory_copy(engine: Engine) -> Iterator[Engine]:
-    """The SQLite database as it is now, copied into memory with the online backup API (a
-    read: in WAL mode writers go on meanwhile), behind an engine that works like ours."""
-    copy = sqlite3.connect(":memory:", check_same_thread=False)
-    with engine.connect() as source:
-        source.connection.driver_connection.backup(copy)  # type: ignore[union-attr]
-    copy.isolation_level = None  # BEGIN is ours, as on the file (see _make_sqlite_engine)
-    copy.execute("PRAGMA foreign_keys=ON")
-    scratch = create_engine("sqlite://", creator=lambda: copy, poolclass=StaticPool)
-    event.listen(scratch, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
-    try:
+def _scratch_copy(engine: Engine) -> Iterator[Engine]:
+    """The SQLite database as it is now, copied with the online backup API (a read: in WAL
+    mode writers go on meanwhile) into memory, or into a temporary file when it is large,
+    behind an engine that works like ours."""
+    path = sqlite_path(str(engine.url))
+    size = Path(path).stat().st_size if path is not None and Path(path).exists() else 0
+    with contextlib.ExitStack() as stack:
+        target = ":memory:"
+        if size > LARGEST_IN_MEMORY:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="clinic-preview-"))
+            target = str(Path(folder) / "preview.sqlite3")
+        copy = sqlite3.connect(target, check_same_thread=False)
+        stack.callback(copy.close)  # before the folder goes: Windows deletes no open file
+        with engine.connect() as source:
+            source.connection.driver_connection.backup(copy)  # type: ignore[union-attr]
+        copy.isolation_level = None  # BEGIN is ours, as on the file (see _make_sqlite_engine)
+        copy.execute("PRAGMA foreign_keys=ON")
+        scratch = create_engine("sqlite://", creator=lambda: copy, poolclass=StaticPool)
+        stack.callback(scratch.dispose)
+        event.listen(scratch, "begin",
+                     lambda connection: connection.exec_driver_sql("BEGIN"))
         yield scratch
-    finally:
-        scratch.dispose()
-        copy.close()
