@@ -277,8 +277,7 @@ def shoot_views(context: Any, out: Path, only: set[str] | None = None, suffix: s
                 failed = [i for i, r in enumerate(window.outbox.model.rows)
                           if r[4] == email_status("failed")]
                 if failed:
-                    window.outbox.table.selectRow(failed[0])
-                    window.outbox.table.clicked.emit(window.outbox.model.index(failed[0], 0))
+                    window.outbox.table.selectRow(failed[0])  # its preview follows
                 settle(app, tasks)
             shot(window, name)
             if name == "photo-inbox" and window.inbox.photos:

@@ -86,6 +86,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.today.import_patients.connect(lambda: (self.nav.setCurrentRow(1),
                                                     self.patients.import_csv()))
         self.outbox.settings_requested.connect(lambda: self.nav.setCurrentRow(5))
+        self.outbox.open_patient.connect(self.open_patient)
         self.patients.open_patient.connect(self.open_patient)
         self.patient.back.connect(lambda: self.nav.setCurrentRow(1))
         for view in (self.patients, self.inbox, self.outbox, self.patient, self.settings):

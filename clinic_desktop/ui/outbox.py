@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from clinic_desktop.ui.i18n import date_time_text, translate
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QKeySequence,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QShortcut,
     QSplitter,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -112,9 +117,20 @@ def email_preview(email: EmailDetails) -> str:
     return "\n".join(lines)
 
 
+# A permanent refusal of the address (550 5.1.1 mailbox unknown and the like): retrying the
+# same address fails again, the cure is the patient's address.
+PERMANENT = re.compile(r"\b5\d\d\b|\b5\.\d\.\d+\b")
+PERIODS = [(QT_TRANSLATE_NOOP("OutboxView", "any date"), 0),
+           (QT_TRANSLATE_NOOP("OutboxView", "today"), 1),
+           (QT_TRANSLATE_NOOP("OutboxView", "last 7 days"), 7),
+           (QT_TRANSLATE_NOOP("OutboxView", "last 30 days"), 30)]
+LIVE_MS = 2000  # while sending, the rows are read again this often
+
+
 class OutboxView(QWidget):
     changed = Signal()
     settings_requested = Signal()
+    open_patient = Signal(str)
 
     def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
         from clinic_desktop.notify.outbox import STATUSES
@@ -135,10 +151,20 @@ class OutboxView(QWidget):
             self.status.addItem(email_status(status), status)
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         top.addWidget(self.status)
-        for text, slot, keys in ((self.tr("&Retry"), self.retry, "Ctrl+R"),
-                                 (self.tr("Ca&ncel email"), self.cancel, ""),
-                                 (self.tr("Send no&w"), self.send_now, "")):
+        self.period = QComboBox()
+        self.period.setAccessibleName(self.tr("Queued when"))
+        for label, days in PERIODS:
+            self.period.addItem(self.tr(label), days)
+        self.period.currentIndexChanged.connect(lambda _i: self.refresh())
+        top.addWidget(self.period)
+        self.buttons: dict[str, QPushButton] = {}
+        for name, text, slot, keys in (
+                ("patient", self.tr("Open &patient"), self.show_patient, ""),
+                ("retry", self.tr("&Retry"), self.retry, "Ctrl+R"),
+                ("cancel", self.tr("Ca&ncel email"), self.cancel, ""),
+                ("send", self.tr("Send no&w"), self.send_now, "")):
             button = QPushButton(text)
+            self.buttons[name] = button
             button.clicked.connect(slot)
             if keys:
                 shortcut = QShortcut(QKeySequence(keys), self)
@@ -148,15 +174,29 @@ class OutboxView(QWidget):
                     keys=QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)))
             top.addWidget(button)
         layout.addLayout(top)
+        note_row = QHBoxLayout()
         self.note = hint("")
-        layout.addWidget(self.note)
+        note_row.addWidget(self.note, 1)
+        self.sending = QProgressBar()
+        self.sending.setRange(0, 0)  # busy: how long depends on the server
+        self.sending.setMaximumWidth(160)
+        self.sending.setAccessibleName(self.tr("Sending"))
+        self.sending.hide()
+        note_row.addWidget(self.sending)
+        layout.addLayout(note_row)
+        self.live = QTimer(self)
+        self.live.setInterval(LIVE_MS)
+        self.live.timeout.connect(self.refresh)
+        self.codes: list[str] = []
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = RowsModel(["#", self.tr("Email"), self.tr("Patient"), self.tr("To"),
                                 self.tr("Status"), self.tr("Tries"), self.tr("Subject"),
                                 self.tr("Problem")], self)
         self.table = make_table(self.model, remember_as="outbox")
         self.table.setAccessibleName(self.tr("Emails"))
-        self.table.clicked.connect(self._preview)
+        # The preview follows the selection, by mouse or keyboard, and across reloads.
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._preview(current))
         splitter.addWidget(self.table)
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
@@ -169,14 +209,19 @@ class OutboxView(QWidget):
 
     def refresh(self) -> None:
         status = self.status.currentData() or None
+        days = self.period.currentData()
+        keep = selected_key(self.table, self.model)
 
         def work() -> list[dict[str, Any]]:
+            from clinic_desktop import clock
             from clinic_desktop.notify.outbox_admin import outbox_rows
 
+            since = clock.now_utc() - timedelta(days=days) if days else None
             with self.context.sessions() as session:
-                return outbox_rows(session, status, LIMIT)
+                return outbox_rows(session, status, LIMIT, since)
 
         def done(rows: list[dict[str, Any]]) -> None:
+            self.codes = [r["patient_code"] or "" for r in rows]
             self.model.set_rows([[r["id"], email_kind(r["kind"]), r["patient_code"] or "-",
                                   r["recipient"] or "-", email_status(r["status"]),
                                   r["attempts"], r["subject"], r["last_error"]] for r in rows],
@@ -186,6 +231,8 @@ class OutboxView(QWidget):
             # Long subjects would push the Problem column (what staff act on) out of view.
             self.table.setColumnWidth(6, min(self.table.columnWidth(6), SUBJECT_WIDTH))
             self.note.setText(self._describe(len(rows), status))
+            if keep in self.model.keys:  # the same email stays selected, its preview current
+                self.table.selectRow(self.model.keys.index(keep))
 
         self.tasks.run(work, done, lambda m: show_error(self, m))
 
@@ -204,6 +251,9 @@ class OutboxView(QWidget):
                        "finished; every email, sent or not, then stays listed here.")
 
     def _preview(self, index: Any) -> None:
+        if not index.isValid():
+            self.preview.clear()
+            return
         note_id, sessions = self.model.keys[index.row()], self.context.sessions
         self.tasks.run(lambda: email_details(sessions, note_id),
                        lambda email: self.preview.setPlainText(email_preview(email)),
@@ -229,8 +279,45 @@ class OutboxView(QWidget):
 
         self.tasks.run(work, done, lambda m: show_error(self, m))
 
+    def show_patient(self) -> None:
+        """A failed email's cure is most often the patient's details: open the patient."""
+        rows = self.table.selectionModel().selectedRows()
+        code = self.codes[rows[0].row()] if rows else ""
+        if not code:
+            show_error(self, self.tr("Select an email to a patient first."))
+            return
+        self.open_patient.emit(code)
+
     def retry(self) -> None:
+        """Send again. After a permanent refusal of the address (550 5.1.1), sending to the
+        same address fails again: offer to correct the patient's address first."""
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            row = rows[0].row()
+            problem, code = str(self.model.rows[row][7] or ""), self.codes[row]
+            if code and PERMANENT.search(problem) and not self._address_fixed(code, problem):
+                return
         self._admin("retry")
+
+    def _address_fixed(self, code: str, problem: str) -> bool:
+        """Ask for a corrected address; True to go on and send (to the address now stored)."""
+        from clinic_desktop.ui.patients import PatientDialog
+
+        answer = QMessageBox.question(
+            self, self.tr("Retry"),
+            self.tr("The mail server refused the address for good:\n{problem}\n\nSending "
+                    "to the same address will fail again. Correct {code}'s address first?"
+                    ).format(problem=problem, code=code),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Yes:
+            dialog = PatientDialog(self.context, self, code=code)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            self.changed.emit()
+        return True
 
     def cancel(self) -> None:
         self._admin("cancel")
@@ -238,14 +325,26 @@ class OutboxView(QWidget):
     def send_now(self) -> None:
         from clinic_desktop.scheduler import run_delivery
 
+        def finished() -> None:
+            self.live.stop()
+            self.sending.hide()
+            self.buttons["send"].setEnabled(True)
+            self.refresh()
+            self.changed.emit()
+
         def done(event: Any) -> None:
+            finished()
             if event.config_error:
                 if offer_settings(self, self.tr("Sending")):
                     self.settings_requested.emit()
             else:
                 (show_info if event.ok else show_error)(
                     self, self.tr("Sending: {summary}").format(summary=event.summary))
-            self.refresh()
-            self.changed.emit()
 
-        self.tasks.run(lambda: run_delivery(self.context), done, lambda m: show_error(self, m))
+        # Sending can take a while (a slow server, a rate limit): show that it runs and let
+        # the rows change as emails go.
+        self.buttons["send"].setEnabled(False)
+        self.sending.show()
+        self.live.start()
+        self.tasks.run(lambda: run_delivery(self.context), done,
+                       lambda m: (finished(), show_error(self, m)))

@@ -348,6 +348,22 @@ Datenordner: {folder}</translation>
             <translation>unterbrochen (das Programm wurde beendet)</translation>
         </message>
         <message>
+            <source>any date</source>
+            <translation>jedes Datum</translation>
+        </message>
+        <message>
+            <source>today</source>
+            <translation>heute</translation>
+        </message>
+        <message>
+            <source>last 7 days</source>
+            <translation>letzte 7 Tage</translation>
+        </message>
+        <message>
+            <source>last 30 days</source>
+            <translation>letzte 30 Tage</translation>
+        </message>
+        <message>
             <source>Outbox and log</source>
             <translation>Postausgang und Protokoll</translation>
         </message>
@@ -358,6 +374,14 @@ Datenordner: {folder}</translation>
         <message>
             <source>every email</source>
             <translation>alle E-Mails</translation>
+        </message>
+        <message>
+            <source>Queued when</source>
+            <translation>Eingestellt wann</translation>
+        </message>
+        <message>
+            <source>Open &amp;patient</source>
+            <translation>&amp;Patient/in öffnen</translation>
         </message>
         <message>
             <source>&amp;Retry</source>
@@ -451,6 +475,24 @@ Datenordner: {folder}</translation>
         <message>
             <source>Sending</source>
             <translation>Versand</translation>
+        </message>
+        <message>
+            <source>Select an email to a patient first.</source>
+            <translation>Bitte zuerst eine E-Mail an eine Patientin / einen Patienten auswählen.</translation>
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation>Erneut senden</translation>
+        </message>
+        <message>
+            <source>The mail server refused the address for good:
+{problem}
+
+Sending to the same address will fail again. Correct {code}'s address first?</source>
+            <translation>Der Mailserver hat die Adresse endgültig abgelehnt:
+{problem}
+
+An dieselbe Adresse zu senden, schlägt wieder fehl. Zuerst die Adresse von {code} korrigieren?</translation>
         </message>
         <message>
             <source>Sending: {summary}</source>

@@ -465,7 +465,10 @@ def test_invalid_address_shows_the_field_error_and_saves_nothing(qtbot: Any, win
 # --- Outbox -------------------------------------------------------------------------------
 
 
-def test_retry_a_failed_email(qtbot: Any, window: Any, messages: Any) -> None:
+def test_retry_after_a_refused_address_asks_for_the_corrected_one_first(
+        qtbot: Any, window: Any, messages: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.ui import patients as patients_module
+
     with write_session(window.context.sessions) as session:
         note = session.scalar(select(Notification).join(Patient, Patient.id ==
                                                         Notification.patient_id)
@@ -482,8 +485,7 @@ def test_retry_a_failed_email(qtbot: Any, window: Any, messages: Any) -> None:
     assert model_column(view.model, 4)[row] == "failed"
     assert model_column(view.model, 7)[row] == "550 5.1.1 mailbox unavailable"
 
-    view.table.selectRow(row)
-    view.table.clicked.emit(view.model.index(row, 0))  # the preview follows the selection
+    view.table.selectRow(row)  # the preview follows the selection
     qtbot.waitUntil(lambda: view.preview.toPlainText() != "", timeout=WAIT)
     preview = view.preview.toPlainText().splitlines()
     assert preview[0] == f"{model_column(view.model, 1)[row]} email, failed"
@@ -495,13 +497,32 @@ def test_retry_a_failed_email(qtbot: Any, window: Any, messages: Any) -> None:
     assert f"Queued: {date_time_text(queued, zone)}" in preview
     assert "UTC" not in view.preview.toPlainText()
     assert "Problem: 550 5.1.1 mailbox unavailable" in preview
-    button(view, "Retry").click()
+
+    def correct_address(dialog: Any) -> int:  # staff type the address the patient gave
+        assert dialog.email.text() == "p00004@example.org"
+        dialog.email.setText("p00004.new@example.org")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(patients_module.PatientDialog, "exec", correct_address)
+    button(view, "Retry").click()  # a 550 refusal: the same address would fail again
+    [(_kind, _title, question)] = [m for m in messages.shown if m[0] == "question"]
+    assert "Correct P00004's address first?" in question
     qtbot.waitUntil(lambda: model_column(view.model, 4)[
         model_column(view.model, 0).index(str(note_id))] == "waiting to be sent", timeout=WAIT)
-    assert any(m.startswith(f"Email {note_id} to p00004@example.org is queued again")
-               for m in messages.infos)
     with window.context.sessions() as session:
-        assert session.get(Notification, note_id).status == "queued"
+        again = session.get(Notification, note_id)
+        assert (again.status, again.recipient) == ("queued", "p00004.new@example.org")
+
+
+def test_open_the_patient_of_an_email_from_the_outbox(qtbot: Any, window: Any) -> None:
+    window.nav.setCurrentRow(3)
+    view = window.outbox
+    qtbot.waitUntil(lambda: LATE_TOLD in view.codes, timeout=WAIT)  # the demo told P00004
+    view.table.selectRow(view.codes.index(LATE_TOLD))
+    button(view, "Open patient").click()
+    qtbot.waitUntil(lambda: window.patient.title.text().startswith(LATE_TOLD), timeout=WAIT)
+    assert window.stack.currentWidget() is window.patient
 
 
 # --- Email template editor ----------------------------------------------------------------
@@ -607,7 +628,12 @@ def test_send_now_without_mail_settings_says_so_in_words_and_opens_settings(
     run_daily_check(window.context, window.context.clinic_today())  # emails wait: no server
     window.nav.setCurrentRow(3)
     button(window.outbox, "Send now").click()
+    # While it runs: a busy bar, no second Send now, the rows read again as emails go.
+    assert window.outbox.sending.isVisible() and window.outbox.live.isActive()
+    assert not window.outbox.buttons["send"].isEnabled()
     qtbot.waitUntil(lambda: window.nav.currentRow() == 5, timeout=WAIT)  # answered Yes
+    assert not window.outbox.sending.isVisible() and not window.outbox.live.isActive()
+    assert window.outbox.buttons["send"].isEnabled()
     [(kind, title, text)] = messages.shown
     assert (kind, title) == ("question", "Sending")
     assert text.startswith("Emails cannot be sent until the mail settings are fixed")
@@ -713,3 +739,18 @@ def test_a_new_clinic_sees_how_to_start_instead_of_empty_lists(
     finally:
         tasks.shutdown()
         context.close()
+
+
+def test_outbox_shows_the_emails_of_the_chosen_period(qtbot: Any, window: Any) -> None:
+    with write_session(window.context.sessions) as session:
+        old, new = session.scalars(select(Notification).order_by(Notification.id)
+                                   .limit(2)).all()
+        old_id, new_id = old.id, new.id
+        old.created_at = clock.now_utc() - timedelta(days=10)
+        new.created_at = clock.now_utc() - timedelta(days=2)
+    window.nav.setCurrentRow(3)
+    view = window.outbox
+    qtbot.waitUntil(lambda: str(old_id) in model_column(view.model, 0), timeout=WAIT)
+    view.period.setCurrentIndex(view.period.findData(7))
+    qtbot.waitUntil(lambda: str(old_id) not in model_column(view.model, 0), timeout=WAIT)
+    assert str(new_id) in model_column(view.model, 0)  # queued within the week: listed
