@@ -224,14 +224,8 @@ def cmd_notify(args: argparse.Namespace) -> int:
     if args.dry_run or args.no_send:
         return code
     from clinic_desktop import cli_email
-    from clinic_desktop.notify.delivery import deliver_outbox
 
-    try:
-        delivered = deliver_outbox(app.sessions)
-    except ClinicError as exc:
-        print(f"error: the emails are queued but not sent: {exc}", file=sys.stderr)
-        return max(code, exc.exit_code)  # 2 when sending is not set up
-    return max(code, cli_email.print_delivery(delivered))
+    return max(code, cli_email.send_due(app, queued=True))
 
 
 def _print_scan(args: argparse.Namespace, report: Any) -> int:

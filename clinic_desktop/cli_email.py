@@ -14,6 +14,26 @@ from clinic_desktop.errors import ValidationError
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+def send_due(app: Any, *, queued: bool = False) -> int:
+    """Send what is due the one way every caller sends (scheduler.send_due: the sender
+    lease, the run recorded); prints the outcome, returns the exit code it deserves.
+    `queued`: the daily check has just queued the emails (said if they cannot go)."""
+    from clinic_desktop.errors import ClinicError
+    from clinic_desktop.scheduler import send_due as send
+
+    try:
+        event, report = send(app, contain_errors=False)
+    except ClinicError as exc:
+        if not queued:
+            raise
+        print(f"error: the emails are queued but not sent: {exc}", file=sys.stderr)
+        return exc.exit_code  # 2 when sending is not set up
+    if report is None:  # another PC is the sender, or the database did not answer
+        print(event.summary)
+        return EXIT_OK if event.ok else EXIT_SOME_FAILED
+    return print_delivery(report)
+
+
 def print_delivery(report: Any) -> int:
     """Summarise a DeliveryReport; returns the exit code it deserves."""
     if report.window_closed:
@@ -61,9 +81,7 @@ def cmd_outbox(args: argparse.Namespace, app: Any, table: Any) -> int:
             print(outbox_admin.describe(session, args.id))
         return EXIT_OK
     if action == "send":
-        from clinic_desktop.notify.delivery import deliver_outbox
-
-        return print_delivery(deliver_outbox(app.sessions))
+        return send_due(app)
     with write_session(app.sessions) as session:
         if action == "retry":
             message = outbox_admin.retry(session, args.id)

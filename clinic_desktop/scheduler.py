@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from clinic_desktop.domain.daily_check import daily_check
 from clinic_desktop.domain.due_scan import any_due_step
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.notify import outbox
-from clinic_desktop.notify.delivery import deliver_outbox, holder_name
+from clinic_desktop.notify.delivery import DeliveryReport, deliver_outbox, holder_name
 
 log = logging.getLogger(__name__)
 
@@ -182,12 +183,39 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True,
 
 def run_delivery(app: AppContext, *, holder: str | None = None,
                  should_stop: Callable[[], bool] | None = None) -> JobEvent:
-    """Send what is due. With a `holder`, the sender lease is renewed between batches and
-    sending stops as soon as another PC has taken it over; `should_stop` (the app quits)
-    ends it between two emails."""
+    """Send what is due (see send_due); what the scheduler and the window report."""
+    return send_due(app, holder=holder, should_stop=should_stop)[0]
+
+
+def send_due(app: AppContext, *, holder: str | None = None,
+             should_stop: Callable[[], bool] | None = None, contain_errors: bool = True,
+             ) -> tuple[JobEvent, DeliveryReport | None]:
+    """The one way to send, for every caller: the scheduler, the window's "Send now",
+    `outbox send` and `notify-finished-steps`. It holds the sender lease (one PC sends at a
+    time, so the clinic's rate limit holds), records the run (status and Today show it) and
+    returns the delivery report (None when another PC is the sender).
+
+    With a `holder` (the scheduler's), the lease is renewed between batches and sending stops
+    as soon as another PC has taken it over. Without one (a command, the window), it is
+    taken for this run as this process and given back afterwards unless this process
+    already held it; when another PC holds it, nothing is sent here and the event says
+    who sends. `should_stop` (the app quits) ends it between two emails. A job contains its
+    errors (they become the event's summary); a command (`contain_errors=False`) lets them
+    reach its own error sentences, after the lease is given back.
+    """
+    taken_here = False
+    if holder is None:
+        holder = holder_name()
+        with app.sessions() as session:
+            state = lease.current(session)
+        held_before = state is not None and state.holder == holder
+        if not lease.acquire(app.sessions, holder):
+            return _elsewhere(app), None
+        taken_here = not held_before
     started = clock.now_utc()
-    keep_going = (lambda: lease.acquire(app.sessions, holder)) if holder else None
+    keep_going = functools.partial(lease.acquire, app.sessions, holder)
     config_error = False
+    report: DeliveryReport | None = None
     try:
         report = deliver_outbox(app.sessions, holder=holder, keep_going=keep_going,
                                 should_stop=should_stop)
@@ -206,13 +234,38 @@ def run_delivery(app: AppContext, *, holder: str | None = None,
         ok, attention = report.ok, bool(report.failed or report.error)
         config_error = report.setup_error
     except ClinicError as exc:  # e.g. sending is not set up yet
+        if not contain_errors:
+            raise
         summary, ok, attention = f"not sent: {exc}", False, True
         config_error = exc.exit_code == 2
     except Exception as exc:
+        if not contain_errors:
+            raise
         log.exception("Sending failed")
         summary, ok, attention = f"not sent: unexpected error: {exc}", False, True
+    finally:
+        if taken_here:
+            lease.release(app.sessions, holder)
     _record(app, DELIVERY, ok=ok, summary=summary, started=started)
-    return JobEvent(DELIVERY, ok, summary, attention, config_error)
+    return JobEvent(DELIVERY, ok, summary, attention, config_error), report
+
+
+def _elsewhere(app: AppContext) -> JobEvent:
+    """Who sends, when it is not this process: no failure (the emails go from there)."""
+    with app.sessions() as session:
+        state = lease.current(session)
+    if state is None:  # nobody holds it: the database was busy or unreachable
+        return JobEvent(DELIVERY, False, "The sender lease could not be taken (the database "
+                        "did not answer); nothing was sent from here. Try again in a moment.",
+                        attention=True)
+    return JobEvent(DELIVERY, True, f"The PC {_pc(state.holder)} is the sender right now: "
+                    "the emails go from there, so nothing was sent from here.")
+
+
+def _pc(holder: str) -> str:
+    """The lease holder "RECEPTION-1:4242" as "RECEPTION-1 (process 4242)"."""
+    pc, _, process = holder.rpartition(":")
+    return f"{pc} (process {process})" if pc and process.isdigit() else holder
 
 
 def run_folder_watch(app: AppContext, watcher: object,
@@ -453,9 +506,8 @@ class ClinicScheduler:
                 return events
             # A task on every PC is the recommended setup: the others doing nothing is no
             # failure, and must not make Task Scheduler report one every day.
-            pc, _, process = state.holder.rpartition(":")
-            sender = f"{pc} (process {process})" if pc and process.isdigit() else state.holder
-            events.append(JobEvent("lease", True, f"The PC {sender} is the sender right now: "
+            events.append(JobEvent("lease", True, f"The PC {_pc(state.holder)} is the sender "
+                                   "right now: "
                                    "it runs the daily check and sends the emails, so nothing "
                                    "was needed on this PC."))
             return events

@@ -197,3 +197,59 @@ def test_scheduler_once_on_a_pc_that_does_not_send_exits_0_and_names_the_sender(
     with app.sessions() as session:
         state = lease.current(session)
     assert state is not None and state.holder == "RECEPTION-PC:4242"
+
+
+# --- one way to send: the sender lease and the run record for commands too ---------------------
+
+
+def _queue_one(app: Any, enrol: Any) -> None:
+    from clinic_desktop.domain import due_scan
+
+    with write_session(app.sessions) as session:
+        enrol(session, "P1", [7, 14], date(2026, 3, 2))
+    due_scan.notify_finished_steps(app.sessions, date(2026, 3, 9))
+
+
+def test_outbox_send_leaves_the_sending_to_the_pc_that_holds_the_lease(
+        run, app: Any, enrol: Any, smtp_server_factory: Any) -> None:  # type: ignore[no-untyped-def]
+    from servers import configure_smtp
+
+    from clinic_desktop.db.models import Notification
+
+    server = smtp_server_factory("none")
+    with write_session(app.sessions) as session:
+        configure_smtp(session, server)
+    _queue_one(app, enrol)
+    assert lease.acquire(app.sessions, "RECEPTION-PC:4242")
+
+    code, out, err = run("outbox", "send")
+
+    assert (code, err) == (0, "")
+    assert out == ("The PC RECEPTION-PC (process 4242) is the sender right now: the emails go "
+                   "from there, so nothing was sent from here.\n")
+    assert server.messages == []
+    with app.sessions() as session:
+        assert set(session.scalars(select(Notification.status))) == {"queued"}
+
+
+def test_outbox_send_takes_the_lease_for_its_run_gives_it_back_and_records_the_run(
+        run, app: Any, enrol: Any, smtp_server_factory: Any) -> None:  # type: ignore[no-untyped-def]
+    from servers import configure_smtp
+
+    from clinic_desktop.db.models import JobRun
+    from clinic_desktop.scheduler import DELIVERY
+
+    server = smtp_server_factory("none")
+    with write_session(app.sessions) as session:
+        configure_smtp(session, server)
+    _queue_one(app, enrol)
+
+    code, out, err = run("outbox", "send")
+
+    assert code == 0 and out.startswith("1 email(s) sent"), out + err
+    assert len(server.messages) == 1
+    with app.sessions() as session:
+        assert lease.current(session) is None  # given back: the notifier takes it at once
+        last = session.get(JobRun, DELIVERY)
+        assert last is not None and last.ok and last.summary == "1 sent"
+    assert lease.acquire(app.sessions, "RECEPTION-PC:4242")
