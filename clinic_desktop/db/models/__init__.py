@@ -4,6 +4,7 @@ from clinic_desktop.db.models.base import Base, utcnow
 from clinic_desktop.db.models.people import Doctor, Patient
 from clinic_desktop.db.models.plan import PlanTemplate, PlanTemplateStep
 from clinic_desktop.db.models.records import (
+    AuditChainHead,
     AuditEvent,
     DeliveryAttempt,
     EmailTemplate,
@@ -18,6 +19,7 @@ from clinic_desktop.db.models.records import (
 from clinic_desktop.db.models.step import TreatmentStep, due_date_for
 
 __all__ = [
+    "AuditChainHead",
     "AuditEvent",
     "Base",
     "DeliveryAttempt",

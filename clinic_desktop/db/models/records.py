@@ -154,7 +154,12 @@ class EmailTemplate(Base):
 
 
 class AuditEvent(Base):
-    """Append-only: who did what, when, from which PC, with the before and after values."""
+    """Append-only: who did what, when, from which PC, with the before and after values.
+
+    Each event is a link of a hash chain (clinic_desktop/audit.py): `seq` is its place,
+    `hash` the SHA-256 of the link before it and of its own content, given when the
+    transaction that wrote it commits.
+    """
 
     __tablename__ = "audit_event"
 
@@ -170,6 +175,20 @@ class AuditEvent(Base):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditChainHead(Base):
+    """The audit chain's last link (one row): its place and hash. Locked by a committing
+    transaction only while it links its own events (clinic_desktop/audit.py)."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class Setting(Base):
