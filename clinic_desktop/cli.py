@@ -785,6 +785,9 @@ def build_parser() -> argparse.ArgumentParser:
     from clinic_desktop import cli_photos
 
     cli_photos.add_parsers(sub, common, today, _Parser, _date_arg)
+    from clinic_desktop import cli_audit
+
+    cli_audit.add_parsers(sub, common, _Parser, _date_arg)
 
     p = sub.add_parser("autostart", parents=[common],
                        help="start the notifier when you log in to this PC (on, off, status)")

@@ -1,0 +1,153 @@
+"""Audit commands of `clinic-desktop`: verify the hash chain, export a period for an inspector."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from clinic_desktop.errors import ValidationError
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+FORMATS = ("csv", "pdf")
+
+
+def cmd_verify(app: Any) -> int:
+    from clinic_desktop import audit, settings
+
+    with app.sessions() as session:
+        zone = settings.clinic_zone(session)
+        problems = list(audit.verify(session, zone))
+        seq, head = audit.head(session)
+    for problem in problems:
+        print(problem[0].upper() + problem[1:] + ".")
+    if problems:
+        print(f"\nThe audit trail was tampered with: {len(problems)} problem(s) found.")
+        return EXIT_SOME_FAILED
+    print(f"The audit trail is intact: {seq} event(s), chain head {head or '(empty)'}.")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, app: Any) -> int:
+    from clinic_desktop import audit, settings
+    from clinic_desktop.domain.patients import get_patient
+
+    if args.date_from > args.date_to:
+        raise ValidationError(f"--from {args.date_from} comes after --to {args.date_to}.")
+    path = Path(args.file)
+    kind = args.format or ("pdf" if path.suffix.lower() == ".pdf" else "csv")
+    with app.sessions() as session:
+        patient_id = get_patient(session, args.patient).id if args.patient else None
+        zone = settings.clinic_zone(session)
+        seq, head = audit.head(session)
+        rows = audit.export_rows(session, zone, args.date_from, args.date_to, patient_id)
+        if kind == "csv":
+            separator = settings.get(session, "export.csv_separator")
+            written = audit.write_csv(rows, path, ";" if separator == "semicolon" else ",")
+        else:
+            title = (f"Audit trail {args.date_from} to {args.date_to}"
+                     + (f", patient {args.patient}" if args.patient else ""))
+            written = write_pdf(list(rows), path, title, f"Chain head: position {seq}, "
+                                f"SHA-256 {head or '(empty)'}")
+    print(f"{written} audit event(s) written to {path}.")
+    return EXIT_OK
+
+
+def write_pdf(rows: list[Any], path: Path, title: str, head_line: str) -> int:
+    """A printable PDF of the events, with the title and the chain's head on every page.
+
+    Qt draws it (the app's one PDF writer, as for the photo report), only when a PDF is asked
+    for; without a screen Qt's offscreen platform does the work.
+    """
+    from clinic_desktop.ui.qt import QApplication, QPageSize, QPainter, QPdfWriter, QRect, Qt
+
+    if QApplication.instance() is None:
+        platform = [] if sys.platform in ("win32", "darwin") else ["-platform", "offscreen"]
+        _keep.append(QApplication(["clinic-desktop", *platform]))
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setResolution(150)
+    writer.setTitle(title)
+    painter = QPainter(writer)
+    if not painter.isActive():
+        raise ValidationError(f"Cannot write {path}: is it open in another program?")
+    margin = 60
+    width, bottom = writer.width() - 2 * margin, writer.height() - margin
+    wrap = int(Qt.TextFlag.TextWordWrap) | int(Qt.TextFlag.TextWrapAnywhere)
+    font = painter.font()
+
+    def text(y: int, words: str, size: int, bold: bool = False, measure: bool = False) -> int:
+        font.setPointSize(size)
+        font.setBold(bold)
+        painter.setFont(font)
+        box = painter.boundingRect(QRect(margin, y, width, 10_000), wrap, words)
+        if not measure:
+            painter.drawText(box, wrap, words)
+        return box.height()
+
+    def page_top() -> int:
+        y = margin + text(margin, title, 13, bold=True) + 6
+        y += text(y, head_line, 8) + 10
+        painter.drawLine(margin, y, margin + width, y)
+        return y + 14
+
+    y = page_top()
+    for row in rows:
+        lines = _event_lines(row)
+        height = sum(text(0, line, size, bold, measure=True) for line, size, bold in lines) + 16
+        if y + height > bottom and y > margin + 200:
+            writer.newPage()
+            y = page_top()
+        for line, size, bold in lines:
+            y += text(y, line, size, bold)
+        y += 16
+    if not rows:
+        text(y, "No audit events in this period.", 10)
+    painter.end()
+    return len(rows)
+
+
+_keep: list[Any] = []  # the QApplication a PDF needed lives as long as the process
+
+
+def _event_lines(row: Any) -> Iterable[tuple[str, int, bool]]:
+    place = f"#{row.seq}" if row.seq is not None else "not in the chain"
+    yield (f"{row.at}  {row.action}  {row.patient}  ({place}, event {row.id})", 9, True)
+    yield (f"by {row.actor} on {row.host}" + (f"; {row.entity}" if row.entity else ""), 8,
+           False)
+    for label, value in (("detail", row.detail), ("before", row.before), ("after", row.after)):
+        if value:
+            yield (f"{label}: {value}", 8, False)
+    yield (f"hash {row.hash or '-'}", 7, False)
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type,
+                date_arg: Any) -> None:
+    p = sub.add_parser("audit", parents=[common], help="check the audit trail, export it for "
+                       "an inspector")
+    asub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True,
+                            parser_class=parser_class)
+    asub.add_parser("verify", parents=[common], help="name every audit event changed, deleted "
+                    "or inserted after it was written (exit 1 if any)")
+    exp = asub.add_parser("export", parents=[common], help="the audit events of a period as "
+                          "CSV or PDF (the chain's head hash on every page)")
+    exp.add_argument("file", metavar="FILE")
+    exp.add_argument("--from", dest="date_from", required=True, type=date_arg,
+                     metavar="YYYY-MM-DD", help="first day (clinic time)")
+    exp.add_argument("--to", dest="date_to", required=True, type=date_arg,
+                     metavar="YYYY-MM-DD", help="last day (clinic time)")
+    exp.add_argument("--format", choices=FORMATS,
+                     help="csv or pdf (default: from the file name, else csv)")
+    exp.add_argument("--patient", metavar="CODE", help="only this patient's events")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from clinic_desktop.app import open_app
+
+    app = open_app(args.data_dir, args.db, verbose=args.verbose)
+    if args.audit_command == "verify":
+        return cmd_verify(app)
+    return cmd_export(args, app)
