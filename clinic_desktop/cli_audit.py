@@ -19,6 +19,7 @@ def cmd_verify(app: Any) -> int:
 
     with app.sessions() as session:
         zone = settings.clinic_zone(session)
+    with app.sessions() as session:  # verify reads from a snapshot of its own
         problems = list(audit.verify(session, zone))
         seq, head = audit.head(session)
     for problem in problems:
@@ -59,9 +60,19 @@ def write_pdf(rows: list[Any], path: Path, title: str, head_line: str) -> int:
     """A printable PDF of the events, with the title and the chain's head on every page.
 
     Qt draws it (the app's one PDF writer, as for the photo report), only when a PDF is asked
-    for; without a screen Qt's offscreen platform does the work.
+    for; without a screen Qt's offscreen platform does the work. Hashes are set in a
+    fixed-pitch font: a proportional one joins "ff" or "fi" into one ligature glyph, and a
+    hash copied from the PDF would no longer match.
     """
-    from clinic_desktop.ui.qt import QApplication, QPageSize, QPainter, QPdfWriter, QRect, Qt
+    from clinic_desktop.ui.qt import (
+        QApplication,
+        QFont,
+        QPageSize,
+        QPainter,
+        QPdfWriter,
+        QRect,
+        Qt,
+    )
 
     if QApplication.instance() is None:
         platform = [] if sys.platform in ("win32", "darwin") else ["-platform", "offscreen"]
@@ -76,11 +87,14 @@ def write_pdf(rows: list[Any], path: Path, title: str, head_line: str) -> int:
     margin = 60
     width, bottom = writer.width() - 2 * margin, writer.height() - margin
     wrap = int(Qt.TextFlag.TextWordWrap) | int(Qt.TextFlag.TextWrapAnywhere)
-    font = painter.font()
+    fonts = {"plain": painter.font(), "bold": QFont(painter.font()), "mono": QFont()}
+    fonts["bold"].setBold(True)
+    fonts["mono"].setFamilies(["Consolas", "Courier New", "DejaVu Sans Mono", "Liberation Mono"])
+    fonts["mono"].setStyleHint(QFont.StyleHint.TypeWriter)
 
-    def text(y: int, words: str, size: int, bold: bool = False, measure: bool = False) -> int:
+    def text(y: int, words: str, size: int, style: str, measure: bool = False) -> int:
+        font = fonts[style]
         font.setPointSize(size)
-        font.setBold(bold)
         painter.setFont(font)
         box = painter.boundingRect(QRect(margin, y, width, 10_000), wrap, words)
         if not measure:
@@ -88,23 +102,23 @@ def write_pdf(rows: list[Any], path: Path, title: str, head_line: str) -> int:
         return box.height()
 
     def page_top() -> int:
-        y = margin + text(margin, title, 13, bold=True) + 6
-        y += text(y, head_line, 8) + 10
+        y = margin + text(margin, title, 13, "bold") + 6
+        y += text(y, head_line, 8, "mono") + 10
         painter.drawLine(margin, y, margin + width, y)
         return y + 14
 
     y = page_top()
     for row in rows:
-        lines = _event_lines(row)
-        height = sum(text(0, line, size, bold, measure=True) for line, size, bold in lines) + 16
+        lines = list(_event_lines(row))
+        height = sum(text(0, *line, measure=True) for line in lines) + 16
         if y + height > bottom and y > margin + 200:
             writer.newPage()
             y = page_top()
-        for line, size, bold in lines:
-            y += text(y, line, size, bold)
+        for line in lines:
+            y += text(y, *line)
         y += 16
     if not rows:
-        text(y, "No audit events in this period.", 10)
+        text(y, "No audit events in this period.", 10, "plain")
     painter.end()
     return len(rows)
 
@@ -112,15 +126,15 @@ def write_pdf(rows: list[Any], path: Path, title: str, head_line: str) -> int:
 _keep: list[Any] = []  # the QApplication a PDF needed lives as long as the process
 
 
-def _event_lines(row: Any) -> Iterable[tuple[str, int, bool]]:
+def _event_lines(row: Any) -> Iterable[tuple[str, int, str]]:
     place = f"#{row.seq}" if row.seq is not None else "not in the chain"
-    yield (f"{row.at}  {row.action}  {row.patient}  ({place}, event {row.id})", 9, True)
+    yield (f"{row.at}  {row.action}  {row.patient}  ({place}, event {row.id})", 9, "bold")
     yield (f"by {row.actor} on {row.host}" + (f"; {row.entity}" if row.entity else ""), 8,
-           False)
+           "plain")
     for label, value in (("detail", row.detail), ("before", row.before), ("after", row.after)):
         if value:
-            yield (f"{label}: {value}", 8, False)
-    yield (f"hash {row.hash or '-'}", 7, False)
+            yield (f"{label}: {value}", 8, "plain")
+    yield (f"hash {row.hash or '-'}", 7, "mono")
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type,
