@@ -104,15 +104,18 @@ def _link_on_commit(session: Session) -> None:
     events = [e for e in waiting if orm_state(e).persistent]
     if not events:
         return
-    seq, prev = session.execute(
-        select(AuditChainHead.seq, AuditChainHead.hash)
-        .where(AuditChainHead.id == HEAD_ID).with_for_update()).one()
+    # Plain statements on the transaction's connection: the ORM's bulk update machinery
+    # costs more than the statements themselves.
+    head_row = AuditChainHead.__table__
+    connection = session.connection()
+    seq, prev = connection.execute(select(head_row.c.seq, head_row.c.hash)
+                                   .where(head_row.c.id == HEAD_ID).with_for_update()).one()
     for linked in events:
         seq += 1
         linked.seq, linked.prev_hash = seq, prev
         linked.hash = prev = link_hash(prev, linked)
-    session.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
-                    .values(seq=seq, hash=prev))
+    connection.execute(update(head_row).where(head_row.c.id == HEAD_ID)
+                       .values(seq=seq, hash=prev))
 
 
 def head(session: Session) -> tuple[int, str]:
