@@ -74,6 +74,10 @@ def write_pdf(rows: list[Any], path: Path, title: str, head_line: str) -> int:
         Qt,
     )
 
+    try:  # Qt says only that it failed: ask the file system why first
+        path.open("wb").close()
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
     if QApplication.instance() is None:
         platform = [] if sys.platform in ("win32", "darwin") else ["-platform", "offscreen"]
         _keep.append(QApplication(["clinic-desktop", *platform]))

@@ -203,6 +203,11 @@ def test_csv_export_of_a_period_and_one_patient_is_safe_in_a_spreadsheet(
                )[0] == 2
     code, _, err = run("audit", "export", str(target), *_window(), "--patient", "NOPE")
     assert code == 2 and "NOPE" in err
+    for name in ("audit.csv", "audit.pdf"):
+        missing = tmp_path / "no such folder" / name
+        code, _, err = run("audit", "export", str(missing), *_window())
+        assert (code, err.strip()) == (2, f"error: Cannot write {missing}: No such file or "
+                                          "directory.")
 
 
 def _pdf_page_texts(path: Path) -> list[str]:
