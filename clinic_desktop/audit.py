@@ -22,6 +22,7 @@ from sqlalchemy import inspect as orm_state
 from sqlalchemy.orm import Session
 
 from clinic_desktop.db.models import AuditChainHead, AuditEvent, Patient
+from clinic_desktop.errors import DatabaseError
 
 ENV_ACTOR = "CLINIC_DESKTOP_USER"
 # The one row of audit_chain_head (made by migration 0008).
@@ -108,8 +109,11 @@ def _link_on_commit(session: Session) -> None:
     # costs more than the statements themselves.
     head_row = AuditChainHead.__table__
     connection = session.connection()
-    seq, prev = connection.execute(select(head_row.c.seq, head_row.c.hash)
-                                   .where(head_row.c.id == HEAD_ID).with_for_update()).one()
+    found = connection.execute(select(head_row.c.seq, head_row.c.hash)
+                               .where(head_row.c.id == HEAD_ID).with_for_update()).one_or_none()
+    if found is None:
+        raise DatabaseError(_HEAD_MISSING)
+    seq, prev = found
     for linked in events:
         seq += 1
         linked.seq, linked.prev_hash = seq, prev
@@ -118,11 +122,18 @@ def _link_on_commit(session: Session) -> None:
                        .values(seq=seq, hash=prev))
 
 
+_HEAD_MISSING = ("The audit trail's chain head was removed from the database by hand, so no "
+                 "change can be recorded; nothing was saved. `clinic-desktop audit verify` "
+                 "names what else was changed.")
+
+
 def head(session: Session) -> tuple[int, str]:
     """The chain's last link: its place and hash."""
-    seq, hash_ = session.execute(select(AuditChainHead.seq, AuditChainHead.hash)
-                                 .where(AuditChainHead.id == HEAD_ID)).one()
-    return seq, hash_
+    found = session.execute(select(AuditChainHead.seq, AuditChainHead.hash)
+                            .where(AuditChainHead.id == HEAD_ID)).one_or_none()
+    if found is None:
+        raise DatabaseError(_HEAD_MISSING)
+    return found.seq, found.hash
 
 
 def _named(row: Any, zone: ZoneInfo) -> str:
@@ -141,17 +152,25 @@ def verify(session: Session, zone: ZoneInfo) -> Iterator[str]:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    head_seq, head_hash = head(session)
+    try:
+        head_seq, head_hash = head(session)
+    except DatabaseError:
+        yield "the chain's head (its last place and hash) was removed from the database"
+        head_seq, head_hash = None, None
     before: Any = None
     rows = session.execute(select(AuditEvent).where(AuditEvent.seq.is_not(None))
                            .order_by(AuditEvent.seq).execution_options(yield_per=1000))
     for row in rows.scalars():
+        session.expunge(row)
+        if head_seq is not None and row.seq > head_seq:
+            yield (f"{_named(row, zone)} was inserted by hand after the chain's last link "
+                   f"(position {head_seq})")
+            continue
         expected = 1 if before is None else before.seq + 1
         if row.seq > expected:
-            missing = row.seq - expected
             after_what = "the first event" if before is None else _named(before, zone)
-            yield (f"{missing} audit event(s) between {after_what} and {_named(row, zone)} "
-                   "were deleted")
+            yield (f"{row.seq - expected} audit event(s) between {after_what} and "
+                   f"{_named(row, zone)} were deleted")
         elif before is not None and row.prev_hash != before.hash:
             yield (f"{_named(row, zone)} does not follow {_named(before, zone)}: one of them "
                    "was inserted out of order or rewritten")
@@ -160,16 +179,13 @@ def verify(session: Session, zone: ZoneInfo) -> Iterator[str]:
         if row.hash != link_hash(row.prev_hash, row):
             yield f"{_named(row, zone)} was changed after it was written"
         before = row
-        session.expunge(row)
     last_seq = 0 if before is None else before.seq
-    if head_seq > last_seq:
+    if head_seq is not None and head_seq > last_seq:
         yield (f"the last {head_seq - last_seq} audit event(s) were deleted (the chain "
                f"ends at position {last_seq} but was written up to {head_seq})")
-    elif head_seq < last_seq:
-        yield (f"{_named(before, zone)} was inserted by hand after the chain's last link "
-               f"(position {head_seq})")
-    elif before is not None and before.hash != head_hash:
-        yield f"{_named(before, zone)} was changed after it was written (it is the last link)"
+    elif head_seq is not None and before is not None and before.hash != head_hash:
+        yield (f"{_named(before, zone)} does not match the chain's head: it or the head was "
+               "changed after it was written")
     unlinked = session.scalars(select(AuditEvent).where(AuditEvent.seq.is_(None))
                                .order_by(AuditEvent.id))
     for row in unlinked:

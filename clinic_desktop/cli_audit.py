@@ -21,12 +21,12 @@ def cmd_verify(app: Any) -> int:
         zone = settings.clinic_zone(session)
     with app.sessions() as session:  # verify reads from a snapshot of its own
         problems = list(audit.verify(session, zone))
+        if problems:
+            for problem in problems:
+                print(problem[0].upper() + problem[1:] + ".")
+            print(f"\nThe audit trail was tampered with: {len(problems)} problem(s) found.")
+            return EXIT_SOME_FAILED
         seq, head = audit.head(session)
-    for problem in problems:
-        print(problem[0].upper() + problem[1:] + ".")
-    if problems:
-        print(f"\nThe audit trail was tampered with: {len(problems)} problem(s) found.")
-        return EXIT_SOME_FAILED
     print(f"The audit trail is intact: {seq} event(s), chain head {head or '(empty)'}.")
     return EXIT_OK
 

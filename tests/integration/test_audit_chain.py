@@ -158,11 +158,15 @@ def test_verify_passes_an_untouched_clinic_and_names_each_tampered_event(
          "detail) VALUES ('2026-11-25 10:02:00', 'anna', 'RECEPTION-1', 'step_completed', "
          "'step', '', '', 'backdated')")
     (inserted,) = _sql(db_url, "SELECT max(id) FROM audit_event")[0]
+    _sql(db_url, "INSERT INTO audit_event (at, actor, host, action, entity, before, after, "
+         "detail, seq, prev_hash, hash) SELECT at, actor, host, action, entity, before, "
+         "after, detail, 1000, hash, hash FROM audit_event WHERE id = :id", id=ids[1])
+    (appended,) = _sql(db_url, "SELECT id FROM audit_event WHERE seq = 1000")[0]
 
     code, out, _ = run("audit", "verify")
     assert code == 1
     problems = out.strip().splitlines()
-    assert problems[-1] == "The audit trail was tampered with: 5 problem(s) found."
+    assert problems[-1] == "The audit trail was tampered with: 6 problem(s) found."
     assert any(line.startswith(f"Audit event {changed} (") and "by mallory on" in line
                and line.endswith("was changed after it was written.") for line in problems)
     assert any(line.startswith(f"Audit event {ids[6]} (") and
@@ -174,6 +178,17 @@ def test_verify_passes_an_untouched_clinic_and_names_each_tampered_event(
     assert any(line.startswith(f"Audit event {inserted} (step_completed, 2026-11-25 ") and
                "by anna on RECEPTION-1" in line and "inserted by hand" in line
                for line in problems)
+    assert any(line.startswith(f"Audit event {appended} (") and
+               line.endswith("inserted by hand after the chain's last link "
+                             f"(position {len(ids)}).") for line in problems)
+
+    # Without its head the chain cannot grow: changes are refused in a sentence.
+    _sql(db_url, "DELETE FROM audit_chain_head")
+    code, out, _ = run("audit", "verify")
+    assert code == 1 and "The chain's head (its last place and hash) was removed" in out
+    code, _, err = run("patients", "add", "--code", "P07777", "--first-name", "Ida")
+    assert code == 2 and "chain head was removed from the database by hand" in err
+    assert _sql(db_url, "SELECT count(*) FROM patient WHERE code = 'P07777'") == [(0,)]
 
 
 def _window() -> list[str]:
