@@ -64,7 +64,11 @@ def test_clock_jumps_between_sender_runs_lose_nothing_and_send_nothing_twice(
     catch_up = deliver_outbox(app.sessions, now=lambda: ahead, holder="THIS-PC:1")
     assert (catch_up.sent, catch_up.retrying, catch_up.error) == (11, 0, "")
     gaps = [b - a for a, b in pairwise(server.arrivals[sent_before:])]
-    assert min(gaps) >= 0.9 * 60 / RATE, gaps
+    # No burst: a burst is emails arriving together (gaps near 0). Arrival times carry the
+    # machine's jitter, so one gap may be short by a little; five in a row may not.
+    interval = 60 / RATE
+    assert min(gaps) >= 0.5 * interval, gaps
+    assert all(sum(gaps[i:i + 5]) >= 0.9 * 5 * interval for i in range(len(gaps) - 4)), gaps
 
     # +3 days: the lease of this PC looks long gone; another PC may take over. Nothing is
     # left to send, and nothing is sent again.
