@@ -643,7 +643,14 @@ class TemplateEditor(QWidget):
         for editor in (self.text, self.html):
             editor.textChanged.connect(self.render_preview)
         self.subject.textChanged.connect(self.render_preview)
-        self.load()
+        self._loaded = False  # filled when first shown: rendering previews costs the window's
+        # start half a second of CPU, for a tab most days nobody opens
+
+    def showEvent(self, event: Any) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.load()
+        super().showEvent(event)
 
     def _sources(self) -> dict[str, str]:
         return {"subject": self.subject.text(), "text": self.text.toPlainText(),

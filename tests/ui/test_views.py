@@ -26,6 +26,7 @@ from clinic_desktop.ui.qt import (
     QLocalServer,
     QPushButton,
     Qt,
+    QTabWidget,
     QUrl,
 )
 
@@ -532,7 +533,11 @@ def test_broken_template_is_refused_with_part_and_line(qtbot: Any, window: Any,
                                                        messages: Any) -> None:
     from clinic_desktop.ui.settings_view import TemplateEditor
 
+    window.nav.setCurrentRow(5)  # Settings, then its Email templates tab
     editor = window.settings.findChild(TemplateEditor)
+    tabs = window.settings.findChild(QTabWidget)
+    assert editor.preview.toHtml().count("<img") == 0  # nothing rendered before it is shown
+    tabs.setCurrentWidget(editor)
     assert editor.language.currentData() == "en"  # the default, though "de" sorts first
     editor.kind.setCurrentIndex(editor.kind.findData("step_finished"))
     assert editor.problem.text() == ""
