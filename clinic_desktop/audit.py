@@ -136,6 +136,14 @@ def head(session: Session) -> tuple[int, str]:
     return found.seq, found.hash
 
 
+def one_snapshot(session: Session) -> None:
+    """Make every read of this session, which has not read yet, see the database as it was
+    at its first read: the head and the events agree while other PCs write."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    # SQLite: a read transaction is a snapshot already.
+
+
 def _named(row: Any, zone: ZoneInfo) -> str:
     at = row.at.replace(tzinfo=UTC) if row.at.tzinfo is None else row.at
     return (f"audit event {row.id} ({row.action}, {at.astimezone(zone):%Y-%m-%d %H:%M} by "
@@ -147,11 +155,9 @@ def verify(session: Session, zone: ZoneInfo) -> Iterator[str]:
     after it was written. Nothing yielded: the trail is as it was written.
 
     Give it a session that has not read yet: the head and the events are read from one
-    snapshot, so PCs that write meanwhile are not taken for tampering (SQLite's read
-    transaction is one; PostgreSQL needs REPEATABLE READ for it).
+    snapshot (`one_snapshot`), so PCs that write meanwhile are not taken for tampering.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    one_snapshot(session)
     try:
         head_seq, head_hash = head(session)
     except DatabaseError:

@@ -10,7 +10,7 @@ from typing import Any
 
 from clinic_desktop.errors import ValidationError
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SOME_FAILED = 0, 1
 FORMATS = ("csv", "pdf")
 
 
@@ -40,6 +40,7 @@ def cmd_export(args: argparse.Namespace, app: Any) -> int:
     path = Path(args.file)
     kind = args.format or ("pdf" if path.suffix.lower() == ".pdf" else "csv")
     with app.sessions() as session:
+        audit.one_snapshot(session)  # the head printed is the head of the events exported
         patient_id = get_patient(session, args.patient).id if args.patient else None
         zone = settings.clinic_zone(session)
         seq, head = audit.head(session)
