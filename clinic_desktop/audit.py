@@ -243,7 +243,7 @@ def export_rows(session: Session, zone: ZoneInfo, first: date, last: date,
 def write_csv(rows: Iterator[ExportRow], path: Path, delimiter: str) -> int:
     """The rows as CSV (UTF-8 with a BOM, for Excel); a cell that a spreadsheet would run as a
     formula gets a leading quote, as in the patients export."""
-    from clinic_desktop.domain.patients import _formula_guarded
+    from clinic_desktop.domain.patients import formula_guarded
     from clinic_desktop.errors import ValidationError
 
     written = 0
@@ -252,7 +252,7 @@ def write_csv(rows: Iterator[ExportRow], path: Path, delimiter: str) -> int:
             writer = csv.writer(handle, delimiter=delimiter)
             writer.writerow(EXPORT_COLUMNS)
             for row in rows:
-                writer.writerow([_formula_guarded("" if v is None else str(v))
+                writer.writerow([formula_guarded("" if v is None else str(v))
                                  for v in row.__dict__.values()])
                 written += 1
     except OSError as exc:

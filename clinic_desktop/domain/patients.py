@@ -174,7 +174,7 @@ def _parse_consent(raw: str) -> bool:
     raise ValidationError(f"Email_consent {raw!r} must be yes or no.")
 
 
-def _formula_guarded(value: str) -> str:
+def formula_guarded(value: str) -> str:
     """The cell as exported: a leading quote makes Excel show a formula-like value as text.
 
     Values that already start with quotes before such a character get one more, so that
@@ -186,7 +186,7 @@ def _formula_guarded(value: str) -> str:
 
 
 def _formula_unguarded(value: str) -> str:
-    """The cell as imported: undo `_formula_guarded` (a phone "'+44 20 ..." is "+44 20 ...")."""
+    """The cell as imported: undo `formula_guarded` (a phone "'+44 20 ..." is "+44 20 ...")."""
     if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_STARTS):
         return value[1:]
     return value
@@ -272,7 +272,7 @@ def export_csv(session: Session, path: Path) -> int:
                 cells = [p.code, p.first_name, p.last_name, p.email or "", p.phone or "",
                          "yes" if p.email_consent else "no", p.language,
                          p.doctor.name if p.doctor else ""]
-                writer.writerow([_formula_guarded(cell) for cell in cells])
+                writer.writerow([formula_guarded(cell) for cell in cells])
     except OSError as exc:
         raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
     return len(patients)
