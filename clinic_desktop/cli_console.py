@@ -69,9 +69,10 @@ def prepare_console() -> None:
         return  # the user chose an error handler (e.g. cp1252:replace); keep it
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        # pythonw has no streams; surrogateescape (UTF-8 mode) already writes everything.
-        if reconfigure is None or getattr(stream, "errors", None) not in ("strict",
-                                                                           "backslashreplace"):
+        # pythonw has no streams; a UTF-8 stream already writes everything. (Windows gives
+        # redirected stdio the surrogateescape handler whatever the code page, so the handler
+        # alone says nothing: "Yılmaz" into a cp1252 file still failed with it.)
+        if reconfigure is None or _holds_every_character(stream):
             continue
         try:
             reconfigure(errors=READABLE)

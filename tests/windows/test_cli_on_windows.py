@@ -22,12 +22,6 @@ def demo(windows_python: WindowsPython) -> str:
     return DATA
 
 
-# clinic_desktop/cli_console.py's prepare_console() leaves streams whose error handler is
-# surrogateescape alone, taking it for UTF-8 mode; CPython on Windows gives stdout that handler
-# with the ANSI code page whenever output is redirected (initconfig.c: "On Windows, always use
-# surrogateescape by default"), so the fix never applies there.
-@pytest.mark.xfail(strict=True, reason="Windows bug found here: cli_console.prepare_console "
-                   "skips surrogateescape streams (see the comment above)")
 def test_status_written_to_a_file_in_the_windows_code_page_keeps_every_patient(
         windows_python: WindowsPython, wine_prefix: WinePrefix, demo: str) -> None:
     """Redirected output is written in the ANSI code page (cp1252), which has no 'ı': the
