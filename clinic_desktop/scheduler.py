@@ -402,6 +402,9 @@ class ClinicScheduler:
         self.stop_jobs()
         if self._observer is not None:
             self._observer.stop()  # type: ignore[attr-defined]
+            # Its threads gone before the app (and Qt) goes: a file event no longer arrives.
+            self._observer.join(timeout=5)  # type: ignore[attr-defined]
+            self._observer = None
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
         try:

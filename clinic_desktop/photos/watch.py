@@ -328,6 +328,7 @@ class FolderWatcher:
         finally:
             if observer is not None:
                 observer.stop()  # type: ignore[attr-defined]
+                observer.join(timeout=5)  # type: ignore[attr-defined]
 
 
 def _key(path: Path, stat: os.stat_result) -> _Key:

@@ -559,7 +559,8 @@ def test_an_early_photo_changes_nothing_unless_staff_complete_the_step(
            "due 2026-03-17); " \
            "nothing else changes" in out
     after = dump_tables(app.engine)
-    assert {name for name in after if after[name] != before[name]} == {"photo", "audit_event"}
+    assert {name for name in after if after[name] != before[name]} == \
+        {"photo", "audit_event", "audit_chain_head"}
     assert rows(app, Notification) == []
     assert [(p.step_id, p.completed_step) for p in photos(app)] == \
         [(steps(app, patient_id)[0].id, False)]
@@ -687,7 +688,7 @@ def test_assigning_to_an_earlier_step_files_it_there_and_moves_nothing(
     assert (second.is_active, second.is_completed, third.is_active) == (True, False, False)
     after = dump_tables(app.engine)
     assert {name for name in after if after[name] != before[name]} == \
-        {"photo", "photo_inbox", "audit_event"}
+        {"photo", "photo_inbox", "audit_event", "audit_chain_head"}
     with app.sessions() as session:
         details = dict(session.execute(select(AuditEvent.action, AuditEvent.detail).where(
             AuditEvent.action.in_(["photo_imported", "inbox_assigned"]))).all())
