@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import os
+
+# Before anything imports Qt (pytest-qt's QApplication, or a PDF written by a core test,
+# whichever comes first in a test process): offscreen, on the screen of the commonest clinic
+# PC (1366×768) instead of the offscreen platform's 800×600.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = ("offscreen:configfile="
+                                     + os.path.join(os.path.dirname(__file__), "ui",
+                                                    "screen-1366x768.json"))
 import uuid
 from collections.abc import Iterator
 from datetime import date

@@ -6,15 +6,6 @@ can assert what the receptionist would have been told, without a modal dialog bl
 
 from __future__ import annotations
 
-import os
-
-# Before anything imports Qt: offscreen, on the screen of the commonest clinic PC (1366×768)
-# instead of the offscreen platform's 800×600.
-if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
-    os.environ["QT_QPA_PLATFORM"] = ("offscreen:configfile="
-                                     + os.path.join(os.path.dirname(__file__),
-                                                    "screen-1366x768.json"))
-
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
