@@ -363,3 +363,20 @@ def run(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # typ
 
     return _run
 
+
+# Two processes log at once, like the window and the tray notifier: a writer to run in each
+# (argv: log folder, its name, lines). Windows refuses to rename a file another process has
+# open; tests/unit/test_logs.py runs it here and tests/windows/ under Wine.
+LOG_WRITER = (
+    "import logging, sys\n"
+    "from pathlib import Path\n"
+    "from clinic_desktop.logs import SharedRotatingFileHandler\n"
+    "handler = SharedRotatingFileHandler(Path(sys.argv[1]) / 'clinic-desktop.log',\n"
+    "                                    max_bytes=20_000, backups=40)\n"
+    "handler.setFormatter(logging.Formatter('%(process)d %(message)s'))\n"
+    "log = logging.getLogger('writer')\n"
+    "log.addHandler(handler)\n"
+    "log.setLevel(logging.INFO)\n"
+    "for number in range(int(sys.argv[3])):\n"
+    "    log.info('%s line %04d %s', sys.argv[2], number, 'x' * 100)\n"
+    "logging.shutdown()\n")

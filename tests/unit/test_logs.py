@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from servers import LOG_WRITER
+
 
 def test_library_warnings_go_to_the_log_file_not_to_the_terminal(tmp_path: Path) -> None:
     # A damaged photo makes Pillow warn ("Corrupt EXIF data") before our own sentence says
@@ -27,23 +29,6 @@ def test_library_warnings_go_to_the_log_file_not_to_the_terminal(tmp_path: Path)
     assert "Corrupt EXIF data" in logged
 
 
-# Two processes log at once, like the window and the tray notifier. Windows refuses to rename a
-# file another process has open; tests/windows/ runs the same writer under Wine.
-WRITER = (
-    "import logging, sys\n"
-    "from pathlib import Path\n"
-    "from clinic_desktop.logs import SharedRotatingFileHandler\n"
-    "handler = SharedRotatingFileHandler(Path(sys.argv[1]) / 'clinic-desktop.log',\n"
-    "                                    max_bytes=20_000, backups=40)\n"
-    "handler.setFormatter(logging.Formatter('%(process)d %(message)s'))\n"
-    "log = logging.getLogger('writer')\n"
-    "log.addHandler(handler)\n"
-    "log.setLevel(logging.INFO)\n"
-    "for number in range(int(sys.argv[3])):\n"
-    "    log.info('%s line %04d %s', sys.argv[2], number, 'x' * 100)\n"
-    "logging.shutdown()\n")
-
-
 def check_shared_log(folder: Path, writers: list[str], lines_each: int) -> None:
     """Every line of every writer is in the log files exactly once, none is beyond its size."""
     files = sorted(folder.glob("clinic-desktop.log*"))
@@ -60,7 +45,7 @@ def check_shared_log(folder: Path, writers: list[str], lines_each: int) -> None:
 def test_two_processes_share_one_log_and_it_rotates_without_losing_a_line(
         tmp_path: Path) -> None:
     lines_each = 600
-    processes = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), name,
+    processes = [subprocess.Popen([sys.executable, "-c", LOG_WRITER, str(tmp_path), name,
                                    str(lines_each)], stderr=subprocess.PIPE, text=True)
                  for name in ("window", "notifier")]
     for process in processes:

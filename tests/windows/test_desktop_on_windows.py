@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from servers import LOG_WRITER  # Windows refused to rename the open log at rollover
 from winebox import Result, WindowsPython, WinePrefix, windows_path
 
 RUN_KEY = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Run"
@@ -32,30 +33,13 @@ def test_start_at_login_writes_and_removes_the_run_value(windows_python: Windows
     assert wine_prefix.registry_value(RUN_KEY, NOTIFIER) is None
 
 
-# The same writer as tests/unit/test_logs.py: Windows refuses to rename a file another process
-# has open, which broke logging's RotatingFileHandler at the first rollover.
-WRITER = (
-    "import logging, sys\n"
-    "from pathlib import Path\n"
-    "from clinic_desktop.logs import SharedRotatingFileHandler\n"
-    "handler = SharedRotatingFileHandler(Path(sys.argv[1]) / 'clinic-desktop.log',\n"
-    "                                    max_bytes=20_000, backups=40)\n"
-    "handler.setFormatter(logging.Formatter('%(process)d %(message)s'))\n"
-    "log = logging.getLogger('writer')\n"
-    "log.addHandler(handler)\n"
-    "log.setLevel(logging.INFO)\n"
-    "for number in range(int(sys.argv[3])):\n"
-    "    log.info('%s line %04d %s', sys.argv[2], number, 'x' * 100)\n"
-    "logging.shutdown()\n")
-
-
 def test_two_processes_share_the_log_and_it_rotates_on_windows(windows_python: WindowsPython,
                                                                wine_prefix: WinePrefix,
                                                                tmp_path: Path) -> None:
     folder = wine_prefix.drive_c / "Protokolle"
     folder.mkdir()
     script = tmp_path / "writer.py"
-    script.write_text(WRITER, encoding="utf-8")
+    script.write_text(LOG_WRITER, encoding="utf-8")
     lines_each = 600
     writers = ["window", "notifier"]
     processes = [wine_prefix.popen(windows_python.exe, windows_path(script), r"C:\Protokolle",
