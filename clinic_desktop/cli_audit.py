@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -80,7 +81,9 @@ def write_pdf(rows: list[Any], path: Path, title: str, head_line: str) -> int:
     except OSError as exc:
         raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
     if QApplication.instance() is None:
-        platform = [] if sys.platform in ("win32", "darwin") else ["-platform", "offscreen"]
+        # Offscreen on a Linux PC without a screen, unless QT_QPA_PLATFORM says otherwise.
+        platform = [] if sys.platform in ("win32", "darwin") \
+            or os.environ.get("QT_QPA_PLATFORM") else ["-platform", "offscreen"]
         _keep.append(QApplication(["clinic-desktop", *platform]))
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
