@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic_desktop import __version__
+from clinic_desktop.cli_args import positive_int
 from clinic_desktop.errors import (
     ClinicError,
     DiskFullError,
@@ -59,23 +60,6 @@ def _date_arg(text: str) -> date:
         return parse_date(text)
     except ValidationError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-# Step numbers, positions and counts; far above any clinic's, far below what overflows a
-# database integer.
-_LARGEST_COUNT = 1_000_000
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    if value > _LARGEST_COUNT:
-        raise argparse.ArgumentTypeError(f"{text!r} is too large (at most {_LARGEST_COUNT:,})")
-    return value
 
 
 def _step_days(text: str) -> int:
@@ -651,7 +635,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", parents=[common, today], help="fill an empty data folder with a "
                        "demo clinic")
-    p.add_argument("--patients", type=_positive_int, default=30, metavar="N",
+    p.add_argument("--patients", type=positive_int, default=30, metavar="N",
                    help="number of demo patients (default 30)")
     p.set_defaults(func=cmd_demo)
 
@@ -758,7 +742,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp = stsub.add_parser(name, parents=[common, today], help=help_text)
         sp.add_argument("--patient", required=True, metavar="CODE")
         if order:
-            sp.add_argument("--order", type=_positive_int, metavar="N",
+            sp.add_argument("--order", type=positive_int, metavar="N",
                             help="step number (default: the active step)")
         return sp
 
@@ -770,7 +754,7 @@ def build_parser() -> argparse.ArgumentParser:
     step_parser("duration", "change a step's duration").add_argument(
         "--days", required=True, type=_step_days)
     step_parser("move", "move a step that has not started").add_argument(
-        "--to", required=True, type=_positive_int, metavar="POSITION",
+        "--to", required=True, type=positive_int, metavar="POSITION",
         help="position among the steps that have not started (1 = next)")
     step_parser("undo", "undo the last progression", order=False)
     add = step_parser("add", "add a step at the end of the plan", order=False)

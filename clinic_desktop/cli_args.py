@@ -13,11 +13,15 @@ LARGEST_ID = 2**31 - 1
 LARGEST_COUNT = 1_000_000
 
 
-def _whole_number(text: str, largest: int, what: str, smallest: int = 1) -> int:
+def _integer(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def _whole_number(text: str, largest: int, what: str, smallest: int = 1) -> int:
+    value = _integer(text)
     if not smallest <= value <= largest:
         raise argparse.ArgumentTypeError(f"{text!r} is not {what} ({smallest} to {largest:,})")
     return value
@@ -31,6 +35,16 @@ def record_id(text: str) -> int:
 def count(text: str) -> int:
     """A position or an amount."""
     return _whole_number(text, LARGEST_COUNT, "a sensible number")
+
+
+def positive_int(text: str) -> int:
+    """A demo's size, a step's order or position: 1 or more."""
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    if value > LARGEST_COUNT:
+        raise argparse.ArgumentTypeError(f"{text!r} is too large (at most {LARGEST_COUNT:,})")
+    return value
 
 
 def step_number(text: str) -> int:
