@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic_desktop.db.models.base import Base, utcnow
 
+# A photo the quality gate flagged that nobody has accepted yet (photos/quality.py).
+_HELD = text("quality_issue <> '' AND quality_accepted_at IS NULL")
+
 
 class Photo(Base):
-    """A patient's photo, kept byte-identical in the library under its SHA-256."""
+    """A patient's photo, kept byte-identical in the library under its SHA-256.
+
+    `quality_issue` is what the quality gate found when it was imported ("" = nothing:
+    reason codes such as "blurred,dark"), `quality_measures` the measured values (JSON). A
+    flagged photo does not complete its step until staff accept it (`quality_accepted_*`).
+    """
 
     __tablename__ = "photo"
-    __table_args__ = (UniqueConstraint("patient_id", "sha256"),)
+    __table_args__ = (UniqueConstraint("patient_id", "sha256"),
+                      # Small: only flagged photos nobody has accepted (Today, `photos held`).
+                      Index("ix_photo_quality_held", "step_id",
+                            sqlite_where=_HELD, postgresql_where=_HELD))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
@@ -31,6 +42,10 @@ class Photo(Base):
     height: Mapped[int] = mapped_column(default=0)
     file_size: Mapped[int] = mapped_column(default=0)
     completed_step: Mapped[bool] = mapped_column(default=False)
+    quality_issue: Mapped[str] = mapped_column(String(200), default="")
+    quality_measures: Mapped[str] = mapped_column(Text, default="")
+    quality_accepted_at: Mapped[datetime | None]
+    quality_accepted_by: Mapped[str] = mapped_column(String(200), default="")
 
 
 class InboxItem(Base):
