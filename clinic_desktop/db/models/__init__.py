@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 
 from clinic_desktop.db.models.base import Base, utcnow
+from clinic_desktop.db.models.mail import MailMessage
 from clinic_desktop.db.models.people import Doctor, Patient
 from clinic_desktop.db.models.plan import PlanTemplate, PlanTemplateStep
 from clinic_desktop.db.models.records import (
@@ -28,6 +29,7 @@ __all__ = [
     "InboxItem",
     "JobRun",
     "Lease",
+    "MailMessage",
     "Notification",
     "Patient",
     "Photo",

@@ -39,6 +39,12 @@ class Patient(Base):
     doctor_id: Mapped[int | None] = mapped_column(ForeignKey("doctor.id", ondelete="SET NULL"),
                                                   index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # An email to this address came back undeliverable (a bounce read from the clinic's
+    # mailbox). Nothing more is sent to it while `email` is still this address, until staff
+    # change the address or confirm it (which clears these).
+    bounced_email: Mapped[str | None] = mapped_column(String(320))
+    bounce_reason: Mapped[str] = mapped_column(Text, default="")
+    bounced_at: Mapped[datetime | None]
     # What the search looks in (db/search.py); set on every insert and update, never by hand.
     search_text: Mapped[str] = mapped_column(Text, default=lambda context: search.search_text(
         context.get_current_parameters().get(name) for name in search.SEARCHED), server_default="")
@@ -51,6 +57,17 @@ class Patient(Base):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_bouncing(self) -> bool:
+        """Mail to the patient's address as it is now came back undeliverable."""
+        return is_bouncing(self.email, self.bounced_email)
+
+
+def is_bouncing(email: str | None, bounced_email: str | None) -> bool:
+    """The rule over plain values (the set-based scans read rows, not patients)."""
+    return bool(email and bounced_email and email.strip().casefold()
+                == bounced_email.strip().casefold())
 
 
 @event.listens_for(Patient, "before_update")

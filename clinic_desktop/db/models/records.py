@@ -42,6 +42,9 @@ class Photo(Base):
     height: Mapped[int] = mapped_column(default=0)
     file_size: Mapped[int] = mapped_column(default=0)
     completed_step: Mapped[bool] = mapped_column(default=False)
+    # The patient emailed it: the message it came in (clinic_desktop/mail/).
+    mail_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mail_message.id", ondelete="SET NULL"), index=True)
     quality_issue: Mapped[str] = mapped_column(String(200), default="")
     quality_measures: Mapped[str] = mapped_column(Text, default="")
     quality_accepted_at: Mapped[datetime | None]
