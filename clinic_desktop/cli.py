@@ -10,8 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from clinic_desktop import __version__
-from clinic_desktop.cli_args import positive_int
+from clinic_desktop.cli_args import ShowVersion, positive_int
 from clinic_desktop.errors import (
     ClinicError,
     DiskFullError,
@@ -169,7 +168,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _print_health(app: Any) -> None:
-    from clinic_desktop.scheduler import health
+    from clinic_desktop.health import health
 
     with app.sessions() as session:
         state = health(session)
@@ -630,7 +629,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="clinic-desktop", parents=[common],
                      description="Clinic Desktop: treatment step plans, photos and patient "
                                  "emails. Without a command it opens the app window.")
-    parser.add_argument("--version", action="version", version=f"clinic-desktop {__version__}")
+    parser.add_argument("--version", action=ShowVersion)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("demo", parents=[common, today], help="fill an empty data folder with a "

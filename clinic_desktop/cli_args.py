@@ -66,3 +66,18 @@ class LazyChoices:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._load())
+
+
+class ShowVersion(argparse.Action):
+    """--version, looking the version up only when asked (importlib.metadata is slow to load)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 help: str = "show program's version number and exit") -> None:
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        import clinic_desktop
+
+        print(f"clinic-desktop {clinic_desktop.__version__}")
+        parser.exit()

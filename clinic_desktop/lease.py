@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from clinic_desktop import audit, clock
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import Lease, Notification
+from clinic_desktop.notify.status import STATUS_SENDING
 
 SENDER = "sender"
 LEASE_SECONDS = 120  # a holder silent this long is presumed gone; another PC takes over
@@ -70,7 +71,7 @@ def _free_claims_of(session: Session, dead_holder: str, now: datetime) -> None:
     (the next sender records them as interrupted and sends them with their Message-ID),
     instead of waiting for their claims to run out."""
     session.execute(update(Notification).where(
-        Notification.status == "sending", Notification.claimed_by == dead_holder)
+        Notification.status == STATUS_SENDING, Notification.claimed_by == dead_holder)
         .values(claimed_until=now - timedelta(seconds=1)))
 
 

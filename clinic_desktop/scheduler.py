@@ -7,33 +7,28 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from clinic_desktop import clock, lease, settings
 from clinic_desktop.app import AppContext
 from clinic_desktop.db.engine import is_transient, until_written, write_session
-from clinic_desktop.db.models import JobRun, Notification
+from clinic_desktop.db.models import JobRun
 from clinic_desktop.domain.daily_check import daily_check
-from clinic_desktop.domain.due_scan import any_due_step
 from clinic_desktop.errors import ClinicError
-from clinic_desktop.notify import outbox
+from clinic_desktop.health import DAILY_CHECK, DELIVERY, FOLDER_WATCH
 from clinic_desktop.notify.delivery import DeliveryReport, deliver_outbox, holder_name
 
 log = logging.getLogger(__name__)
 
-DAILY_CHECK = "daily_check"
-DELIVERY = "delivery"
-FOLDER_WATCH = "folder_watch"
 HEARTBEAT_SECONDS = 30
-SILENCE_WARNING = timedelta(hours=26)
 
 
 @dataclass(frozen=True)
@@ -45,19 +40,6 @@ class JobEvent:
     summary: str
     attention: bool = False  # something staff should look at (failures, unmatched photos)
     config_error: bool = False  # a setting, password or certificate must be fixed (exit 2)
-
-
-@dataclass
-class Health:
-    sender: str  # who holds the sender lease, or ""
-    sender_stale: bool
-    last_daily: JobRun | None
-    last_delivery: JobRun | None
-    queued: int
-    failed: int
-    needs_attention: int
-    inbox: int
-    warnings: list[str] = field(default_factory=list)
 
 
 RECORD_PATIENCE_SECONDS = 60
@@ -298,33 +280,6 @@ def run_folder_watch(app: AppContext, watcher: object,
     attention = bool(counts[UNMATCHED] or counts[REFUSED] or report.problems)
     _record(app, FOLDER_WATCH, ok=not report.problems, summary=summary, started=started)
     return JobEvent(FOLDER_WATCH, not report.problems, f"photos: {summary}", attention)
-
-
-def health(session: Session, now: datetime | None = None) -> Health:
-    """Who sends, what ran last, what waits: shown by the tray, the dashboard and `status`."""
-    from clinic_desktop.photos.importer import inbox_count
-
-    now = now or clock.now_utc()
-    state = lease.current(session)
-    counts = dict(session.execute(select(Notification.status, func.count())
-                                  .group_by(Notification.status)).all())
-    result = Health(
-        sender=state.holder if state else "", sender_stale=bool(state and state.is_stale(now)),
-        last_daily=session.get(JobRun, DAILY_CHECK), last_delivery=session.get(JobRun, DELIVERY),
-        queued=counts.get(outbox.STATUS_QUEUED, 0) + counts.get(outbox.STATUS_SENDING, 0),
-        failed=counts.get(outbox.STATUS_FAILED, 0),
-        needs_attention=counts.get(outbox.STATUS_NEEDS_ATTENTION, 0),
-        inbox=inbox_count(session))
-    zone = settings.clinic_zone(session)
-    due_work = result.queued or any_due_step(session, now.astimezone(zone).date())
-    last_activity = max((r.finished_at for r in (result.last_daily, result.last_delivery)
-                         if r is not None and r.finished_at is not None), default=None)
-    if due_work and (last_activity is None or now - last_activity > SILENCE_WARNING):
-        since = "ever" if last_activity is None else \
-            f"since {last_activity.astimezone(zone):%Y-%m-%d %H:%M}"
-        result.warnings.append(f"Work is waiting but nobody has checked or sent {since}. "
-                               "Is the notifier running on any PC?")
-    return result
 
 
 class ClinicScheduler:

@@ -47,12 +47,6 @@ def due_step_ids(session: Session, today: date) -> list[int]:
                                 .order_by(TreatmentStep.due_date)))
 
 
-def any_due_step(session: Session, today: date) -> bool:
-    """Whether the due scan would find anything: one index probe, not every id."""
-    return session.scalar(select(TreatmentStep.id).where(finished_condition(today))
-                          .limit(1)) is not None
-
-
 def find_due_steps(session: Session, today: date) -> list[DueStep]:
     """The due steps with what staff need to see about them: two queries, plain rows."""
     rows = session.execute(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,13 +40,13 @@ from clinic_desktop.photos.image import (
     read_photo,
 )
 from clinic_desktop.photos.library import PhotoLibrary
+from clinic_desktop.photos.results import DUPLICATE as DUPLICATE
+from clinic_desktop.photos.results import IMPORTED as IMPORTED
+from clinic_desktop.photos.results import REFUSED as REFUSED
+from clinic_desktop.photos.results import UNMATCHED as UNMATCHED
 
 log = logging.getLogger(__name__)
 
-IMPORTED = "imported"
-DUPLICATE = "duplicate"
-UNMATCHED = "unmatched"
-REFUSED = "refused"
 # Files a folder import passes over quietly: not photos, and our own bookkeeping.
 _SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 _SKIP_SUFFIXES = {".txt", ".tmp", ".part", ".crdownload", ".partial"}
@@ -418,7 +418,3 @@ def _describe_duplicate(session: Session, patient: Patient, sha256: str,
     where = f", step {step.order}" if step else ""
     return f"already imported on {when} for {patient.code}{where}"
 
-
-def inbox_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(InboxItem).where(
-        InboxItem.status.in_([UNMATCHED, REFUSED]))) or 0

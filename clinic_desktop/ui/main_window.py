@@ -143,7 +143,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         def work() -> tuple[Any, Any, Any]:
             from clinic_desktop import settings
             from clinic_desktop.domain.dashboard import today_overview
-            from clinic_desktop.scheduler import health
+            from clinic_desktop.health import health
 
             today = context.clinic_today()
             with context.sessions() as session:

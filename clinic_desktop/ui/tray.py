@@ -87,7 +87,7 @@ class TrayNotifier(QObject):
     def refresh(self) -> None:
         """Icon colour and tooltip from the database (cheap counts, read in the worker)."""
         from clinic_desktop import settings
-        from clinic_desktop.scheduler import health
+        from clinic_desktop.health import health
 
         def work() -> Any:
             with self.context.sessions() as session:

@@ -25,6 +25,7 @@ from clinic_desktop.cli import main
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import AuditEvent, JobRun, Notification
 from clinic_desktop.domain import due_scan
+from clinic_desktop.health import health
 from clinic_desktop.notify import outbox
 from clinic_desktop.notify.delivery import holder_name
 from clinic_desktop.scheduler import (
@@ -34,7 +35,6 @@ from clinic_desktop.scheduler import (
     JobEvent,
     claim_daily_check,
     daily_check_due,
-    health,
     run_daily_check,
 )
 

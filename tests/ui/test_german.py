@@ -75,7 +75,7 @@ def shown_texts(root: QWidget) -> list[str]:
 
 def notifier_ran(context: Any) -> None:
     """A clinic whose notifier is running (it sent a minute ago). Without it Today shows
-    scheduler.health's warning, a sentence of the core that has no German yet."""
+    health.py's warning, a sentence of the core that has no German yet."""
     from clinic_desktop import clock
     from clinic_desktop.db.engine import write_session
     from clinic_desktop.db.models import JobRun

@@ -37,3 +37,12 @@ def test_a_database_at_the_newest_schema_opens_without_alembic(tmp_path: Path) -
     assert loaded("--data-dir", data, "patients", "list")[0] == 0  # made and upgraded
     code, modules = loaded("--data-dir", data, "patients", "list")
     assert code == 0 and "sqlalchemy" in modules and "alembic" not in modules
+
+
+def test_a_patients_status_loads_only_the_database_layer(tmp_path: Path) -> None:
+    """`status --patient CODE` (what a script or a phone call asks) needs the models and a
+    query: not the scheduler, the email renderer, the image library or alembic."""
+    data = str(tmp_path / "data")
+    assert loaded("--data-dir", data, "demo", "--patients", "1")[0] == 0
+    code, modules = loaded("--data-dir", data, "status", "--patient", "P00001")
+    assert code == 0 and modules == ["sqlalchemy"]
