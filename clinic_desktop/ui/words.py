@@ -1,11 +1,16 @@
-"""The staff's words for the core's names: email kinds and states, step states, photo
-results, setting choices. The core keeps its names (step_finished, needs_attention); staff
-never see them."""
+"""The staff's words for the core's names and sentences: email kinds and states, step states,
+photo results, setting choices, and the sentences the core writes (an email's problem, a
+job's summary) in the app's language. The core keeps its names (step_finished,
+needs_attention); staff never see them."""
 
 from __future__ import annotations
 
-from clinic_desktop.ui.i18n import translate
-from clinic_desktop.ui.qt import QT_TRANSLATE_NOOP
+import re
+from datetime import date
+
+from clinic_desktop.sentences import CONTEXT, Sentence, recognise
+from clinic_desktop.ui.i18n import date_text, translate
+from clinic_desktop.ui.qt import QT_TRANSLATE_NOOP, QLocale, QTime
 
 EMAIL_KINDS = {
     "step_finished": QT_TRANSLATE_NOOP("words", "Photo required"),
@@ -119,3 +124,67 @@ def history(action: str) -> str:
 
 def choice(value: str) -> str:
     return _word(CHOICES, value)
+
+
+# --- the core's sentences -------------------------------------------------------------------
+
+# Sentences the core joins into one text (a job's summary: "2 sent, 1 failed; <why>").
+_JOINS = ("; ", ", ")
+# Facts the core writes in ISO form, shown in the locale's (sentences.py names them so).
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WHEN = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})")
+
+
+def core_text(text: str) -> str:
+    """A text of the Qt-free core in the app's language. Each sentence is recognised by its
+    template (clinic_desktop/sentences.py) and said again from its facts, which may be
+    sentences themselves ("Not sent: <the server's refusal>"); setting keys become the
+    fields' labels. What the core did not make from a template (a server's own words, a file
+    name, a sentence stored by an older version) stays as it is."""
+    from clinic_desktop.ui.settings_view import named_fields
+
+    return named_fields(_phrased(text, _JOINS)) if text else text
+
+
+def _phrased(text: str, joins: tuple[str, ...]) -> str:
+    found = recognise(text)
+    if found is not None:
+        return _said(*found)
+    for index, join in enumerate(joins):
+        parts = text.split(join)
+        if len(parts) == 1:
+            continue
+        # The longest run of parts that is one sentence, from the left: a sentence may hold
+        # the join itself ("… (attempt 1 of 5; next try in 1 min)").
+        said, start = [], 0
+        while start < len(parts):
+            for end in range(len(parts), start, -1):
+                piece = join.join(parts[start:end])
+                found = recognise(piece)
+                if found is not None or end == start + 1:
+                    break
+            said.append(_said(*found) if found is not None
+                        else _phrased(piece, joins[index + 1:]))
+            start = end
+        return join.join(said)
+    return text
+
+
+def _said(known: Sentence, facts: dict[str, str]) -> str:
+    words = translate(CONTEXT, known.template)
+    values = {name: _fact(name, value) for name, value in facts.items()}
+    try:
+        return words.format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation that broke its placeholders
+        return known.template.format(**values)
+
+
+def _fact(name: str, value: str) -> str:
+    if name == "day" and _DAY.fullmatch(value):
+        return date_text(date.fromisoformat(value))
+    moment = _WHEN.fullmatch(value) if name == "when" else None
+    if moment is not None:
+        day, hour, minute = moment.groups()
+        return f"{date_text(date.fromisoformat(day))} " + QLocale().toString(
+            QTime(int(hour), int(minute)), QLocale.FormatType.ShortFormat)
+    return _phrased(value, _JOINS)
