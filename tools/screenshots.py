@@ -288,7 +288,8 @@ def shoot_views(context: Any, out: Path, only: set[str] | None = None, suffix: s
                 shot(assign, "assign-photo")
                 assign.close()
             if name == "plan-templates":
-                dialog = TemplateDialog(context, window, window.plans.selected(), editing=True)
+                dialog = TemplateDialog(context, tasks, window, window.plans.selected(),
+                                        editing=True)
                 dialog.show()
                 settle(app, tasks)
                 shot(dialog, "plan-template-edit")
@@ -324,7 +325,7 @@ def shoot_views(context: Any, out: Path, only: set[str] | None = None, suffix: s
 
         from clinic_desktop.ui.wizard import SetupWizard
 
-        wizard = SetupWizard(context, window)
+        wizard = SetupWizard(context, tasks, window)
         wizard.show()
         wizard.next()  # the mail server page: the longest
         settle(app, tasks)

@@ -131,9 +131,10 @@ def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = N
 
     from clinic_desktop.ui.wizard import SetupWizard, needs_setup
 
-    if not tray_only and needs_setup(context) and SetupWizard(context).exec() == 0:
-        return 0  # closed before finishing: nothing was set up, nothing to run yet
     tasks = TaskRunner()
+    if not tray_only and needs_setup(context) and SetupWizard(context, tasks).exec() == 0:
+        tasks.shutdown()
+        return 0  # closed before finishing: nothing was set up, nothing to run yet
     bridge = _EventBridge()
     scheduler = ClinicScheduler(context, on_event=bridge.event.emit)
     window = MainWindow(context, tasks, scheduler)

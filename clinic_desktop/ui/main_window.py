@@ -69,7 +69,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.patients = PatientsView(context, tasks)
         self.inbox = InboxView(context, tasks)
         self.outbox = OutboxView(context, tasks)
-        self.plans = PlansView(context)
+        self.plans = PlansView(context, tasks)
         self.settings = SettingsView(context, tasks)
         self.patient = PatientView(context, tasks)
         for page in (self.today, self.patients, self.inbox, self.outbox, self.plans,

@@ -313,7 +313,7 @@ class OutboxView(QWidget):
         if answer == QMessageBox.StandardButton.Cancel:
             return False
         if answer == QMessageBox.StandardButton.Yes:
-            dialog = PatientDialog(self.context, self, code=code)
+            dialog = PatientDialog(self.context, self.tasks, self, code=code)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
             self.changed.emit()

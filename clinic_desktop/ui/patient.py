@@ -109,6 +109,7 @@ class PatientView(FileDropTarget, QWidget):
         self.tasks = tasks
         self.code = ""
         self.steps: list[StepInfo] = []
+        self.today = date.today()  # the clinic's day once a patient has loaded
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -124,6 +125,8 @@ class PatientView(FileDropTarget, QWidget):
             button = QPushButton(text)
             button.clicked.connect(slot)
             top.addWidget(button)
+            if slot == self.apply_plan:
+                self.plan_button = button  # waits while the patient loads or changes
         layout.addLayout(top)
         self.details = hint("")
         layout.addWidget(self.details)
@@ -147,7 +150,9 @@ class PatientView(FileDropTarget, QWidget):
             "Dropped anywhere else on this page they go to the active step.")))
         # Two rows: the everyday actions, then the plan changes. One row of nine buttons is
         # wider than a 1366×768 screen in German.
-        actions = QGridLayout()
+        self.step_actions = QWidget()  # closed while a step action runs: no double clicks
+        actions = QGridLayout(self.step_actions)
+        actions.setContentsMargins(0, 0, 0, 0)
         for index, (text, slot, tip, keys) in enumerate((
             (self.tr("&Complete now"), self.complete_now, self.tr(
                 "Complete the active step today and start the next one"), "Ctrl+Return"),
@@ -175,7 +180,7 @@ class PatientView(FileDropTarget, QWidget):
             button.setToolTip(tip)
             actions.addWidget(button, *divmod(index, 5))
         actions.setColumnStretch(5, 1)
-        steps_layout.addLayout(actions)
+        steps_layout.addWidget(self.step_actions)
         self.tabs.addTab(steps_page, self.tr("&Steps"))
 
         self.photos = PhotoTimeline(context, tasks, self)
@@ -208,15 +213,17 @@ class PatientView(FileDropTarget, QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        code = self.code
-        today = self.context.clinic_today()
+        code, context = self.code, self.context
 
         def work() -> dict[str, Any]:
-            return load_patient(self.context.sessions, code, today)
+            return load_patient(context.sessions, code, context.clinic_today())
 
-        self.tasks.run(work, self._show, lambda m: show_error(self, m))
+        # The actions wait for the patient as it is now.
+        self.tasks.run(work, self._show, lambda m: show_error(self, m),
+                       busy=[self.step_actions, self.plan_button])
 
     def _show(self, data: dict[str, Any]) -> None:
+        self.today = data["today"]  # the clinic's day, for the dialogs' first dates
         self.title.setText(f"{data['code']}  {data['name']}")
         self.details.setText(self._details(data["details"]))
         steps: list[StepInfo] = data["steps"]
@@ -259,15 +266,18 @@ class PatientView(FileDropTarget, QWidget):
     # --- actions ------------------------------------------------------------------------
 
     def _change(self, action: Any, done_message: str | None = None) -> None:
-        """Run a step action in a worker, in one write transaction, then reload."""
-        code, today = self.code, self.context.clinic_today()
+        """Run a step action in a worker, in one write transaction, then reload. One at a
+        time: a shortcut pressed twice does not complete two steps."""
+        if self.tasks.running(self.step_actions):
+            return
+        code, context = self.code, self.context
 
         def work() -> Any:
             from clinic_desktop.db.engine import write_session
             from clinic_desktop.domain.patients import get_patient
 
-            with write_session(self.context.sessions) as session:
-                return action(session, get_patient(session, code), today)
+            with write_session(context.sessions) as session:
+                return action(session, get_patient(session, code), context.clinic_today())
 
         def done(result: Any) -> None:
             self.refresh()
@@ -276,7 +286,8 @@ class PatientView(FileDropTarget, QWidget):
             if message:
                 show_info(self, message)
 
-        self.tasks.run(work, done, lambda m: show_error(self, m))
+        self.tasks.run(work, done, lambda m: show_error(self, m),
+                       busy=[self.step_actions, self.plan_button])
 
     def _selected_step_id(self) -> int | None:
         return selected_key(self.steps_table, self.steps_model)
@@ -323,13 +334,14 @@ class PatientView(FileDropTarget, QWidget):
     def pause(self) -> None:
         from clinic_desktop.domain import progression
 
+        if self.tasks.running(self.step_actions):  # Ctrl+P while loading or changing
+            return
         step = self._running_step()
         title = self.tr("Pause step {order} – {name}").format(order=step.order,
                                                                name=step.name) \
             if step else self.tr("Pause the active step")
         # A week: the usual reason is a holiday or a broken aligner waiting for its next.
-        until = ask_date(self, title, self.tr("Pause &until:"),
-                         self.context.clinic_today() + timedelta(days=7))
+        until = ask_date(self, title, self.tr("Pause &until:"), self.today + timedelta(days=7))
         if until is None:
             return
         self._change(lambda s, p, today: progression.pause_step(
@@ -398,15 +410,26 @@ class PatientView(FileDropTarget, QWidget):
         self._change(lambda s, p, today: queue_reminder_now(s, p, today))
 
     def apply_plan(self) -> None:
+        """The templates are read in a worker; the dialog opens with their names."""
         from clinic_desktop.domain import plans
 
-        with self.context.sessions() as session:
-            names = [t.name for t in plans.list_templates(session)]
+        sessions = self.context.sessions
+
+        def work() -> list[str]:
+            with sessions() as session:
+                return [t.name for t in plans.list_templates(session)]
+
+        self.tasks.run(work, self._choose_plan, lambda m: show_error(self, m),
+                       busy=[self.plan_button])
+
+    def _choose_plan(self, names: list[str]) -> None:
+        from clinic_desktop.domain import plans
+
         if not names:
             show_error(self, self.tr("There are no plan templates yet: make one in the Plan "
                                      "templates view."))
             return
-        dialog = ApplyPlanDialog(names, self.context.clinic_today(), self)
+        dialog = ApplyPlanDialog(names, self.today, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         name, start = dialog.values()
@@ -418,7 +441,7 @@ class PatientView(FileDropTarget, QWidget):
     def edit(self) -> None:
         from clinic_desktop.ui.patients import PatientDialog
 
-        dialog = PatientDialog(self.context, self, code=self.code)
+        dialog = PatientDialog(self.context, self.tasks, self, code=self.code)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.code = dialog.saved_code
             self.refresh()
@@ -481,7 +504,7 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
                       for s, info in zip(p.steps, steps, strict=True)}
         return {
             "code": p.code, "name": p.full_name, "details": details, "steps": steps,
-            "zone": zone,
+            "zone": zone, "today": today,
             "emails": [{"id": n.id, "created": n.created_at, "kind": n.kind,
                         "status": n.status, "to": n.recipient, "subject": n.subject}
                        for n in notes],

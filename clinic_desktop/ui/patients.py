@@ -229,7 +229,7 @@ class PatientsView(QWidget):
         self.model.search(self.search.text().strip())
 
     def add_patient(self) -> None:
-        dialog = PatientDialog(self.context, self)
+        dialog = PatientDialog(self.context, self.tasks, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.refresh()
             self.changed.emit()
@@ -283,18 +283,35 @@ class PatientsView(QWidget):
                        lambda m: show_error(self, m))
 
 
+def read_patient_form(sessions: Any, code: str | None) -> tuple[list[str], Any]:
+    """The doctors to choose from, and the patient as stored (None for a new one), as plain
+    values (runs in a worker)."""
+    from sqlalchemy import select
+
+    from clinic_desktop.db.models import Doctor
+    from clinic_desktop.domain.patients import PatientInput, get_patient
+
+    with sessions() as session:
+        doctors = list(session.scalars(select(Doctor.name).order_by(Doctor.name)))
+        if not code:
+            return doctors, None
+        p = get_patient(session, code)
+        return doctors, PatientInput(p.code, p.first_name, p.last_name, p.email or "",
+                                     p.phone or "", p.email_consent, p.language,
+                                     p.doctor.name if p.doctor else "")
+
+
 class PatientDialog(QDialog):
-    """Add or edit a patient; the core checks the input and names every problem at once."""
+    """Add or edit a patient; the core checks the input and names every problem at once.
+    The fields open when the doctors (and the patient) have been read, in a worker."""
 
-    def __init__(self, context: Any, parent: QWidget | None = None, code: str | None = None):
+    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None,
+                 code: str | None = None):
         super().__init__(parent)
-        from sqlalchemy import select
-
-        from clinic_desktop.db.models import Doctor
-        from clinic_desktop.domain.patients import get_patient
         from clinic_desktop.notify.render import DEFAULT_LANGUAGE, available_languages
 
         self.context = context
+        self.tasks = tasks
         self.editing = code
         self.saved_code = ""
         self.setWindowTitle(self.tr("Edit patient") if code else self.tr("Add patient"))
@@ -313,18 +330,9 @@ class PatientDialog(QDialog):
         self.language.setCurrentIndex(self.language.findData(DEFAULT_LANGUAGE))
         self.doctor = QComboBox()
         self.doctor.addItem("")
-        with context.sessions() as session:
-            self.doctor.addItems(list(session.scalars(select(Doctor.name).order_by(Doctor.name))))
-            if code:
-                p = get_patient(session, code)
-                self.code.setText(p.code)
-                self.first.setText(p.first_name)
-                self.last.setText(p.last_name)
-                self.email.setText(p.email or "")
-                self.phone.setText(p.phone or "")
-                self.consent.setChecked(p.email_consent)
-                self.language.setCurrentIndex(max(0, self.language.findData(p.language)))
-                self.doctor.setCurrentText(p.doctor.name if p.doctor else "")
+        self.fields = QWidget()  # what is typed in; closed while loading and saving
+        fields = QFormLayout(self.fields)
+        fields.setContentsMargins(0, 0, 0, 0)
         for label, widget in ((self.tr("&Code"), self.code),
                               (self.tr("&First name"), self.first),
                               (self.tr("&Last name"), self.last),
@@ -332,7 +340,8 @@ class PatientDialog(QDialog):
                               ("", self.consent),
                               (self.tr("Email lan&guage"), self.language),
                               (self.tr("&Doctor"), self.doctor)):
-            form.addRow(label, widget)
+            fields.addRow(label, widget)
+        form.addRow(self.fields)
         self.doctor.setAccessibleName(self.tr("Doctor"))
         self.problem = QLabel("")
         self.problem.setWordWrap(True)
@@ -343,9 +352,34 @@ class PatientDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.buttons = buttons
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.setMinimumWidth(460)
+        self.loaded = False
+        self.problem.setText(self.tr("Loading the patient…") if code
+                             else self.tr("Loading the doctors…"))
+        sessions = context.sessions
+        self.tasks.run(lambda: read_patient_form(sessions, code), self._show,
+                       self.problem.setText, busy=[self.fields, self.save_button])
+
+    def _show(self, answer: tuple[list[str], Any]) -> None:
+        doctors, stored = answer
+        self.doctor.addItems(doctors)
+        if stored is not None:
+            self.code.setText(stored.code)
+            self.first.setText(stored.first_name)
+            self.last.setText(stored.last_name)
+            self.email.setText(stored.email)
+            self.phone.setText(stored.phone)
+            self.consent.setChecked(stored.email_consent)
+            self.language.setCurrentIndex(max(0, self.language.findData(stored.language)))
+            self.doctor.setCurrentText(stored.doctor)
+        self.problem.setText("")
+        self.loaded = True
+        self.code.setFocus()
 
     def save(self) -> None:
+        """Saved in a worker; Save waits for the answer (no patient added twice)."""
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.domain.patients import (
             PatientInput,
@@ -353,19 +387,30 @@ class PatientDialog(QDialog):
             get_patient,
             update_patient,
         )
-        from clinic_desktop.errors import ClinicError
 
+        if not self.loaded:  # Enter before the fields were filled in
+            return
         data = PatientInput(self.code.text(), self.first.text(), self.last.text(),
                             self.email.text(), self.phone.text(), self.consent.isChecked(),
                             self.language.currentData(), self.doctor.currentText())
-        try:
-            with write_session(self.context.sessions) as session:
-                if self.editing:
-                    patient = update_patient(session, get_patient(session, self.editing), data)
+        sessions, editing = self.context.sessions, self.editing
+
+        def work() -> str:
+            with write_session(sessions) as session:
+                if editing:
+                    patient = update_patient(session, get_patient(session, editing), data)
                 else:
                     patient = add_patient(session, data)
-                self.saved_code = patient.code
-        except ClinicError as exc:
-            self.problem.setText(str(exc))
-            return
-        self.accept()
+                return patient.code
+
+        def done(code: str) -> None:
+            self.saved_code = code
+            self.accept()
+
+        self.problem.setText(self.tr("Saving…"))
+        # A refusal keeps the dialog open with the core's sentence, everything as typed.
+        self.tasks.run(work, done, self.problem.setText, busy=[self.fields, self.buttons])
+
+    def reject(self) -> None:
+        if not self.tasks.running(self.buttons):  # Esc while saving: the answer decides
+            super().reject()

@@ -29,6 +29,7 @@ from clinic_desktop.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import (
     RowsModel,
     fit_to_screen,
@@ -62,11 +63,23 @@ class TemplateData:
         return sum(s.duration_days for s in self.steps)
 
 
+def read_templates(sessions: Any) -> list[TemplateData]:
+    """Every plan template with its steps, as plain values (runs in a worker)."""
+    from clinic_desktop.domain.plans import StepSpec, list_templates
+
+    with sessions() as session:
+        return [TemplateData(t.id, t.name, t.description, tuple(
+            StepSpec(s.name, s.duration_days, s.instructions) for s in t.steps))
+            for t in list_templates(session)]
+
+
 class PlansView(QWidget):
-    def __init__(self, context: Any, parent: QWidget | None = None):
+    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
+        self.tasks = tasks
         self.templates: dict[int, TemplateData] = {}
+        self._generation = 0  # answers to an older refresh are dropped
         layout = QVBoxLayout(self)
         selected_only = (self.tr("&Edit…"), self.tr("D&uplicate…"), self.tr("&Delete…"))
         layout.addLayout(title_bar(self.tr("Plan templates"), [
@@ -75,6 +88,9 @@ class PlansView(QWidget):
             (selected_only[2], self.delete_template)]))
         self.needs_selection = [b for b in self.findChildren(QPushButton)
                                 if b.text() in selected_only]
+        # Disabled while the list loads or a template is deleted: nothing acts on a list
+        # that is about to change.
+        self.actions = self.findChildren(QPushButton)
         layout.addWidget(hint(self.tr("A template is applied to a patient from the patient's "
                                       "page (Apply plan…); its first step starts on the chosen "
                                       "day.") + " " + translate("plans", COPIES_HINT)))
@@ -110,14 +126,22 @@ class PlansView(QWidget):
         return self.tr("%n step(s), {days} days in all", "", count).format(days=days)
 
     def refresh(self, select: int | None = None) -> None:
-        """Reload the list; keep the selected template selected (or select `select`)."""
-        from clinic_desktop.domain.plans import StepSpec, list_templates
-
+        """Reload the list in a worker; keep the selected template selected (or select
+        `select`)."""
         keep = select if select is not None else selected_key(self.table, self.model)
-        with self.context.sessions() as session:
-            templates = [TemplateData(t.id, t.name, t.description, tuple(
-                StepSpec(s.name, s.duration_days, s.instructions) for s in t.steps))
-                for t in list_templates(session)]
+        self._generation += 1
+        generation, sessions = self._generation, self.context.sessions
+        if not self.templates:
+            self.detail_title.setText(self.tr("Loading the plan templates…"))
+
+        def done(templates: list[TemplateData]) -> None:
+            if generation == self._generation:  # else a newer answer is on its way
+                self._show_templates(templates, keep)
+
+        self.tasks.run(lambda: read_templates(sessions), done, lambda m: show_error(self, m),
+                       busy=self.actions)
+
+    def _show_templates(self, templates: list[TemplateData], keep: int | None) -> None:
         self.templates = {t.id: t for t in templates}
         self.model.set_rows([[t.name, len(t.steps), t.total_days, t.description]
                              for t in templates], [t.id for t in templates])
@@ -153,17 +177,18 @@ class PlansView(QWidget):
     # --- changing -----------------------------------------------------------------------
 
     def new_template(self) -> None:
-        self._open_dialog(TemplateDialog(self.context, self))
+        self._open_dialog(TemplateDialog(self.context, self.tasks, self))
 
     def edit_template(self) -> None:
         template = self.selected()
         if template is not None:
-            self._open_dialog(TemplateDialog(self.context, self, template, editing=True))
+            self._open_dialog(TemplateDialog(self.context, self.tasks, self, template,
+                                             editing=True))
 
     def duplicate_template(self) -> None:
         template = self.selected()
         if template is not None:
-            self._open_dialog(TemplateDialog(self.context, self, template))
+            self._open_dialog(TemplateDialog(self.context, self.tasks, self, template))
 
     def _open_dialog(self, dialog: TemplateDialog) -> None:
         dialog.exec()
@@ -173,7 +198,6 @@ class PlansView(QWidget):
     def delete_template(self) -> None:
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.domain.plans import delete_template
-        from clinic_desktop.errors import ClinicError
 
         template = self.selected()
         if template is None:
@@ -188,12 +212,15 @@ class PlansView(QWidget):
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            with write_session(self.context.sessions) as session:
-                delete_template(session, template.id)
-        except ClinicError as exc:
-            show_error(self, str(exc))
-        self.refresh()
+        sessions, template_id = self.context.sessions, template.id
+
+        def work() -> None:
+            with write_session(sessions) as session:
+                delete_template(session, template_id)
+
+        # Refreshed also after a refusal: another PC may have deleted it already.
+        self.tasks.run(work, lambda _none: self.refresh(),
+                       lambda m: (show_error(self, m), self.refresh()), busy=self.actions)
 
 
 class StepsModel(RowsModel):
@@ -281,10 +308,11 @@ class TemplateDialog(QDialog):
     The dialog saves on Save and stays open with what was typed when the core refuses it.
     """
 
-    def __init__(self, context: Any, parent: QWidget | None = None,
+    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None,
                  template: TemplateData | None = None, editing: bool = False):
         super().__init__(parent)
         self.context = context
+        self.tasks = tasks
         self.editing_id = template.id if template is not None and editing else None
         self.saved_id: int | None = None
         if template is not None and editing:
@@ -368,6 +396,7 @@ class TemplateDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.buttons = buttons
 
         for signal in (self.model.dataChanged, self.model.rowsInserted,
                        self.model.rowsRemoved, self.model.rowsMoved, self.model.modelReset):
@@ -447,21 +476,30 @@ class TemplateDialog(QDialog):
         return self.name.text(), self.description.text(), self.model.steps()
 
     def save(self) -> None:
+        """Saved in a worker; the buttons wait for the answer (no second template)."""
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.domain.plans import create_template, update_template
-        from clinic_desktop.errors import ClinicError
 
         name, description, steps = self.values()
-        try:
-            with write_session(self.context.sessions) as session:
-                if self.editing_id is not None:
-                    template = update_template(session, self.editing_id, name, steps,
-                                               description)
+        sessions, editing_id = self.context.sessions, self.editing_id
+
+        def work() -> int:
+            with write_session(sessions) as session:
+                if editing_id is not None:
+                    template = update_template(session, editing_id, name, steps, description)
                 else:
                     template = create_template(session, name, steps, description)
-                saved_id = template.id
-        except ClinicError as exc:
-            show_error(self, str(exc))
-            return  # open, with everything as typed
-        self.saved_id = saved_id
-        self.accept()
+                return template.id
+
+        def done(saved_id: int) -> None:
+            self.saved_id = saved_id
+            self.accept()
+
+        self.total.setText(self.tr("Saving…"))
+        # A refusal leaves the dialog open, with everything as typed.
+        self.tasks.run(work, done, lambda m: (self._changed(), show_error(self, m)),
+                       busy=[self.buttons])
+
+    def reject(self) -> None:
+        if not self.tasks.running(self.buttons):  # Esc while saving: the answer decides
+            super().reject()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from clinic_desktop.ui.i18n import translate
@@ -168,6 +170,40 @@ def zone_picker() -> QComboBox:
     return zones
 
 
+@dataclass(frozen=True)
+class StoredSettings:
+    """The settings form's values as stored, and the keyring's state (read in a worker)."""
+
+    values: dict[str, str]
+    problems: dict[str, str]  # what is wrong with a stored value now
+    keyring_warning: str | None
+    password_stored: bool
+
+
+def read_settings(sessions: Any) -> StoredSettings:
+    from clinic_desktop import secrets, settings
+
+    with sessions() as session:
+        rows = settings.show_all(session)
+        username = "" if next(r for r in rows if r.key == "smtp.username").problem \
+            else str(settings.get(session, "smtp.username"))
+    warning = secrets.backend_warning()
+    return StoredSettings({r.key: r.value for r in rows},
+                          {r.key: r.problem for r in rows if r.problem}, warning,
+                          bool(username) and secrets.has_smtp_password(username))
+
+
+def read_doctors(sessions: Any) -> list[tuple[str, str]]:
+    """(name, email) of every doctor, by name."""
+    from sqlalchemy import select
+
+    from clinic_desktop.db.models import Doctor
+
+    with sessions() as session:
+        return [(d.name, d.email or "")
+                for d in session.scalars(select(Doctor).order_by(Doctor.name))]
+
+
 def named_fields(sentence: str) -> str:
     """A sentence of the core with each setting key replaced by the field's label as shown:
     'smtp.port must be …' reads '“Port of the mail server” must be …'."""
@@ -187,8 +223,9 @@ class SettingsView(QWidget):
         layout = QVBoxLayout(self)
         tabs = QTabWidget()
         layout.addWidget(tabs)
+        self.loading = self.tr("Loading the settings…")
         tabs.addTab(self._settings_page(), self.tr("Settings"))
-        tabs.addTab(TemplateEditor(context, self), self.tr("Email templates"))
+        tabs.addTab(TemplateEditor(context, tasks, self), self.tr("Email templates"))
         tabs.addTab(self._doctors_page(), self.tr("Doctors"))
         tabs.addTab(self._backup_page(), self.tr("Backups"))
         tabs.addTab(self._this_pc_page(), self.tr("This PC"))
@@ -198,7 +235,7 @@ class SettingsView(QWidget):
     def _settings_page(self) -> QWidget:
         from clinic_desktop import settings
 
-        page = QWidget()
+        page = self.form_page = QWidget()
         outer = QVBoxLayout(page)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -259,36 +296,42 @@ class SettingsView(QWidget):
         buttons.addWidget(self.status, 1)
         save = QPushButton(self.tr("Sa&ve settings"))
         save.setDefault(True)
-        save.clicked.connect(self.save)
+        save.clicked.connect(lambda _checked=False: self.save())
         buttons.addWidget(save)
         outer.addLayout(buttons)
         return page
 
     def refresh(self) -> None:
-        from clinic_desktop import secrets, settings
+        """Load the form, the doctors and the backups in workers; the form cannot be typed
+        in until its stored values are shown (they would overwrite what was typed)."""
+        if not self._shown:
+            self.status.setText(self.loading)
+        sessions = self.context.sessions
+        self.tasks.run(lambda: read_settings(sessions), self._show_stored,
+                       lambda m: show_error(self, m), busy=[self.form_page])
+        self._load_doctors()
+        self._load_backups()
 
-        with self.context.sessions() as session:
-            rows = {r.key: r for r in settings.show_all(session)}
-            username = settings.get(session, "smtp.username") if not rows[
-                "smtp.username"].problem else ""
-        self._stored_problems = {key: rows[key].problem for key in self.fields
-                                 if rows[key].problem}
+    def _show_stored(self, stored: StoredSettings) -> None:
+        if self.status.text() == self.loading:
+            self.status.setText("")
+        self._stored_problems = {key: problem for key, problem in stored.problems.items()
+                                 if key in self.fields}
         for key, field in self.fields.items():
-            self._show_value(field, rows[key].value)
+            self._show_value(field, stored.values[key])
         # As shown: a damaged stored number the box cannot show is not "changed" by saving.
         self._shown = self._values()
         self._show_problems({})
-        warning = secrets.backend_warning()
-        stored = username and secrets.has_smtp_password(username)
-        if warning:
-            log.warning("%s", warning)  # the technical detail, for the IT contact
+        if stored.keyring_warning:
+            log.warning("%s", stored.keyring_warning)  # the technical detail, for IT
             self.keyring_note.setText(self.tr("This PC cannot keep the password safe (its "
                                               "password store does not encrypt, or there is "
                                               "none): ask your IT contact; the details are in "
                                               "the log file."))
         else:
             self.keyring_note.setText(self.tr("A password is stored for this account.")
-                                      if stored else self.tr("No password is stored yet."))
+                                      if stored.password_stored
+                                      else self.tr("No password is stored yet."))
 
     def _field(self, spec: Any) -> Field:
         """A drop-down where the setting is a choice (the time zone: all of them, type to
@@ -377,40 +420,55 @@ class SettingsView(QWidget):
             label.setVisible(bool(text))
             label.setText(text)
 
-    def save(self) -> bool:
-        """Check the changed fields together (settings.set_values, as the CLI does); save
-        nothing unless all are valid. Unchanged fields are not checked again: a stored value
-        that went bad is already shown in red and must not block saving the others."""
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Check the changed fields together (settings.set_values, as the CLI does) and save
+        nothing unless all are valid, in a worker; `then` runs once saved. Unchanged fields
+        are not checked again: a stored value that went bad is already shown in red and must
+        not block saving the others."""
         from clinic_desktop import secrets, settings
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.errors import ClinicError
 
         values = self._values()
         changed = {key: raw for key, raw in values.items() if raw != self._shown.get(key)}
-        try:
-            with write_session(self.context.sessions) as session:
-                settings.set_values(session, changed)
-        except settings.SettingsRefused as exc:
-            self._show_problems(exc.problems)
-            self.status.setText(self.tr("Not saved: %n field(s) need fixing (in red).", "",
-                                        len(exc.problems)))
-            return False
-        if self.password.text():
+        sessions = self.context.sessions
+        password, username = self.password.text(), values["smtp.username"].strip()
+
+        def work() -> tuple[dict[str, str], str]:
+            """(the refused fields' problems, why the password was not stored)."""
             try:
-                secrets.set_smtp_password(values["smtp.username"].strip(), self.password.text())
-            except ClinicError as exc:
-                show_error(self, str(exc))
-                return False
-            finally:
-                self.password.clear()
-        self.status.setText(self.tr("Settings saved."))
-        self.refresh()
-        self.changed.emit()
-        return True
+                with write_session(sessions) as session:
+                    settings.set_values(session, changed)
+            except settings.SettingsRefused as exc:
+                return exc.problems, ""
+            if password:
+                try:
+                    secrets.set_smtp_password(username, password)
+                except ClinicError as exc:
+                    return {}, str(exc)
+            return {}, ""
+
+        def done(answer: tuple[dict[str, str], str]) -> None:
+            problems, password_problem = answer
+            if problems:
+                self._show_problems(problems)
+                self.status.setText(self.tr("Not saved: %n field(s) need fixing (in red).",
+                                            "", len(problems)))
+                return
+            self.password.clear()
+            self.status.setText(self.tr("Settings saved."))
+            self.refresh()
+            self.changed.emit()
+            if password_problem:
+                show_error(self, password_problem)
+            elif then is not None:
+                then()
+
+        self.status.setText(self.tr("Saving…"))
+        self.tasks.run(work, done, lambda m: (self.status.setText(self.tr("Not saved.")),
+                                              show_error(self, m)), busy=[self.form_page])
 
     def send_test(self) -> None:
-        if not self.save():
-            return
         to = self.test_to.text().strip() or None
 
         def work() -> str:
@@ -418,12 +476,15 @@ class SettingsView(QWidget):
 
             return send_test_email(self.context.sessions, to)
 
-        self.status.setText(self.tr("Connecting to the mail server…"))
-        title = self.tr("Test email")
-        self.tasks.run(work, lambda result: (self.status.setText(result),
-                                             show_info(self, result, title)),
-                       lambda m: (self.status.setText(self.tr("The test failed.")),
-                                  show_error(self, m, title)))
+        def test() -> None:
+            self.status.setText(self.tr("Connecting to the mail server…"))
+            title = self.tr("Test email")
+            self.tasks.run(work, lambda result: (self.status.setText(result),
+                                                 show_info(self, result, title)),
+                           lambda m: (self.status.setText(self.tr("The test failed.")),
+                                      show_error(self, m, title)), busy=[self.form_page])
+
+        self.save(then=test)
 
     # --- doctors ------------------------------------------------------------------------
 
@@ -436,26 +497,20 @@ class SettingsView(QWidget):
         self.doctors = QTextBrowser()
         layout.addWidget(self.doctors, 1)
         self.doctors.setAccessibleName(self.tr("Doctors"))
-        add = QPushButton(self.tr("&Add doctor…"))
-        add.clicked.connect(self.add_doctor)
-        layout.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
-        self._load_doctors()
+        self.add_doctor_button = QPushButton(self.tr("&Add doctor…"))
+        self.add_doctor_button.clicked.connect(self.add_doctor)
+        layout.addWidget(self.add_doctor_button, 0, Qt.AlignmentFlag.AlignLeft)
         return page
 
     def _load_doctors(self) -> None:
-        from sqlalchemy import select
-
-        from clinic_desktop.db.models import Doctor
-
-        with self.context.sessions() as session:
-            doctors = session.scalars(select(Doctor).order_by(Doctor.name)).all()
-            self.doctors.setPlainText("\n".join(f"{d.name} — {d.email or 'no email'}"
-                                                for d in doctors) or self.tr("No doctors yet."))
+        sessions = self.context.sessions
+        self.tasks.run(lambda: read_doctors(sessions), lambda doctors: self.doctors.setPlainText(
+            "\n".join(f"{name} — {email or self.tr('no email')}" for name, email in doctors)
+            or self.tr("No doctors yet.")), lambda m: show_error(self, m))
 
     def add_doctor(self) -> None:
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.domain.patients import add_doctor
-        from clinic_desktop.errors import ClinicError
 
         name, ok = QInputDialog.getText(self, self.tr("Add doctor"), self.tr("Name:"))
         if not ok or not name.strip():
@@ -464,12 +519,14 @@ class SettingsView(QWidget):
                                          self.tr("Email (may be empty):"))
         if not ok:
             return
-        try:
-            with write_session(self.context.sessions) as session:
+        sessions = self.context.sessions
+
+        def work() -> None:
+            with write_session(sessions) as session:
                 add_doctor(session, name, email)
-        except ClinicError as exc:
-            show_error(self, str(exc))
-        self._load_doctors()
+
+        self.tasks.run(work, lambda _none: self._load_doctors(),
+                       lambda m: show_error(self, m), busy=[self.add_doctor_button])
 
     # --- this PC (per-user, not shared through the database) ---------------------------
 
@@ -524,18 +581,20 @@ class SettingsView(QWidget):
         self.backup_list.setReadOnly(True)
         self.backup_list.setAccessibleName(self.tr("Backups"))
         layout.addWidget(self.backup_list, 1)
-        now = QPushButton(self.tr("&Back up now"))
-        now.clicked.connect(self.backup_now)
-        layout.addWidget(now, 0, Qt.AlignmentFlag.AlignLeft)
-        self._load_backups()
+        self.backup_button = QPushButton(self.tr("&Back up now"))
+        self.backup_button.clicked.connect(self.backup_now)
+        layout.addWidget(self.backup_button, 0, Qt.AlignmentFlag.AlignLeft)
         return page
 
     def _load_backups(self) -> None:
+        """The folder may be on a slow share: listed in a worker."""
         from clinic_desktop.db.backup import list_backups
 
-        backups = list_backups(self.context.paths.backup_dir)
-        self.backup_list.setPlainText("\n".join(p.name for p in reversed(backups))
-                                      or self.tr("No backups yet."))
+        folder = self.context.paths.backup_dir
+        self.tasks.run(lambda: [p.name for p in reversed(list_backups(folder))],
+                       lambda names: self.backup_list.setPlainText(
+                           "\n".join(names) or self.tr("No backups yet.")),
+                       lambda m: show_error(self, m))
 
     def backup_now(self) -> None:
         from pathlib import Path
@@ -553,7 +612,7 @@ class SettingsView(QWidget):
                        lambda path: (self._load_backups(),
                                      show_info(self, self.tr("Backup written: {path}").format(
                                          path=path))),
-                       lambda m: show_error(self, m))
+                       lambda m: show_error(self, m), busy=[self.backup_button])
 
 
 class _EmailPreview(QTextBrowser):
@@ -564,17 +623,7 @@ class _EmailPreview(QTextBrowser):
         super().__init__(parent)
         self.logo: QImage | None = None
 
-    def load_logo(self, context: Any) -> None:
-        from clinic_desktop import settings
-        from clinic_desktop.errors import ClinicError
-        from clinic_desktop.notify.message import load_logo
-
-        with context.sessions() as session:
-            path = settings.get_text(session, "clinic.logo")
-        try:
-            data, _subtype = load_logo(path)
-        except ClinicError:
-            data = None  # the settings page names the problem
+    def set_logo(self, data: bytes | None) -> None:
         self.logo = QImage.fromData(data) if data else None
 
     def loadResource(self, kind: int, url: QUrl) -> Any:
@@ -583,14 +632,40 @@ class _EmailPreview(QTextBrowser):
         return super().loadResource(kind, url)
 
 
+def read_template(sessions: Any, kind: str, language: str) -> tuple[dict[str, str],
+                                                                   bytes | None]:
+    """The template's sources as saved (else the default) and the clinic's logo for the
+    preview (runs in a worker: the logo may be on a share)."""
+    from sqlalchemy import select
+
+    from clinic_desktop import settings
+    from clinic_desktop.db.models import EmailTemplate
+    from clinic_desktop.errors import ClinicError
+    from clinic_desktop.notify import render
+    from clinic_desktop.notify.message import load_logo
+
+    with sessions() as session:
+        row = session.scalar(select(EmailTemplate).where(EmailTemplate.kind == kind,
+                                                         EmailTemplate.language == language))
+        sources = ({"subject": row.subject, "text": row.body_text, "html": row.body_html}
+                   if row else render.default_source(kind, language))
+        path = settings.get_text(session, "clinic.logo")
+    try:
+        logo, _subtype = load_logo(path)
+    except ClinicError:
+        logo = None  # the settings page names the problem
+    return sources, logo
+
+
 class TemplateEditor(QWidget):
     """Edit a template with a live preview on sample data; broken templates are refused."""
 
-    def __init__(self, context: Any, parent: QWidget | None = None):
+    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
         from clinic_desktop.notify import render
 
         super().__init__(parent)
         self.context = context
+        self.tasks = tasks
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.kind = QComboBox()
@@ -657,18 +732,16 @@ class TemplateEditor(QWidget):
                 "html": self.html.toPlainText()}
 
     def load(self) -> None:
-        from sqlalchemy import select
+        """The chosen template, read in a worker; nothing can be edited until it is shown."""
+        kind, lang, sessions = self.kind.currentData(), self.language.currentData(), \
+            self.context.sessions
+        self.problem.setText(self.tr("Loading the template…"))
+        self.tasks.run(lambda: read_template(sessions, kind, lang), self._show_sources,
+                       lambda m: (self.problem.setText(""), show_error(self, m)), busy=[self])
 
-        from clinic_desktop.db.models import EmailTemplate
-        from clinic_desktop.notify import render
-
-        kind, lang = self.kind.currentData(), self.language.currentData()
-        with self.context.sessions() as session:
-            row = session.scalar(select(EmailTemplate).where(EmailTemplate.kind == kind,
-                                                             EmailTemplate.language == lang))
-        sources = ({"subject": row.subject, "text": row.body_text, "html": row.body_html}
-                   if row else render.default_source(kind, lang))
-        self.preview.load_logo(self.context)
+    def _show_sources(self, answer: tuple[dict[str, str], bytes | None]) -> None:
+        sources, logo = answer
+        self.preview.set_logo(logo)
         self.subject.setText(sources["subject"].strip())
         self.text.setPlainText(sources["text"])
         self.html.setPlainText(sources["html"])
@@ -692,24 +765,31 @@ class TemplateEditor(QWidget):
     def save(self) -> None:
         from clinic_desktop import audit
         from clinic_desktop.db.engine import write_session
-        from clinic_desktop.errors import ClinicError
         from clinic_desktop.notify import render
 
-        try:
-            with write_session(self.context.sessions) as session:
-                render.save_template(session, self.kind.currentData(),
-                                     self.language.currentData(), self._sources(),
-                                     audit.actor_name())
-        except ClinicError as exc:
-            show_error(self, self.tr("The template was not saved: {problem}").format(
-                problem=exc))
-            return
-        show_info(self, self.tr("Template saved; new emails use it."))
+        kind, lang, sources = self.kind.currentData(), self.language.currentData(), \
+            self._sources()
+        sessions, actor = self.context.sessions, audit.actor_name()
+
+        def work() -> None:
+            with write_session(sessions) as session:
+                render.save_template(session, kind, lang, sources, actor)
+
+        self.tasks.run(work, lambda _none: show_info(self, self.tr(
+            "Template saved; new emails use it.")), lambda m: show_error(
+                self, self.tr("The template was not saved: {problem}").format(problem=m)),
+            busy=[self])
 
     def reset(self) -> None:
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.notify import render
 
-        with write_session(self.context.sessions) as session:
-            render.reset_template(session, self.kind.currentData(), self.language.currentData())
-        self.load()
+        kind, lang, sessions = self.kind.currentData(), self.language.currentData(), \
+            self.context.sessions
+
+        def work() -> None:
+            with write_session(sessions) as session:
+                render.reset_template(session, kind, lang)
+
+        self.tasks.run(work, lambda _none: self.load(), lambda m: show_error(self, m),
+                       busy=[self])

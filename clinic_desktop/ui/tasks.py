@@ -1,19 +1,21 @@
-"""Run work off the GUI thread: `run_task(fn, on_done, on_error)`; results come back by signal.
+"""Run work off the GUI thread: `tasks.run(fn, on_done, on_error, busy=…)`; results come back
+by signal.
 
 Workers get plain values (ids, paths), open their own database session, and never touch
-widgets; the callbacks run on the GUI thread (queued signal connections).
+widgets; the callbacks run on the GUI thread (queued signal connections). The `busy` widgets
+are disabled until the answer arrives: a button pressed twice does not save twice.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
 from clinic_desktop.errors import ClinicError
-from clinic_desktop.ui.qt import QObject, QRunnable, QThreadPool, Signal, Slot
+from clinic_desktop.ui.qt import QObject, QRunnable, QThreadPool, QWidget, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -73,22 +75,50 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(threads)
         self._relays: set[_Relay] = set()
+        self._busy: dict[QWidget, int] = {}  # widget → tasks that keep it disabled
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[str], None] | None = None) -> None:
-        def finish_ok(result: Any) -> None:
+            on_error: Callable[[str], None] | None = None, *,
+            busy: Sequence[QWidget] = ()) -> None:
+        """`fn` in a worker; `on_done(result)` or `on_error(sentence)` on the GUI thread.
+        The `busy` widgets stay disabled until then (enabled again before the callback, which
+        may disable them for its own reasons)."""
+        def release() -> None:
             self._relays.discard(relay)
+            for widget in busy:
+                self._busy[widget] -= 1
+                if not self._busy[widget]:
+                    del self._busy[widget]
+                    widget.setEnabled(True)
+
+        def finish_ok(result: Any) -> None:
+            release()
             if on_done is not None:
                 on_done(result)
 
         def finish_error(message: str) -> None:
-            self._relays.discard(relay)
+            release()
             if on_error is not None:
                 on_error(message)
 
+        for widget in busy:
+            self._busy[widget] = self._busy.get(widget, 0) + 1
+            widget.setEnabled(False)
         relay = _Relay(finish_ok, finish_error)
         self._relays.add(relay)  # keep it alive until the answer has been delivered
-        self.pool.start(_Task(fn, relay))
+        self.start(_Task(fn, relay))
+
+    def start(self, task: QRunnable) -> None:
+        """Where the work runs: a worker thread of the pool."""
+        self.pool.start(task)
+
+    def pending(self) -> int:
+        """Tasks whose answer has not been delivered yet."""
+        return len(self._relays)
+
+    def running(self, widget: QWidget) -> bool:
+        """A task that keeps `widget` disabled has not answered yet."""
+        return widget in self._busy
 
     def wait(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)

@@ -20,12 +20,14 @@ from clinic_desktop.ui.qt import (
     QWizardPage,
 )
 from clinic_desktop.ui.settings_view import named_fields, zone_picker
+from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import fit_to_screen, hint
 from clinic_desktop.ui.words import choice
 
 
 def needs_setup(context: Any) -> bool:
-    """A brand-new data folder: no clinic name stored and no patients."""
+    """A brand-new data folder: no clinic name stored and no patients. Asked once at start,
+    before any window is shown (like the migrations): nothing can freeze yet."""
     from sqlalchemy import func, select
 
     from clinic_desktop.db.models import Patient, Setting
@@ -48,11 +50,12 @@ def _folder_row(edit: QLineEdit, parent: QWidget, button: str) -> QHBoxLayout:
 
 
 class SetupWizard(QWizard):
-    def __init__(self, context: Any, parent: QWidget | None = None):
+    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
         from clinic_desktop import settings
 
         super().__init__(parent)
         self.context = context
+        self.tasks = tasks
         self.setWindowTitle(self.tr("Welcome to Clinic Desktop"))
         self.problems: list[str] = []
 
@@ -147,34 +150,48 @@ class SetupWizard(QWizard):
         return values
 
     def accept(self) -> None:
-        if self.apply():
-            super().accept()
+        """Finish: everything is checked and written in a worker; the wizard closes when it
+        is saved, and stays on its last page with what to fix when it is not."""
+        if not self.tasks.running(self):
+            self.apply()
 
-    def apply(self) -> bool:
+    def reject(self) -> None:
+        if not self.tasks.running(self):  # closing while it writes: the answer decides
+            super().reject()
+
+    def apply(self) -> None:
         """Check everything first; write nothing unless all of it is valid."""
         from clinic_desktop import secrets, settings
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.demo import build_demo
-        from clinic_desktop.errors import ClinicError
 
-        values = self.values()
+        values, demo, context = self.values(), self.demo.isChecked(), self.context
+        password = self.password.text()
+        self.password.clear()
+
+        def work() -> list[str]:
+            """What must be fixed first (nothing: all written)."""
+            try:
+                with write_session(context.sessions) as session:
+                    settings.set_values(session, values)  # all checked together
+                    if demo:
+                        build_demo(session, context.clinic_today())
+                        settings.set_value(session, "clinic.name", values["clinic.name"])
+            except settings.SettingsRefused as exc:
+                return list(exc.problems.values())
+            if password and values.get("smtp.username"):
+                secrets.set_smtp_password(values["smtp.username"], password)
+            return []
+
+        def done(problems: list[str]) -> None:
+            self.problems = problems
+            if problems:
+                self.result_label.setText(self.tr("Please go back and fix:") + "\n"
+                                          + "\n".join(named_fields(p) for p in problems))
+            else:
+                self.result_label.setText("")
+                super(SetupWizard, self).accept()
+
         self.problems = []
-        try:
-            with write_session(self.context.sessions) as session:
-                settings.set_values(session, values)  # all checked together, as in Settings
-                if self.demo.isChecked():
-                    build_demo(session, self.context.clinic_today())
-                    settings.set_value(session, "clinic.name", values["clinic.name"])
-            if self.password.text() and values.get("smtp.username"):
-                secrets.set_smtp_password(values["smtp.username"], self.password.text())
-        except settings.SettingsRefused as exc:
-            self.problems = list(exc.problems.values())
-            self.result_label.setText(self.tr("Please go back and fix:") + "\n"
-                                      + "\n".join(named_fields(p) for p in self.problems))
-            return False
-        except ClinicError as exc:
-            self.result_label.setText(str(exc))
-            return False
-        finally:
-            self.password.clear()
-        return True
+        self.result_label.setText(self.tr("Setting up the clinic…"))
+        self.tasks.run(work, done, self.result_label.setText, busy=[self])

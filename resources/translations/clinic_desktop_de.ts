@@ -549,6 +549,18 @@ An dieselbe Adresse zu senden, schlägt wieder fehl. Zuerst die Adresse von {cod
             <source>Doctor</source>
             <translation>Ärztin/Arzt</translation>
         </message>
+        <message>
+            <source>Loading the patient…</source>
+            <translation>Patient/in wird geladen …</translation>
+        </message>
+        <message>
+            <source>Loading the doctors…</source>
+            <translation>Die Ärztinnen und Ärzte werden geladen …</translation>
+        </message>
+        <message>
+            <source>Saving…</source>
+            <translation>Wird gespeichert …</translation>
+        </message>
     </context>
     <context>
         <name>PatientListModel</name>
@@ -1131,6 +1143,10 @@ Patients who already have this plan keep their steps; it can no longer be applie
 
 Patient/innen, die diesen Plan schon haben, behalten ihre Schritte; er kann danach niemandem mehr zugewiesen werden.</translation>
         </message>
+        <message>
+            <source>Loading the plan templates…</source>
+            <translation>Die Planvorlagen werden geladen …</translation>
+        </message>
     </context>
     <context>
         <name>SettingsView</name>
@@ -1489,6 +1505,18 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
             <source>Backup written: {path}</source>
             <translation>Sicherung gespeichert: {path}</translation>
         </message>
+        <message>
+            <source>Loading the settings…</source>
+            <translation>Die Einstellungen werden geladen …</translation>
+        </message>
+        <message>
+            <source>Saving…</source>
+            <translation>Wird gespeichert …</translation>
+        </message>
+        <message>
+            <source>Not saved.</source>
+            <translation>Nicht gespeichert.</translation>
+        </message>
     </context>
     <context>
         <name>SetupWizard</name>
@@ -1620,6 +1648,10 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
             <source>Please go back and fix:</source>
             <translation>Bitte zurückgehen und korrigieren:</translation>
         </message>
+        <message>
+            <source>Setting up the clinic…</source>
+            <translation>Die Praxis wird eingerichtet …</translation>
+        </message>
     </context>
     <context>
         <name>StepDialog</name>
@@ -1737,6 +1769,10 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
             <source>No steps: add at least one.</source>
             <translation>Keine Schritte: bitte mindestens einen hinzufügen.</translation>
         </message>
+        <message>
+            <source>Saving…</source>
+            <translation>Wird gespeichert …</translation>
+        </message>
     </context>
     <context>
         <name>TemplateEditor</name>
@@ -1791,6 +1827,10 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         <message>
             <source>Template saved; new emails use it.</source>
             <translation>Vorlage gespeichert; neue E-Mails verwenden sie.</translation>
+        </message>
+        <message>
+            <source>Loading the template…</source>
+            <translation>Die Vorlage wird geladen …</translation>
         </message>
     </context>
     <context>

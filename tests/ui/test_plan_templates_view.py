@@ -20,6 +20,12 @@ from clinic_desktop.ui.qt import (
 
 ALIGNERS = "Clear aligners"  # 24 steps of 14 days
 RETAINERS = "Retainer follow-up"  # 6 steps of 30 days
+WAIT = 10_000  # ms
+
+
+def answered(qtbot: Any, view: Any) -> None:
+    """Until the view's background reads and writes have answered (they run in workers)."""
+    qtbot.waitUntil(lambda: view.tasks.pending() == 0, timeout=WAIT)
 
 
 def button(widget: Any, text: str) -> QPushButton:
@@ -47,11 +53,11 @@ def template_names(context: Any) -> list[str]:
 
 
 @pytest.fixture
-def plans(window: Any) -> Any:
+def plans(qtbot: Any, window: Any) -> Any:
     window.nav.setCurrentRow(4)
     view = window.plans
     assert window.stack.currentWidget() is view
-    assert column(view.model, 0) == [ALIGNERS, RETAINERS]
+    qtbot.waitUntil(lambda: column(view.model, 0) == [ALIGNERS, RETAINERS], timeout=WAIT)
     return view
 
 
@@ -99,6 +105,7 @@ def test_edit_a_template_by_double_click_changes_days_and_adds_a_step(
         assert dialog.model.rows[6] == ["Retainer check 7", 30, ""]
         assert dialog.total.text() == "7 steps, 225 days in all"
         save_button(dialog).click()
+        answered(qtbot, dialog)
         return dialog.result()
 
     monkeypatch.setattr(plans_view.TemplateDialog, "exec", edit)
@@ -106,6 +113,7 @@ def test_edit_a_template_by_double_click_changes_days_and_adds_a_step(
     centre = plans.table.visualRect(plans.model.index(row, 0)).center()
     qtbot.mouseClick(plans.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     qtbot.mouseDClick(plans.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    answered(qtbot, plans)
 
     assert stored(plans.context, RETAINERS) == [
         ("Retainer check 1", 30), ("Retainer check 2", 45), *[
@@ -122,12 +130,13 @@ def test_a_broken_edit_shows_the_error_and_keeps_what_was_typed(qtbot: Any, plan
                                                                 messages: Any) -> None:
     from clinic_desktop.ui.plans_view import TemplateDialog
 
-    dialog = TemplateDialog(plans.context, plans, plans.selected(), editing=True)
+    dialog = TemplateDialog(plans.context, plans.tasks, plans, plans.selected(), editing=True)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.name.setText("Clear aligners, slow")
     dialog.model.setData(dialog.model.index(2, 1), 0)
     save_button(dialog).click()
+    answered(qtbot, dialog)
 
     assert messages.errors == ["Step 3 of 'Clear aligners, slow' must last at least 1 day."]
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
@@ -140,12 +149,14 @@ def test_a_broken_edit_shows_the_error_and_keeps_what_was_typed(qtbot: Any, plan
     dialog.model.setData(dialog.model.index(2, 1), 21)
     dialog.name.setText(RETAINERS)
     save_button(dialog).click()
+    answered(qtbot, dialog)
     assert messages.errors[-1] == f"A plan template named {RETAINERS!r} already exists."
     assert dialog.isVisible()
 
     # Fixed, it saves.
     dialog.name.setText("Clear aligners, slow")
     save_button(dialog).click()
+    answered(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert template_names(plans.context) == ["Clear aligners, slow", RETAINERS]
     assert stored(plans.context, "Clear aligners, slow")[2] == ("Aligner 3", 21)
@@ -155,7 +166,7 @@ def test_steps_can_be_removed_and_moved_in_the_dialog(qtbot: Any, plans: Any) ->
     from clinic_desktop.ui.plans_view import TemplateDialog
 
     select_template(plans, RETAINERS)
-    dialog = TemplateDialog(plans.context, plans, plans.selected(), editing=True)
+    dialog = TemplateDialog(plans.context, plans.tasks, plans, plans.selected(), editing=True)
     qtbot.addWidget(dialog)
     assert (dialog.count.value(), dialog.days.value(), dialog.prefix.text()) == (
         6, 30, "Retainer check")  # "Fill" starts from the template's own steps
@@ -192,10 +203,12 @@ def test_duplicate_prefills_a_new_template_and_leaves_the_original(
         button(dialog, "Add step").click()
         assert [r[0] for r in dialog.model.rows[-2:]] == ["Aligner 25", "Aligner 26"]
         save_button(dialog).click()
+        answered(qtbot, dialog)
         return dialog.result()
 
     monkeypatch.setattr(plans_view.TemplateDialog, "exec", duplicate)
     button(plans, "Duplicate…").click()
+    answered(qtbot, plans)
     assert messages.errors == []
     assert template_names(plans.context) == [ALIGNERS, "Clear aligners (copy)", RETAINERS]
     assert len(stored(plans.context, "Clear aligners (copy)")) == 26
@@ -203,7 +216,7 @@ def test_duplicate_prefills_a_new_template_and_leaves_the_original(
     assert plans.selected().name == "Clear aligners (copy)"
 
 
-def test_delete_asks_first_and_removes_only_after_yes(plans: Any, messages: Any,
+def test_delete_asks_first_and_removes_only_after_yes(qtbot: Any, plans: Any, messages: Any,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     select_template(plans, ALIGNERS)
     monkeypatch.setattr(QMessageBox, "question",
@@ -215,6 +228,7 @@ def test_delete_asks_first_and_removes_only_after_yes(plans: Any, messages: Any,
         lambda _parent, title, text, *_a, **_k: messages.shown.append(
             ("question", title, text)) or QMessageBox.StandardButton.Yes))
     button(plans, "Delete…").click()
+    answered(qtbot, plans)
     [(_kind, title, text)] = [m for m in messages.shown if m[0] == "question"]
     assert title == "Delete plan template"
     assert text.startswith("Delete the plan template “Clear aligners” (24 steps, 336 days")

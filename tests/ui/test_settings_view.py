@@ -43,21 +43,34 @@ def cli_sentence(context: Any, key: str, raw: str) -> str:
     return refused.value.problems[key]
 
 
+def answered(qtbot: Any, view: Any) -> None:
+    """Until the view's background reads and writes have answered (they run in workers)."""
+    qtbot.waitUntil(lambda: view.tasks.pending() == 0, timeout=WAIT)
+
+
+def saved(qtbot: Any, view: Any) -> bool:
+    """Save as the button does; True when it was saved."""
+    view.save()
+    answered(qtbot, view)
+    return view.status.text() == "Settings saved."
+
+
 @pytest.fixture
 def view(qtbot: Any, window: Any, file_keyring: Any) -> Any:
     window.nav.setCurrentRow(5)
     page = window.settings
     qtbot.waitUntil(lambda: page.fields["smtp.port"].value() == 587, timeout=WAIT)
+    answered(qtbot, page)
     return page
 
 
 def test_a_missing_logo_is_refused_under_its_field_and_nothing_is_saved(
-        window: Any, view: Any, tmp_path: Path) -> None:
+        qtbot: Any, window: Any, view: Any, tmp_path: Path) -> None:
     before = stored(window.context)
     missing = str(tmp_path / "missing.png")
     view.fields["clinic.name"].setText("Renamed Clinic")
     view.fields["clinic.logo"].setText(missing)
-    assert view.save() is False
+    assert saved(qtbot, view) is False
 
     error = view.errors["clinic.logo"]
     assert error.isVisible()
@@ -72,11 +85,12 @@ def test_a_missing_logo_is_refused_under_its_field_and_nothing_is_saved(
 
 
 def test_security_none_with_a_remote_host_is_refused_and_nothing_is_saved(
-        window: Any, view: Any) -> None:
+        qtbot: Any, window: Any, view: Any) -> None:
     before = stored(window.context)
     view.fields["smtp.host"].setText("mail.example.org")
     choose(view.fields["smtp.security"], "none")
     button(view, "Save settings").click()
+    answered(qtbot, view)
 
     error = view.errors["smtp.security"]
     assert error.isVisible()
@@ -95,43 +109,44 @@ def test_security_none_with_a_remote_host_is_refused_and_nothing_is_saved(
 
 
 def test_switching_to_a_remote_host_and_starttls_in_one_save_is_accepted(
-        window: Any, view: Any) -> None:
+        qtbot: Any, window: Any, view: Any) -> None:
     with write_session(window.context.sessions) as session:
         settings.set_values(session, {"smtp.host": "127.0.0.1", "smtp.security": "none",
                                       "smtp.port": "25"})
     view.refresh()
+    answered(qtbot, view)
     view.fields["smtp.host"].setText("smtp.example.org")
     view.fields["smtp.port"].setValue(587)
     choose(view.fields["smtp.security"], "starttls")
-    assert view.save() is True
-    assert view.status.text() == "Settings saved."
+    assert saved(qtbot, view) is True
     assert {k: v for k, v in stored(window.context).items()
             if k in ("smtp.host", "smtp.security", "smtp.port")} == {
         "smtp.host": "smtp.example.org", "smtp.security": "starttls", "smtp.port": "587"}
 
 
 def test_a_logo_deleted_since_it_was_set_is_shown_and_other_fields_still_save(
-        window: Any, view: Any, tmp_path: Path) -> None:
+        qtbot: Any, window: Any, view: Any, tmp_path: Path) -> None:
     logo = tmp_path / "logo.png"
     Image.new("RGB", (120, 60), (200, 30, 30)).save(logo, "PNG")
     with write_session(window.context.sessions) as session:
         settings.set_values(session, {"clinic.logo": str(logo)})
     logo.unlink()
     view.refresh()
+    answered(qtbot, view)
     error = view.errors["clinic.logo"]
     assert error.isVisible() and "does not exist" in error.text()
 
     view.fields["clinic.phone"].setText("+44 20 7946 0001")
-    assert view.save() is True
+    assert saved(qtbot, view) is True
     assert stored(window.context)["clinic.phone"] == "+44 20 7946 0001"
     assert error.isVisible()  # still true of the stored logo
 
 
 def test_the_first_run_wizard_refuses_with_the_same_rules_and_writes_nothing(
-        qtbot: Any, context: Any, tmp_path: Path) -> None:
+        qtbot: Any, context: Any, tasks: Any, tmp_path: Path) -> None:
     from clinic_desktop.ui.wizard import SetupWizard
 
-    wizard = SetupWizard(context)
+    wizard = SetupWizard(context, tasks)
     qtbot.addWidget(wizard)
     before = stored(context)
     wizard.name.setText("New Clinic")
@@ -139,7 +154,8 @@ def test_the_first_run_wizard_refuses_with_the_same_rules_and_writes_nothing(
     choose(wizard.security, "none")
     wizard.watch.setText(str(tmp_path))
     wizard.library.setText(str(tmp_path / "library"))
-    assert wizard.apply() is False
+    wizard.apply()
+    answered(qtbot, wizard)
     assert len(wizard.problems) == 2
     assert wizard.problems[0].startswith("smtp.security = none would send patient emails "
                                          "unencrypted to mail.example.org.")
@@ -152,7 +168,8 @@ def test_the_first_run_wizard_refuses_with_the_same_rules_and_writes_nothing(
 
 
 def test_choices_not_free_text_time_zone_list_time_box_and_logo_chooser(
-        window: Any, view: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: Any, window: Any, view: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from clinic_desktop.ui.qt import QFileDialog, QTime, QToolButton
 
     zone = view.fields["clinic.timezone"]
@@ -167,7 +184,7 @@ def test_choices_not_free_text_time_zone_list_time_box_and_logo_chooser(
                      if b.accessibleName().startswith("Choose: Logo")]
     choose_logo.click()
     assert view.fields["clinic.logo"].text() == str(logo)
-    assert view.save() is True
+    assert saved(qtbot, view) is True
     with window.context.sessions() as session:
         assert settings.get_text(session, "clinic.timezone") == "Europe/Vienna"
         assert settings.get_text(session, "schedule.daily_time") == "07:30"

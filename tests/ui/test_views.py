@@ -244,8 +244,10 @@ def test_add_patient_appears_in_the_list(qtbot: Any, window: Any, patients: Any,
     from clinic_desktop.ui import patients as patients_module
 
     def exec_filled(dialog: Any) -> int:
+        qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT)  # the doctors to choose from
         fill_patient_dialog(dialog, "P09999", "zoe.brandt@example.org")
         save_button(dialog).click()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=WAIT)
         return dialog.result()
 
     monkeypatch.setattr(patients_module.PatientDialog, "exec", exec_filled)
@@ -270,10 +272,14 @@ def test_invalid_email_is_refused_in_the_dialog(qtbot: Any, window: Any,
     from clinic_desktop.errors import ClinicError
     from clinic_desktop.ui.patients import PatientDialog
 
-    dialog = PatientDialog(window.context, window)
+    dialog = PatientDialog(window.context, window.tasks, window)
     qtbot.addWidget(dialog)
+    assert not dialog.fields.isEnabled()  # nothing to type into before the doctors are read
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT)
+    assert dialog.fields.isEnabled()
     fill_patient_dialog(dialog, "P09998", "zoe.brandt@@example")
     save_button(dialog).click()
+    qtbot.waitUntil(lambda: window.tasks.pending() == 0, timeout=WAIT)
 
     # The dialog stays open with the core's own sentence.
     with window.context.sessions() as session, pytest.raises(ClinicError) as refused:
@@ -451,6 +457,7 @@ def test_invalid_address_shows_the_field_error_and_saves_nothing(qtbot: Any, win
     view.fields["clinic.name"].setText("Renamed Clinic")
     view.fields["smtp.from"].setText("reception at clinic")
     button(view, "Save settings").click()
+    qtbot.waitUntil(lambda: window.tasks.pending() == 0, timeout=WAIT)
 
     error = view.errors["smtp.from"]
     assert error.isVisible()
@@ -500,9 +507,11 @@ def test_retry_after_a_refused_address_asks_for_the_corrected_one_first(
     assert "Problem: 550 5.1.1 mailbox unavailable" in preview
 
     def correct_address(dialog: Any) -> int:  # staff type the address the patient gave
+        qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT)
         assert dialog.email.text() == "p00004@example.org"
         dialog.email.setText("p00004.new@example.org")
         dialog.save()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=WAIT)
         return dialog.result()
 
     monkeypatch.setattr(patients_module.PatientDialog, "exec", correct_address)
@@ -539,7 +548,9 @@ def test_broken_template_is_refused_with_part_and_line(qtbot: Any, window: Any,
     assert editor.preview.toHtml().count("<img") == 0  # nothing rendered before it is shown
     tabs.setCurrentWidget(editor)
     assert editor.language.currentData() == "en"  # the default, though "de" sorts first
+    qtbot.waitUntil(editor.isEnabled, timeout=WAIT)  # read in a worker when first shown
     editor.kind.setCurrentIndex(editor.kind.findData("step_finished"))
+    qtbot.waitUntil(editor.isEnabled, timeout=WAIT)
     assert editor.problem.text() == ""
     assert "<img" in editor.preview.toHtml()
     logo = editor.preview.loadResource(2, QUrl("cid:logo"))  # 2: QTextDocument.ImageResource
@@ -550,6 +561,7 @@ def test_broken_template_is_refused_with_part_and_line(qtbot: Any, window: Any,
     assert editor.problem.text().startswith("Not valid yet: Text part, line 3:")
 
     button(editor, "Save template").click()
+    qtbot.waitUntil(lambda: messages.errors != [], timeout=WAIT)
     assert len(messages.errors) == 1
     assert messages.errors[0].startswith("The template was not saved: Text part, line 3:")
     assert messages.infos == []

@@ -71,22 +71,23 @@ def every_view(qtbot: Any, window: Any) -> Iterator[tuple[str, Any]]:
         yield f"patient / {window.patient.tabs.tabText(index)}", window
     photos = window.patient.photos.photos
     dialogs: list[tuple[str, Any]] = [
-        ("add patient", PatientDialog(context, window)),
-        ("edit patient", PatientDialog(context, window, code=PATIENT)),
+        ("add patient", PatientDialog(context, window.tasks, window)),
+        ("edit patient", PatientDialog(context, window.tasks, window, code=PATIENT)),
         ("add step", StepDialog(window)),
         ("apply plan", ApplyPlanDialog(["Clear aligners"], context.clinic_today(), window)),
         *[("assign photo", AssignDialog(context, window.tasks, photo, window))
           for photo in inbox_photos(context)[:1]],
         ("import photos", ImportDialog(window, 3)),
-        ("new plan template", TemplateDialog(context, window)),
+        ("new plan template", TemplateDialog(context, window.tasks, window)),
     ]
     if len(photos) >= 2:
         dialogs += [("compare", CompareDialog(context, photos[0], photos[-1], window)),
                     ("photo", PhotoViewer(context, photos[0], window))]
-    wizard = SetupWizard(context, window)
+    wizard = SetupWizard(context, window.tasks, window)
     for name, dialog in dialogs:
         dialog.show()
         qtbot.waitExposed(dialog)
+        _settle(qtbot, window)  # what the dialog reads in a worker has arrived
         yield name, dialog
         dialog.close()
     wizard.show()
