@@ -52,6 +52,15 @@ def step_number(text: str) -> int:
     return _whole_number(text, LARGEST_COUNT, "a step number", smallest=0)
 
 
+# A forecast looks at most a month ahead: further on, photos and staff change too much.
+LONGEST_FORECAST_DAYS = 31
+
+
+def forecast_days(text: str) -> int:
+    """How many days a forecast covers, today first."""
+    return _whole_number(text, LONGEST_FORECAST_DAYS, "a number of days")
+
+
 class LazyChoices:
     """argparse `choices` read only when a value is checked or help is shown (give the
     argument a metavar, or argparse reads them at once): the lists of email kinds and

@@ -2,14 +2,61 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from clinic_desktop.errors import ValidationError
 
 
+@dataclass
+class SimulatedClock:
+    """A clock that moves only when told: the forecast rehearses the coming days on it."""
+
+    at: datetime
+
+    def sleep(self, seconds: float) -> None:
+        self.at += timedelta(seconds=seconds)
+
+
+# Per thread (a ContextVar): while a forecast rehearses next week on a worker thread, the
+# window, the scheduler and the other threads keep the real time.
+_simulated: ContextVar[SimulatedClock | None] = ContextVar("simulated_clock", default=None)
+
+
+@contextmanager
+def simulated(start: datetime) -> Iterator[SimulatedClock]:
+    """Within it, this thread's now_utc(), monotonic() and sleep() follow a simulated clock,
+    and so does every time the rules write (completed_at, created_at, sent_at, audit)."""
+    clock = SimulatedClock(start.astimezone(UTC))
+    token = _simulated.set(clock)
+    try:
+        yield clock
+    finally:
+        _simulated.reset(token)
+
+
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    simulated_clock = _simulated.get()
+    return simulated_clock.at if simulated_clock is not None else datetime.now(UTC)
+
+
+def monotonic() -> float:
+    """Seconds for measuring waits (the rate limit): time.monotonic, or the simulated clock."""
+    simulated_clock = _simulated.get()
+    return simulated_clock.at.timestamp() if simulated_clock is not None else time.monotonic()
+
+
+def sleep(seconds: float) -> None:
+    simulated_clock = _simulated.get()
+    if simulated_clock is not None:
+        simulated_clock.sleep(seconds)
+    else:
+        time.sleep(seconds)
 
 
 def today_in(zone: ZoneInfo, at: datetime | None = None) -> date:

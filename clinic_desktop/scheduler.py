@@ -22,6 +22,8 @@ from clinic_desktop.app import AppContext
 from clinic_desktop.db.engine import is_transient, until_written, write_session
 from clinic_desktop.db.models import JobRun
 from clinic_desktop.domain.daily_check import daily_check
+from clinic_desktop.domain.forecast import Forecast
+from clinic_desktop.domain.forecast import forecast as rehearse_days
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.health import DAILY_CHECK, DELIVERY, FOLDER_WATCH
 from clinic_desktop.notify.delivery import DeliveryReport, deliver_outbox, holder_name
@@ -105,6 +107,20 @@ def claim_daily_check(app: AppContext, now: datetime) -> date | None:
         row.ok, row.summary = True, "running"
         session.merge(row)
         return day
+
+
+def forecast(app: AppContext, days: int,
+             should_stop: Callable[[], bool] | None = None) -> Forecast:
+    """The coming days' emails (domain.forecast); today's check is left out once it has
+    run, or runs on another PC now, as this scheduler would leave it out."""
+    now = clock.now_utc()
+    with app.sessions() as session:
+        zone = settings.clinic_zone(session)
+        check_at = max(now, datetime.combine(now.astimezone(zone).date(),
+                                             settings.get(session, "schedule.daily_time"),
+                                             zone))
+        checked = daily_check_due(session, check_at) is None
+    return rehearse_days(app.sessions, days, today_checked=checked, should_stop=should_stop)
 
 
 def run_daily_check(app: AppContext, today: date, *, send: bool = True,

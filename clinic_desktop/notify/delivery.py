@@ -8,7 +8,6 @@ import os
 import smtplib
 import socket
 import ssl
-import time as time_module
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -491,10 +490,12 @@ def _release(sessions: sessionmaker[Session], ids: list[int], holder: str) -> No
 def deliver_outbox(sessions: sessionmaker[Session], *,
                    now: Callable[[], datetime] = clock.now_utc,
                    password: Callable[[SmtpSettings], str | None] = password_for,
-                   sleep: Callable[[float], None] = time_module.sleep,
+                   sleep: Callable[[float], None] = clock.sleep,
                    holder: str | None = None, limit: int | None = None,
                    keep_going: Callable[[], bool] | None = None,
-                   should_stop: Callable[[], bool] | None = None) -> DeliveryReport:
+                   should_stop: Callable[[], bool] | None = None,
+                   connect: Callable[[SmtpSettings, str | None], SmtpConnection] = SmtpConnection,
+                   ) -> DeliveryReport:
     """Send every due email once, over one connection, at most smtp.rate_per_minute a minute.
 
     4xx answers, timeouts and dropped connections are retried later with exponential backoff
@@ -503,6 +504,8 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
     before each batch (the scheduler renews its sender lease there and stops when it lost it).
     `should_stop` (the app quits) is asked before each email, also while waiting for the rate
     limit: the emails not sent yet go back to the queue untouched, for the next run.
+    `connect` makes the connection (the forecast's accepts every email without a server);
+    the rate limit waits by the clinic's clock (`clock.monotonic`), which a forecast simulates.
     """
     stopping = should_stop or (lambda: False)
     holder = holder or holder_name()
@@ -525,7 +528,7 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
     # A batch must go out well within its claim, or the claims of its last emails run out
     # while they wait for the rate limit (at 1 a minute, 20 take 20 minutes).
     batch_size = max(1, min(BATCH_SIZE, int(CLAIM_SECONDS / 2 / interval)))
-    connection = SmtpConnection(config, password(config))
+    connection = connect(config, password(config))
     last_send = 0.0
     remaining = limit
     try:
@@ -551,7 +554,7 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
             if not batch:
                 break
             for index, item in enumerate(batch):
-                wait = last_send + interval - time_module.monotonic()
+                wait = last_send + interval - clock.monotonic()
                 if wait > 0:
                     _pause(wait, sleep, should_stop)
                 if stopping():
@@ -563,7 +566,7 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
                                 "its claim, and it is due again or another PC sends it.",
                                 item.id)
                     continue
-                last_send = time_module.monotonic()
+                last_send = clock.monotonic()
                 try:
                     outcome, code, detail = _send_one(connection, sender, item, now())
                 except DeliveryError as exc:

@@ -9,6 +9,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from clinic_desktop import clock
+
 # Alembic needs stable names to alter constraints later (SQLite batch mode especially).
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,7 +41,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, by the clinic's clock (a forecast simulates it): what rows are stamped with."""
+    return clock.now_utc()
 
 
 class Base(DeclarativeBase):
