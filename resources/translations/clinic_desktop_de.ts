@@ -2419,4 +2419,559 @@ Jetzt die Einstellungen öffnen?</translation>
             <translation>Deutsch</translation>
         </message>
     </context>
+    <context>
+        <name>core</name>
+        <message>
+            <source>{problem}: {what}. Free some space and {again}; nothing was lost.</source>
+            <translation>{problem}: {what}. Schaffen Sie Platz und {again}; es ist nichts verloren gegangen.</translation>
+        </message>
+        <message>
+            <source>A disk is full</source>
+            <translation>Ein Datenträger ist voll</translation>
+        </message>
+        <message>
+            <source>The disk holding {where} is full</source>
+            <translation>Der Datenträger mit {where} ist voll</translation>
+        </message>
+        <message>
+            <source>Clinic Desktop could not write to a disk (is it full?)</source>
+            <translation>Clinic Desktop konnte nicht auf einen Datenträger schreiben (ist er voll?)</translation>
+        </message>
+        <message>
+            <source>Clinic Desktop could not write to the disk holding {where} (is it full?)</source>
+            <translation>Clinic Desktop konnte nicht auf den Datenträger mit {where} schreiben (ist er voll?)</translation>
+        </message>
+        <message>
+            <source>stopped when the app quit; resumes at the next start</source>
+            <translation>beim Beenden der App angehalten; geht beim nächsten Start weiter</translation>
+        </message>
+        <message>
+            <source>stopped when the app quit; resumes at the next start ({n} finished step(s) not looked at yet)</source>
+            <translation>beim Beenden der App angehalten; geht beim nächsten Start weiter ({n} abgelaufene Schritt(e) noch nicht geprüft)</translation>
+        </message>
+        <message>
+            <source>{n_steps} finished step(s): {n_queued} email(s) queued, {n_attention} need attention</source>
+            <translation>{n_steps} abgelaufene Schritt(e): {n_queued} E-Mail(s) eingereiht, {n_attention} zu prüfen</translation>
+        </message>
+        <message>
+            <source>{n} advanced</source>
+            <translation>{n} weitergeschaltet</translation>
+        </message>
+        <message>
+            <source>{n_reminders} reminder(s), {n_digests} digest(s)</source>
+            <translation>{n_reminders} Erinnerung(en), {n_digests} Tageszusammenfassung(en)</translation>
+        </message>
+        <message>
+            <source>{n} failed</source>
+            <translation>{n} fehlgeschlagen</translation>
+        </message>
+        <message>
+            <source>unexpected error: {problem}</source>
+            <translation>unerwarteter Fehler: {problem}</translation>
+        </message>
+        <message>
+            <source>sending waits: the send window is closed {when}</source>
+            <translation>der Versand wartet: das Versandfenster ist geschlossen {when}</translation>
+        </message>
+        <message>
+            <source>{n} sent</source>
+            <translation>{n} gesendet</translation>
+        </message>
+        <message>
+            <source>{n} to retry</source>
+            <translation>{n} werden erneut versucht</translation>
+        </message>
+        <message>
+            <source>stopped when the app quit, the rest is sent at the next start</source>
+            <translation>beim Beenden der App angehalten, der Rest geht beim nächsten Start hinaus</translation>
+        </message>
+        <message>
+            <source>not sent: {problem}</source>
+            <translation>nicht gesendet: {problem}</translation>
+        </message>
+        <message>
+            <source>The PC {pc} is the sender right now: the emails go from there, so nothing was sent from here.</source>
+            <translation>Der PC {pc} versendet gerade: Die E-Mails gehen von dort hinaus, von hier wurde nichts gesendet.</translation>
+        </message>
+        <message>
+            <source>{pc} (process {n})</source>
+            <translation>{pc} (Prozess {n})</translation>
+        </message>
+        <message>
+            <source>watched folders: {problem}</source>
+            <translation>überwachte Ordner: {problem}</translation>
+        </message>
+        <message>
+            <source>{n} imported</source>
+            <translation>{n} importiert</translation>
+        </message>
+        <message>
+            <source>{n} unmatched</source>
+            <translation>{n} ohne Patient/in</translation>
+        </message>
+        <message>
+            <source>{n} refused</source>
+            <translation>{n} abgelehnt</translation>
+        </message>
+        <message>
+            <source>nothing new</source>
+            <translation>nichts Neues</translation>
+        </message>
+        <message>
+            <source>photos: {summary}</source>
+            <translation>Fotos: {summary}</translation>
+        </message>
+        <message>
+            <source>The sender lease could not be taken (the database did not answer); nothing was done here. The next run tries again.</source>
+            <translation>Dieser PC konnte nicht zum Versender werden (die Datenbank hat nicht geantwortet); hier wurde nichts erledigt. Der nächste Lauf versucht es erneut.</translation>
+        </message>
+        <message>
+            <source>The PC {pc} is the sender right now: it runs the daily check and sends the emails, so nothing was needed on this PC.</source>
+            <translation>Der PC {pc} versendet gerade: Er führt die Tagesprüfung aus und sendet die E-Mails, auf diesem PC war nichts zu tun.</translation>
+        </message>
+        <message>
+            <source>must be a single line</source>
+            <translation>muss eine einzige Zeile sein</translation>
+        </message>
+        <message>
+            <source>must be one of: {choices}</source>
+            <translation>muss eines davon sein: {choices}</translation>
+        </message>
+        <message>
+            <source>must be a time of day as HH:MM, e.g. 09:00</source>
+            <translation>muss eine Uhrzeit als HH:MM sein, z. B. 09:00</translation>
+        </message>
+        <message>
+            <source>must be an IANA time zone name such as Europe/Berlin or America/New_York</source>
+            <translation>muss der Name einer IANA-Zeitzone sein, z. B. Europe/Berlin oder Europe/Vienna</translation>
+        </message>
+        <message>
+            <source>must be a host name such as smtp.gmail.com or an IP address</source>
+            <translation>muss ein Servername wie smtp.gmail.com oder eine IP-Adresse sein</translation>
+        </message>
+        <message>
+            <source>must be an email address ({why})</source>
+            <translation>muss eine E-Mail-Adresse sein ({why})</translation>
+        </message>
+        <message>
+            <source>must be a whole number from {n_low} to {n_high}</source>
+            <translation>muss eine ganze Zahl von {n_low} bis {n_high} sein</translation>
+        </message>
+        <message>
+            <source>{setting} {rule} (got {raw}).</source>
+            <translation>{setting} {rule} (eingegeben: {raw}).</translation>
+        </message>
+        <message>
+            <source>{setting} {rule}.</source>
+            <translation>{setting} {rule}.</translation>
+        </message>
+        <message>
+            <source>must be yes or no</source>
+            <translation>muss ja oder nein sein</translation>
+        </message>
+        <message>
+            <source>must be a PNG or JPEG image of at most {n_megabytes} MB and {n_side}×{n_side} pixels, or empty for emails without a logo</source>
+            <translation>muss ein PNG- oder JPEG-Bild von höchstens {n_megabytes} MB und {n_side}×{n_side} Pixeln sein, oder leer für E-Mails ohne Logo</translation>
+        </message>
+        <message>
+            <source>must be a PEM file with the certificate of the CA that signed the mail server's certificate (it starts with -----BEGIN CERTIFICATE-----), or empty to trust only the system's certificates</source>
+            <translation>muss eine PEM-Datei mit dem Zertifikat der Zertifizierungsstelle sein, die das Zertifikat des Mailservers ausgestellt hat (sie beginnt mit -----BEGIN CERTIFICATE-----), oder leer, um nur den Zertifikaten des Systems zu vertrauen</translation>
+        </message>
+        <message>
+            <source>{path} does not exist</source>
+            <translation>{path} gibt es nicht</translation>
+        </message>
+        <message>
+            <source>{path} cannot be read ({why})</source>
+            <translation>{path} lässt sich nicht lesen ({why})</translation>
+        </message>
+        <message>
+            <source>{path} is a folder, not a file</source>
+            <translation>{path} ist ein Ordner, keine Datei</translation>
+        </message>
+        <message>
+            <source>{path} is not an ordinary file</source>
+            <translation>{path} ist keine gewöhnliche Datei</translation>
+        </message>
+        <message>
+            <source>{path} is {megabytes} MB</source>
+            <translation>{path} ist {megabytes} MB groß</translation>
+        </message>
+        <message>
+            <source>{path} is a {kind} image</source>
+            <translation>{path} ist ein {kind}-Bild</translation>
+        </message>
+        <message>
+            <source>{path} is {n_width}×{n_height} pixels</source>
+            <translation>{path} hat {n_width}×{n_height} Pixel</translation>
+        </message>
+        <message>
+            <source>{path} is not a PNG or JPEG image</source>
+            <translation>{path} ist kein PNG- oder JPEG-Bild</translation>
+        </message>
+        <message>
+            <source>{path} is damaged ({why})</source>
+            <translation>{path} ist beschädigt ({why})</translation>
+        </message>
+        <message>
+            <source>{path} holds no PEM certificate</source>
+            <translation>{path} enthält kein PEM-Zertifikat</translation>
+        </message>
+        <message>
+            <source>{path} is a system folder of the operating system, not a place for photos</source>
+            <translation>{path} ist ein Systemordner des Betriebssystems, kein Ort für Fotos</translation>
+        </message>
+        <message>
+            <source>{path} is a file, not a folder</source>
+            <translation>{path} ist eine Datei, kein Ordner</translation>
+        </message>
+        <message>
+            <source>must be a folder (it may be on a network share that is offline now), or empty for the data folder's photos/; {problem}</source>
+            <translation>muss ein Ordner sein (er darf auf einer gerade nicht erreichbaren Netzwerkfreigabe liegen), oder leer für photos/ im Datenordner; {problem}</translation>
+        </message>
+        <message>
+            <source>must be folders separated by semicolons (they may be on a network share that is offline now); {problems}</source>
+            <translation>müssen Ordner sein, getrennt durch Semikolons (sie dürfen auf einer gerade nicht erreichbaren Netzwerkfreigabe liegen); {problems}</translation>
+        </message>
+        <message>
+            <source>must be empty, a mailto: address or an https:// link</source>
+            <translation>muss leer sein, eine mailto:-Adresse oder ein https://-Link</translation>
+        </message>
+        <message>
+            <source>smtp.security = none would send patient emails unencrypted to {host}. It is only allowed for a relay on this PC (localhost); use starttls (port 587) or tls (port 465).</source>
+            <translation>Ohne Verschlüsselung (smtp.security) gingen die E-Mails an Patient/innen unverschlüsselt an {host}. Das ist nur für einen Weiterleitungsdienst auf diesem PC (localhost) erlaubt; wählen Sie STARTTLS (Port 587) oder TLS (Port 465).</translation>
+        </message>
+        <message>
+            <source>smtp.security = none would send patient emails unencrypted to {host}. It is only allowed for a relay on this PC (localhost); use starttls (port 587) or tls (port 465). Change smtp.security first, or both in one save.</source>
+            <translation>Ohne Verschlüsselung (smtp.security) gingen die E-Mails an Patient/innen unverschlüsselt an {host}. Das ist nur für einen Weiterleitungsdienst auf diesem PC (localhost) erlaubt; wählen Sie STARTTLS (Port 587) oder TLS (Port 465). Ändern Sie zuerst smtp.security, oder beides in einem Speichern.</translation>
+        </message>
+        <message>
+            <source>photos.library_dir {library} overlaps the watched folder {folder}: the folder watcher would take the library's own photos for new ones and move them out of the library. Choose a folder outside it.</source>
+            <translation>photos.library_dir {library} überschneidet sich mit dem überwachten Ordner {folder}: Die Ordnerüberwachung hielte die Fotos der Fotoablage für neue und würde sie aus der Ablage verschieben. Wählen Sie einen Ordner außerhalb.</translation>
+        </message>
+        <message>
+            <source>photos.watch_folders cannot include {folder}: it overlaps the photo library {library}, and the folder watcher would take the library's own photos for new ones and move them out of the library.</source>
+            <translation>photos.watch_folders darf {folder} nicht enthalten: Er überschneidet sich mit der Fotoablage {library}, und die Ordnerüberwachung hielte die Fotos der Ablage für neue und würde sie aus der Ablage verschieben.</translation>
+        </message>
+        <message>
+            <source>{server} (no encryption)</source>
+            <translation>{server} (unverschlüsselt)</translation>
+        </message>
+        <message>
+            <source>Sending email is not set up yet: set {setting} (clinic-desktop settings set KEY VALUE, or Settings → Email).</source>
+            <translation>Der E-Mail-Versand ist noch nicht eingerichtet: {setting} fehlt (Einstellungen → E-Mail).</translation>
+        </message>
+        <message>
+            <source>Sending email is not set up yet: set {setting} and {setting_other} (clinic-desktop settings set KEY VALUE, or Settings → Email).</source>
+            <translation>Der E-Mail-Versand ist noch nicht eingerichtet: {setting} und {setting_other} fehlen (Einstellungen → E-Mail).</translation>
+        </message>
+        <message>
+            <source>The CA file {path} (smtp.ca_file) cannot be used: {problem}.</source>
+            <translation>Die Zertifikatsdatei {path} (smtp.ca_file) lässt sich nicht verwenden: {problem}.</translation>
+        </message>
+        <message>
+            <source>The mail server {where} rejected the login for {user}: {words}. The password is not the problem: Microsoft 365 has SMTP AUTH (basic authentication for sending mail) switched off for this organisation or mailbox. A Microsoft 365 administrator must switch on Authenticated SMTP: for the organisation (Exchange admin centre → Settings → Mail flow → clear 'Turn off SMTP AUTH protocol for your organization') and for this mailbox (Microsoft 365 admin centre → Users → the mailbox → Mail → Manage email apps → Authenticated SMTP). Security defaults block it as well; then only OAuth2 works (docs/email.md).</source>
+            <translation>Der Mailserver {where} hat die Anmeldung für {user} abgelehnt: {words}. Am Passwort liegt es nicht: Microsoft 365 hat SMTP AUTH (die einfache Anmeldung zum Versenden) für diese Organisation oder dieses Postfach abgeschaltet. Ein Microsoft-365-Administrator muss „Authentifiziertes SMTP“ einschalten: für die Organisation (Exchange Admin Center → Einstellungen → E-Mail-Fluss → 'SMTP AUTH-Protokoll für Ihre Organisation deaktivieren' abwählen) und für dieses Postfach (Microsoft 365 Admin Center → Benutzer → das Postfach → E-Mail → E-Mail-Apps verwalten → Authentifiziertes SMTP). Auch die Sicherheitsstandards sperren es; dann geht nur OAuth2 (docs/email.md).</translation>
+        </message>
+        <message>
+            <source>The mail server {where} rejected the login for {user}: {words}. Check the password (clinic-desktop smtp set-password). Gmail needs an app password (Google account → Security → App passwords); Microsoft 365 needs SMTP AUTH enabled for this mailbox (or OAuth2).</source>
+            <translation>Der Mailserver {where} hat die Anmeldung für {user} abgelehnt: {words}. Prüfen Sie das Passwort (Einstellungen → E-Mail). Gmail braucht ein App-Passwort (Google-Konto → Sicherheit → App-Passwörter); Microsoft 365 braucht SMTP AUTH für dieses Postfach (oder OAuth2).</translation>
+        </message>
+        <message>
+            <source>The mail server {where} does not offer STARTTLS. Use smtp.security = tls with port 465, or ask the provider for the STARTTLS port (usually 587).</source>
+            <translation>Der Mailserver {where} bietet kein STARTTLS an. Wählen Sie bei smtp.security TLS mit Port 465, oder fragen Sie den Anbieter nach dem STARTTLS-Port (meist 587).</translation>
+        </message>
+        <message>
+            <source>The mail server {where} does not offer login (AUTH). Check smtp.security: most servers allow login only after STARTTLS or TLS.</source>
+            <translation>Der Mailserver {where} bietet keine Anmeldung (AUTH) an. Prüfen Sie smtp.security: Die meisten Server erlauben die Anmeldung erst nach STARTTLS oder TLS.</translation>
+        </message>
+        <message>
+            <source>The certificate of the mail server {where} is not trusted: {why}. If the clinic uses its own certificate authority, set smtp.ca_file to its certificate.</source>
+            <translation>Dem Zertifikat des Mailservers {where} wird nicht vertraut: {why}. Hat die Praxis eine eigene Zertifizierungsstelle, wählen Sie deren Zertifikat bei smtp.ca_file.</translation>
+        </message>
+        <message>
+            <source>The encrypted connection to {where} failed ({why}). Port 587 usually needs smtp.security = starttls, port 465 needs tls.</source>
+            <translation>Die verschlüsselte Verbindung zu {where} ist fehlgeschlagen ({why}). Port 587 braucht meist STARTTLS bei smtp.security, Port 465 braucht TLS.</translation>
+        </message>
+        <message>
+            <source>The mail server {host} was not found. Check smtp.host and this PC's internet connection.</source>
+            <translation>Der Mailserver {host} wurde nicht gefunden. Prüfen Sie smtp.host und die Internetverbindung dieses PCs.</translation>
+        </message>
+        <message>
+            <source>The mail server {where} refused the connection. Check smtp.host and smtp.port (587 for STARTTLS, 465 for TLS).</source>
+            <translation>Der Mailserver {where} hat die Verbindung abgelehnt. Prüfen Sie smtp.host und smtp.port (587 für STARTTLS, 465 für TLS).</translation>
+        </message>
+        <message>
+            <source>The mail server {where} did not answer within {n_seconds} seconds. Check smtp.host, smtp.port and the firewall.</source>
+            <translation>Der Mailserver {where} hat nicht innerhalb von {n_seconds} Sekunden geantwortet. Prüfen Sie smtp.host, smtp.port und die Firewall.</translation>
+        </message>
+        <message>
+            <source>The mail server {where} refused us: {words}.</source>
+            <translation>Der Mailserver {where} hat uns abgewiesen: {words}.</translation>
+        </message>
+        <message>
+            <source>Could not talk to the mail server {where}: {problem}.</source>
+            <translation>Keine Verständigung mit dem Mailserver {where}: {problem}.</translation>
+        </message>
+        <message>
+            <source>{problem} (attempt {n_attempt} of {n_attempts}; next try in {n_minutes} min)</source>
+            <translation>{problem} (Versuch {n_attempt} von {n_attempts}; nächster Versuch in {n_minutes} Min.)</translation>
+        </message>
+        <message>
+            <source>Gave up after {n_attempts} attempts. Last answer: {problem}</source>
+            <translation>Nach {n_attempts} Versuchen aufgegeben. Letzte Antwort: {problem}</translation>
+        </message>
+        <message>
+            <source>until {time}</source>
+            <translation>bis {time}</translation>
+        </message>
+        <message>
+            <source>for now</source>
+            <translation>vorerst</translation>
+        </message>
+        <message>
+            <source>this PC is no longer the sender (another PC took over, or the database did not answer); the rest goes out from the sender, or at the next run</source>
+            <translation>dieser PC versendet nicht mehr (ein anderer PC hat übernommen, oder die Datenbank hat nicht geantwortet); der Rest geht vom versendenden PC hinaus, oder beim nächsten Lauf</translation>
+        </message>
+        <message>
+            <source>Not sent: {problem}; ask the patient for another address.</source>
+            <translation>Nicht gesendet: {problem}; fragen Sie die Patientin oder den Patienten nach einer anderen Adresse.</translation>
+        </message>
+        <message>
+            <source>Not sent: {problem}; ask the doctor for another address.</source>
+            <translation>Nicht gesendet: {problem}; fragen Sie die Ärztin oder den Arzt nach einer anderen Adresse.</translation>
+        </message>
+        <message>
+            <source>The mail server {where} does not accept addresses with non-English letters before the @ (SMTPUTF8), such as the clinic's {address} ({setting}). Choose one with only English letters before the @ in Settings → Email.</source>
+            <translation>Der Mailserver {where} nimmt keine Adressen mit Umlauten oder anderen nicht-englischen Buchstaben vor dem @ an (SMTPUTF8), wie die Adresse der Praxis {address} ({setting}). Wählen Sie unter Einstellungen → E-Mail eine mit nur englischen Buchstaben vor dem @.</translation>
+        </message>
+        <message>
+            <source>The server refused the address {address}: {words}</source>
+            <translation>Der Server hat die Adresse {address} abgelehnt: {words}</translation>
+        </message>
+        <message>
+            <source>Temporary refusal: {words}</source>
+            <translation>Vorübergehend abgelehnt: {words}</translation>
+        </message>
+        <message>
+            <source>The server refused the email: {words}</source>
+            <translation>Der Server hat die E-Mail abgelehnt: {words}</translation>
+        </message>
+        <message>
+            <source>The connection dropped while sending ({why})</source>
+            <translation>Die Verbindung brach beim Senden ab ({why})</translation>
+        </message>
+        <message>
+            <source>Cannot send the test email: {problem}.</source>
+            <translation>Die Test-E-Mail kann nicht gesendet werden: {problem}.</translation>
+        </message>
+        <message>
+            <source>Connected to {where}.</source>
+            <translation>Verbunden mit {where}.</translation>
+        </message>
+        <message>
+            <source>Connected to {where}, logged in as {user}.</source>
+            <translation>Verbunden mit {where}, angemeldet als {user}.</translation>
+        </message>
+        <message>
+            <source>The mail server {where} does not accept addresses with non-English letters before the @ (SMTPUTF8), such as {address} or the clinic's sender or reply address.</source>
+            <translation>Der Mailserver {where} nimmt keine Adressen mit Umlauten oder anderen nicht-englischen Buchstaben vor dem @ an (SMTPUTF8), wie {address} oder die Absender- oder Antwortadresse der Praxis.</translation>
+        </message>
+        <message>
+            <source>The server refused the test email: {words}</source>
+            <translation>Der Server hat die Test-E-Mail abgelehnt: {words}</translation>
+        </message>
+        <message>
+            <source>Test email sent to {address} (Message-ID {message_id}).</source>
+            <translation>Test-E-Mail an {address} gesendet (Message-ID {message_id}).</translation>
+        </message>
+        <message>
+            <source>there is no email address</source>
+            <translation>es gibt keine E-Mail-Adresse</translation>
+        </message>
+        <message>
+            <source>the email address {address} is not valid ({why})</source>
+            <translation>die E-Mail-Adresse {address} ist ungültig ({why})</translation>
+        </message>
+        <message>
+            <source>the mail server does not accept addresses with non-English letters before the @ (SMTPUTF8), such as {address}</source>
+            <translation>der Mailserver nimmt keine Adressen mit Umlauten oder anderen nicht-englischen Buchstaben vor dem @ an (SMTPUTF8), wie {address}</translation>
+        </message>
+        <message>
+            <source>the patient has no email address</source>
+            <translation>die Patientin oder der Patient hat keine E-Mail-Adresse</translation>
+        </message>
+        <message>
+            <source>the patient has not agreed to receive emails</source>
+            <translation>die Patientin oder der Patient hat E-Mails nicht zugestimmt</translation>
+        </message>
+        <message>
+            <source>the patient's record was deleted</source>
+            <translation>die Patientenakte wurde gelöscht</translation>
+        </message>
+        <message>
+            <source>doctor {name}: {problem}</source>
+            <translation>Ärztin/Arzt {name}: {problem}</translation>
+        </message>
+        <message>
+            <source>Not sent: {problem}.</source>
+            <translation>Nicht gesendet: {problem}.</translation>
+        </message>
+        <message>
+            <source>Not sent: {problem} (changed after the email was queued).</source>
+            <translation>Nicht gesendet: {problem} (geändert, nachdem die E-Mail eingereiht wurde).</translation>
+        </message>
+        <message>
+            <source>Not sent: {why} before it went out.</source>
+            <translation>Nicht gesendet: {why}, bevor sie hinausging.</translation>
+        </message>
+        <message>
+            <source>the photo arrived</source>
+            <translation>das Foto ist eingetroffen</translation>
+        </message>
+        <message>
+            <source>staff completed the step</source>
+            <translation>das Praxisteam hat den Schritt abgeschlossen</translation>
+        </message>
+        <message>
+            <source>staff skipped the step</source>
+            <translation>das Praxisteam hat den Schritt übersprungen</translation>
+        </message>
+        <message>
+            <source>the next step started</source>
+            <translation>der nächste Schritt hat begonnen</translation>
+        </message>
+        <message>
+            <source>staff accepted the photo as it is</source>
+            <translation>das Praxisteam hat das Foto so angenommen, wie es ist</translation>
+        </message>
+        <message>
+            <source>not an ordinary file (a folder, a device, a pipe or a link to one of those, or a link to nothing); only photo files are imported.</source>
+            <translation>keine gewöhnliche Datei (ein Ordner, ein Gerät, eine Pipe, eine Verknüpfung darauf oder eine Verknüpfung ins Leere); nur Fotodateien werden importiert.</translation>
+        </message>
+        <message>
+            <source>the file is gone (moved or deleted).</source>
+            <translation>die Datei ist nicht mehr da (verschoben oder gelöscht).</translation>
+        </message>
+        <message>
+            <source>no permission to read it, or another program still has it open.</source>
+            <translation>keine Berechtigung zum Lesen, oder ein anderes Programm hat sie noch geöffnet.</translation>
+        </message>
+        <message>
+            <source>cannot be read ({why}).</source>
+            <translation>lässt sich nicht lesen ({why}).</translation>
+        </message>
+        <message>
+            <source>the file is {size}; photo files over {limit} are not imported (is it a video or a disk image?).</source>
+            <translation>die Datei ist {size} groß; Fotodateien über {limit} werden nicht importiert (ist es ein Video oder ein Datenträgerabbild?).</translation>
+        </message>
+        <message>
+            <source>the file is empty (0 bytes).</source>
+            <translation>die Datei ist leer (0 Byte).</translation>
+        </message>
+        <message>
+            <source>the image is far too large to open safely.</source>
+            <translation>das Bild ist viel zu groß, um es sicher zu öffnen.</translation>
+        </message>
+        <message>
+            <source>the image is too large to open with the memory this computer has.</source>
+            <translation>das Bild ist zu groß für den Arbeitsspeicher dieses Computers.</translation>
+        </message>
+        <message>
+            <source>the image is damaged or incomplete. If it is still being copied, try again when the copy has finished.</source>
+            <translation>das Bild ist beschädigt oder unvollständig. Wird es noch kopiert, versuchen Sie es nach dem Kopieren erneut.</translation>
+        </message>
+        <message>
+            <source>the image is damaged or incomplete ({why}). If it is still being copied, try again when the copy has finished.</source>
+            <translation>das Bild ist beschädigt oder unvollständig ({why}). Wird es noch kopiert, versuchen Sie es nach dem Kopieren erneut.</translation>
+        </message>
+        <message>
+            <source>not an image (or a kind of image Clinic Desktop cannot read). Photos must be JPEG, PNG, HEIC, WEBP or TIFF.</source>
+            <translation>kein Bild (oder eine Bildart, die Clinic Desktop nicht lesen kann). Fotos müssen JPEG, PNG, HEIC, WEBP oder TIFF sein.</translation>
+        </message>
+        <message>
+            <source>{kind} images are not supported. Photos must be JPEG, PNG, HEIC, WEBP or TIFF.</source>
+            <translation>{kind}-Bilder werden nicht unterstützt. Fotos müssen JPEG, PNG, HEIC, WEBP oder TIFF sein.</translation>
+        </message>
+        <message>
+            <source>the image is {n_width} × {n_height} pixels ({n_megapixels} megapixels); the limit is {n_limit} megapixels (setting photos.max_megapixels).</source>
+            <translation>das Bild hat {n_width} × {n_height} Pixel ({n_megapixels} Megapixel); die Grenze liegt bei {n_limit} Megapixeln (Einstellung photos.max_megapixels).</translation>
+        </message>
+        <message>
+            <source>the image is incomplete: its lower part is missing (the file was cut short). If it is still being copied, try again when the copy has finished.</source>
+            <translation>das Bild ist unvollständig: Der untere Teil fehlt (die Datei wurde abgeschnitten). Wird es noch kopiert, versuchen Sie es nach dem Kopieren erneut.</translation>
+        </message>
+        <message>
+            <source>the name matches several patients: {codes}</source>
+            <translation>der Name passt zu mehreren Patient/innen: {codes}</translation>
+        </message>
+        <message>
+            <source>no patient code in the file or folder name (e.g. P00123_front.jpg)</source>
+            <translation>keine Patientennummer im Datei- oder Ordnernamen (z. B. P00123_front.jpg)</translation>
+        </message>
+        <message>
+            <source>no patient with code {codes}</source>
+            <translation>keine Patientin und kein Patient mit der Nummer {codes}</translation>
+        </message>
+        <message>
+            <source>already waiting in the photo inbox as item {n}</source>
+            <translation>wartet schon im Foto-Eingang als Eintrag {n}</translation>
+        </message>
+        <message>
+            <source>already imported</source>
+            <translation>schon importiert</translation>
+        </message>
+        <message>
+            <source>already imported on {day} for {code}</source>
+            <translation>schon am {day} für {code} importiert</translation>
+        </message>
+        <message>
+            <source>already imported on {day} for {code}, step {n}</source>
+            <translation>schon am {day} für {code} importiert, Schritt {n}</translation>
+        </message>
+        <message>
+            <source>the photo {name} was not imported</source>
+            <translation>das Foto {name} wurde nicht importiert</translation>
+        </message>
+        <message>
+            <source>import it again</source>
+            <translation>importieren Sie es erneut</translation>
+        </message>
+        <message>
+            <source>not imported because of an unexpected error ({problem}); the details are in the log file in the data folder's logs/.</source>
+            <translation>wegen eines unerwarteten Fehlers nicht importiert ({problem}); die Einzelheiten stehen in der Protokolldatei im Ordner logs/ des Datenordners.</translation>
+        </message>
+        <message>
+            <source>{code} has no steps yet (no plan), so there is no step {n}; import the photo without a step.</source>
+            <translation>{code} hat noch keine Schritte (keinen Plan), also keinen Schritt {n}; importieren Sie das Foto ohne Schritt.</translation>
+        </message>
+        <message>
+            <source>{code} has no step {n}; their steps are {n_first} to {n_last}.</source>
+            <translation>{code} hat keinen Schritt {n}; die Schritte sind {n_first} bis {n_last}.</translation>
+        </message>
+        <message>
+            <source>Step {n} '{name}' of {code} has not started yet ({now}); a photo can go under the active step or an earlier one.</source>
+            <translation>Schritt {n} „{name}“ von {code} hat noch nicht begonnen ({now}); ein Foto kann zum aktiven oder zu einem früheren Schritt.</translation>
+        </message>
+        <message>
+            <source>the active step is {n} '{name}'</source>
+            <translation>aktiv ist Schritt {n} „{name}“</translation>
+        </message>
+        <message>
+            <source>no step is active</source>
+            <translation>kein Schritt ist aktiv</translation>
+        </message>
+        <message>
+            <source>There is no photo inbox item {n}.</source>
+            <translation>Im Foto-Eingang gibt es keinen Eintrag {n}.</translation>
+        </message>
+        <message>
+            <source>Inbox item {n} is {status}; only unmatched photos can be assigned.</source>
+            <translation>Der Eintrag {n} im Foto-Eingang ist {status}; nur Fotos ohne Patient/in lassen sich zuordnen.</translation>
+        </message>
+        <message>
+            <source>Inbox item {n} ({name}) was assigned to a patient; it is in their photos now and cannot be dismissed.</source>
+            <translation>Der Eintrag {n} ({name}) im Foto-Eingang wurde schon zugeordnet; er ist jetzt bei den Fotos der Patientin oder des Patienten und lässt sich nicht verwerfen.</translation>
+        </message>
+    </context>
 </TS>
