@@ -19,6 +19,7 @@ from clinic_desktop.notify.status import (
     STATUS_SENDING,
 )
 from clinic_desktop.photos.results import REFUSED, UNMATCHED
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 # The scheduled jobs, by the name their last run is recorded under (JobRun.name).
 DAILY_CHECK = "daily_check"
@@ -57,11 +58,17 @@ def health(session: Session, now: datetime | None = None) -> Health:
     last_activity = max((r.finished_at for r in (result.last_daily, result.last_delivery)
                          if r is not None and r.finished_at is not None), default=None)
     if due_work and (last_activity is None or now - last_activity > SILENCE_WARNING):
-        since = "ever" if last_activity is None else \
-            f"since {last_activity.astimezone(zone):%Y-%m-%d %H:%M}"
-        result.warnings.append(f"Work is waiting but nobody has checked or sent {since}. "
-                               "Is the notifier running on any PC?")
+        result.warnings.append(_NEVER_RAN() if last_activity is None else _SILENT_SINCE(
+            when=f"{last_activity.astimezone(zone):%Y-%m-%d %H:%M}"))
     return result
+
+
+_NEVER_RAN = sentence(QT_TRANSLATE_NOOP(
+    "core", "Work is waiting but nobody has checked or sent ever. Is the notifier running on "
+    "any PC?"))
+_SILENT_SINCE = sentence(QT_TRANSLATE_NOOP(
+    "core", "Work is waiting but nobody has checked or sent since {when}. Is the notifier "
+    "running on any PC?"))
 
 
 def any_due_step(session: Session, today: date) -> bool:

@@ -29,6 +29,7 @@ SPEAKERS = (
     "clinic_desktop.errors",
     "clinic_desktop.settings",
     "clinic_desktop.scheduler",
+    "clinic_desktop.health",
     "clinic_desktop.notify.delivery",
     "clinic_desktop.notify.outbox",
     "clinic_desktop.notify.outbox_admin",

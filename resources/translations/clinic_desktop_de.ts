@@ -2973,5 +2973,13 @@ Jetzt die Einstellungen öffnen?</translation>
             <source>Inbox item {n} ({name}) was assigned to a patient; it is in their photos now and cannot be dismissed.</source>
             <translation>Der Eintrag {n} ({name}) im Foto-Eingang wurde schon zugeordnet; er ist jetzt bei den Fotos der Patientin oder des Patienten und lässt sich nicht verwerfen.</translation>
         </message>
+        <message>
+            <source>Work is waiting but nobody has checked or sent ever. Is the notifier running on any PC?</source>
+            <translation>Es wartet Arbeit, aber noch nie hat ein PC geprüft oder gesendet. Läuft der Benachrichtigungsdienst auf einem PC?</translation>
+        </message>
+        <message>
+            <source>Work is waiting but nobody has checked or sent since {when}. Is the notifier running on any PC?</source>
+            <translation>Es wartet Arbeit, aber seit {when} hat kein PC geprüft oder gesendet. Läuft der Benachrichtigungsdienst auf einem PC?</translation>
+        </message>
     </context>
 </TS>
