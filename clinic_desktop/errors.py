@@ -2,6 +2,8 @@
 
 import errno
 
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
+
 
 class ClinicError(Exception):
     """Base class: str(error) is the message shown to the user, as is."""
@@ -79,14 +81,24 @@ def write_failure(exc: BaseException) -> str | None:
     return None
 
 
+_DISK_FULL = sentence(QT_TRANSLATE_NOOP(
+    "core", "{problem}: {what}. Free some space and {again}; nothing was lost."))
+_A_DISK_IS_FULL = sentence(QT_TRANSLATE_NOOP("core", "A disk is full"))
+_THE_DISK_IS_FULL = sentence(QT_TRANSLATE_NOOP("core", "The disk holding {where} is full"))
+_A_DISK_FAILED = sentence(QT_TRANSLATE_NOOP(
+    "core", "Clinic Desktop could not write to a disk (is it full?)"))
+_THE_DISK_FAILED = sentence(QT_TRANSLATE_NOOP(
+    "core", "Clinic Desktop could not write to the disk holding {where} (is it full?)"))
+
+
 def disk_full(exc: BaseException, where: object | None, what: str,
               again: str) -> DiskFullError:
     """The sentence for a write that `write_failure` recognised: where (a folder, a file or
     the database; None when the error does not say), what was not saved, and what to do
     after freeing space."""
-    disk = "a disk" if where is None else f"the disk holding {where}"
-    if write_failure(exc) == "full":
-        problem = f"{disk[0].upper()}{disk[1:]} is full"
+    full = write_failure(exc) == "full"
+    if where is None:
+        problem = _A_DISK_IS_FULL() if full else _A_DISK_FAILED()
     else:
-        problem = f"Clinic Desktop could not write to {disk} (is it full?)"
-    return DiskFullError(f"{problem}: {what}. Free some space and {again}; nothing was lost.")
+        problem = (_THE_DISK_IS_FULL if full else _THE_DISK_FAILED)(where=where)
+    return DiskFullError(_DISK_FULL(problem=problem, what=what, again=again))

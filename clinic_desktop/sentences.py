@@ -76,7 +76,7 @@ class Sentence:
         # Cheap checks before the pattern: most texts are told apart by how they start or end.
         self._head = pieces[0][0]
         self._tail = pieces[-1][0] if pieces[-1][1] is None else ""
-        self._words = len(self._head) + len(self._tail)
+        self.words = sum(len(literal) for literal, *_ in pieces)  # how specific it is
         self._pattern = re.compile("".join(pattern) + r"\Z", re.DOTALL)
 
     def __call__(self, **facts: object) -> str:
@@ -87,7 +87,7 @@ class Sentence:
 
     def facts_in(self, text: str) -> dict[str, str] | None:
         """The facts `text` was made from, when this template made it."""
-        if len(text) < self._words or not text.startswith(self._head) or \
+        if len(text) < self.words or not text.startswith(self._head) or \
                 not text.endswith(self._tail):
             return None
         found = self._pattern.match(text)
@@ -112,8 +112,7 @@ def every_sentence() -> list[Sentence]:
     for module in SPEAKERS:
         importlib.import_module(module)
     if len(_by_words) != len(_REGISTERED):
-        _by_words = sorted(_REGISTERED, key=lambda s: -len(
-            "".join(literal for literal, *_ in Formatter().parse(s.template))))
+        _by_words = sorted(_REGISTERED, key=lambda known: -known.words)
     return _by_words
 
 

@@ -31,6 +31,7 @@ from clinic_desktop.notify.message import (
     needs_smtputf8,
     new_message_id,
 )
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +68,31 @@ class SmtpSettings:
     logo_path: str
 
     def describe(self) -> str:
-        mode = {"starttls": "STARTTLS", "tls": "TLS", "none": "no encryption"}[self.security]
-        return f"{self.host}:{self.port} ({mode})"
+        server = f"{self.host}:{self.port}"
+        if self.security == "none":
+            return _UNENCRYPTED(server=server)
+        return f"{server} ({'STARTTLS' if self.security == 'starttls' else 'TLS'})"
+
+
+_UNENCRYPTED = sentence(QT_TRANSLATE_NOOP("core", "{server} (no encryption)"))
+
+
+_NOT_SET_UP = sentence(QT_TRANSLATE_NOOP(
+    "core", "Sending email is not set up yet: set {setting} (clinic-desktop settings set KEY "
+    "VALUE, or Settings → Email)."))
+_NOT_SET_UP_AT_ALL = sentence(QT_TRANSLATE_NOOP(
+    "core", "Sending email is not set up yet: set {setting} and {setting_other} (clinic-desktop "
+    "settings set KEY VALUE, or Settings → Email)."))
 
 
 def load_smtp_settings(session: Session) -> SmtpSettings:
     """The smtp.* settings, checked so that sending fails early with the fix named."""
     get = lambda key: settings.get(session, key)  # noqa: E731
     host, sender = get("smtp.host"), get("smtp.from")
+    if not host and not sender:
+        raise ConfigError(_NOT_SET_UP_AT_ALL(setting="smtp.host", setting_other="smtp.from"))
     if not host or not sender:
-        missing = [k for k, v in (("smtp.host", host), ("smtp.from", sender)) if not v]
-        raise ConfigError("Sending email is not set up yet: set " + " and ".join(missing)
-                          + " (clinic-desktop settings set KEY VALUE, or Settings → Email).")
+        raise ConfigError(_NOT_SET_UP(setting="smtp.from" if host else "smtp.host"))
     security = get("smtp.security")
     problem = settings.smtp_security_problem(host, security)
     if problem:  # refused when set; a database from before that check may still hold it
@@ -98,14 +112,17 @@ def make_sender(config: SmtpSettings) -> Sender:
                   logo=logo, logo_subtype=subtype)
 
 
+_CA_FILE_UNUSABLE = sentence(QT_TRANSLATE_NOOP(
+    "core", "The CA file {path} (smtp.ca_file) cannot be used: {problem}."))
+
+
 def _tls_context(config: SmtpSettings) -> ssl.SSLContext:
     context = ssl.create_default_context()
     if config.ca_file:
         try:
             context.load_verify_locations(cafile=config.ca_file)
         except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(f"The CA file {config.ca_file} (smtp.ca_file) cannot be used: "
-                              f"{exc}.") from exc
+            raise ConfigError(_CA_FILE_UNUSABLE(path=config.ca_file, problem=exc)) from exc
     return context
 
 
@@ -121,21 +138,26 @@ def _server_words(exc: smtplib.SMTPResponseException) -> str:
 _SMTP_AUTH_DISABLED = ("basic authentication is disabled", "smtpclientauthentication is disabled")
 
 
+_LOGIN_REFUSED_M365 = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} rejected the login for {user}: {words}. The password is "
+    "not the problem: Microsoft 365 has SMTP AUTH (basic authentication for sending mail) "
+    "switched off for this organisation or mailbox. A Microsoft 365 administrator must switch "
+    "on Authenticated SMTP: for the organisation (Exchange admin centre → Settings → Mail flow "
+    "→ clear 'Turn off SMTP AUTH protocol for your organization') and for this mailbox "
+    "(Microsoft 365 admin centre → Users → the mailbox → Mail → Manage email apps → "
+    "Authenticated SMTP). Security defaults block it as well; then only OAuth2 works "
+    "(docs/email.md)."))
+_LOGIN_REFUSED = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} rejected the login for {user}: {words}. Check the "
+    "password (clinic-desktop smtp set-password). Gmail needs an app password (Google account "
+    "→ Security → App passwords); Microsoft 365 needs SMTP AUTH enabled for this mailbox (or "
+    "OAuth2)."))
+
+
 def _login_refused(config: SmtpSettings, words: str) -> str:
-    refused = f"The mail server {config.describe()} rejected the login for {config.username!r}: " \
-        f"{words}."
-    if any(marker in words.lower() for marker in _SMTP_AUTH_DISABLED):
-        return (f"{refused} The password is not the problem: Microsoft 365 has SMTP AUTH "
-                "(basic authentication for sending mail) switched off for this organisation "
-                "or mailbox. A Microsoft 365 administrator must switch on Authenticated SMTP: "
-                "for the organisation (Exchange admin centre → Settings → Mail flow → clear "
-                "'Turn off SMTP AUTH protocol for your organization') and for this mailbox "
-                "(Microsoft 365 admin centre → Users → the mailbox → Mail → Manage email apps "
-                "→ Authenticated SMTP). Security defaults block it as well; then only OAuth2 "
-                "works (docs/email.md).")
-    return (f"{refused} Check the password (clinic-desktop smtp set-password). Gmail needs an "
-            "app password (Google account → Security → App passwords); Microsoft 365 needs "
-            "SMTP AUTH enabled for this mailbox (or OAuth2).")
+    said = _LOGIN_REFUSED_M365 if any(marker in words.lower()
+                                      for marker in _SMTP_AUTH_DISABLED) else _LOGIN_REFUSED
+    return said(where=config.describe(), user=repr(config.username), words=words)
 
 
 SmtpLogin = Callable[[smtplib.SMTP], Any]
@@ -156,6 +178,32 @@ def xoauth2_login(username: str, access_token: Callable[[], str]) -> SmtpLogin:
                          initial_response_ok=True)
 
     return login
+
+
+_NO_STARTTLS = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} does not offer STARTTLS. Use smtp.security = tls with "
+    "port 465, or ask the provider for the STARTTLS port (usually 587)."))
+_NO_LOGIN = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} does not offer login (AUTH). Check smtp.security: most "
+    "servers allow login only after STARTTLS or TLS."))
+_UNTRUSTED = sentence(QT_TRANSLATE_NOOP(
+    "core", "The certificate of the mail server {where} is not trusted: {why}. If the clinic "
+    "uses its own certificate authority, set smtp.ca_file to its certificate."))
+_TLS_FAILED = sentence(QT_TRANSLATE_NOOP(
+    "core", "The encrypted connection to {where} failed ({why}). Port 587 usually needs "
+    "smtp.security = starttls, port 465 needs tls."))
+_NOT_FOUND = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {host} was not found. Check smtp.host and this PC's internet "
+    "connection."))
+_CONNECTION_REFUSED = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} refused the connection. Check smtp.host and smtp.port "
+    "(587 for STARTTLS, 465 for TLS)."))
+_NO_ANSWER = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} did not answer within {n_seconds} seconds. Check "
+    "smtp.host, smtp.port and the firewall."))
+_REFUSED_US = sentence(QT_TRANSLATE_NOOP("core", "The mail server {where} refused us: {words}."))
+_CANNOT_TALK = sentence(QT_TRANSLATE_NOOP(
+    "core", "Could not talk to the mail server {where}: {problem}."))
 
 
 class SmtpConnection:
@@ -181,9 +229,7 @@ class SmtpConnection:
             smtp.ehlo()
             if c.security == "starttls":
                 if not smtp.has_extn("starttls"):
-                    raise SmtpSetupError(f"The mail server {where} does not offer STARTTLS. "
-                                         "Use smtp.security = tls with port 465, or ask the "
-                                         "provider for the STARTTLS port (usually 587).")
+                    raise SmtpSetupError(_NO_STARTTLS(where=where))
                 smtp.starttls(context=_tls_context(c))
                 smtp.ehlo()
             if self._login is not None:
@@ -196,40 +242,28 @@ class SmtpConnection:
             raise SmtpSetupError(_login_refused(c, _server_words(exc))) from None
         except smtplib.SMTPNotSupportedError:
             self.close()
-            raise SmtpSetupError(f"The mail server {where} does not offer login (AUTH). Check "
-                                 "smtp.security: most servers allow login only after "
-                                 "STARTTLS or TLS.") from None
+            raise SmtpSetupError(_NO_LOGIN(where=where)) from None
         except ssl.SSLCertVerificationError as exc:
             self.close()
-            raise SmtpSetupError(
-                f"The certificate of the mail server {where} is not trusted: "
-                f"{exc.verify_message}. If the clinic uses its own certificate authority, "
-                "set smtp.ca_file to its certificate.") from None
+            raise SmtpSetupError(_UNTRUSTED(where=where, why=exc.verify_message)) from None
         except ssl.SSLError as exc:
             self.close()
-            raise SmtpSetupError(
-                f"The encrypted connection to {where} failed ({exc.reason or exc}). Port 587 "
-                "usually needs smtp.security = starttls, port 465 needs tls.") from None
+            raise SmtpSetupError(_TLS_FAILED(where=where, why=exc.reason or exc)) from None
         except socket.gaierror:
             self.close()
-            raise SmtpSetupError(f"The mail server {c.host!r} was not found. Check smtp.host "
-                                 "and this PC's internet connection.") from None
+            raise SmtpSetupError(_NOT_FOUND(host=repr(c.host))) from None
         except ConnectionRefusedError:
             self.close()
-            raise SmtpSetupError(f"The mail server {where} refused the connection. Check "
-                                 "smtp.host and smtp.port (587 for STARTTLS, 465 for TLS).") \
-                from None
+            raise SmtpSetupError(_CONNECTION_REFUSED(where=where)) from None
         except TimeoutError:
             self.close()
-            raise DeliveryError(f"The mail server {where} did not answer within {c.timeout} "
-                                "seconds. Check smtp.host, smtp.port and the firewall.") from None
+            raise DeliveryError(_NO_ANSWER(where=where, n_seconds=c.timeout)) from None
         except smtplib.SMTPResponseException as exc:
             self.close()
-            raise DeliveryError(f"The mail server {where} refused us: {_server_words(exc)}.") \
-                from None
+            raise DeliveryError(_REFUSED_US(where=where, words=_server_words(exc))) from None
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise DeliveryError(f"Could not talk to the mail server {where}: {exc}.") from None
+            raise DeliveryError(_CANNOT_TALK(where=where, problem=exc)) from None
 
     def send(self, message: EmailMessage) -> None:
         """Raises smtplib.SMTPNotSupportedError, before saying anything to the server, when the
@@ -402,6 +436,12 @@ def _record(sessions: sessionmaker[Session], notification_id: int, *, outcome: s
         "down yet and")
 
 
+_TRY_AGAIN = sentence(QT_TRANSLATE_NOOP(
+    "core", "{problem} (attempt {n_attempt} of {n_attempts}; next try in {n_minutes} min)"))
+_GAVE_UP = sentence(QT_TRANSLATE_NOOP(
+    "core", "Gave up after {n_attempts} attempts. Last answer: {problem}"))
+
+
 def _record_once(sessions: sessionmaker[Session], notification_id: int, *, outcome: str,
                  holder: str, now: datetime, code: int | None, detail: str,
                  max_attempts: int) -> str:
@@ -429,12 +469,12 @@ def _record_once(sessions: sessionmaker[Session], notification_id: int, *, outco
         elif outcome == "retry" and row.attempts < max_attempts:
             delay = min(60 * 2 ** (row.attempts - 1), MAX_BACKOFF_SECONDS)
             row.status, row.next_attempt_at = outbox.STATUS_QUEUED, now + timedelta(seconds=delay)
-            row.last_error = f"{detail} (attempt {row.attempts} of {max_attempts}; next try " \
-                             f"in {delay // 60} min)"
+            row.last_error = _TRY_AGAIN(problem=detail, n_attempt=row.attempts,
+                                        n_attempts=max_attempts, n_minutes=delay // 60)
         else:
             if outcome == "retry":
                 outcome = "failed"
-                detail = f"Gave up after {row.attempts} attempts. Last answer: {detail}"
+                detail = _GAVE_UP(n_attempts=row.attempts, problem=detail)
             row.status, row.last_error = outbox.STATUS_FAILED, detail
         session.add(DeliveryAttempt(notification_id=row.id, host=holder, outcome=outcome,
                                     smtp_code=code, detail=detail, at=now))
@@ -487,6 +527,13 @@ def _release(sessions: sessionmaker[Session], ids: list[int], holder: str) -> No
                     "their claim runs out (%s minutes).", len(ids), CLAIM_SECONDS // 60)
 
 
+_UNTIL = sentence(QT_TRANSLATE_NOOP("core", "until {time}"))
+_FOR_NOW = sentence(QT_TRANSLATE_NOOP("core", "for now"))
+_NO_LONGER_SENDER = sentence(QT_TRANSLATE_NOOP(
+    "core", "this PC is no longer the sender (another PC took over, or the database did not "
+    "answer); the rest goes out from the sender, or at the next run"))
+
+
 def deliver_outbox(sessions: sessionmaker[Session], *,
                    now: Callable[[], datetime] = clock.now_utc,
                    password: Callable[[SmtpSettings], str | None] = password_for,
@@ -516,7 +563,8 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
         start, end = settings.get(session, "send_window.start"), \
             settings.get(session, "send_window.end")
         if not window_is_open(start, end, now().astimezone(zone).time()):
-            report.window_closed = f"until {start.strftime('%H:%M')}" if start else "for now"
+            report.window_closed = _UNTIL(time=start.strftime("%H:%M")) if start \
+                else _FOR_NOW()
             return report
         if due_count(session, now()) == 0:
             return report
@@ -538,9 +586,7 @@ def deliver_outbox(sessions: sessionmaker[Session], *,
                 report.stopped = True
                 break
             if keep_going is not None and not keep_going():
-                report.error = ("this PC is no longer the sender (another PC took over, or "
-                                "the database did not answer); the rest goes out from the "
-                                "sender, or at the next run")
+                report.error = _NO_LONGER_SENDER()
                 break
             try:
                 batch = _claim(sessions, holder, now(),
@@ -608,6 +654,21 @@ def _pause(seconds: float, sleep: Callable[[float], None],
         sleep(seconds / naps)
 
 
+_ASK_PATIENT = sentence(QT_TRANSLATE_NOOP(
+    "core", "Not sent: {problem}; ask the patient for another address."))
+_ASK_DOCTOR = sentence(QT_TRANSLATE_NOOP(
+    "core", "Not sent: {problem}; ask the doctor for another address."))
+_NO_SMTPUTF8_CLINIC = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} does not accept addresses with non-English letters "
+    "before the @ (SMTPUTF8), such as the clinic's {address} ({setting}). Choose one with only "
+    "English letters before the @ in Settings → Email."))
+_ADDRESS_REFUSED = sentence(QT_TRANSLATE_NOOP(
+    "core", "The server refused the address {address}: {words}"))
+_REFUSED_FOR_NOW = sentence(QT_TRANSLATE_NOOP("core", "Temporary refusal: {words}"))
+_EMAIL_REFUSED = sentence(QT_TRANSLATE_NOOP("core", "The server refused the email: {words}"))
+_DROPPED = sentence(QT_TRANSLATE_NOOP("core", "The connection dropped while sending ({why})"))
+
+
 def _send_one(connection: SmtpConnection, sender: Sender, item: _Claimed,
               at: datetime) -> tuple[str, int | None, str]:
     """(outcome, smtp code, detail) for one email; reconnects once after a dropped line."""
@@ -623,34 +684,43 @@ def _send_one(connection: SmtpConnection, sender: Sender, item: _Claimed,
             problem = outbox.address_problem(item.recipient, smtputf8=False) or \
                 "the mail server does not offer SMTPUTF8"
             who = "doctor" if item.to_doctor else "patient"
-            return "needs_attention", None, f"Not sent: {problem}; ask the {who} for " \
-                "another address."
+            return "needs_attention", None, (_ASK_PATIENT if who == "patient"
+                                             else _ASK_DOCTOR)(problem=problem)
         address, setting = (sender.address, "smtp.from") if needs_smtputf8(sender.address) \
             else (sender.reply_to, "smtp.reply_to")
-        raise DeliveryError(
-            f"The mail server {connection.config.describe()} does not accept addresses with "
-            f"non-English letters before the @ (SMTPUTF8), such as the clinic's {address} "
-            f"({setting}). Choose one with only English letters before the @ in Settings → "
-            "Email.") from None
+        raise DeliveryError(_NO_SMTPUTF8_CLINIC(where=connection.config.describe(),
+                                                address=address, setting=setting)) from None
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()))
         words = f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
         return ("retry" if 400 <= code < 500 else "failed"), code, \
-            f"The server refused the address {item.recipient}: {words}"
+            _ADDRESS_REFUSED(address=item.recipient, words=words)
     except smtplib.SMTPResponseException as exc:
         words = _server_words(exc)
         if 400 <= exc.smtp_code < 500:
             connection.close()  # 421 closes the channel; start clean next time
-            return "retry", exc.smtp_code, f"Temporary refusal: {words}"
-        return "failed", exc.smtp_code, f"The server refused the email: {words}"
+            return "retry", exc.smtp_code, _REFUSED_FOR_NOW(words=words)
+        return "failed", exc.smtp_code, _EMAIL_REFUSED(words=words)
     except (smtplib.SMTPServerDisconnected, TimeoutError, OSError) as exc:
         connection.close()
         connection.open()  # raises DeliveryError when the server is really gone
-        return "retry", None, f"The connection dropped while sending ({exc or type(exc).__name__})"
+        return "retry", None, _DROPPED(why=exc or type(exc).__name__)
     return "sent", 250, ""
 
 
 # --- test email -------------------------------------------------------------------------------
+
+
+_NO_TEST_EMAIL = sentence(QT_TRANSLATE_NOOP("core", "Cannot send the test email: {problem}."))
+_CONNECTED = sentence(QT_TRANSLATE_NOOP("core", "Connected to {where}."))
+_LOGGED_IN = sentence(QT_TRANSLATE_NOOP("core", "Connected to {where}, logged in as {user}."))
+_NO_SMTPUTF8_TEST = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} does not accept addresses with non-English letters "
+    "before the @ (SMTPUTF8), such as {address} or the clinic's sender or reply address."))
+_TEST_EMAIL_REFUSED = sentence(QT_TRANSLATE_NOOP(
+    "core", "The server refused the test email: {words}"))
+_TEST_EMAIL_SENT = sentence(QT_TRANSLATE_NOOP(
+    "core", "Test email sent to {address} (Message-ID {message_id})."))
 
 
 def send_test_email(sessions: sessionmaker[Session], to: str | None) -> str:
@@ -665,11 +735,11 @@ def send_test_email(sessions: sessionmaker[Session], to: str | None) -> str:
                 settings.clinic_zone(session)).replace(tzinfo=None), "pc": audit.host_name()})
     problem = outbox.address_problem(to) if to else None
     if problem:
-        raise ConfigError(f"Cannot send the test email: {problem}.")
+        raise ConfigError(_NO_TEST_EMAIL(problem=problem))
     sender = make_sender(config)
     with smtp_connection(config, password_for(config)) as connection:
-        result = f"Connected to {config.describe()}" + (
-            f", logged in as {config.username}" if config.username else "") + "."
+        result = _LOGGED_IN(where=config.describe(), user=config.username) if config.username \
+            else _CONNECTED(where=config.describe())
         if to:
             message = build_message(sender=sender, recipient=to, recipient_name="",
                                     subject=rendered.subject, text=rendered.text,
@@ -679,18 +749,15 @@ def send_test_email(sessions: sessionmaker[Session], to: str | None) -> str:
             try:
                 connection.send(message)
             except smtplib.SMTPNotSupportedError:
-                raise DeliveryError(f"The mail server {config.describe()} does not accept "
-                                    "addresses with non-English letters before the @ "
-                                    f"(SMTPUTF8), such as {to} or the clinic's sender or "
-                                    "reply address.") from None
+                raise DeliveryError(_NO_SMTPUTF8_TEST(where=config.describe(), address=to)) \
+                    from None
             except smtplib.SMTPRecipientsRefused as exc:
                 code, text = next(iter(exc.recipients.values()))
-                raise DeliveryError(f"The server refused the address {to}: {code} "
-                                    f"{text!r}") from None
+                raise DeliveryError(_ADDRESS_REFUSED(address=to, words=f"{code} {text!r}")) \
+                    from None
             except smtplib.SMTPResponseException as exc:
-                raise DeliveryError(f"The server refused the test email: "
-                                    f"{_server_words(exc)}") from None
-            result += f" Test email sent to {to} (Message-ID {message['Message-ID']})."
+                raise DeliveryError(_TEST_EMAIL_REFUSED(words=_server_words(exc))) from None
+            result += " " + _TEST_EMAIL_SENT(address=to, message_id=message["Message-ID"])
     with write_session(sessions) as session:
         audit.record(session, "smtp_test", detail=result)
     return result

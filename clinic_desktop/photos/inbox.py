@@ -21,6 +21,7 @@ from clinic_desktop.photos.importer import (
     PhotoImporter,
     step_for_photo,
 )
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 ASSIGNED = "assigned"
 DISMISSED = "dismissed"
@@ -44,10 +45,9 @@ def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,
         step_for_photo(session, patient, step_order)
         item = session.get(InboxItem, item_id)
         if item is None:
-            raise NotFoundError(f"There is no photo inbox item {item_id}.")
+            raise NotFoundError(_NO_ITEM(n=item_id))
         if item.status != UNMATCHED:
-            raise RuleError(f"Inbox item {item_id} is {item.status}; only unmatched photos can "
-                            "be assigned.")
+            raise RuleError(_NOT_UNMATCHED(n=item_id, status=item.status))
         source, name, taken = item.source_path, item.original_name, item.taken_at
         library_file = importer.library.resolve(item.library_path)
     # When it was taken comes from the file as it first arrived: the library copy's date
@@ -70,6 +70,14 @@ def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,
         audit.record(session, "inbox_assigned", entity="photo_inbox", entity_id=item.id,
                      detail=f"{name} → {outcome.patient_code}: {outcome.message}{chosen}")
     return outcome
+
+
+_NO_ITEM = sentence(QT_TRANSLATE_NOOP("core", "There is no photo inbox item {n}."))
+_NOT_UNMATCHED = sentence(QT_TRANSLATE_NOOP(
+    "core", "Inbox item {n} is {status}; only unmatched photos can be assigned."))
+_ALREADY_ASSIGNED = sentence(QT_TRANSLATE_NOOP(
+    "core", "Inbox item {n} ({name}) was assigned to a patient; it is in their photos now and "
+    "cannot be dismissed."))
 
 
 @dataclass(frozen=True)
@@ -105,12 +113,11 @@ def dismiss(session: Session, item_id: int) -> bool:
     """Take an unmatched or refused photo out of the inbox; False when it was already out."""
     item = session.get(InboxItem, item_id)
     if item is None:
-        raise NotFoundError(f"There is no photo inbox item {item_id}.")
+        raise NotFoundError(_NO_ITEM(n=item_id))
     if item.status == DISMISSED:
         return False
     if item.status == ASSIGNED:
-        raise RuleError(f"Inbox item {item_id} ({item.original_name}) was assigned to a "
-                        "patient; it is in their photos now and cannot be dismissed.")
+        raise RuleError(_ALREADY_ASSIGNED(n=item_id, name=item.original_name))
     before = item.status
     item.status = DISMISSED
     audit.record(session, "inbox_dismissed", entity="photo_inbox", entity_id=item.id,

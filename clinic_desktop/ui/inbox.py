@@ -48,7 +48,7 @@ from clinic_desktop.ui.widgets import (
     show_info,
     title_bar,
 )
-from clinic_desktop.ui.words import photo_result
+from clinic_desktop.ui.words import core_text, photo_result
 
 NOT_STARTED = "not started"  # the files a stopped import did not reach
 
@@ -114,7 +114,7 @@ def outcome_line(outcome: Any) -> str:
         detail = translate("inbox", "no patient found from its name; it waits in the Photo "
                            "inbox, where you can assign it")
     elif outcome.status != "imported":
-        detail = outcome.message
+        detail = core_text(outcome.message)
     elif outcome.step_order is None:
         detail = translate("inbox", "filed for {code}; no step of the plan was running when "
                            "it was taken").format(code=outcome.patient_code)
@@ -427,7 +427,7 @@ class InboxView(FileDropTarget, QWidget):
         def done(photos: list[InboxPhoto]) -> None:
             self.photos = {photo.id: photo for photo in photos}
             self.model.set_rows(
-                [["", photo_result(p.status), p.name, date_text(p.taken_day), p.reason,
+                [["", photo_result(p.status), p.name, date_text(p.taken_day), core_text(p.reason),
                   p.source] for p in photos], [p.id for p in photos],
                 ["#f4c7c3" if p.status == "refused" else None for p in photos],
                 [QIcon(QPixmap.fromImage(p.thumbnail)) for p in photos])

@@ -36,6 +36,7 @@ from clinic_desktop.ui.widgets import (
     offer_settings,
     show_error,
 )
+from clinic_desktop.ui.words import core_text
 
 START_SIZE = (1280, 820)  # on a first start, shrunk to the screen: see fit_to_screen
 PAGES = [QT_TRANSLATE_NOOP("MainWindow", "Today"), QT_TRANSLATE_NOOP("MainWindow", "Patients"),
@@ -179,7 +180,7 @@ class MainWindow(FileDropTarget, QMainWindow):
                     self.nav.setCurrentRow(5)
             else:
                 (QMessageBox.information if event.ok else QMessageBox.warning)(
-                    self, self.tr("Daily check"), event.summary)
+                    self, self.tr("Daily check"), core_text(event.summary))
             self.refresh_today()
 
         self.tasks.run(work, done, lambda m: show_error(self, m, self.tr("Daily check")))

@@ -40,7 +40,7 @@ from clinic_desktop.ui.widgets import (
     show_error,
     show_info,
 )
-from clinic_desktop.ui.words import email_kind, email_status
+from clinic_desktop.ui.words import core_text, email_kind, email_status
 
 SUBJECT_WIDTH = 300
 LIMIT = 1000  # rows shown (the CLI's `outbox list --limit N` lists more)
@@ -107,12 +107,12 @@ def email_preview(email: EmailDetails) -> str:
     if email.sent_at:
         lines.append(t("Sent: {when}").format(when=date_time_text(email.sent_at, zone)))
     if email.problem:
-        lines.append(t("Problem: {problem}").format(problem=email.problem))
+        lines.append(t("Problem: {problem}").format(problem=core_text(email.problem)))
     for at, host, outcome, code, detail in email.attempts:
         word = t(ATTEMPTS[outcome]) if outcome in ATTEMPTS else outcome
         lines.append(t("  {when} from {pc}: {outcome}").format(
             when=date_time_text(at, zone), pc=host.split(":")[0], outcome=word)
-            + (f" ({code})" if code else "") + (f" {detail}" if detail else ""))
+            + (f" ({code})" if code else "") + (f" {core_text(detail)}" if detail else ""))
     lines += ["", email.text or t("(the text is written when the email is sent)")]
     return "\n".join(lines)
 
@@ -224,7 +224,8 @@ class OutboxView(QWidget):
             self.codes = [r["patient_code"] or "" for r in rows]
             self.model.set_rows([[r["id"], email_kind(r["kind"]), r["patient_code"] or "-",
                                   r["recipient"] or "-", email_status(r["status"]),
-                                  r["attempts"], r["subject"], r["last_error"]] for r in rows],
+                                  r["attempts"], r["subject"], core_text(r["last_error"])]
+                                 for r in rows],
                                 [r["id"] for r in rows],
                                 [STATE_COLOURS.get(r["status"]) for r in rows])
             fit_columns(self.table)
@@ -339,7 +340,8 @@ class OutboxView(QWidget):
                     self.settings_requested.emit()
             else:
                 (show_info if event.ok else show_error)(
-                    self, self.tr("Sending: {summary}").format(summary=event.summary))
+                    self, self.tr("Sending: {summary}").format(
+                        summary=core_text(event.summary)))
 
         # Sending can take a while (a slow server, a rate limit): show that it runs and let
         # the rows change as emails go.

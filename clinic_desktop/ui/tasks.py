@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.ui.qt import QObject, QRunnable, QThreadPool, QWidget, Signal, Slot
+from clinic_desktop.ui.words import core_text
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class _Relay(QObject):
 
     @Slot(str)
     def _fail(self, message: str) -> None:
-        self._on_error(message)
+        self._on_error(core_text(message))  # the core's sentence, in the app's language
 
 
 class _Task(QRunnable):

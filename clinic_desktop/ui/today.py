@@ -20,7 +20,7 @@ from clinic_desktop.ui.qt import (
     Signal,
 )
 from clinic_desktop.ui.widgets import heading, hint
-from clinic_desktop.ui.words import email_kind, email_status, photo_result
+from clinic_desktop.ui.words import core_text, email_kind, email_status, photo_result
 
 SECTIONS = [
     ("due_today", QT_TRANSLATE_NOOP("TodayView", "Steps due today"),
@@ -116,7 +116,8 @@ class TodayView(QWidget):
         if key == "unmatched_photos":
             # Why a file was refused matters here; "no patient found" says it all.
             refused = row.status == "refused" and row.reason
-            detail = photo_result(row.status) + (f": {row.reason}" if refused else "")
+            detail = photo_result(row.status) + (f": {core_text(row.reason)}" if refused
+                                                 else "")
             return f"{row.file_name}\n    {detail}", ""
         if key == "emails_need_attention":
             who = f"{row.patient_code}  {row.patient_name}" if row.patient_code \
@@ -124,7 +125,7 @@ class TodayView(QWidget):
             detail = self.tr("{kind} email, {status}").format(
                 kind=email_kind(row.kind), status=email_status(row.status))
             if row.reason:
-                detail += f": {row.reason}"
+                detail += f": {core_text(row.reason)}"
             return f"{who}\n    {detail}", row.patient_code
         if key == "plans_ending":
             detail = self.tr("last step “{name}” ends {day}").format(
@@ -187,7 +188,7 @@ class TodayView(QWidget):
                              "(or its notifier) on the PC that should send them.")
         self.notifier.setText(f"{sender} {ran}")
         self.warning.setVisible(bool(health.warnings))
-        self.warning.setText("\n".join(health.warnings))
+        self.warning.setText("\n".join(core_text(warning) for warning in health.warnings))
 
     def _pc(self, host: str, this_pc: str) -> str:
         if host.lower() == this_pc.lower():

@@ -8,6 +8,7 @@ from typing import Any
 from clinic_desktop.ui.i18n import date_time_text
 from clinic_desktop.ui.qt import QMenu, QObject, QSystemTrayIcon, QTimer, Signal
 from clinic_desktop.ui.widgets import state_icon
+from clinic_desktop.ui.words import core_text
 
 ALL_WELL, SENDING, ATTENTION = "#2e8b57", "#1f6fd1", "#c0392b"
 
@@ -131,7 +132,7 @@ class TrayNotifier(QObject):
                          "photos to assign {photos}").format(
                      queued=state.queued, failed=state.failed, held=state.needs_attention,
                      photos=state.inbox),
-                 *state.warnings]
+                 *(core_text(warning) for warning in state.warnings)]
         if self.scheduler is not None and self.scheduler.paused_until is not None:
             lines.append(self.tr("Sending paused until {when}").format(
                 when=date_time_text(self.scheduler.paused_until, zone)))
@@ -154,7 +155,7 @@ class TrayNotifier(QObject):
                     QSystemTrayIcon.MessageIcon.Warning, 15_000)
         elif event.attention or not event.ok:
             self.balloon_opens_settings = False
-            self.icon.showMessage("Clinic Desktop", event.summary,
+            self.icon.showMessage("Clinic Desktop", core_text(event.summary),
                                   QSystemTrayIcon.MessageIcon.Warning, 10_000)
         if event.ok:
             self.told_setup = False

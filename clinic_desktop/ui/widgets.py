@@ -33,6 +33,7 @@ from clinic_desktop.ui.qt import (
     QTableView,
     QWidget,
 )
+from clinic_desktop.ui.words import core_text
 
 STATE_COLOURS = {
     "due": "#f6d7a7", "paused": "#d9d9d9", "completed": "#cfe8d5", "skipped": "#e6e6e6",
@@ -210,7 +211,7 @@ def selected_key(table: QTableView, model: RowsModel) -> Any:
 
 
 def show_error(parent: QWidget | None, message: str, title: str = "Clinic Desktop") -> None:
-    QMessageBox.warning(parent, title, message)
+    QMessageBox.warning(parent, title, core_text(message))
 
 
 STATUS_MS = 15_000  # how long a "done" message stays in the status bar
@@ -228,7 +229,9 @@ def in_status_bar(parent: QWidget | None, message: str) -> bool:
 
 def show_info(parent: QWidget | None, message: str, title: str = "Clinic Desktop") -> None:
     """One pattern for "done": a message in the status bar, nothing to click away; a message
-    box only where there is no main window behind."""
+    box only where there is no main window behind. A sentence of the core is said in the
+    app's language."""
+    message = core_text(message)
     if not in_status_bar(parent, message):
         QMessageBox.information(parent, title, message)
 

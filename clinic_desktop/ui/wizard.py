@@ -19,10 +19,10 @@ from clinic_desktop.ui.qt import (
     QWizard,
     QWizardPage,
 )
-from clinic_desktop.ui.settings_view import named_fields, zone_picker
+from clinic_desktop.ui.settings_view import zone_picker
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import fit_to_screen, hint
-from clinic_desktop.ui.words import choice
+from clinic_desktop.ui.words import choice, core_text
 
 
 def needs_setup(context: Any) -> bool:
@@ -187,7 +187,7 @@ class SetupWizard(QWizard):
             self.problems = problems
             if problems:
                 self.result_label.setText(self.tr("Please go back and fix:") + "\n"
-                                          + "\n".join(named_fields(p) for p in problems))
+                                          + "\n".join(core_text(p) for p in problems))
             else:
                 self.result_label.setText("")
                 super(SetupWizard, self).accept()

@@ -19,6 +19,7 @@ EMAIL_KINDS = {
     "doctor_progress": QT_TRANSLATE_NOOP("words", "Progress note to the doctor"),
     "doctor_digest": QT_TRANSLATE_NOOP("words", "Daily summary to the doctor"),
     "test_email": QT_TRANSLATE_NOOP("words", "Test email"),
+    "photo_retake": QT_TRANSLATE_NOOP("words", "Request for a better photo"),
 }
 
 EMAIL_STATUSES = {
@@ -28,6 +29,7 @@ EMAIL_STATUSES = {
     "failed": QT_TRANSLATE_NOOP("words", "failed"),
     "needs_attention": QT_TRANSLATE_NOOP("words", "held back"),
     "cancelled": QT_TRANSLATE_NOOP("words", "cancelled"),
+    "bounced": QT_TRANSLATE_NOOP("words", "came back undeliverable"),
 }
 
 STEP_STATES = {
@@ -74,6 +76,11 @@ HISTORY = {
     "email_retry": QT_TRANSLATE_NOOP("words", "email sent again"),
     "email_requeued": QT_TRANSLATE_NOOP("words", "email queued again"),
     "email_cancelled": QT_TRANSLATE_NOOP("words", "email cancelled"),
+    "email_bounced": QT_TRANSLATE_NOOP("words", "email came back undeliverable"),
+    "address_bouncing": QT_TRANSLATE_NOOP("words", "email address marked undeliverable"),
+    "address_confirmed": QT_TRANSLATE_NOOP("words", "email address confirmed"),
+    "photo_accepted": QT_TRANSLATE_NOOP("words", "photo accepted as it is"),
+    "photo_retake_requested": QT_TRANSLATE_NOOP("words", "better photo requested"),
     "demo_created": QT_TRANSLATE_NOOP("words", "demo clinic created"),
 }
 

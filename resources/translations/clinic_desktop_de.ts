@@ -2418,6 +2418,34 @@ Jetzt die Einstellungen öffnen?</translation>
             <source>German (Deutsch)</source>
             <translation>Deutsch</translation>
         </message>
+        <message>
+            <source>Request for a better photo</source>
+            <translation>Bitte um ein besseres Foto</translation>
+        </message>
+        <message>
+            <source>came back undeliverable</source>
+            <translation>unzustellbar zurückgekommen</translation>
+        </message>
+        <message>
+            <source>email came back undeliverable</source>
+            <translation>E-Mail unzustellbar zurückgekommen</translation>
+        </message>
+        <message>
+            <source>email address marked undeliverable</source>
+            <translation>E-Mail-Adresse als unzustellbar markiert</translation>
+        </message>
+        <message>
+            <source>email address confirmed</source>
+            <translation>E-Mail-Adresse bestätigt</translation>
+        </message>
+        <message>
+            <source>photo accepted as it is</source>
+            <translation>Foto so angenommen, wie es ist</translation>
+        </message>
+        <message>
+            <source>better photo requested</source>
+            <translation>besseres Foto erbeten</translation>
+        </message>
     </context>
     <context>
         <name>core</name>
