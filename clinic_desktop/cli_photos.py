@@ -1,4 +1,4 @@
-"""Photo commands of `clinic-desktop`: import-photos, inbox, watch."""
+"""Photo commands of `clinic-desktop`: import-photos, inbox, watch, photos (held for quality)."""
 
 from __future__ import annotations
 
@@ -80,6 +80,64 @@ def cmd_inbox(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int
     return EXIT_OK if outcome.status == "imported" else EXIT_SOME_FAILED
 
 
+def cmd_held(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
+    """Photos held by the quality gate: list them, accept one, or ask for a better one."""
+    from clinic_desktop import settings
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.db.models import Photo, TreatmentStep
+    from clinic_desktop.domain.photo_sets import ask_for_retake, held_photos
+    from clinic_desktop.domain.progression import accept_photo
+    from clinic_desktop.errors import NotFoundError
+    from clinic_desktop.photos.quality import describe
+
+    if args.photos_command == "held":
+        with app.sessions() as session:
+            zone = settings.clinic_zone(session)
+            rows = [{"photo": h.photo_id, "patient": h.patient_code, "name": h.patient_name,
+                     "step": h.step_order, "step_name": h.step_name, "file": h.original_name,
+                     "taken": h.taken_at.astimezone(zone).date().isoformat()
+                     if h.taken_at else "", "issues": h.issues,
+                     "reason": describe(",".join(h.issues), h.measures),
+                     "retake_email": h.retake_status} for h in held_photos(session)]
+        if args.json:
+            print(json_text(rows))
+        else:
+            print(table(["photo", "patient", "step", "taken", "reason", "retake email"],
+                        [[r["photo"], f"{r['patient']} {r['name']}",
+                          f"{r['step']} {r['step_name']}", r["taken"], r["reason"],
+                          r["retake_email"] or "-"] for r in rows]))
+            print(f"\n{len(rows)} photo(s) held for quality. Accept one with `clinic-desktop "
+                  "photos accept ID`, or ask the patient for a better one with "
+                  "`clinic-desktop photos retake ID`.")
+        return EXIT_OK
+    with write_session(app.sessions) as session:
+        zone = settings.clinic_zone(session)
+        photo = session.get(Photo, args.id)
+        if photo is None:
+            raise NotFoundError(f"There is no photo {args.id}; `clinic-desktop photos held` "
+                                "lists the photos held for quality.")
+        if args.photos_command == "retake":
+            queued = ask_for_retake(session, photo.id, zone)
+            print(f"Photo {photo.id}: the patient is asked for a better photo (email "
+                  f"{queued.status})." if queued.created else
+                  f"Photo {photo.id}: the patient was asked for a better photo already; "
+                  "nothing changed.")
+            return EXIT_OK
+        progression = accept_photo(session, photo, today, zone)
+        step = session.get(TreatmentStep, photo.step_id) if photo.step_id else None
+        if progression is None:
+            print(f"Photo {photo.id} accepted; nothing else changes"
+                  + (f" (step {step.order} '{step.name}' is not finished on the day it was "
+                     "taken, or no longer active)." if step is not None else "."))
+            return EXIT_OK
+        following = session.get(TreatmentStep, progression.next_step_id) \
+            if progression.next_step_id else None
+    print(f"Photo {photo.id} accepted: step {step.order} '{step.name}' completed; "
+          + ("plan finished." if following is None else
+             f"step {following.order} '{following.name}' started."))
+    return EXIT_OK
+
+
 def cmd_watch(args: argparse.Namespace, app: Any, today_fn: Any) -> int:
     from clinic_desktop import settings
     from clinic_desktop.photos.watch import FolderWatcher
@@ -157,6 +215,23 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.Argum
         .add_argument("id", type=record_id)
     p.set_defaults(func_photos="inbox")
 
+    p = sub.add_parser("photos", parents=[common],
+                       help="photos held by the quality gate (blurred, too dark, ...)")
+    psub = p.add_subparsers(dest="photos_command", metavar="ACTION", required=True,
+                            parser_class=parser_class)
+    psub.add_parser("held", parents=[common],
+                    help="photos held for quality: their step waits for staff") \
+        .add_argument("--json", action="store_true")
+    psub.add_parser("accept", parents=[common, today],
+                    help="accept a held photo as it is: its step goes on as if it had passed "
+                         "(a finished step completes and the next one starts)") \
+        .add_argument("id", type=record_id, metavar="ID")
+    psub.add_parser("retake", parents=[common],
+                    help="email the patient asking for a better photo, with the reason "
+                         "(once per photo)") \
+        .add_argument("id", type=record_id, metavar="ID")
+    p.set_defaults(func_photos="held")
+
     p = sub.add_parser("watch", parents=[common], help="import photos from the watched "
                        "folders (photos.watch_folders) as they arrive")
     p.add_argument("--once", action="store_true", help="take what is there now, then stop")
@@ -173,4 +248,6 @@ def run(args: argparse.Namespace, app: Any, table: Any) -> int:
         return cmd_import(args, app, today())
     if args.func_photos == "inbox":
         return cmd_inbox(args, app, today(), table)
+    if args.func_photos == "held":
+        return cmd_held(args, app, today(), table)
     return cmd_watch(args, app, today)

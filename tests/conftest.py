@@ -47,6 +47,30 @@ _PG_REASON = _postgres_reason()
 
 
 @pytest.fixture(autouse=True)
+def _quality_gate_off(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite's pictures are small flat test images, not camera photos: the quality gate
+    would hold every one, and the tests of importing, filing and advancing are not about
+    that. Its defaults are off here, in this process, unless a test asks for the
+    `quality_gate` fixture (the gate's own tests, on camera-like photos)."""
+    if "quality_gate" in request.fixturenames:
+        return
+    from dataclasses import replace
+
+    from servers import QUALITY_GATE_OFF
+
+    from clinic_desktop import settings
+
+    for key, off in QUALITY_GATE_OFF.items():
+        monkeypatch.setitem(settings.SPECS, key, replace(settings.SPECS[key],
+                                                         default=lambda off=off: off))
+
+
+@pytest.fixture
+def quality_gate() -> None:
+    """The photo quality gate with the clinic defaults (see _quality_gate_off)."""
+
+
+@pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Never touch the developer's real clinic data or the machine's zone.
     monkeypatch.delenv("CLINIC_DESKTOP_DATA_DIR", raising=False)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import functools
 import socket
 import ssl
 import threading
@@ -198,6 +199,13 @@ def file_keyring(tmp_path: Path) -> Iterator[Any]:
     keyring.set_keyring(previous)
 
 
+# What switches each check of the photo quality gate (photos/quality.py) off: the default in
+# every test process (tests/conftest.py), and a setting where a new process imports.
+QUALITY_GATE_OFF = {"photos.quality.min_sharpness": "0", "photos.quality.min_brightness": "0",
+                    "photos.quality.max_brightness": "100", "photos.quality.max_clipped": "100",
+                    "photos.quality.min_long_side": "0"}
+
+
 # --- photo files: real images made with Pillow (test_photo_import.py, test_folder_watch.py) ----
 
 
@@ -285,6 +293,71 @@ class PhotoFiles:
         return self.write(name, b"\x89PNG\r\n\x1a\n"
                           + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
                           + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+
+
+CAMERA_SIZE = (4000, 3000)  # 12 megapixels, as a phone takes it
+
+
+def camera_scene(seed: int = 7) -> Any:
+    """A camera-like photo of a smile at 12 MP: gums and lips in soft gradients, two rows of
+    teeth with crisp outlines, an aligner wire with brackets (fine detail), sensor noise."""
+    import random
+
+    from PIL import Image, ImageChops, ImageDraw
+
+    rng = random.Random(seed)
+    width, height = CAMERA_SIZE
+    ramp = Image.linear_gradient("L").rotate(30).resize((width // 8, height // 8))
+    scene = Image.merge("RGB", [ramp.point(lambda v: 120 + v // 3),
+                                ramp.point(lambda v: 50 + v // 5),
+                                ramp.point(lambda v: 60 + v // 5)]).resize(
+        CAMERA_SIZE, Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(scene)
+    draw.ellipse((width * 0.05, height * 0.2, width * 0.95, height * 0.85), fill=(150, 60, 70))
+    draw.ellipse((width * 0.12, height * 0.3, width * 0.88, height * 0.75), fill=(40, 20, 25))
+    for top, bottom in ((0.32, 0.52), (0.53, 0.72)):
+        x = width * 0.15
+        while x < width * 0.83:
+            tooth = width * rng.uniform(0.05, 0.08)
+            shade = rng.randint(200, 235)
+            draw.rounded_rectangle((x, height * top, x + tooth - 8, height * bottom),
+                                   radius=int(tooth / 4), fill=(shade, shade - 8, shade - 25),
+                                   outline=(120, 100, 90), width=6)
+            x += tooth
+    draw.line((width * 0.15, height * 0.45, width * 0.85, height * 0.45), fill=(170, 170, 180),
+              width=5)
+    for i in range(14):
+        left = width * 0.18 + i * width * 0.048
+        draw.rectangle((left, height * 0.43, left + 40, height * 0.47), fill=(190, 190, 200),
+                       outline=(80, 80, 90), width=3)
+    noise = Image.effect_noise(CAMERA_SIZE, 12).convert("RGB")
+    return ImageChops.add(scene, noise, scale=1.0, offset=-128)  # noise around 0
+
+
+@functools.cache
+def camera_jpeg(version: str) -> bytes:
+    """The same scene as a phone may deliver it, as a quality-92 JPEG (as phones write them),
+    made once per test process: "sharp", "soft" (slightly, still fine), "blurred" (out of
+    focus), "dark" (underexposed), "overexposed" (flash), "preview" (a messenger's 640 px)."""
+    import io
+
+    from PIL import ImageEnhance, ImageFilter
+
+    sharp = _camera_sharp()
+    image = {"sharp": lambda: sharp,
+             "soft": lambda: sharp.filter(ImageFilter.GaussianBlur(2)),
+             "blurred": lambda: sharp.filter(ImageFilter.GaussianBlur(8)),
+             "dark": lambda: ImageEnhance.Brightness(sharp).enhance(0.25),
+             "overexposed": lambda: ImageEnhance.Brightness(sharp).enhance(2.2),
+             "preview": lambda: sharp.resize((640, 480))}[version]()
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
+
+@functools.cache
+def _camera_sharp() -> Any:
+    return camera_scene()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from clinic_desktop import settings
 from clinic_desktop.db.models import Doctor, InboxItem, Notification, Patient, TreatmentStep
 from clinic_desktop.db.search import FTS_TABLE, has_fts, search_words
+from clinic_desktop.domain.photo_sets import HeldPhoto, held_photos
 from clinic_desktop.domain.steps import finished_condition
 from clinic_desktop.notify import outbox
 
@@ -62,6 +63,7 @@ class Overview:
     late: list[StepRow] = field(default_factory=list)
     emails_need_attention: list[EmailRow] = field(default_factory=list)
     unmatched_photos: list[PhotoRow] = field(default_factory=list)
+    held_photos: list[HeldPhoto] = field(default_factory=list)  # by the quality gate
     plans_ending: list[StepRow] = field(default_factory=list)
     late_after_days: int = 3
     patients: int = 0  # none yet: a new clinic, Today shows how to start
@@ -98,6 +100,7 @@ def today_overview(session: Session, today: date, limit: int = 500) -> Overview:
             ["unmatched", "refused"])).order_by(InboxItem.id).limit(limit)):
         result.unmatched_photos.append(PhotoRow(item.original_name, item.status,
                                                 item.reason or "", item.id))
+    result.held_photos = held_photos(session, limit=limit)
     # Plans ending this week: the active step is the last one and ends within 7 days.
     later = aliased(TreatmentStep)
     has_later = select(later.id).where(later.patient_id == TreatmentStep.patient_id,

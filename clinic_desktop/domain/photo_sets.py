@@ -21,13 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, and_, cast, literal, literal_column, select
 from sqlalchemy.orm import Session
 
-from clinic_desktop.db.models import Photo, TreatmentStep
+from clinic_desktop import audit
+from clinic_desktop.db.models import Notification, Patient, Photo, TreatmentStep
+from clinic_desktop.errors import NotFoundError, RuleError
+from clinic_desktop.notify import outbox
 
 
 @dataclass(frozen=True)
@@ -75,3 +78,81 @@ def step_spans(session: Session, patient_id: int, zone: ZoneInfo) -> list[StepSp
         TreatmentStep.patient_id == patient_id, TreatmentStep.start_date.is_not(None),
         TreatmentStep.is_active.is_(True) | TreatmentStep.is_completed.is_(True))).all()
     return spans_of([(r.id, r.order, r.start_date) for r in started], completing)
+
+
+# --- photos held by the quality gate (photos/quality.py) --------------------------------------
+
+
+def issue_codes(column: str) -> list[str]:
+    """A photo's `quality_issue` as a list of issues (photos/quality.py); [] = none."""
+    return [code for code in column.split(",") if code]
+
+
+def held_condition() -> ColumnElement[bool]:
+    """A flagged photo nobody has accepted, under its patient's active step: the step waits
+    for staff to accept it or for a better photo. Written as the partial index
+    ix_photo_quality_held is, so the database can use it."""
+    return and_(Photo.quality_issue != literal_column("''"),
+                Photo.quality_accepted_at.is_(None), TreatmentStep.is_active.is_(True))
+
+
+@dataclass(frozen=True)
+class HeldPhoto:
+    photo_id: int
+    patient_id: int
+    patient_code: str
+    patient_name: str
+    step_order: int
+    step_name: str
+    issues: list[str]
+    measures: str  # Photo.quality_measures (photos/quality.py describes them)
+    original_name: str
+    taken_at: datetime | None
+    retake_status: str  # the request for a better photo (outbox status); "" = none asked
+
+
+def held_photos(session: Session, *, patient_id: int | None = None,
+                limit: int = 500) -> list[HeldPhoto]:
+    """Photos held for quality, oldest first."""
+    name = (Patient.first_name + " " + Patient.last_name).label("name")
+    retake = select(Notification.status).where(
+        Notification.dedupe_key == literal(outbox.RETAKE_KEY_PREFIX) + cast(Photo.id, String)
+    ).scalar_subquery()
+    query = (select(Photo, Patient.code, name, TreatmentStep.order, TreatmentStep.name, retake)
+             .join(TreatmentStep, TreatmentStep.id == Photo.step_id)
+             .join(Patient, Patient.id == Photo.patient_id)
+             .where(held_condition()).order_by(Photo.imported_at, Photo.id).limit(limit))
+    if patient_id is not None:
+        query = query.where(Photo.patient_id == patient_id)
+    return [HeldPhoto(photo.id, photo.patient_id, code, full, order, step_name,
+                      issue_codes(photo.quality_issue), photo.quality_measures,
+                      photo.original_name, photo.taken_at, status or "")
+            for photo, code, full, order, step_name, status in session.execute(query)]
+
+
+def ask_for_retake(session: Session, photo_id: int, zone: ZoneInfo) -> outbox.Queued:
+    """Queue the "please retake your photo" email about a photo the gate held, with its
+    reasons; once per photo (`created` is False when it was asked for already)."""
+    photo = session.get(Photo, photo_id)
+    if photo is None:
+        raise NotFoundError(f"There is no photo {photo_id}.")
+    if not photo.quality_issue:
+        raise RuleError(f"Photo {photo_id} passed the quality check; there is nothing to "
+                        "ask the patient to retake.")
+    if photo.quality_accepted_at is not None:
+        raise RuleError(f"Photo {photo_id} was accepted by {photo.quality_accepted_by}; "
+                        "there is nothing to ask the patient to retake.")
+    step = session.get(TreatmentStep, photo.step_id) if photo.step_id else None
+    patient = session.get(Patient, photo.patient_id)
+    assert patient is not None
+    if step is None:
+        raise RuleError(f"Photo {photo_id} of {patient.code} belongs to no step of the plan, "
+                        "so there is no step to ask a new photo for.")
+    taken_on = photo.taken_at.astimezone(zone).date() if photo.taken_at else None
+    queued = outbox.queue_photo_retake(session, patient, step, photo.id,
+                                       issue_codes(photo.quality_issue), taken_on)
+    if queued.created:
+        audit.record(session, "photo_retake_requested", patient_id=patient.id,
+                     entity="photo", entity_id=photo.id,
+                     detail=f"{photo.original_name}: {photo.quality_issue}")
+    return queued

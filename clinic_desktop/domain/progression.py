@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_desktop import audit
-from clinic_desktop.db.models import Patient, TreatmentStep, utcnow
+from clinic_desktop.db.models import Patient, Photo, TreatmentStep, utcnow
 from clinic_desktop.domain.steps import MAX_PAUSE_DAYS, check_step_days, is_finished, is_paused
 from clinic_desktop.errors import RuleError, ValidationError
 from clinic_desktop.notify import outbox
@@ -115,6 +116,39 @@ def complete_after_photo(session: Session, step: TreatmentStep, today: date, *,
         return advance(session, step, today, reason="photo received; completed early by staff",
                        progressed_by=BY_PHOTO)
     return None
+
+
+def accept_photo(session: Session, photo: Photo, today: date,
+                 zone: ZoneInfo) -> Progression | None:
+    """Staff accept a photo the quality gate held (photos/quality.py): from now on it counts
+    as if it had passed on import. If its step is still the active one, the import's own
+    rule runs (complete_after_photo): a step finished on the day the photo was taken
+    completes and the next one starts today; an early photo changes nothing else."""
+    if not photo.quality_issue:
+        raise RuleError(f"Photo {photo.id} was not held: it passed the quality check.")
+    if photo.quality_accepted_at is not None:
+        when = photo.quality_accepted_at.astimezone(zone).date().isoformat()
+        raise RuleError(f"Photo {photo.id} was accepted already, by "
+                        f"{photo.quality_accepted_by} on {when}.")
+    before = {"quality_issue": photo.quality_issue, "quality_accepted_at": None}
+    photo.quality_accepted_at = utcnow()
+    photo.quality_accepted_by = audit.actor_name()
+    audit.record(session, "photo_accepted", patient_id=photo.patient_id, entity="photo",
+                 entity_id=photo.id, before=before,
+                 after={"quality_accepted_at": photo.quality_accepted_at,
+                        "quality_accepted_by": photo.quality_accepted_by},
+                 detail=f"{photo.original_name}: held as {photo.quality_issue}, accepted "
+                 "by staff")
+    outbox.withdraw_photo_retake(session, photo.id)
+    step = session.get(TreatmentStep, photo.step_id) if photo.step_id else None
+    if step is None:
+        return None
+    taken_on = min(photo.taken_at.astimezone(zone).date(), today) if photo.taken_at \
+        else today
+    progression = complete_after_photo(session, step, today, taken_on=taken_on)
+    if progression is not None:
+        photo.completed_step = True
+    return progression
 
 
 def complete_early(session: Session, step: TreatmentStep, today: date) -> Progression:

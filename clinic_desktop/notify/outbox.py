@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -39,8 +40,9 @@ KIND_PHOTO_REMINDER = render.PHOTO_REMINDER
 KIND_DOCTOR_PROGRESS = render.DOCTOR_PROGRESS
 KIND_DOCTOR_DIGEST = render.DOCTOR_DIGEST
 KIND_TEST_EMAIL = render.TEST_EMAIL
+KIND_PHOTO_RETAKE = render.PHOTO_RETAKE
 
-PATIENT_KINDS = (KIND_STEP_FINISHED, KIND_STEP_STARTED, KIND_PHOTO_REMINDER)
+PATIENT_KINDS = (KIND_STEP_FINISHED, KIND_STEP_STARTED, KIND_PHOTO_REMINDER, KIND_PHOTO_RETAKE)
 
 
 _KEY_PREFIX = {KIND_STEP_FINISHED: "step-finished", KIND_STEP_STARTED: "step-started",
@@ -165,13 +167,15 @@ def queue_step_email(session: Session, kind: str, patient: Patient, step: Treatm
 def step_ended(session: Session, patient: Patient, step: TreatmentStep,
                progressed_by: str) -> None:
     """A step was completed or skipped: what was queued about it and has not gone out must
-    not contradict that. Its photo reminders are withdrawn; its 'photo required' email is
+    not contradict that. Its photo reminders and requests for a better photo are withdrawn;
+    its 'photo required' email is
     withdrawn when a photo or staff ended the step, and rewritten to say the next step has
     started when the daily check advanced it without a photo."""
     unsent = (STATUS_QUEUED, STATUS_NEEDS_ATTENTION)
     rows = session.scalars(select(Notification).where(
         Notification.step_id == step.id, Notification.status.in_(unsent),
-        Notification.kind.in_([KIND_STEP_FINISHED, KIND_PHOTO_REMINDER]))).all()
+        Notification.kind.in_([KIND_STEP_FINISHED, KIND_PHOTO_REMINDER,
+                               KIND_PHOTO_RETAKE]))).all()
     why = {render.BY_PHOTO: "the photo arrived", render.BY_STAFF: "staff completed the step",
            render.BY_SKIP: "staff skipped the step",
            render.BY_AUTO: "the next step started"}[progressed_by]
@@ -231,6 +235,37 @@ def queue_doctor_progress(session: Session, patient: Patient, completed: Treatme
         problem=address_problem(doctor.email) and f"doctor {doctor.name}: "
         f"{address_problem(doctor.email)}",
         patient_id=patient.id, step_id=completed.id, doctor_id=doctor.id)
+
+
+RETAKE_KEY_PREFIX = "photo-retake:"  # + the photo's id
+
+
+def queue_photo_retake(session: Session, patient: Patient, step: TreatmentStep,
+                       photo_id: int, reasons: list[str], taken_on: date | None) -> Queued:
+    """Ask the patient for a better photo than the one the quality gate held (`reasons`:
+    photos/quality.py's issues). Once per photo, whoever asks and however often."""
+    context = {**step_email_context(session, patient, step), "reasons": reasons,
+               "taken_on": taken_on}
+    return queue_email(
+        session, kind=KIND_PHOTO_RETAKE, key=f"{RETAKE_KEY_PREFIX}{photo_id}",
+        recipient=patient.email or "", recipient_name=patient.full_name,
+        language=patient.language, context=context, problem=recipient_problem(patient),
+        patient_id=patient.id, step_id=step.id)
+
+
+def withdraw_photo_retake(session: Session, photo_id: int) -> None:
+    """A request for a better photo that has not gone out, no longer wanted (the photo was
+    accepted as it is)."""
+    row = session.scalar(select(Notification).where(
+        Notification.dedupe_key == f"{RETAKE_KEY_PREFIX}{photo_id}",
+        Notification.status.in_((STATUS_QUEUED, STATUS_NEEDS_ATTENTION))))
+    if row is None:
+        return
+    why = "staff accepted the photo as it is"
+    row.status = STATUS_CANCELLED
+    row.last_error = f"Not sent: {why} before it went out."
+    audit.record(session, "email_withdrawn", patient_id=row.patient_id, entity="notification",
+                 entity_id=row.id, detail=f"{row.kind}: {why}")
 
 
 def drop_unsent(session: Session, kind: str, step_id: int) -> bool:

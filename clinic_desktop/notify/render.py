@@ -43,7 +43,9 @@ PHOTO_REMINDER = "photo_reminder"
 DOCTOR_PROGRESS = "doctor_progress"
 DOCTOR_DIGEST = "doctor_digest"
 TEST_EMAIL = "test_email"
-KINDS = (STEP_FINISHED, STEP_STARTED, PHOTO_REMINDER, DOCTOR_PROGRESS, DOCTOR_DIGEST, TEST_EMAIL)
+PHOTO_RETAKE = "photo_retake"  # staff ask for a better photo than the one the gate held
+KINDS = (STEP_FINISHED, STEP_STARTED, PHOTO_REMINDER, PHOTO_RETAKE, DOCTOR_PROGRESS,
+         DOCTOR_DIGEST, TEST_EMAIL)
 PARTS = ("subject", "text", "html")
 _SUFFIX = {"subject": ".subject.j2", "text": ".txt.j2", "html": ".html.j2"}
 DEFAULT_LANGUAGE = "en"
@@ -569,6 +571,11 @@ def sample_contexts(kind: str) -> list[dict[str, Any]]:
                 for following, before in ((nxt, previous), (None, None))]
     if kind == PHOTO_REMINDER:
         return [{**base, "reminder_number": 1, "max_reminders": 2, "days_waiting": 3}]
+    if kind == PHOTO_RETAKE:
+        # reasons: photos/quality.py's issues, most important first.
+        return [{**base, "reasons": ["blurred"], "taken_on": date(2026, 3, 15)},
+                {**base, "reasons": ["small", "dark", "bright", "clipped", "blurred"],
+                 "taken_on": date(2026, 3, 15)}]
     if kind == DOCTOR_PROGRESS:
         return [{**base, "doctor": doctor, "completed_step": step, "next_step": following,
                  "plan_finished": following is None, "progressed_by": how}

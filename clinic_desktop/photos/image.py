@@ -18,6 +18,7 @@ import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
 from clinic_desktop.errors import ClinicError
+from clinic_desktop.photos.quality import Measures, measure
 
 pillow_heif.register_heif_opener()  # iPhone photos (HEIC)
 
@@ -63,6 +64,7 @@ class DecodedPhoto:
     height: int
     taken_at: datetime | None  # from EXIF; None when the camera did not say
     thumbnails: dict[int, bytes]  # long edge in px -> JPEG bytes, upright
+    quality: Measures  # measured on the large thumbnail (photos/quality.py)
 
 
 _EXTENSIONS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "HEIF": "heic", "WEBP": "webp",
@@ -208,10 +210,11 @@ def _decode(data: bytes, name: str, *, max_megapixels: int, zone: ZoneInfo) -> D
                                "again when the copy has finished.")
         if orientation in (5, 6, 7, 8):
             width, height = height, width
-        thumbnails = _thumbnails(_eight_bit_rgb(image), orientation)
+        thumbnails, large = _thumbnails(_eight_bit_rgb(image), orientation)
     return DecodedPhoto(data=data, sha256=hashlib.sha256(data).hexdigest(), image_format=fmt,
                         extension=_EXTENSIONS.get(fmt, "img"), width=width, height=height,
-                        taken_at=taken_at, thumbnails=thumbnails)
+                        taken_at=taken_at, thumbnails=thumbnails,
+                        quality=measure(large, width, height))
 
 
 # A JPEG cut short, then closed with an end marker (a camera or phone that died mid-write, a
@@ -258,9 +261,11 @@ _TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
               8: Image.Transpose.ROTATE_90}
 
 
-def _thumbnails(image: Image.Image, orientation: int) -> dict[int, bytes]:
-    """Shrink first, then turn upright (EXIF orientation): turning small images is cheaper."""
+def _thumbnails(image: Image.Image, orientation: int) -> tuple[dict[int, bytes], Image.Image]:
+    """Shrink first, then turn upright (EXIF orientation): turning small images is cheaper.
+    Also returns the largest thumbnail's image, for the quality gate to measure."""
     result = {}
+    shrunk = {}
     current = image
     transpose = _TRANSPOSE.get(orientation)
     for size in sorted(THUMB_SIZES, reverse=True):
@@ -271,7 +276,8 @@ def _thumbnails(image: Image.Image, orientation: int) -> dict[int, bytes]:
         buffer = io.BytesIO()
         upright.convert("RGB").save(buffer, "JPEG", quality=85, optimize=True)
         result[size] = buffer.getvalue()
-    return result
+        shrunk[size] = current
+    return result, shrunk[max(THUMB_SIZES)]
 
 
 def _taken_at(exif: Image.Exif, zone: ZoneInfo) -> datetime | None:

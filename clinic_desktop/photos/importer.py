@@ -32,6 +32,7 @@ from clinic_desktop.errors import (
     disk_full,
     write_failure,
 )
+from clinic_desktop.photos import quality
 from clinic_desktop.photos.image import (
     NOT_AN_ORDINARY_FILE,
     DecodedPhoto,
@@ -62,6 +63,7 @@ class ImportOutcome:
     photo_id: int | None = None
     inbox_id: int | None = None
     progressed: str = ""
+    held: str = ""  # why the quality gate held the photo, in staff's words
 
     def line(self) -> str:
         return f"{self.status:<9} {self.path}: {self.message}"
@@ -84,6 +86,7 @@ class PhotoImporter:
             self.zone: ZoneInfo = settings.clinic_zone(session)
             self.max_megapixels: int = settings.get(session, "photos.max_megapixels")
             self.code_pattern = re.compile(settings.get(session, "photos.code_pattern"))
+            self.quality_limits = quality.Thresholds.of_clinic(session)
 
     @classmethod
     def for_app(cls, app: Any, today: date) -> PhotoImporter:
@@ -232,7 +235,9 @@ class PhotoImporter:
                     sha256=photo.sha256, taken_at=taken_at, source_path=str(path),
                     library_path=relative, original_name=path.name,
                     image_format=photo.image_format, width=photo.width, height=photo.height,
-                    file_size=len(photo.data))
+                    file_size=len(photo.data),
+                    quality_issue=",".join(quality.judge(photo.quality, self.quality_limits)),
+                    quality_measures=quality.stored(photo.quality, self.quality_limits))
         session.add(row)
         session.flush()
         outcome = ImportOutcome(path, IMPORTED, "", patient.code,
@@ -247,6 +252,12 @@ class PhotoImporter:
                     if step.completed_at else "")
             outcome.message = (f"record photo for {patient.code}, step {step.order} "
                                f"'{step.name}' ({ended}{when}); nothing else changes")
+        elif row.quality_issue:
+            # Kept and filed, but the step does not advance on it (photos/quality.py).
+            outcome.held = quality.describe(row.quality_issue, row.quality_measures)
+            outcome.message = (f"photo held for {patient.code}, step {step.order} "
+                               f"'{step.name}': {outcome.held}; the step waits until staff "
+                               "accept it or a better photo arrives")
         else:
             progression = complete_after_photo(session, step, self.today, taken_on=taken_on,
                                                confirm_early=confirm_early)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from servers import configure_smtp
+from servers import QUALITY_GATE_OFF, configure_smtp
 from sqlalchemy import select
 
 from clinic_desktop import clock as clinic_clock
@@ -478,7 +478,7 @@ def test_scheduler_once_runs_take_a_photo_on_the_first_run_after_it_was_still(
             for key, value in {"clinic.timezone": "Europe/Berlin",
                                "photos.watch_folders": str(photo_files.root),
                                "photos.stable_seconds": "1",
-                               "schedule.daily_time": "00:00"}.items():
+                               "schedule.daily_time": "00:00", **QUALITY_GATE_OFF}.items():
                 settings.set_value(session, key, value)
             ready = enrol(session, "P00123", [7, 14], today - timedelta(days=7)).id
             copying = enrol(session, "P00124", [7, 14], today - timedelta(days=7)).id
