@@ -771,6 +771,9 @@ def build_parser() -> argparse.ArgumentParser:
     from clinic_desktop import cli_audit
 
     cli_audit.add_parsers(sub, common, _Parser, _date_arg)
+    from clinic_desktop import cli_mail
+
+    cli_mail.add_parsers(sub, common, _Parser)
     from clinic_desktop import cli_forecast
 
     cli_forecast.add_parsers(sub, common)

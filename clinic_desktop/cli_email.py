@@ -94,26 +94,35 @@ def cmd_outbox(args: argparse.Namespace, app: Any, table: Any) -> int:
 # --- smtp ------------------------------------------------------------------------------------
 
 
-def cmd_smtp(args: argparse.Namespace, app: Any) -> int:
-    from clinic_desktop import secrets, settings
+def store_mail_password(app: Any, account: Any, from_stdin: bool) -> int:
+    """`smtp set-password` and `imap set-password`: the password of the account named in
+    the account's setting, into the keyring (secrets.SMTP or secrets.IMAP)."""
+    from clinic_desktop import audit, secrets, settings
     from clinic_desktop.db.engine import write_session
 
     with app.sessions() as session:
-        username = settings.get(session, "smtp.username")
-    if args.smtp_command == "set-password":
-        password = read_password(f"Password for the mail account {username}: ",
-                                 from_stdin=args.stdin, confirm=True)
-        secrets.set_smtp_password(username, password)
-        with write_session(app.sessions) as session:
-            from clinic_desktop import audit
+        username = settings.get(session, account.setting)
+    password = read_password(f"Password for the mail account {username}: ",
+                             from_stdin=from_stdin, confirm=True)
+    secrets.set_mail_password(account, username, password)
+    with write_session(app.sessions) as session:
+        audit.record(session, f"{account.setting.partition('.')[0]}_password_set",
+                     detail=f"account {username}")
+    print(f"Password for {username} stored in the system keyring "
+          f"({type(secrets.backend()).__name__}).")
+    warning = secrets.backend_warning()
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK
 
-            audit.record(session, "smtp_password_set", detail=f"account {username}")
-        print(f"Password for {username} stored in the system keyring "
-              f"({type(secrets.backend()).__name__}).")
-        warning = secrets.backend_warning()
-        if warning:
-            print(f"warning: {warning}", file=sys.stderr)
-        return EXIT_OK
+
+def cmd_smtp(args: argparse.Namespace, app: Any) -> int:
+    from clinic_desktop import secrets, settings
+
+    if args.smtp_command == "set-password":
+        return store_mail_password(app, secrets.SMTP, args.stdin)
+    with app.sessions() as session:
+        username = settings.get(session, "smtp.username")
     if args.smtp_command == "delete-password":
         removed = secrets.delete_smtp_password(username)
         print("Password removed." if removed else "No password was stored.")

@@ -273,6 +273,30 @@ def _pc(holder: str) -> str:
     return f"{pc} (process {process})" if pc and process.isdigit() else holder
 
 
+MAIL_POLL = "mail_poll"
+
+
+def run_mail_poll(app: AppContext, *, holder: str | None = None,
+                  should_stop: Callable[[], bool] | None = None) -> JobEvent | None:
+    """Read the clinic's mailbox (clinic_desktop.mail.poll): None when it is not set up or
+    there was nothing new."""
+    from clinic_desktop.mail.poll import poll_once
+
+    started = clock.now_utc()
+    try:
+        report = poll_once(app, holder=holder, should_stop=should_stop)
+    except Exception as exc:  # a job that raises must never kill the scheduler
+        log.exception("Reading the mailbox failed")
+        _record(app, MAIL_POLL, ok=False, summary=str(exc), started=started)
+        return JobEvent(MAIL_POLL, False, f"mailbox: {exc}", True)
+    if report is None or (not report.handled and not report.moved and report.ok):
+        return None
+    summary = report.summary()
+    _record(app, MAIL_POLL, ok=report.ok, summary=summary, started=started)
+    return JobEvent(MAIL_POLL, report.ok, f"mailbox: {summary}", report.attention,
+                    report.setup_error)
+
+
 def run_folder_watch(app: AppContext, watcher: object,
                      should_stop: Callable[[], bool] | None = None) -> JobEvent | None:
     from clinic_desktop.photos.importer import IMPORTED, REFUSED, UNMATCHED
@@ -348,6 +372,10 @@ class ClinicScheduler:
                                 **options)
         self._scheduler.add_job(self.watch_job, IntervalTrigger(seconds=poll),
                                 id=FOLDER_WATCH, **options)
+        from clinic_desktop.mail.poll import POLL_MINUTES
+
+        self._scheduler.add_job(self.mail_job, IntervalTrigger(minutes=POLL_MINUTES),
+                                id=MAIL_POLL, next_run_time=clock.now_utc(), **options)
         self._scheduler.start()
         self._observer = self.watcher.watch_events(self._folder_changed)
         log.info("Scheduler started as %s (daily check %s %s)", self.holder,
@@ -474,6 +502,15 @@ class ClinicScheduler:
                 self._scheduler.modify_job(FOLDER_WATCH, next_run_time=clock.now_utc()
                                            + timedelta(seconds=2))
 
+    def mail_job(self) -> None:
+        if self.stopping or not lease.acquire(self.app.sessions, self.holder):
+            return
+        with self._lock:
+            if self.stopping:
+                return
+            event = run_mail_poll(self.app, holder=self.holder, should_stop=self._stop.is_set)
+        self._emit(event)
+
     def run_once(self) -> list[JobEvent]:
         """Every job that is due now, once (for Task Scheduler / cron): `scheduler --once`."""
         events: list[JobEvent] = []
@@ -505,6 +542,10 @@ class ClinicScheduler:
                 watched = run_folder_watch(self.app, self.watcher, should_stop)
                 if watched is not None:
                     events.append(watched)
+            if not self.stopping:
+                mail = run_mail_poll(self.app, holder=self.holder, should_stop=should_stop)
+                if mail is not None:
+                    events.append(mail)
         finally:
             lease.release(self.app.sessions, self.holder)
         return events

@@ -1,8 +1,9 @@
-"""The SMTP password in the OS keyring: Credential Manager, Keychain or Secret Service."""
+"""Mail passwords (SMTP, IMAP) in the OS keyring: Credential Manager, Keychain, Secret Service."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import keyring
 import keyring.errors
@@ -13,6 +14,7 @@ from clinic_desktop.errors import ConfigError
 log = logging.getLogger(__name__)
 
 SMTP_SERVICE = "Clinic Desktop SMTP"
+IMAP_SERVICE = "Clinic Desktop IMAP"  # reading the mailbox: patients' replies, bounces
 # Windows Credential Manager refuses secrets above 2,560 bytes (UTF-16: 1,280 characters).
 WINDOWS_SECRET_LIMIT_CHARS = 1280
 
@@ -53,10 +55,24 @@ def _is_unusable(chosen: KeyringBackend) -> bool:
     return isinstance(chosen, chainer.ChainerBackend) and not chosen.backends
 
 
-def set_smtp_password(username: str, password: str) -> None:
+@dataclass(frozen=True)
+class MailAccount:
+    """A mail password's place in the keyring, and the words that name its setting and
+    command."""
+
+    service: str
+    setting: str  # the setting holding the account name
+    command: str  # the command that stores its password
+
+
+SMTP = MailAccount(SMTP_SERVICE, "smtp.username", "clinic-desktop smtp set-password")
+IMAP = MailAccount(IMAP_SERVICE, "imap.username", "clinic-desktop imap set-password")
+
+
+def set_mail_password(account: MailAccount, username: str, password: str) -> None:
     if not username:
         raise ConfigError("Set the mail account first: clinic-desktop settings set "
-                          "smtp.username ACCOUNT")
+                          f"{account.setting} ACCOUNT")
     if not password:
         raise ConfigError("The password is empty; nothing was stored.")
     # Windows counts UTF-16 units: an emoji takes two.
@@ -67,27 +83,45 @@ def set_smtp_password(username: str, password: str) -> None:
                           "stored.")
     store = backend()
     try:
-        store.set_password(SMTP_SERVICE, username, password)
+        store.set_password(account.service, username, password)
     except keyring.errors.PasswordSetError as exc:
         raise ConfigError(f"The password store refused the password ({exc}). Nothing was "
                           "stored.") from None
     except keyring.errors.KeyringError as exc:
         raise ConfigError(f"The password store is not available ({exc}). "
                           "Unlock it and try again.") from None
-    log.info("SMTP password stored in %s for the mail account", type(store).__name__)
+    log.info("%s password stored in %s for the mail account", account.service,
+             type(store).__name__)
 
 
-def get_smtp_password(username: str) -> str:
+def get_mail_password(account: MailAccount, username: str) -> str:
     store = backend()
     try:
-        password = store.get_password(SMTP_SERVICE, username)
+        password = store.get_password(account.service, username)
     except keyring.errors.KeyringError as exc:
         raise ConfigError(f"The password store is not available ({exc}). "
                           "Unlock it and try again.") from None
     if not password:
         raise ConfigError(f"No mail password is stored for {username!r} on this PC. Store it "
-                          "with `clinic-desktop smtp set-password` (or in Settings).")
+                          f"with `{account.command}` (or in Settings).")
     return password
+
+
+def delete_mail_password(account: MailAccount, username: str) -> bool:
+    store = backend()
+    try:
+        store.delete_password(account.service, username)
+    except keyring.errors.PasswordDeleteError:
+        return False
+    return True
+
+
+def set_smtp_password(username: str, password: str) -> None:
+    set_mail_password(SMTP, username, password)
+
+
+def get_smtp_password(username: str) -> str:
+    return get_mail_password(SMTP, username)
 
 
 def has_smtp_password(username: str) -> bool:
@@ -99,12 +133,7 @@ def has_smtp_password(username: str) -> bool:
 
 
 def delete_smtp_password(username: str) -> bool:
-    store = backend()
-    try:
-        store.delete_password(SMTP_SERVICE, username)
-    except keyring.errors.PasswordDeleteError:
-        return False
-    return True
+    return delete_mail_password(SMTP, username)
 
 
 DATABASE_SERVICE = "Clinic Desktop Database"

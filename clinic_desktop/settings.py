@@ -104,6 +104,13 @@ def _parse_optional_email(raw: str) -> str:
         raise ValueError(f"must be an email address ({exc})") from None
 
 
+def _parse_folder(raw: str) -> str:
+    value = _parse_text(raw)
+    if not value:
+        raise ValueError("must be a folder name")
+    return value
+
+
 class _Choice:
     """A parser for one of a few words; the UI shows them as a drop-down."""
 
@@ -430,6 +437,17 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           "365 throttle above ~30)", "20", _number(1, 10_000)),
     _spec("smtp.max_attempts", "Give up on an email after this many temporary failures", "6",
           _number(1, 50)),
+    _spec("imap.host", "Server of the clinic's mailbox, read for patients' replies with "
+          "photos and for bounced emails (empty = not read)", "", _parse_host,
+          allowed="host name or IP address, or empty"),
+    _spec("imap.port", "Port of the mailbox server", "993", _number(1, 65535)),
+    _spec("imap.security", "How the mailbox connection is encrypted", "tls",
+          _choice("tls", "starttls"), allowed="tls (port 993), starttls (port 143)"),
+    _spec("imap.username", "Mailbox account user name", "", _parse_text, allowed="text"),
+    _spec("imap.folder", "The mailbox folder that is read", "INBOX", _parse_folder,
+          allowed="folder name, e.g. INBOX"),
+    _spec("imap.processed_folder", "Where read mail is moved (never deleted)",
+          "Clinic Desktop processed", _parse_folder, allowed="folder name"),
     _spec("notify.doctor_mode", "Tell doctors about progress per event or as a daily digest",
           "digest", _choice("event", "digest"), allowed="event, digest"),
     _spec("notify.reminder_after_days", "Remind a patient about the photo after this many days",

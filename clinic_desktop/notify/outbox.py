@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop import audit, settings
 from clinic_desktop.db.models import Doctor, Notification, Patient, TreatmentStep, utcnow
+from clinic_desktop.db.models.people import is_bouncing
 from clinic_desktop.notify import render
 from clinic_desktop.notify.context import (
     clinic_context,
@@ -26,6 +28,7 @@ from clinic_desktop.notify.context import (
 )
 
 # The states, named where nothing heavy is loaded; callers name them through this module.
+from clinic_desktop.notify.status import STATUS_BOUNCED as STATUS_BOUNCED
 from clinic_desktop.notify.status import STATUS_CANCELLED as STATUS_CANCELLED
 from clinic_desktop.notify.status import STATUS_FAILED as STATUS_FAILED
 from clinic_desktop.notify.status import STATUS_NEEDS_ATTENTION as STATUS_NEEDS_ATTENTION
@@ -79,7 +82,11 @@ def address_problem(address: str | None, *, smtputf8: bool = True) -> str | None
 
 def recipient_problem(patient: Patient) -> str | None:
     """Why this patient cannot be emailed, in staff's words; None when they can."""
-    return patient_address_problem(patient.email, patient.email_consent)
+    problem = patient_address_problem(patient.email, patient.email_consent)
+    if problem is None and patient.is_bouncing:
+        return (f"mail to {patient.email} came back undeliverable ({patient.bounce_reason}); "
+                "change the address or confirm it on the patient's page")
+    return problem
 
 
 def patient_address_problem(email: str | None, consent: bool) -> str | None:
@@ -88,6 +95,32 @@ def patient_address_problem(email: str | None, consent: bool) -> str | None:
     if not consent:
         return "the patient has not agreed to receive emails"
     return address_problem(email)
+
+
+def mark_bounced(session: Session, row: Notification, reason: str, at: datetime) -> bool:
+    """A delivery report read from the clinic's mailbox says this email never arrived. The
+    email is marked bounced with the server's reason and, when it went to the patient's
+    address as it still is, that address is flagged bouncing: nothing more is sent to it
+    (recipient_problem) until staff change the address or confirm it. False when the email
+    was marked bounced already (the same report read twice)."""
+    if row.status == STATUS_BOUNCED:
+        return False
+    before = row.status
+    row.status, row.last_error = STATUS_BOUNCED, f"Bounced: {reason}"
+    row.claimed_by, row.claimed_until, row.next_attempt_at = "", None, None
+    audit.record(session, "email_bounced", patient_id=row.patient_id, entity="notification",
+                 entity_id=row.id, before={"status": before},
+                 after={"status": STATUS_BOUNCED}, detail=f"{row.kind} to {row.recipient}: "
+                 f"{reason}")
+    patient = session.get(Patient, row.patient_id) \
+        if row.patient_id is not None and row.doctor_id is None else None
+    if patient is not None and is_bouncing(patient.email, row.recipient) \
+            and not patient.is_bouncing:
+        patient.bounced_email, patient.bounce_reason, patient.bounced_at = \
+            patient.email, reason, at
+        audit.record(session, "address_bouncing", patient_id=patient.id, entity="patient",
+                     entity_id=patient.id, detail=f"{patient.email}: {reason}")
+    return True
 
 
 def recheck_recipient(session: Session, row: Notification, patient: Patient | None) -> bool:

@@ -8,5 +8,6 @@ STATUS_SENT = "sent"
 STATUS_FAILED = "failed"
 STATUS_NEEDS_ATTENTION = "needs_attention"
 STATUS_CANCELLED = "cancelled"
+STATUS_BOUNCED = "bounced"  # sent, then a delivery report said it never arrived
 STATUSES = (STATUS_QUEUED, STATUS_SENDING, STATUS_SENT, STATUS_FAILED, STATUS_NEEDS_ATTENTION,
-            STATUS_CANCELLED)
+            STATUS_CANCELLED, STATUS_BOUNCED)

@@ -122,14 +122,16 @@ class PhotoImporter:
 
     def import_file(self, path: Path, *, patient_code: str | None = None,
                     taken: date | None = None, taken_at: datetime | None = None,
-                    confirm_early: bool = False,
-                    step_order: int | None = None) -> ImportOutcome:
+                    confirm_early: bool = False, step_order: int | None = None,
+                    unmatched_reason: str = "") -> ImportOutcome:
         """Import one file. `step_order` (the step's number in the patient's plan) files the
         photo under that step instead of the one it was taken in; see `step_for_photo`.
-        `taken_at` is when it was taken, when known better than the file says (the inbox)."""
+        `taken_at` is when it was taken, when known better than the file says (the inbox).
+        `unmatched_reason`: nobody is looked for (an email from an unknown sender); the photo
+        waits in the inbox with this reason."""
         return self._store(path, self._decode(path), patient_code=patient_code, taken=taken,
                            taken_at=taken_at, confirm_early=confirm_early,
-                           step_order=step_order)
+                           step_order=step_order, unmatched_reason=unmatched_reason)
 
     def _decode(self, path: Path) -> DecodedPhoto | ImportOutcome:
         """The slow part (decode, thumbnails): touches no database, so it may run in a thread."""
@@ -146,7 +148,7 @@ class PhotoImporter:
     def _store(self, path: Path, photo: DecodedPhoto | ImportOutcome, *,
                patient_code: str | None = None, taken: date | None = None,
                taken_at: datetime | None = None, confirm_early: bool = False,
-               step_order: int | None = None) -> ImportOutcome:
+               step_order: int | None = None, unmatched_reason: str = "") -> ImportOutcome:
         if isinstance(photo, ImportOutcome):
             return photo  # refused while decoding
         if taken is not None:
@@ -156,7 +158,7 @@ class PhotoImporter:
             taken_at = min(taken_at, clock.now_utc())  # a camera whose clock runs ahead
         try:
             return self._record(path, photo, taken_at, patient_code, confirm_early,
-                                step_order)
+                                step_order, unmatched_reason)
         except DiskFullError:
             raise  # not this file's fault: the rest would meet the same full disk
         except ClinicError as exc:
@@ -174,12 +176,14 @@ class PhotoImporter:
 
     def _record(self, path: Path, photo: DecodedPhoto, taken_at: datetime | None,
                 patient_code: str | None, confirm_early: bool,
-                step_order: int | None) -> ImportOutcome:
+                step_order: int | None, unmatched_reason: str = "") -> ImportOutcome:
         with self.sessions() as session:
             if patient_code:
                 patient = session.scalar(select(Patient).where(
                     Patient.code == patient_code.strip().upper()))
                 reason = "" if patient else f"no patient with code {patient_code.upper()}"
+            elif unmatched_reason:
+                patient, reason = None, unmatched_reason
             else:
                 patient, reason = self.match_patient(session, path)
             if patient is not None:

@@ -18,6 +18,7 @@ RANGES = [
     ("smtp.timeout", 1, 600),
     ("smtp.rate_per_minute", 1, 10_000),
     ("smtp.max_attempts", 1, 50),
+    ("imap.port", 1, 65535),
     ("notify.reminder_after_days", 1, 365),
     ("notify.max_reminders", 0, 20),
     ("photos.poll_seconds", 1, 86_400),

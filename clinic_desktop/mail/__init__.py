@@ -1,0 +1,1 @@
+"""Reading the clinic's mailbox: patients' replies with photos, and bounces."""
