@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
