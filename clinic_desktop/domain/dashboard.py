@@ -6,7 +6,7 @@ in the staff's language."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, column, func, select, table
 from sqlalchemy import text as text_clause
@@ -17,6 +17,8 @@ from clinic_desktop.db.models import Doctor, InboxItem, Notification, Patient, T
 from clinic_desktop.db.search import FTS_TABLE, has_fts, search_words
 from clinic_desktop.domain.photo_sets import HeldPhoto, held_photos
 from clinic_desktop.domain.steps import finished_condition
+from clinic_desktop.mail.bounces import BouncingAddress, bouncing_addresses
+from clinic_desktop.mail.received import EmailedPhotos, emailed_photos
 from clinic_desktop.notify import outbox
 
 
@@ -65,6 +67,8 @@ class Overview:
     unmatched_photos: list[PhotoRow] = field(default_factory=list)
     held_photos: list[HeldPhoto] = field(default_factory=list)  # by the quality gate
     plans_ending: list[StepRow] = field(default_factory=list)
+    photos_by_email: list[EmailedPhotos] = field(default_factory=list)  # the last 7 days
+    bouncing_addresses: list[BouncingAddress] = field(default_factory=list)
     late_after_days: int = 3
     patients: int = 0  # none yet: a new clinic, Today shows how to start
 
@@ -113,6 +117,9 @@ def today_overview(session: Session, today: date, limit: int = 500) -> Overview:
         .order_by(TreatmentStep.due_date).limit(limit)
     ):
         result.plans_ending.append(StepRow(code, full, step.order, step.name, step.due_date))
+    week = datetime.combine(today - timedelta(days=6), time(0), settings.clinic_zone(session))
+    result.photos_by_email = emailed_photos(session, week, limit)
+    result.bouncing_addresses = bouncing_addresses(session, limit)
     return result
 
 

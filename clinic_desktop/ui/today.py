@@ -38,6 +38,12 @@ SECTIONS = [
      QT_TRANSLATE_NOOP("TodayView", "Assign them in the Photo inbox.")),
     ("plans_ending", QT_TRANSLATE_NOOP("TodayView", "Plans ending this week"),
      QT_TRANSLATE_NOOP("TodayView", "The last step ends within 7 days.")),
+    ("photos_by_email", QT_TRANSLATE_NOOP("TodayView", "Photos received by email"),
+     QT_TRANSLATE_NOOP("TodayView", "Patients' replies of the last 7 days, imported by "
+                       "themselves.")),
+    ("bouncing_addresses", QT_TRANSLATE_NOOP("TodayView", "Addresses that bounce"),
+     QT_TRANSLATE_NOOP("TodayView", "No email goes to them until the address is changed or "
+                       "confirmed on the patient's page.")),
 ]
 
 
@@ -90,6 +96,7 @@ class TodayView(QWidget):
         grid = QGridLayout(self.lists)
         grid.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, tuple[QGroupBox, QListWidget, QLabel]] = {}
+        self.zone: Any = None  # the clinic's time zone, given with each overview
         for index, (key, title, explanation) in enumerate(SECTIONS):
             box = QGroupBox(self.tr(title))
             inner = QVBoxLayout(box)
@@ -127,6 +134,16 @@ class TodayView(QWidget):
             if row.reason:
                 detail += f": {core_text(row.reason)}"
             return f"{who}\n    {detail}", row.patient_code
+        if key == "photos_by_email":
+            detail = self.tr("%n photo(s) received {when}", "", row.photos).format(
+                when=date_time_text(row.received_at, self.zone))
+            if row.completed_step:
+                detail += self.tr("; the step was completed")
+            return f"{row.patient_code}  {row.patient_name}\n    {detail}", row.patient_code
+        if key == "bouncing_addresses":
+            detail = self.tr("{address} bounced: {reason}").format(address=row.email,
+                                                                   reason=row.reason)
+            return f"{row.patient_code}  {row.patient_name}\n    {detail}", row.patient_code
         if key == "plans_ending":
             detail = self.tr("last step “{name}” ends {day}").format(
                 name=row.step_name, day=date_text(row.due))
@@ -147,6 +164,7 @@ class TodayView(QWidget):
             self.open_patient.emit(code)
 
     def show_overview(self, overview: Any, health: Any, zone: Any) -> None:
+        self.zone = zone
         self.title.setText(self.tr("Today, {day}").format(day=long_date_text(overview.today)))
         self.start.setVisible(overview.patients == 0)
         self.lists.setVisible(overview.patients > 0)

@@ -76,6 +76,7 @@ HISTORY = {
     "email_retry": QT_TRANSLATE_NOOP("words", "email sent again"),
     "email_requeued": QT_TRANSLATE_NOOP("words", "email queued again"),
     "email_cancelled": QT_TRANSLATE_NOOP("words", "email cancelled"),
+    "email_read": QT_TRANSLATE_NOOP("words", "email from the patient read"),
     "email_bounced": QT_TRANSLATE_NOOP("words", "email came back undeliverable"),
     "address_bouncing": QT_TRANSLATE_NOOP("words", "email address marked undeliverable"),
     "address_confirmed": QT_TRANSLATE_NOOP("words", "email address confirmed"),

@@ -596,6 +596,30 @@ An dieselbe Adresse zu senden, schlägt wieder fehl. Zuerst die Adresse von {cod
     <context>
         <name>PatientView</name>
         <message>
+            <source>Chan&amp;ge address…</source>
+            <translation>Adresse ä&amp;ndern …</translation>
+        </message>
+        <message>
+            <source>Correct the patient's email address</source>
+            <translation>Die E-Mail-Adresse der Patientin / des Patienten korrigieren</translation>
+        </message>
+        <message>
+            <source>C&amp;onfirm address</source>
+            <translation>Adresse bestäti&amp;gen</translation>
+        </message>
+        <message>
+            <source>The address is right (checked with the patient): send to it again</source>
+            <translation>Die Adresse stimmt (mit der Patientin / dem Patienten geprüft): wieder an sie senden</translation>
+        </message>
+        <message>
+            <source>Emails to {address} come back undeliverable ({reason}), so none are sent. Check the address with the patient, then change it or confirm it.</source>
+            <translation>E-Mails an {address} kommen als unzustellbar zurück ({reason}), daher wird keine gesendet. Prüfen Sie die Adresse mit der Patientin / dem Patienten und ändern oder bestätigen Sie sie dann.</translation>
+        </message>
+        <message>
+            <source>The address is confirmed: emails go to it again. Those held meanwhile can be sent from the Outbox (Retry).</source>
+            <translation>Die Adresse ist bestätigt: E-Mails gehen wieder an sie. Die inzwischen zurückgehaltenen können im Postausgang gesendet werden (Erneut senden).</translation>
+        </message>
+        <message>
             <source>← Pa&amp;tients</source>
             <translation>← Pa&amp;tient/innen</translation>
         </message>
@@ -988,6 +1012,10 @@ An dieselbe Adresse zu senden, schlägt wieder fehl. Zuerst die Adresse von {cod
     </context>
     <context>
         <name>PhotoTimeline</name>
+        <message>
+            <source>✉ the patient sent it by email</source>
+            <translation>✉ per E-Mail von der Patientin / dem Patienten gesendet</translation>
+        </message>
         <message>
             <source>&amp;View</source>
             <translation>&amp;Ansehen</translation>
@@ -1847,6 +1875,37 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
     <context>
         <name>TodayView</name>
         <message>
+            <source>Photos received by email</source>
+            <translation>Per E-Mail erhaltene Fotos</translation>
+        </message>
+        <message>
+            <source>Patients' replies of the last 7 days, imported by themselves.</source>
+            <translation>Antworten der Patient/innen aus den letzten 7 Tagen, von selbst importiert.</translation>
+        </message>
+        <message>
+            <source>Addresses that bounce</source>
+            <translation>Unzustellbare Adressen</translation>
+        </message>
+        <message>
+            <source>No email goes to them until the address is changed or confirmed on the patient's page.</source>
+            <translation>Dorthin geht keine E-Mail, bis die Adresse auf der Seite der Patientin / des Patienten geändert oder bestätigt ist.</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n photo(s) received {when}</source>
+            <translation>
+                <numerusform>%n Foto erhalten am {when}</numerusform>
+                <numerusform>%n Fotos erhalten am {when}</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>; the step was completed</source>
+            <translation>; der Schritt wurde abgeschlossen</translation>
+        </message>
+        <message>
+            <source>{address} bounced: {reason}</source>
+            <translation>{address} ist unzustellbar: {reason}</translation>
+        </message>
+        <message>
             <source>Steps due today</source>
             <translation>Heute fällige Schritte</translation>
         </message>
@@ -2166,6 +2225,10 @@ Jetzt die Einstellungen öffnen?</translation>
     </context>
     <context>
         <name>words</name>
+        <message>
+            <source>email from the patient read</source>
+            <translation>E-Mail der Patientin / des Patienten gelesen</translation>
+        </message>
         <message>
             <source>Photo required</source>
             <translation>Foto erforderlich</translation>

@@ -133,6 +133,13 @@
     <context>
         <name>TodayView</name>
         <message numerus="yes">
+            <source>%n photo(s) received {when}</source>
+            <translation>
+                <numerusform>%n photo received {when}</numerusform>
+                <numerusform>%n photos received {when}</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
             <source>, %n day(s) late</source>
             <translation>
                 <numerusform>, %n day late</numerusform>
