@@ -388,7 +388,7 @@ class PatientDialog(QDialog):
             update_patient,
         )
 
-        if not self.loaded:  # Enter before the fields were filled in
+        if not self.loaded or self.tasks.running(self.buttons):  # Enter too soon, or again
             return
         data = PatientInput(self.code.text(), self.first.text(), self.last.text(),
                             self.email.text(), self.phone.text(), self.consent.isChecked(),

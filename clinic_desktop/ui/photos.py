@@ -61,8 +61,7 @@ def photo_filter() -> str:
 def _caption(photo: dict[str, Any]) -> str:
     step = translate("photos", "step {order}").format(order=photo["step"]["order"]) \
         if photo["step"] else translate("photos", "no step")
-    return f"{_taken(photo)}\n{step}" + (" ✓" if photo["completed"] else "") \
-        + (" ✉" if photo.get("by_email") else "")
+    return f"{_taken(photo)}\n{step}" + (" ✓" if photo["completed"] else "")
 
 
 def _taken(photo: dict[str, Any]) -> str:
@@ -149,6 +148,7 @@ class PhotoTimeline(QWidget):
         self.context = context
         self.tasks = tasks
         self.photos: list[dict[str, Any]] = []
+        self.library: Any = None  # where they are, read with them
         self.report_title = ""
         self.groups: list[tuple[QLabel, ThumbnailGrid]] = []
         layout = QVBoxLayout(self)
@@ -178,10 +178,10 @@ class PhotoTimeline(QWidget):
         self.scroll.setWidget(page)  # the old page and its groups are deleted with it
         self.groups = []
 
-    def show_photos(self, photos: list[dict[str, Any]]) -> None:
-        self.photos = photos
+    def show_photos(self, photos: list[dict[str, Any]], library: Any) -> None:
+        """`library`: library_of(context), read in the worker that read the photos."""
+        self.photos, self.library = photos, library
         self._new_page()
-        library = library_of(self.context)
         index_of = {id(photo): index for index, photo in enumerate(photos)}
         for text, members in group_by_step(photos):
             title = QLabel(text)
@@ -195,14 +195,11 @@ class PhotoTimeline(QWidget):
             for photo in members:
                 thumb = library.thumbnail_path(photo["sha256"], 256)
                 item = QListWidgetItem(QIcon(QPixmap(str(thumb))),
-                                       _taken(photo) + (" ✓" if photo["completed"] else "")
-                                       + (" ✉" if photo.get("by_email") else ""))
+                                       _taken(photo) + (" ✓" if photo["completed"] else ""))
                 item.setData(Qt.ItemDataRole.UserRole, index_of[id(photo)])
                 item.setToolTip(f"{photo['name']}\n{_caption(photo).replace(chr(10), ', ')}"
                                 + ("\n" + self.tr("✓ this photo completed the step")
-                                   if photo["completed"] else "")
-                                + ("\n" + self.tr("✉ the patient sent it by email")
-                                   if photo.get("by_email") else ""))
+                                   if photo["completed"] else ""))
                 grid.addItem(item)
             grid.itemDoubleClicked.connect(self._open)
             grid.plain_click.connect(lambda grid=grid: self._clear_other_selections(grid))
@@ -264,7 +261,7 @@ class PhotoTimeline(QWidget):
                                               "PDF (*.pdf)")
         if not path:
             return
-        photos, library, heading = list(self.photos), library_of(self.context), self.report_title
+        photos, library, heading = list(self.photos), self.library, self.report_title
         self.tasks.run(lambda: write_report(Path(path), heading, photos, library),
                        lambda pages: show_info(self, self.tr(
                            "Report written: {path} (%n page(s)).", "", pages).format(

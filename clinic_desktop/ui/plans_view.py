@@ -480,6 +480,8 @@ class TemplateDialog(QDialog):
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.domain.plans import create_template, update_template
 
+        if self.tasks.running(self.buttons):  # Enter again while it saves
+            return
         name, description, steps = self.values()
         sessions, editing_id = self.context.sessions, self.editing_id
 

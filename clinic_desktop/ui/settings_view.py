@@ -33,6 +33,7 @@ from clinic_desktop.ui.qt import (
     QTextBrowser,
     QTime,
     QTimeEdit,
+    QTimer,
     QToolButton,
     QUrl,
     QVBoxLayout,
@@ -429,6 +430,8 @@ class SettingsView(QWidget):
         from clinic_desktop.db.engine import write_session
         from clinic_desktop.errors import ClinicError
 
+        if self.tasks.running(self.form_page):  # loading, or saving already
+            return
         values = self._values()
         changed = {key: raw for key, raw in values.items() if raw != self._shown.get(key)}
         sessions = self.context.sessions
@@ -632,6 +635,21 @@ class _EmailPreview(QTextBrowser):
         return super().loadResource(kind, url)
 
 
+def preview_html(kind: str, language: str, sources: dict[str, str]) -> tuple[str, str]:
+    """(why the template is not valid yet, or "", and the email as HTML): a template takes
+    a tenth of a second to compile, so this runs in a worker."""
+    from clinic_desktop.errors import ClinicError
+    from clinic_desktop.notify import render
+
+    try:
+        render.check_template(kind, language, sources)
+    except ClinicError as exc:
+        return str(exc), ""
+    email = render.TemplateSet({(kind, language): sources}).render(
+        kind, language, render.sample_contexts(kind)[0])
+    return "", f"<p><b>{email.subject}</b></p>" + email.html
+
+
 def read_template(sessions: Any, kind: str, language: str) -> tuple[dict[str, str],
                                                                    bytes | None]:
     """The template's sources as saved (else the default) and the clinic's logo for the
@@ -715,9 +733,15 @@ class TemplateEditor(QWidget):
         layout.addWidget(self.problem)
         self.kind.currentIndexChanged.connect(lambda _i: self.load())
         self.language.currentIndexChanged.connect(lambda _i: self.load())
+        # While typing, the preview follows a moment after the last key.
+        self._typed = QTimer(self)
+        self._typed.setSingleShot(True)
+        self._typed.setInterval(250)
+        self._typed.timeout.connect(self.render_preview)
         for editor in (self.text, self.html):
-            editor.textChanged.connect(self.render_preview)
-        self.subject.textChanged.connect(self.render_preview)
+            editor.textChanged.connect(self._typed.start)
+        self.subject.textChanged.connect(self._typed.start)
+        self._previews = 0  # answers to an older preview are dropped
         self._loaded = False  # filled when first shown: rendering previews costs the window's
         # start half a second of CPU, for a tab most days nobody opens
 
@@ -742,25 +766,36 @@ class TemplateEditor(QWidget):
     def _show_sources(self, answer: tuple[dict[str, str], bytes | None]) -> None:
         sources, logo = answer
         self.preview.set_logo(logo)
+        fields = (self.subject, self.text, self.html)
+        for field in fields:
+            field.blockSignals(True)  # one preview for the three, at once
         self.subject.setText(sources["subject"].strip())
         self.text.setPlainText(sources["text"])
         self.html.setPlainText(sources["html"])
+        for field in fields:
+            field.blockSignals(False)
         self.render_preview()
 
     def render_preview(self) -> None:
-        from clinic_desktop.errors import ClinicError
-        from clinic_desktop.notify import render
+        self._typed.stop()
+        self._previews += 1
+        preview, kind, lang = self._previews, self.kind.currentData(), \
+            self.language.currentData()
 
-        kind, lang = self.kind.currentData(), self.language.currentData()
-        try:
-            render.check_template(kind, lang, self._sources())
-        except ClinicError as exc:
-            self.problem.setText(self.tr("Not valid yet: {problem}").format(problem=exc))
-            return
-        self.problem.setText("")
-        email = render.TemplateSet({(kind, lang): self._sources()}).render(
-            kind, lang, render.sample_contexts(kind)[0])
-        self.preview.setHtml(f"<p><b>{email.subject}</b></p>" + email.html)
+        def show(answer: tuple[str, str]) -> None:
+            if preview != self._previews:
+                return  # typed on since
+            problem, html = answer
+            if problem:
+                self.problem.setText(self.tr("Not valid yet: {problem}").format(
+                    problem=problem))
+            else:
+                self.problem.setText("")
+                self.preview.setHtml(html)
+
+        sources = self._sources()
+        self.tasks.run(lambda: preview_html(kind, lang, sources), show,
+                       lambda m: show_error(self, m))
 
     def save(self) -> None:
         from clinic_desktop import audit

@@ -550,15 +550,15 @@ def test_broken_template_is_refused_with_part_and_line(qtbot: Any, window: Any,
     assert editor.language.currentData() == "en"  # the default, though "de" sorts first
     qtbot.waitUntil(editor.isEnabled, timeout=WAIT)  # read in a worker when first shown
     editor.kind.setCurrentIndex(editor.kind.findData("step_finished"))
-    qtbot.waitUntil(editor.isEnabled, timeout=WAIT)
+    qtbot.waitUntil(lambda: "<img" in editor.preview.toHtml(), timeout=WAIT)  # in a worker
     assert editor.problem.text() == ""
-    assert "<img" in editor.preview.toHtml()
     logo = editor.preview.loadResource(2, QUrl("cid:logo"))  # 2: QTextDocument.ImageResource
     assert not logo.isNull()  # the preview shows the clinic's logo, not a broken image
     lines = editor.text.toPlainText().split("\n")
     editor.text.setPlainText("\n".join([*lines[:2], "Your step: {{ step.name + }}",
                                         *lines[2:]]))
-    assert editor.problem.text().startswith("Not valid yet: Text part, line 3:")
+    qtbot.waitUntil(lambda: editor.problem.text().startswith(
+        "Not valid yet: Text part, line 3:"), timeout=WAIT)  # a moment after the typing
 
     button(editor, "Save template").click()
     qtbot.waitUntil(lambda: messages.errors != [], timeout=WAIT)
