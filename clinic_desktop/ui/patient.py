@@ -130,6 +130,25 @@ class PatientView(FileDropTarget, QWidget):
         layout.addLayout(top)
         self.details = hint("")
         layout.addWidget(self.details)
+        # Mail to the patient's address came back: nothing is sent until staff act.
+        self.bounce_bar = QWidget()
+        bounce = QHBoxLayout(self.bounce_bar)
+        bounce.setContentsMargins(0, 0, 0, 0)
+        self.bounce_text = QLabel("")
+        self.bounce_text.setWordWrap(True)
+        self.bounce_text.setStyleSheet("background:#f4c7c3; padding:6px; border-radius:4px;")
+        bounce.addWidget(self.bounce_text, 1)
+        for text, slot, tip in (
+                (self.tr("Chan&ge address…"), self.edit,
+                 self.tr("Correct the patient's email address")),
+                (self.tr("C&onfirm address"), self.confirm_address,
+                 self.tr("The address is right (checked with the patient): send to it again"))):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            bounce.addWidget(button)
+        self.bounce_bar.hide()
+        layout.addWidget(self.bounce_bar)
         self.timeline = TimelineBar()
         layout.addWidget(self.timeline)
         self.tabs = QTabWidget()
@@ -228,6 +247,13 @@ class PatientView(FileDropTarget, QWidget):
         self.today = data["today"]  # the clinic's day, for the dialogs' first dates
         self.title.setText(f"{data['code']}  {data['name']}")
         self.details.setText(self._details(data["details"]))
+        bouncing = data["details"]["bouncing"]
+        self.bounce_bar.setVisible(bool(bouncing))
+        if bouncing:
+            self.bounce_text.setText(self.tr(
+                "Emails to {address} come back undeliverable ({reason}), so none are sent. "
+                "Check the address with the patient, then change it or confirm it.").format(
+                address=data["details"]["email"], reason=bouncing))
         steps: list[StepInfo] = data["steps"]
         self.steps = steps
         self.timeline.set_steps(steps)
@@ -449,6 +475,13 @@ class PatientView(FileDropTarget, QWidget):
             self.refresh()
             self.changed.emit()
 
+    def confirm_address(self) -> None:
+        from clinic_desktop.mail.bounces import confirm_address
+
+        self._change(lambda session, patient, today: confirm_address(session, patient.code),
+                     self.tr("The address is confirmed: emails go to it again. Those held "
+                             "meanwhile can be sent from the Outbox (Retry)."))
+
     def import_photos(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
             self, self.tr("Photos for {code}").format(code=self.code), "", photo_filter())
@@ -478,7 +511,8 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
         zone = settings.clinic_zone(session)
         p = get_patient(session, code)
         details = {"email": p.email or "", "consent": p.email_consent, "phone": p.phone or "",
-                   "language": p.language, "doctor": p.doctor.name if p.doctor else ""}
+                   "language": p.language, "doctor": p.doctor.name if p.doctor else "",
+                   "bouncing": (p.bounce_reason or "-") if p.is_bouncing else ""}
         steps = [StepInfo(s.id, s.order, s.name, s.start_date, s.due_date, s.duration_days,
                           state(s, today).value, days_late(s, today), s.plan_name)
                  for s in p.steps]
@@ -516,7 +550,8 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
                         "taken_at": ph.taken_at, "name": ph.original_name,
                         "taken_day": ph.taken_at.astimezone(zone).date() if ph.taken_at
                         else None,
-                        "completed": ph.completed_step} for ph in photos],
+                        "completed": ph.completed_step,
+                        "by_email": ph.mail_message_id is not None} for ph in photos],
         }
 
 

@@ -61,7 +61,8 @@ def photo_filter() -> str:
 def _caption(photo: dict[str, Any]) -> str:
     step = translate("photos", "step {order}").format(order=photo["step"]["order"]) \
         if photo["step"] else translate("photos", "no step")
-    return f"{_taken(photo)}\n{step}" + (" ✓" if photo["completed"] else "")
+    return f"{_taken(photo)}\n{step}" + (" ✓" if photo["completed"] else "") \
+        + (" ✉" if photo.get("by_email") else "")
 
 
 def _taken(photo: dict[str, Any]) -> str:
@@ -195,11 +196,14 @@ class PhotoTimeline(QWidget):
             for photo in members:
                 thumb = library.thumbnail_path(photo["sha256"], 256)
                 item = QListWidgetItem(QIcon(QPixmap(str(thumb))),
-                                       _taken(photo) + (" ✓" if photo["completed"] else ""))
+                                       _taken(photo) + (" ✓" if photo["completed"] else "")
+                                       + (" ✉" if photo.get("by_email") else ""))
                 item.setData(Qt.ItemDataRole.UserRole, index_of[id(photo)])
                 item.setToolTip(f"{photo['name']}\n{_caption(photo).replace(chr(10), ', ')}"
                                 + ("\n" + self.tr("✓ this photo completed the step")
-                                   if photo["completed"] else ""))
+                                   if photo["completed"] else "")
+                                + ("\n" + self.tr("✉ the patient sent it by email")
+                                   if photo.get("by_email") else ""))
                 grid.addItem(item)
             grid.itemDoubleClicked.connect(self._open)
             grid.plain_click.connect(lambda grid=grid: self._clear_other_selections(grid))
