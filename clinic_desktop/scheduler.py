@@ -27,6 +27,7 @@ from clinic_desktop.domain.forecast import forecast as rehearse_days
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.health import DAILY_CHECK, DELIVERY, FOLDER_WATCH
 from clinic_desktop.notify.delivery import DeliveryReport, deliver_outbox, holder_name
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,20 @@ def _record(app: AppContext, name: str, *, ok: bool, summary: str, started: date
 
 
 DAILY_CLAIM_TIMEOUT = timedelta(minutes=30)
-STOPPED = "stopped when the app quit; resumes at the next start"
+_STOPPED = sentence(QT_TRANSLATE_NOOP(
+    "core", "stopped when the app quit; resumes at the next start"))
+STOPPED = _STOPPED()
+_STOPPED_EARLY = sentence(QT_TRANSLATE_NOOP(
+    "core", "stopped when the app quit; resumes at the next start ({n} finished step(s) not "
+    "looked at yet)"))
+_SCANNED = sentence(QT_TRANSLATE_NOOP(
+    "core", "{n_steps} finished step(s): {n_queued} email(s) queued, {n_attention} need "
+    "attention"))
+_ADVANCED = sentence(QT_TRANSLATE_NOOP("core", "{n} advanced"))
+_FOLLOW_UPS = sentence(QT_TRANSLATE_NOOP(
+    "core", "{n_reminders} reminder(s), {n_digests} digest(s)"))
+_FAILED = sentence(QT_TRANSLATE_NOOP("core", "{n} failed"))
+_UNEXPECTED = sentence(QT_TRANSLATE_NOOP("core", "unexpected error: {problem}"))
 
 
 def daily_check_due(session: Session, now: datetime) -> date | None:
@@ -146,21 +160,19 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True,
         report, follow = check.scan, check.follow_ups
         from clinic_desktop.domain import due_scan
 
-        parts.append(f"{len(report.items)} finished step(s): "
-                     f"{report.count(due_scan.QUEUED)} email(s) queued, "
-                     f"{report.count(due_scan.NEEDS_ATTENTION)} need attention")
+        parts.append(_SCANNED(n_steps=len(report.items), n_queued=report.count(due_scan.QUEUED),
+                              n_attention=report.count(due_scan.NEEDS_ATTENTION)))
         if auto:
-            parts.append(f"{report.progressed} advanced")
+            parts.append(_ADVANCED(n=report.progressed))
         if follow.reminders or follow.digests:
-            parts.append(f"{follow.reminders} reminder(s), {follow.digests} digest(s)")
+            parts.append(_FOLLOW_UPS(n_reminders=follow.reminders, n_digests=follow.digests))
         if report.failed:
             ok = False
-            parts.append(f"{report.failed} failed")
+            parts.append(_FAILED(n=report.failed))
         attention = bool(report.count(due_scan.NEEDS_ATTENTION) or report.failed)
         if check.stopped:
             ok, covered = False, None
-            left = f" ({report.left} finished step(s) not looked at yet)" if report.left else ""
-            parts.append(f"{STOPPED}{left}")
+            parts.append(_STOPPED_EARLY(n=report.left) if report.left else STOPPED)
         elif send:
             event = run_delivery(app, holder=holder, should_stop=should_stop)
             parts.append(event.summary)
@@ -173,10 +185,19 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True,
     except Exception as exc:  # a job that raises must never kill the scheduler
         log.exception("The daily check failed")
         ok, attention = False, True
-        parts.append(f"unexpected error: {exc}")
+        parts.append(_UNEXPECTED(problem=exc))
     summary = "; ".join(parts)
     _record(app, DAILY_CHECK, ok=ok, summary=summary, started=started, day=covered)
     return JobEvent(DAILY_CHECK, ok, summary, attention, config_error)
+
+
+_WINDOW_CLOSED = sentence(QT_TRANSLATE_NOOP(
+    "core", "sending waits: the send window is closed {when}"))
+_SENT = sentence(QT_TRANSLATE_NOOP("core", "{n} sent"))
+_TO_RETRY = sentence(QT_TRANSLATE_NOOP("core", "{n} to retry"))
+_SENDING_STOPPED = sentence(QT_TRANSLATE_NOOP(
+    "core", "stopped when the app quit, the rest is sent at the next start"))
+_NOT_SENT = sentence(QT_TRANSLATE_NOOP("core", "not sent: {problem}"))
 
 
 def run_delivery(app: AppContext, *, holder: str | None = None,
@@ -224,29 +245,30 @@ def send_due(app: AppContext, *, holder: str | None = None,
         report = deliver_outbox(app.sessions, holder=holder, keep_going=keep_going,
                                 should_stop=should_stop)
         if report.window_closed:
-            summary = f"sending waits: the send window is closed {report.window_closed}"
+            summary = _WINDOW_CLOSED(when=report.window_closed)
         else:
-            summary = f"{report.sent} sent"
+            summary = _SENT(n=report.sent)
             if report.retrying:
-                summary += f", {report.retrying} to retry"
+                summary += ", " + _TO_RETRY(n=report.retrying)
             if report.failed:
-                summary += f", {report.failed} failed"
+                summary += ", " + _FAILED(n=report.failed)
             if report.error:
                 summary += f"; {report.error}"
             if report.stopped:
-                summary += "; stopped when the app quit, the rest is sent at the next start"
+                summary += "; " + _SENDING_STOPPED()
         ok, attention = report.ok, bool(report.failed or report.error)
         config_error = report.setup_error
     except ClinicError as exc:  # e.g. sending is not set up yet
         if not contain_errors:
             raise
-        summary, ok, attention = f"not sent: {exc}", False, True
+        summary, ok, attention = _NOT_SENT(problem=exc), False, True
         config_error = exc.exit_code == 2
     except Exception as exc:
         if not contain_errors:
             raise
         log.exception("Sending failed")
-        summary, ok, attention = f"not sent: unexpected error: {exc}", False, True
+        summary, ok = _NOT_SENT(problem=_UNEXPECTED(problem=exc)), False
+        attention = True
     finally:
         if taken_here:
             lease.release(app.sessions, holder)
@@ -263,14 +285,19 @@ def _live_sender(app: AppContext) -> str | None:
 
 def _elsewhere(sender: str) -> JobEvent:
     """Another PC sends: no failure (the emails go from there)."""
-    return JobEvent(DELIVERY, True, f"The PC {_pc(sender)} is the sender right now: the emails "
-                    "go from there, so nothing was sent from here.")
+    return JobEvent(DELIVERY, True, _SENDS_ELSEWHERE(pc=_pc(sender)))
+
+
+_SENDS_ELSEWHERE = sentence(QT_TRANSLATE_NOOP(
+    "core", "The PC {pc} is the sender right now: the emails go from there, so nothing was "
+    "sent from here."))
+_PROCESS = sentence(QT_TRANSLATE_NOOP("core", "{pc} (process {n})"))
 
 
 def _pc(holder: str) -> str:
     """The lease holder "RECEPTION-1:4242" as "RECEPTION-1 (process 4242)"."""
     pc, _, process = holder.rpartition(":")
-    return f"{pc} (process {process})" if pc and process.isdigit() else holder
+    return _PROCESS(pc=pc, n=process) if pc and process.isdigit() else holder
 
 
 MAIL_POLL = "mail_poll"
@@ -309,17 +336,36 @@ def run_folder_watch(app: AppContext, watcher: object,
     except Exception as exc:
         log.exception("Polling the watched folders failed")
         _record(app, FOLDER_WATCH, ok=False, summary=str(exc), started=started)
-        return JobEvent(FOLDER_WATCH, False, f"watched folders: {exc}", True)
+        return JobEvent(FOLDER_WATCH, False, _WATCH_FAILED(problem=exc), True)
     if not report.outcomes and not report.problems:
         return None
     counts = {status: sum(1 for o in report.outcomes if o.status == status)
               for status in (IMPORTED, UNMATCHED, REFUSED)}
-    summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "nothing new"
+    summary = ", ".join(_PHOTOS_BY_RESULT[status](n=n) for status, n in counts.items() if n) \
+        or _NOTHING_NEW()
     if report.problems:
         summary += "; " + " ".join(report.problems)
     attention = bool(counts[UNMATCHED] or counts[REFUSED] or report.problems)
     _record(app, FOLDER_WATCH, ok=not report.problems, summary=summary, started=started)
-    return JobEvent(FOLDER_WATCH, not report.problems, f"photos: {summary}", attention)
+    return JobEvent(FOLDER_WATCH, not report.problems, _PHOTOS(summary=summary), attention)
+
+
+_WATCH_FAILED = sentence(QT_TRANSLATE_NOOP("core", "watched folders: {problem}"))
+_PHOTOS_BY_RESULT = {
+    "imported": sentence(QT_TRANSLATE_NOOP("core", "{n} imported")),
+    "unmatched": sentence(QT_TRANSLATE_NOOP("core", "{n} unmatched")),
+    "refused": sentence(QT_TRANSLATE_NOOP("core", "{n} refused")),
+}
+_NOTHING_NEW = sentence(QT_TRANSLATE_NOOP("core", "nothing new"))
+_PHOTOS = sentence(QT_TRANSLATE_NOOP("core", "photos: {summary}"))
+
+
+_NO_LEASE = sentence(QT_TRANSLATE_NOOP(
+    "core", "The sender lease could not be taken (the database did not answer); nothing was "
+    "done here. The next run tries again."))
+_CHECKS_ELSEWHERE = sentence(QT_TRANSLATE_NOOP(
+    "core", "The PC {pc} is the sender right now: it runs the daily check and sends the emails, "
+    "so nothing was needed on this PC."))
 
 
 class ClinicScheduler:
@@ -518,16 +564,11 @@ class ClinicScheduler:
             with self.app.sessions() as session:
                 state = lease.current(session)
             if state is None:  # nobody holds it: the database was busy or unreachable
-                events.append(JobEvent("lease", False, "The sender lease could not be taken "
-                                       "(the database did not answer); nothing was done here. "
-                                       "The next run tries again."))
+                events.append(JobEvent("lease", False, _NO_LEASE()))
                 return events
             # A task on every PC is the recommended setup: the others doing nothing is no
             # failure, and must not make Task Scheduler report one every day.
-            events.append(JobEvent("lease", True, f"The PC {_pc(state.holder)} is the sender "
-                                   "right now: "
-                                   "it runs the daily check and sends the emails, so nothing "
-                                   "was needed on this PC."))
+            events.append(JobEvent("lease", True, _CHECKS_ELSEWHERE(pc=_pc(state.holder))))
             return events
         should_stop = self._stop.is_set
         try:

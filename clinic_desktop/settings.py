@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop import audit
 from clinic_desktop.db.models import Setting
 from clinic_desktop.errors import ConfigError, ValidationError
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+$"  # name
@@ -48,10 +49,28 @@ def _is_zone(name: str) -> bool:
     return True
 
 
+# Why a value cannot be a setting: after the setting's key ("smtp.port must be …").
+_SINGLE_LINE = sentence(QT_TRANSLATE_NOOP("core", "must be a single line"))
+_ONE_OF = sentence(QT_TRANSLATE_NOOP("core", "must be one of: {choices}"))
+_TIME_OF_DAY = sentence(QT_TRANSLATE_NOOP("core", "must be a time of day as HH:MM, e.g. 09:00"))
+_TIME_ZONE = sentence(QT_TRANSLATE_NOOP(
+    "core", "must be an IANA time zone name such as Europe/Berlin or America/New_York"))
+_HOST = sentence(QT_TRANSLATE_NOOP(
+    "core", "must be a host name such as smtp.gmail.com or an IP address"))
+_EMAIL_ADDRESS = sentence(QT_TRANSLATE_NOOP("core", "must be an email address ({why})"))
+_WHOLE_NUMBER = sentence(QT_TRANSLATE_NOOP(
+    "core", "must be a whole number from {n_low} to {n_high}"))
+_REFUSED_AS_TYPED = sentence(QT_TRANSLATE_NOOP("core", "{setting} {rule} (got {raw})."))
+_REFUSED = sentence(QT_TRANSLATE_NOOP("core", "{setting} {rule}."))
+
+
+_YES_OR_NO = sentence(QT_TRANSLATE_NOOP("core", "must be yes or no"))
+
+
 def _parse_text(raw: str) -> str:
     value = raw.strip()
     if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line")
+        raise ValueError(_SINGLE_LINE())
     return value
 
 
@@ -60,14 +79,14 @@ def _parse_language(raw: str) -> str:
 
     value = raw.strip().lower()
     if value not in available_languages():
-        raise ValueError(f"must be one of: {', '.join(available_languages())}")
+        raise ValueError(_ONE_OF(choices=", ".join(available_languages())))
     return value
 
 
 def _parse_time(raw: str) -> time:
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", raw.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError("must be a time of day as HH:MM, e.g. 09:00")
+        raise ValueError(_TIME_OF_DAY())
     return time(int(match[1]), int(match[2]))
 
 
@@ -82,15 +101,14 @@ def _format_time(value: time | None) -> str:
 def _parse_zone(raw: str) -> str:
     name = raw.strip()
     if not _is_zone(name):
-        raise ValueError("must be an IANA time zone name such as Europe/Berlin or "
-                         "America/New_York")
+        raise ValueError(_TIME_ZONE())
     return name
 
 
 def _parse_host(raw: str) -> str:
     host = raw.strip()
     if host and not _HOSTNAME.match(host):
-        raise ValueError("must be a host name such as smtp.gmail.com or an IP address")
+        raise ValueError(_HOST())
     return host
 
 
@@ -101,7 +119,7 @@ def _parse_optional_email(raw: str) -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise ValueError(f"must be an email address ({exc})") from None
+        raise ValueError(_EMAIL_ADDRESS(why=exc)) from None
 
 
 def _parse_folder(raw: str) -> str:
@@ -120,7 +138,7 @@ class _Choice:
     def __call__(self, raw: str) -> str:
         value = raw.strip().lower()
         if value not in self.choices:
-            raise ValueError(f"must be one of: {', '.join(self.choices)}")
+            raise ValueError(_ONE_OF(choices=", ".join(self.choices)))
         return value
 
 
@@ -139,7 +157,7 @@ class _WholeNumber:
         text = raw.strip()
         # Only ASCII digits: int() would also take "1_000", "+5" and other scripts' digits.
         if not re.fullmatch(r"[0-9]{1,12}", text) or not self.low <= int(text) <= self.high:
-            raise ValueError(f"must be a whole number from {self.low} to {self.high}")
+            raise ValueError(_WHOLE_NUMBER(n_low=self.low, n_high=self.high))
         return int(text)
 
 
@@ -156,12 +174,34 @@ def _optional_path(raw: str) -> str:
 
 LOGO_MAX_BYTES = 1_000_000
 LOGO_MAX_SIDE = 2000  # pixels
-LOGO_RULE = (f"must be a PNG or JPEG image of at most {LOGO_MAX_BYTES // 1_000_000} MB and "
-             f"{LOGO_MAX_SIDE}×{LOGO_MAX_SIDE} pixels, or empty for emails without a logo")
+LOGO_RULE = sentence(QT_TRANSLATE_NOOP(
+    "core", "must be a PNG or JPEG image of at most {n_megabytes} MB and {n_side}×{n_side} "
+    "pixels, or empty for emails without a logo"))(n_megabytes=LOGO_MAX_BYTES // 1_000_000,
+                                                   n_side=LOGO_MAX_SIDE)
 CA_FILE_MAX_BYTES = 10_000_000
-CA_FILE_RULE = ("must be a PEM file with the certificate of the CA that signed the mail "
-                "server's certificate (it starts with -----BEGIN CERTIFICATE-----), or empty "
-                "to trust only the system's certificates")
+CA_FILE_RULE = sentence(QT_TRANSLATE_NOOP(
+    "core", "must be a PEM file with the certificate of the CA that signed the mail server's "
+    "certificate (it starts with -----BEGIN CERTIFICATE-----), or empty to trust only the "
+    "system's certificates"))()
+_MISSING = sentence(QT_TRANSLATE_NOOP("core", "{path} does not exist"))
+_CANNOT_READ = sentence(QT_TRANSLATE_NOOP("core", "{path} cannot be read ({why})"))
+_A_FOLDER = sentence(QT_TRANSLATE_NOOP("core", "{path} is a folder, not a file"))
+_NOT_ORDINARY = sentence(QT_TRANSLATE_NOOP("core", "{path} is not an ordinary file"))
+_TOO_LARGE = sentence(QT_TRANSLATE_NOOP("core", "{path} is {megabytes} MB"))
+_WRONG_KIND = sentence(QT_TRANSLATE_NOOP("core", "{path} is a {kind} image"))
+_TOO_MANY_PIXELS = sentence(QT_TRANSLATE_NOOP("core", "{path} is {n_width}×{n_height} pixels"))
+_NOT_PNG_OR_JPEG = sentence(QT_TRANSLATE_NOOP("core", "{path} is not a PNG or JPEG image"))
+_DAMAGED = sentence(QT_TRANSLATE_NOOP("core", "{path} is damaged ({why})"))
+_NO_CERTIFICATE = sentence(QT_TRANSLATE_NOOP("core", "{path} holds no PEM certificate"))
+_SYSTEM_FOLDER = sentence(QT_TRANSLATE_NOOP(
+    "core", "{path} is a system folder of the operating system, not a place for photos"))
+_A_FILE = sentence(QT_TRANSLATE_NOOP("core", "{path} is a file, not a folder"))
+_LIBRARY_FOLDER = sentence(QT_TRANSLATE_NOOP(
+    "core", "must be a folder (it may be on a network share that is offline now), or empty for "
+    "the data folder's photos/; {problem}"))
+_WATCH_FOLDERS = sentence(QT_TRANSLATE_NOOP(
+    "core", "must be folders separated by semicolons (they may be on a network share that is "
+    "offline now); {problems}"))
 # Pseudo file systems of Linux and macOS: no photo belongs there, whatever is mounted.
 _SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
 
@@ -171,15 +211,15 @@ def _regular_file_problem(path: str, max_bytes: int) -> str:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        return f"{path} does not exist"
+        return _MISSING(path=path)
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
-        return f"{path} cannot be read ({getattr(exc, 'strerror', None) or exc})"
+        return _CANNOT_READ(path=path, why=getattr(exc, "strerror", None) or exc)
     if stat.S_ISDIR(info.st_mode):
-        return f"{path} is a folder, not a file"
+        return _A_FOLDER(path=path)
     if not stat.S_ISREG(info.st_mode):  # a device or pipe could block or never end
-        return f"{path} is not an ordinary file"
+        return _NOT_ORDINARY(path=path)
     if info.st_size > max_bytes:
-        return f"{path} is {info.st_size / 1_000_000:.1f} MB"
+        return _TOO_LARGE(path=path, megabytes=f"{info.st_size / 1_000_000:.1f}")
     return ""
 
 
@@ -193,8 +233,8 @@ def check_logo_file(path: str) -> None:
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            raise ValueError(f"{LOGO_RULE}; {path} cannot be read "
-                             f"({exc.strerror or exc})") from None
+            problem = _CANNOT_READ(path=path, why=exc.strerror or exc)
+            raise ValueError(f"{LOGO_RULE}; {problem}") from None
         problem = _logo_image_problem(path, data)
     if problem:
         raise ValueError(f"{LOGO_RULE}; {problem}")
@@ -207,16 +247,16 @@ def _logo_image_problem(path: str, data: bytes) -> str:
         with Image.open(io.BytesIO(data)) as image:
             kind, (width, height) = image.format, image.size
             if kind not in ("PNG", "JPEG", "MPO"):  # MPO: a camera's JPEG with a preview
-                return f"{path} is a {kind} image"
+                return _WRONG_KIND(path=path, kind=kind)
             if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE:
-                return f"{path} is {width}×{height} pixels"
+                return _TOO_MANY_PIXELS(path=path, n_width=width, n_height=height)
             image.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()  # verify() does not decode JPEG data; a truncated file fails here
     except UnidentifiedImageError:
-        return f"{path} is not a PNG or JPEG image"
+        return _NOT_PNG_OR_JPEG(path=path)
     except Exception as exc:  # Pillow's decoders raise many types on damaged files
-        return f"{path} is damaged ({exc})"
+        return _DAMAGED(path=path, why=exc)
     return ""
 
 
@@ -231,9 +271,9 @@ def check_ca_file(path: str) -> None:
         try:
             ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=path)
         except ssl.SSLError:
-            problem = f"{path} holds no PEM certificate"
+            problem = _NO_CERTIFICATE(path=path)
         except OSError as exc:
-            problem = f"{path} cannot be read ({exc.strerror or exc})"
+            problem = _CANNOT_READ(path=path, why=exc.strerror or exc)
     if problem:
         raise ValueError(f"{CA_FILE_RULE}; {problem}")
 
@@ -244,34 +284,36 @@ def folder_problem(path: str) -> str:
     if os.name != "nt" and path.startswith("/"):
         normal = os.path.normpath(path)
         if any(normal == top or normal.startswith(top + "/") for top in _SYSTEM_FOLDERS):
-            return f"{path} is a system folder of the operating system, not a place for photos"
+            return _SYSTEM_FOLDER(path=path)
     try:
         info = os.stat(path)
     except (OSError, ValueError):  # missing or offline: perhaps made or connected later
         return ""
     if not stat.S_ISDIR(info.st_mode):
-        return f"{path} is a file, not a folder"
+        return _A_FILE(path=path)
     return ""
 
 
 def _check_library_dir(path: str) -> None:
     problem = folder_problem(path) if path else ""
     if problem:
-        raise ValueError(f"must be a folder (it may be on a network share that is offline "
-                         f"now), or empty for the data folder's photos/; {problem}")
+        raise ValueError(_LIBRARY_FOLDER(problem=problem))
 
 
 def _check_watch_folders(folders: list[str]) -> None:
     problems = [p for p in map(folder_problem, folders) if p]
     if problems:
-        raise ValueError("must be folders separated by semicolons (they may be on a network "
-                         f"share that is offline now); {'; '.join(problems)}")
+        raise ValueError(_WATCH_FOLDERS(problems="; ".join(problems)))
+
+
+_UNSUBSCRIBE = sentence(QT_TRANSLATE_NOOP(
+    "core", "must be empty, a mailto: address or an https:// link"))
 
 
 def _unsubscribe(raw: str) -> str:
     value = raw.strip()
     if value and not re.match(r"^(mailto:[^\s@]+@[^\s@]+|https://\S+)$", value):
-        raise ValueError("must be empty, a mailto: address or an https:// link")
+        raise ValueError(_UNSUBSCRIBE())
     return value
 
 
@@ -281,7 +323,7 @@ def _parse_bool(raw: str) -> bool:
         return True
     if value in ("no", "false", "0", "off", ""):
         return False
-    raise ValueError("must be yes or no")
+    raise ValueError(_YES_OR_NO())
 
 
 def _format_bool(value: bool) -> str:
@@ -508,12 +550,29 @@ def parse_value(key: str, raw: str) -> Any:
     try:
         return spec.parse(raw)
     except ValueError as exc:
-        raise ValidationError(f"{key} {exc} (got {raw!r}).") from None
+        raise ValidationError(_REFUSED_AS_TYPED(setting=key, rule=exc, raw=repr(raw))) from None
 
 
 # --- rules across settings: checked when either side is set, again when used ------------------
 
 LOCAL_SMTP_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+_UNENCRYPTED = sentence(QT_TRANSLATE_NOOP(
+    "core", "smtp.security = none would send patient emails unencrypted to {host}. It is only "
+    "allowed for a relay on this PC (localhost); use starttls (port 587) or tls (port 465)."))
+_UNENCRYPTED_FIRST = sentence(QT_TRANSLATE_NOOP(
+    "core", "smtp.security = none would send patient emails unencrypted to {host}. It is only "
+    "allowed for a relay on this PC (localhost); use starttls (port 587) or tls (port 465). "
+    "Change smtp.security first, or both in one save."))
+_LIBRARY_IN_WATCHED = sentence(QT_TRANSLATE_NOOP(
+    "core", "photos.library_dir {library} overlaps the watched folder {folder}: the folder "
+    "watcher would take the library's own photos for new ones and move them out of the "
+    "library. Choose a folder outside it."))
+_WATCHING_LIBRARY = sentence(QT_TRANSLATE_NOOP(
+    "core", "photos.watch_folders cannot include {folder}: it overlaps the photo library "
+    "{library}, and the folder watcher would take the library's own photos for new ones and "
+    "move them out of the library."))
 
 
 def smtp_security_problem(host: str, security: str) -> str:
@@ -522,9 +581,7 @@ def smtp_security_problem(host: str, security: str) -> str:
     it. Checked when smtp.host or smtp.security is set, and again before sending."""
     if security != "none" or not host or host.strip("[]").lower() in LOCAL_SMTP_HOSTS:
         return ""
-    return (f"smtp.security = none would send patient emails unencrypted to {host}. It is only "
-            "allowed for a relay on this PC (localhost); use starttls (port 587) or tls "
-            "(port 465).")
+    return _UNENCRYPTED(host=host)
 
 
 def _smtp_security_rule(values: Mapping[str, Any], changed: set[str]) -> dict[str, str]:
@@ -532,7 +589,7 @@ def _smtp_security_rule(values: Mapping[str, Any], changed: set[str]) -> dict[st
     if not problem:
         return {}
     if "smtp.security" not in changed:  # the host was changed to another computer
-        return {"smtp.host": f"{problem} Change smtp.security first, or both in one save."}
+        return {"smtp.host": _UNENCRYPTED_FIRST(host=values["smtp.host"])}
     return {"smtp.security": problem}
 
 
@@ -549,13 +606,9 @@ def _library_watch_rule(values: Mapping[str, Any], changed: set[str]) -> dict[st
                  None)
     if clash is None:
         return {}
-    why = ("the folder watcher would take the library's own photos for new ones and move "
-           "them out of the library")
     if "photos.library_dir" in changed:
-        return {"photos.library_dir": f"photos.library_dir {library} overlaps the watched "
-                                      f"folder {clash}: {why}. Choose a folder outside it."}
-    return {"photos.watch_folders": f"photos.watch_folders cannot include {clash}: it "
-                                    f"overlaps the photo library {library}, and {why}."}
+        return {"photos.library_dir": _LIBRARY_IN_WATCHED(library=library, folder=clash)}
+    return {"photos.watch_folders": _WATCHING_LIBRARY(library=library, folder=clash)}
 
 
 # (the keys a rule reads, the rule): a rule runs when one of its keys is being set.
@@ -580,12 +633,12 @@ def _field_problem(key: str, raw: str) -> tuple[Any, str]:
     try:
         value = spec.parse(raw)
     except ValueError as exc:
-        return None, f"{key} {exc} (got {raw!r})."
+        return None, _REFUSED_AS_TYPED(setting=key, rule=exc, raw=repr(raw))
     if spec.check is not None:
         try:
             spec.check(value)
         except ValueError as exc:
-            return None, f"{key} {exc}."
+            return None, _REFUSED(setting=key, rule=exc)
     return value, ""
 
 

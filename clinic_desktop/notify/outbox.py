@@ -35,6 +35,7 @@ from clinic_desktop.notify.status import STATUS_QUEUED as STATUS_QUEUED
 from clinic_desktop.notify.status import STATUS_SENDING as STATUS_SENDING
 from clinic_desktop.notify.status import STATUS_SENT as STATUS_SENT
 from clinic_desktop.notify.status import STATUSES as STATUSES
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 KIND_STEP_FINISHED = render.STEP_FINISHED
 KIND_STEP_STARTED = render.STEP_STARTED
@@ -62,20 +63,41 @@ def dedupe_key(kind: str, step_id: int) -> str:
     return f"{_KEY_PREFIX[kind]}:{step_id}"
 
 
+_NO_ADDRESS = sentence(QT_TRANSLATE_NOOP("core", "there is no email address"))
+_NOT_VALID = sentence(QT_TRANSLATE_NOOP(
+    "core", "the email address {address} is not valid ({why})"))
+_NEEDS_SMTPUTF8 = sentence(QT_TRANSLATE_NOOP(
+    "core", "the mail server does not accept addresses with non-English letters before the @ "
+    "(SMTPUTF8), such as {address}"))
+_PATIENT_NO_ADDRESS = sentence(QT_TRANSLATE_NOOP("core", "the patient has no email address"))
+_NO_CONSENT = sentence(QT_TRANSLATE_NOOP("core", "the patient has not agreed to receive emails"))
+_PATIENT_DELETED = sentence(QT_TRANSLATE_NOOP("core", "the patient's record was deleted"))
+_DOCTOR_ADDRESS = sentence(QT_TRANSLATE_NOOP("core", "doctor {name}: {problem}"))
+_NOT_SENT = sentence(QT_TRANSLATE_NOOP("core", "Not sent: {problem}."))
+_NOT_SENT_CHANGED = sentence(QT_TRANSLATE_NOOP(
+    "core", "Not sent: {problem} (changed after the email was queued)."))
+_NOT_SENT_ENDED = sentence(QT_TRANSLATE_NOOP("core", "Not sent: {why} before it went out."))
+_STEP_ENDED_BY = {
+    render.BY_PHOTO: sentence(QT_TRANSLATE_NOOP("core", "the photo arrived")),
+    render.BY_STAFF: sentence(QT_TRANSLATE_NOOP("core", "staff completed the step")),
+    render.BY_SKIP: sentence(QT_TRANSLATE_NOOP("core", "staff skipped the step")),
+    render.BY_AUTO: sentence(QT_TRANSLATE_NOOP("core", "the next step started")),
+}
+
+
 @lru_cache(maxsize=4096)
 def address_problem(address: str | None, *, smtputf8: bool = True) -> str | None:
     """Why mail cannot go to this address, or None. `smtputf8=False` asks for a mail server
     that does not offer SMTPUTF8: a domain with non-English letters is fine (it is sent in
     its xn-- form), non-English letters before the @ are not."""
     if not address:
-        return "there is no email address"
+        return _NO_ADDRESS()
     try:
         valid = validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
-        return f"the email address {address!r} is not valid ({exc})"
+        return _NOT_VALID(address=repr(address), why=exc)
     if not smtputf8 and valid.ascii_email is None:
-        return ("the mail server does not accept addresses with non-English letters before "
-                f"the @ (SMTPUTF8), such as {address}")
+        return _NEEDS_SMTPUTF8(address=address)
     return None
 
 
@@ -90,9 +112,9 @@ def recipient_problem(patient: Patient) -> str | None:
 
 def patient_address_problem(email: str | None, consent: bool) -> str | None:
     if not email:
-        return "the patient has no email address"
+        return _PATIENT_NO_ADDRESS()
     if not consent:
-        return "the patient has not agreed to receive emails"
+        return _NO_CONSENT()
     return address_problem(email)
 
 
@@ -127,14 +149,14 @@ def recheck_recipient(session: Session, row: Notification, patient: Patient | No
     withdrew consent, lost their address or was deleted since it was queued gets nothing;
     the row is held as needs attention with the reason, for staff. A changed address is
     where the email goes."""
-    problem = "the patient's record was deleted" if patient is None else \
+    problem = _PATIENT_DELETED() if patient is None else \
         recipient_problem(patient)
     if problem is None:
         assert patient is not None and patient.email
         row.recipient = patient.email
         return True
     row.status, row.claimed_by, row.claimed_until = STATUS_NEEDS_ATTENTION, "", None
-    row.last_error = f"Not sent: {problem} (changed after the email was queued)."
+    row.last_error = _NOT_SENT_CHANGED(problem=problem)
     audit.record(session, "notification_needs_attention", patient_id=row.patient_id,
                  entity="notification", entity_id=row.id, detail=f"{row.kind}: {problem}")
     return False
@@ -169,7 +191,7 @@ def queue_email(session: Session, *, kind: str, key: str, recipient: str,
         "doctor_id": doctor_id, "recipient": recipient or "", "recipient_name": recipient_name,
         "language": language, "subject": email.subject, "body_text": email.text,
         "body_html": email.html, "status": status, "attempts": 0,
-        "last_error": f"Not sent: {problem}." if problem else "", "message_id": "",
+        "last_error": _NOT_SENT(problem=problem) if problem else "", "message_id": "",
         "claimed_by": "", "created_at": utcnow(),
     }
     dialect = session.get_bind().dialect.name
@@ -208,9 +230,7 @@ def step_ended(session: Session, patient: Patient, step: TreatmentStep,
         Notification.step_id == step.id, Notification.status.in_(unsent),
         Notification.kind.in_([KIND_STEP_FINISHED, KIND_PHOTO_REMINDER,
                                KIND_PHOTO_RETAKE]))).all()
-    why = {render.BY_PHOTO: "the photo arrived", render.BY_STAFF: "staff completed the step",
-           render.BY_SKIP: "staff skipped the step",
-           render.BY_AUTO: "the next step started"}[progressed_by]
+    why = _STEP_ENDED_BY[progressed_by]()
     for row in rows:
         if row.kind == KIND_STEP_FINISHED and progressed_by == render.BY_AUTO:
             email = render.templates_for(session).render(
@@ -219,7 +239,7 @@ def step_ended(session: Session, patient: Patient, step: TreatmentStep,
             row.subject, row.body_text, row.body_html = email.subject, email.text, email.html
             continue
         row.status = STATUS_CANCELLED
-        row.last_error = f"Not sent: {why} before it went out."
+        row.last_error = _NOT_SENT_ENDED(why=why)
         audit.record(session, "email_withdrawn", patient_id=patient.id, entity="notification",
                      entity_id=row.id, detail=f"{row.kind}: {why}")
 
@@ -239,7 +259,7 @@ def step_reopened(session: Session, patient: Patient, step: TreatmentStep) -> No
     problem = recipient_problem(patient)
     row.subject, row.body_text, row.body_html = email.subject, email.text, email.html
     row.status = STATUS_NEEDS_ATTENTION if problem else STATUS_QUEUED
-    row.last_error = f"Not sent: {problem}." if problem else ""
+    row.last_error = _NOT_SENT(problem=problem) if problem else ""
     audit.record(session, "email_requeued", patient_id=patient.id, entity="notification",
                  entity_id=row.id, detail=f"{row.kind}: the step is active again")
 
@@ -264,8 +284,8 @@ def queue_doctor_progress(session: Session, patient: Patient, completed: Treatme
         session, kind=KIND_DOCTOR_PROGRESS, key=dedupe_key(KIND_DOCTOR_PROGRESS, completed.id),
         recipient=doctor.email or "", recipient_name=doctor.name,
         language=settings.get(session, "clinic.language"), context=context,
-        problem=address_problem(doctor.email) and f"doctor {doctor.name}: "
-        f"{address_problem(doctor.email)}",
+        problem=address_problem(doctor.email) and _DOCTOR_ADDRESS(
+            name=doctor.name, problem=address_problem(doctor.email)),
         patient_id=patient.id, step_id=completed.id, doctor_id=doctor.id)
 
 

@@ -19,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.photos.quality import Measures, measure
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 pillow_heif.register_heif_opener()  # iPhone photos (HEIC)
 
@@ -34,8 +35,38 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 # What damaged image data makes Pillow and pillow-heif raise; anything else is a surprise
 # worth a warning with the traceback in the log (the file is refused either way).
 _DAMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, zlib.error, struct.error)
-NOT_AN_ORDINARY_FILE = ("not an ordinary file (a folder, a device, a pipe or a link to one of "
-                        "those, or a link to nothing); only photo files are imported.")
+NOT_AN_ORDINARY_FILE = sentence(QT_TRANSLATE_NOOP(
+    "core", "not an ordinary file (a folder, a device, a pipe or a link to one of those, or a "
+    "link to nothing); only photo files are imported."))()
+# Why a file is refused, after its name ("IMG_1.jpg: the file is empty (0 bytes).").
+_GONE = sentence(QT_TRANSLATE_NOOP("core", "the file is gone (moved or deleted)."))
+_LOCKED = sentence(QT_TRANSLATE_NOOP(
+    "core", "no permission to read it, or another program still has it open."))
+_UNREADABLE = sentence(QT_TRANSLATE_NOOP("core", "cannot be read ({why})."))
+_TOO_BIG = sentence(QT_TRANSLATE_NOOP(
+    "core", "the file is {size}; photo files over {limit} are not imported (is it a video or a "
+    "disk image?)."))
+_EMPTY = sentence(QT_TRANSLATE_NOOP("core", "the file is empty (0 bytes)."))
+_BOMB = sentence(QT_TRANSLATE_NOOP("core", "the image is far too large to open safely."))
+_NO_MEMORY = sentence(QT_TRANSLATE_NOOP(
+    "core", "the image is too large to open with the memory this computer has."))
+_DAMAGED = sentence(QT_TRANSLATE_NOOP(
+    "core", "the image is damaged or incomplete. If it is still being copied, try again when "
+    "the copy has finished."))
+_DAMAGED_SAYS = sentence(QT_TRANSLATE_NOOP(
+    "core", "the image is damaged or incomplete ({why}). If it is still being copied, try "
+    "again when the copy has finished."))
+_NOT_AN_IMAGE = sentence(QT_TRANSLATE_NOOP(
+    "core", "not an image (or a kind of image Clinic Desktop cannot read). Photos must be "
+    "JPEG, PNG, HEIC, WEBP or TIFF."))
+_UNSUPPORTED = sentence(QT_TRANSLATE_NOOP(
+    "core", "{kind} images are not supported. Photos must be JPEG, PNG, HEIC, WEBP or TIFF."))
+_TOO_MANY_PIXELS = sentence(QT_TRANSLATE_NOOP(
+    "core", "the image is {n_width} × {n_height} pixels ({n_megapixels} megapixels); the limit "
+    "is {n_limit} megapixels (setting photos.max_megapixels)."))
+_CUT_SHORT = sentence(QT_TRANSLATE_NOOP(
+    "core", "the image is incomplete: its lower part is missing (the file was cut short). If "
+    "it is still being copied, try again when the copy has finished."))
 
 SUPPORTED_FORMATS = {"JPEG", "PNG", "HEIF", "WEBP", "TIFF", "MPO"}
 THUMB_SIZES = (256, 1280)
@@ -80,14 +111,13 @@ def read_photo(path: Path, *, max_megapixels: int, zone: ZoneInfo) -> DecodedPho
     try:
         data = _read_file(path)
     except FileNotFoundError:
-        raise PhotoRefused(f"{path.name}: the file is gone (moved or deleted).") from None
+        raise PhotoRefused(f"{path.name}: {_GONE()}") from None
     except PermissionError:
-        raise PhotoRefused(f"{path.name}: no permission to read it, or another program "
-                           "still has it open.") from None
+        raise PhotoRefused(f"{path.name}: {_LOCKED()}") from None
     except OSError as exc:
-        raise PhotoRefused(f"{path.name}: cannot be read ({exc.strerror or exc}).") from None
+        raise PhotoRefused(f"{path.name}: {_UNREADABLE(why=exc.strerror or exc)}") from None
     except ValueError as exc:  # e.g. a name with a NUL character from a damaged share
-        raise PhotoRefused(f"{path.name}: cannot be read ({exc}).") from None
+        raise PhotoRefused(f"{path.name}: {_UNREADABLE(why=exc)}") from None
     return decode_photo(data, path.name, max_megapixels=max_megapixels, zone=zone)
 
 
@@ -127,9 +157,8 @@ def _check_ordinary(path: Path, info: os.stat_result) -> None:
 
 
 def _too_big(name: str, size: int) -> str:
-    return (f"{name}: the file is {_size_in_words(size)}; photo files over "
-            f"{_size_in_words(MAX_FILE_BYTES)} are not imported (is it a video or a disk "
-            "image?).")
+    return f"{name}: " + _TOO_BIG(size=_size_in_words(size),
+                                  limit=_size_in_words(MAX_FILE_BYTES))
 
 
 def _size_in_words(size: int) -> str:
@@ -146,17 +175,16 @@ def decode_photo(data: bytes, name: str, *, max_megapixels: int, zone: ZoneInfo
     """Decode and prepare a photo; whatever goes wrong on the way, the photo is refused with
     a sentence (PhotoRefused) and the details go to the log. Only Ctrl+C and exiting pass."""
     if not data:
-        raise PhotoRefused(f"{name}: the file is empty (0 bytes).")
+        raise PhotoRefused(f"{name}: {_EMPTY()}")
     try:
         return _decode(data, name, max_megapixels=max_megapixels, zone=zone)
     except PhotoRefused:
         raise
     except Image.DecompressionBombError:
-        raise PhotoRefused(f"{name}: the image is far too large to open safely.") from None
+        raise PhotoRefused(f"{name}: {_BOMB()}") from None
     except MemoryError:
         log.warning("Not enough memory to decode %s", name, exc_info=True)
-        raise PhotoRefused(f"{name}: the image is too large to open with the memory this "
-                           "computer has.") from None
+        raise PhotoRefused(f"{name}: {_NO_MEMORY()}") from None
     except Exception as exc:
         # Damaged files make decoders fail in many ways (bad zlib streams, bad offsets,
         # plugin errors): each one refuses this file, never the files after it.
@@ -165,37 +193,33 @@ def decode_photo(data: bytes, name: str, *, max_megapixels: int, zone: ZoneInfo
         else:
             log.warning("Unexpected %s decoding %s; refused as damaged", type(exc).__name__,
                         name, exc_info=True)
-        raise PhotoRefused(f"{name}: the image is damaged or incomplete{_detail(exc)}. If it "
-                           "is still being copied, try again when the copy has finished.") \
+        said = _detail(exc)
+        raise PhotoRefused(f"{name}: " + (_DAMAGED_SAYS(why=said) if said else _DAMAGED())) \
             from None
 
 
 def _detail(exc: BaseException) -> str:
-    """The decoder's own words, in brackets, cleaned: they may quote bytes of the file, and
-    they end up in a terminal, a .txt note and the inbox."""
+    """The decoder's own words, cleaned: they may quote bytes of the file, and they end up in
+    a terminal, a .txt note and the inbox."""
     text = " ".join("".join(c if c.isprintable() else " " for c in str(exc)).split())
-    if not text:
-        return ""
-    return f" ({text[:117]}…)" if len(text) > 120 else f" ({text})"
+    return f"{text[:117]}…" if len(text) > 120 else text
 
 
 def _decode(data: bytes, name: str, *, max_megapixels: int, zone: ZoneInfo) -> DecodedPhoto:
     try:
         image = Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
-        raise PhotoRefused(f"{name}: not an image (or a kind of image Clinic Desktop cannot "
-                           "read). Photos must be JPEG, PNG, HEIC, WEBP or TIFF.") from None
+        raise PhotoRefused(f"{name}: {_NOT_AN_IMAGE()}") from None
     with image:
         fmt = image.format or "?"
         if fmt not in SUPPORTED_FORMATS:
-            raise PhotoRefused(f"{name}: {fmt} images are not supported. Photos must be JPEG, "
-                               "PNG, HEIC, WEBP or TIFF.")
+            raise PhotoRefused(f"{name}: {_UNSUPPORTED(kind=fmt)}")
         width, height = image.size
         megapixels = width * height / 1_000_000
         if megapixels > max_megapixels:
-            raise PhotoRefused(f"{name}: the image is {width} × {height} pixels "
-                               f"({megapixels:.0f} megapixels); the limit is {max_megapixels} "
-                               "megapixels (setting photos.max_megapixels).")
+            raise PhotoRefused(f"{name}: " + _TOO_MANY_PIXELS(
+                n_width=width, n_height=height, n_megapixels=f"{megapixels:.0f}",
+                n_limit=max_megapixels))
         exif = image.getexif()  # a PNG decodes its pixels here, to find EXIF after them
         taken_at = _taken_at(exif, zone)
         orientation = exif.get(0x0112, 1)
@@ -205,9 +229,7 @@ def _decode(data: bytes, name: str, *, max_megapixels: int, zone: ZoneInfo) -> D
             image.draft("RGB", _thumbnail_box(width, height, max(THUMB_SIZES)))
         image.load()
         if fmt in ("JPEG", "MPO") and _ends_in_filler(image):
-            raise PhotoRefused(f"{name}: the image is incomplete: its lower part is missing "
-                               "(the file was cut short). If it is still being copied, try "
-                               "again when the copy has finished.")
+            raise PhotoRefused(f"{name}: {_CUT_SHORT()}")
         if orientation in (5, 6, 7, 8):
             width, height = height, width
         thumbnails, large = _thumbnails(_eight_bit_rgb(image), orientation)
