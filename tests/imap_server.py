@@ -43,6 +43,7 @@ default_internal_user = {user}
 default_internal_group = {group}
 default_login_user = {user}
 auth_mechanisms = plain login
+auth_failure_delay = 0
 passdb {{
   driver = static
   args = password={password}
