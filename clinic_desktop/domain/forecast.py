@@ -143,11 +143,14 @@ def forecast(sessions: sessionmaker[Session], days: int = DEFAULT_DAYS, *,
             if not (offset == 0 and today_checked):
                 simulated.at = max(simulated.at, check_time(day))
                 forecast_day.check_at = simulated.at
-                daily_check(rehearsed, day, auto_progress=auto)
+                if daily_check(rehearsed, day, auto_progress=auto,
+                               should_stop=should_stop).stopped:
+                    result.stopped = True
+                    break
             shown: set[int] = set(waiting if offset == 0 else ())
             if not result.not_sent:
                 result.not_sent = _send_until(rehearsed, simulated, check_time(day + timedelta(
-                    days=1)), start, end, zone, shown)
+                    days=1)), start, end, zone, shown, should_stop)
             with rehearsed() as session:
                 forecast_day.emails = _emails(session, seen, shown, most)
                 seen = session.scalar(select(func.max(Notification.id))) or 0
@@ -156,7 +159,8 @@ def forecast(sessions: sessionmaker[Session], days: int = DEFAULT_DAYS, *,
 
 
 def _send_until(sessions: sessionmaker[Session], simulated: clock.SimulatedClock, until: datetime,
-                start: time | None, end: time | None, zone: ZoneInfo, sent_ids: set[int]) -> str:
+                start: time | None, end: time | None, zone: ZoneInfo, sent_ids: set[int],
+                should_stop: Callable[[], bool] | None) -> str:
     """Send as the scheduler's sending job does (every minute, inside the send window) until
     the next day's check; the ids sent go into `sent_ids`. Returns why nothing can be sent
     (sending is not set up), or ""."""
@@ -178,11 +182,12 @@ def _send_until(sessions: sessionmaker[Session], simulated: clock.SimulatedClock
             continue
         try:
             report = deliver_outbox(sessions, password=lambda _config: None,
-                                    holder="forecast", connect=_AcceptingConnection)
+                                    holder="forecast", connect=_AcceptingConnection,
+                                    should_stop=should_stop)
         except ClinicError as exc:  # sending is not set up: the emails wait in the outbox
             return str(exc)
         sent_ids.update(id_ for id_, status, _ in report.details if status == outbox.STATUS_SENT)
-        if report.error:
+        if report.error or report.stopped:
             return report.error
     return ""
 

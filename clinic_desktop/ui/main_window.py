@@ -82,6 +82,7 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.today.open_inbox.connect(lambda: self.nav.setCurrentRow(2))
         self.today.open_outbox.connect(lambda: self.nav.setCurrentRow(3))
         self.today.run_check.connect(self.run_check_now)
+        self.today.forecast_wanted.connect(self.run_forecast)
         self.today.add_patient.connect(lambda: (self.nav.setCurrentRow(1),
                                                 self.patients.add_patient()))
         self.today.import_patients.connect(lambda: (self.nav.setCurrentRow(1),
@@ -157,6 +158,22 @@ class MainWindow(FileDropTarget, QMainWindow):
     @Slot(object)
     def on_scheduler_event(self, _event: Any) -> None:
         self.refresh_today()
+
+    def run_forecast(self) -> None:
+        from clinic_desktop import settings
+        from clinic_desktop.scheduler import forecast
+
+        context, scheduler = self.context, self.scheduler
+
+        def work() -> tuple[Any, Any]:
+            with context.sessions() as session:
+                zone = settings.clinic_zone(session)
+            # A large clinic's week takes a while: it stops when the app quits.
+            stop = (lambda: scheduler.stopping) if scheduler is not None else None
+            return forecast(context, 7, should_stop=stop), zone
+
+        self.tasks.run(work, lambda result: self.today.forecast.show_forecast(*result),
+                       self.today.forecast.failed)
 
     def run_check_now(self) -> None:
         from clinic_desktop.scheduler import claim_daily_check, run_daily_check

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clinic_desktop.ui.i18n import date_text, date_time_text, long_date_text
+from clinic_desktop.ui.i18n import date_text, date_time_text, long_date_text, time_text
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QGridLayout,
@@ -54,6 +54,7 @@ class TodayView(QWidget):
     run_check = Signal()
     add_patient = Signal()
     import_patients = Signal()
+    forecast_wanted = Signal()  # work out the coming days' emails (on a worker thread)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -66,6 +67,12 @@ class TodayView(QWidget):
         check.setToolTip(self.tr("Queue and send the emails for finished steps now"))
         check.clicked.connect(self.run_check)
         top.addWidget(check)
+        self.forecast_button = QPushButton(self.tr("&Emails of the next 7 days"))
+        self.forecast_button.setCheckable(True)
+        self.forecast_button.setToolTip(self.tr("Who gets which email in the coming days, "
+                                                "why, and when the last one goes out"))
+        self.forecast_button.toggled.connect(self._show_forecast_panel)
+        top.addWidget(self.forecast_button)
         layout.addLayout(top)
         self.notifier = hint("")
         layout.addWidget(self.notifier)
@@ -117,6 +124,18 @@ class TodayView(QWidget):
             grid.addWidget(box, index // 3, index % 3)
             self.boxes[key] = (box, items, note)
         layout.addWidget(self.lists, 1)
+        self.forecast = ForecastPanel()
+        self.forecast.update_wanted.connect(self.forecast_wanted)
+        self.forecast.open_patient.connect(self.open_patient)
+        self.forecast.hide()
+        layout.addWidget(self.forecast, 1)
+
+    def _show_forecast_panel(self, shown: bool) -> None:
+        """The coming days' emails in place of today's lists (both would not fit 768 px)."""
+        self.forecast.setVisible(shown)
+        self.lists.setVisible(not shown)
+        if shown and not self.forecast.has_result:
+            self.forecast.update_wanted.emit()
 
     def row_text(self, key: str, row: Any) -> tuple[str, str]:
         """(the item's text, the patient code it opens or "") in the staff's words."""
@@ -167,7 +186,7 @@ class TodayView(QWidget):
         self.zone = zone
         self.title.setText(self.tr("Today, {day}").format(day=long_date_text(overview.today)))
         self.start.setVisible(overview.patients == 0)
-        self.lists.setVisible(overview.patients > 0)
+        self.lists.setVisible(overview.patients > 0 and not self.forecast_button.isChecked())
         for key, title, explanation in SECTIONS:
             box, items, note = self.boxes[key]
             rows = getattr(overview, key)
@@ -212,3 +231,123 @@ class TodayView(QWidget):
         if host.lower() == this_pc.lower():
             return self.tr("this PC")
         return self.tr("the PC named “{name}”").format(name=host)
+
+
+class ForecastPanel(QWidget):
+    """The forecast (domain.forecast): each coming day's emails, to whom, why, and when."""
+
+    update_wanted = Signal()
+    open_patient = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.has_result = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        note = hint(self.tr("The daily checks of the next 7 days, rehearsed with the clinic's "
+                            "own rules: pauses, consent, addresses, reminders, the send window "
+                            "and the sending limit. Nothing is sent. Photos that arrive "
+                            "meanwhile change it."))
+        top.addWidget(note, 1)
+        self.update_button = QPushButton(self.tr("&Update"))
+        self.update_button.clicked.connect(self.update_wanted)
+        top.addWidget(self.update_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.days = QListWidget()
+        self.days.setObjectName("forecast")
+        self.days.setAccessibleName(self.tr("Emails of the next 7 days"))
+        self.days.setWordWrap(True)
+        self.days.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.days.itemActivated.connect(self._activated)
+        layout.addWidget(self.days, 1)
+        self.update_wanted.connect(self.working)
+
+    def working(self) -> None:
+        self.update_button.setEnabled(False)
+        self.status.setText(self.tr("Working out the next 7 days…"))
+
+    def failed(self, message: str) -> None:
+        self.update_button.setEnabled(True)
+        self.status.setText(self.tr("The forecast could not be made: {reason}").format(
+            reason=core_text(message)))
+
+    def show_forecast(self, forecast: Any, zone: Any) -> None:
+        self.has_result = True
+        self.update_button.setEnabled(True)
+        self.status.setText(self.tr("No email can go out: {reason}").format(
+            reason=core_text(forecast.not_sent)) if forecast.not_sent else "")
+        self.days.clear()
+        for day in forecast.days:
+            header = QListWidgetItem(self.day_text(day, forecast.today, zone))
+            font = header.font()
+            font.setBold(True)
+            header.setFont(font)
+            header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.days.addItem(header)
+            for email in day.emails:
+                label = self.email_text(email, zone)
+                item = QListWidgetItem(label)
+                item.setToolTip(label)
+                item.setData(Qt.ItemDataRole.UserRole, email.patient_code)
+                self.days.addItem(item)
+
+    def day_text(self, day: Any, today: Any, zone: Any) -> str:
+        from clinic_desktop.domain import forecast as forecasting
+
+        when = long_date_text(day.day)
+        if day.day == today:
+            when = self.tr("Today, {day}").format(day=when)
+        elif (day.day - today).days == 1:
+            when = self.tr("Tomorrow, {day}").format(day=when)
+        if not day.emails:
+            return self.tr("{day}: no emails").format(day=when)
+        sent = sum(1 for e in day.emails if e.outcome == forecasting.SENT)
+        text = self.tr("{day}: %n email(s)", "", len(day.emails)).format(day=when)
+        if day.last_send_at is not None:
+            text += self.tr(", %n sent, the last at {time}", "", sent).format(
+                time=time_text(day.last_send_at, zone))
+        held = sum(1 for e in day.emails if e.outcome == forecasting.HELD)
+        if held:
+            text += self.tr(", %n held back", "", held)
+        return text
+
+    def email_text(self, email: Any, zone: Any) -> str:
+        from clinic_desktop.domain import forecast as forecasting
+        from clinic_desktop.notify import outbox
+
+        who = email.doctor_name or f"{email.patient_code}  {email.patient_name}"
+        step = {"order": email.step_order, "name": email.step_name}
+        if email.kind == outbox.KIND_STEP_FINISHED:
+            why = self.tr("step {order} “{name}” ended on {day}").format(
+                day=date_text(email.step_ends), **step)
+        elif email.kind == outbox.KIND_STEP_STARTED:
+            why = self.tr("step {order} “{name}” starts on {day}").format(
+                day=date_text(email.step_starts), **step)
+        elif email.kind == outbox.KIND_PHOTO_REMINDER:
+            why = self.tr("reminder {number} of {most}: step {order} “{name}” ended on "
+                          "{day}").format(number=email.reminder_number,
+                                          most=email.max_reminders,
+                                          day=date_text(email.step_ends), **step)
+        elif email.kind == outbox.KIND_DOCTOR_PROGRESS:
+            why = self.tr("{patient} completed step {order} “{name}”").format(
+                patient=email.patient_code, **step)
+        else:
+            why = self.tr("yesterday's progress, late and undelivered")
+        if email.outcome == forecasting.SENT:
+            outcome = self.tr("goes out at {time}").format(time=time_text(email.sends_at, zone))
+        elif email.outcome == forecasting.HELD:
+            outcome = self.tr("held back: {reason}").format(reason=core_text(email.reason))
+        elif email.outcome == forecasting.FAILED:
+            outcome = self.tr("failed earlier: {reason}").format(reason=core_text(email.reason))
+        else:
+            outcome = self.tr("waits in the Outbox")
+        return f"    {who}\n        {email_kind(email.kind)}: {why}; {outcome}"
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        code = item.data(Qt.ItemDataRole.UserRole)
+        if code:
+            self.open_patient.emit(code)

@@ -1873,6 +1873,102 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         </message>
     </context>
     <context>
+        <name>ForecastPanel</name>
+        <message>
+            <source>The daily checks of the next 7 days, rehearsed with the clinic's own rules: pauses, consent, addresses, reminders, the send window and the sending limit. Nothing is sent. Photos that arrive meanwhile change it.</source>
+            <translation>Die Tagesprüfungen der nächsten 7 Tage, mit den Regeln der Praxis durchgespielt: Pausen, Einwilligung, Adressen, Erinnerungen, Sendezeitfenster und Sendelimit. Es wird nichts gesendet. Fotos, die inzwischen eintreffen, ändern die Vorschau.</translation>
+        </message>
+        <message>
+            <source>&amp;Update</source>
+            <translation>&amp;Aktualisieren</translation>
+        </message>
+        <message>
+            <source>Emails of the next 7 days</source>
+            <translation>E-Mails der nächsten 7 Tage</translation>
+        </message>
+        <message>
+            <source>Working out the next 7 days…</source>
+            <translation>Die nächsten 7 Tage werden durchgespielt …</translation>
+        </message>
+        <message>
+            <source>The forecast could not be made: {reason}</source>
+            <translation>Die Vorschau ließ sich nicht erstellen: {reason}</translation>
+        </message>
+        <message>
+            <source>No email can go out: {reason}</source>
+            <translation>Keine E-Mail kann hinausgehen: {reason}</translation>
+        </message>
+        <message>
+            <source>Today, {day}</source>
+            <translation>Heute, {day}</translation>
+        </message>
+        <message>
+            <source>Tomorrow, {day}</source>
+            <translation>Morgen, {day}</translation>
+        </message>
+        <message>
+            <source>{day}: no emails</source>
+            <translation>{day}: keine E-Mails</translation>
+        </message>
+        <message numerus="yes">
+            <source>{day}: %n email(s)</source>
+            <translation>
+                <numerusform>{day}: %n E-Mail</numerusform>
+                <numerusform>{day}: %n E-Mails</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>, %n sent, the last at {time}</source>
+            <translation>
+                <numerusform>, %n gesendet, die letzte um {time}</numerusform>
+                <numerusform>, %n gesendet, die letzte um {time}</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>, %n held back</source>
+            <translation>
+                <numerusform>, %n zurückgehalten</numerusform>
+                <numerusform>, %n zurückgehalten</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>step {order} “{name}” ended on {day}</source>
+            <translation>Schritt {order} „{name}“ endete am {day}</translation>
+        </message>
+        <message>
+            <source>step {order} “{name}” starts on {day}</source>
+            <translation>Schritt {order} „{name}“ beginnt am {day}</translation>
+        </message>
+        <message>
+            <source>reminder {number} of {most}: step {order} “{name}” ended on {day}</source>
+            <translation>Erinnerung {number} von {most}: Schritt {order} „{name}“ endete am {day}</translation>
+        </message>
+        <message>
+            <source>{patient} completed step {order} “{name}”</source>
+            <translation>{patient} hat Schritt {order} „{name}“ abgeschlossen</translation>
+        </message>
+        <message>
+            <source>yesterday's progress, late and undelivered</source>
+            <translation>Fortschritte von gestern, Verspätete und Unzustellbare</translation>
+        </message>
+        <message>
+            <source>goes out at {time}</source>
+            <translation>geht um {time} hinaus</translation>
+        </message>
+        <message>
+            <source>held back: {reason}</source>
+            <translation>zurückgehalten: {reason}</translation>
+        </message>
+        <message>
+            <source>failed earlier: {reason}</source>
+            <translation>schon fehlgeschlagen: {reason}</translation>
+        </message>
+        <message>
+            <source>waits in the Outbox</source>
+            <translation>wartet im Postausgang</translation>
+        </message>
+    </context>
+    <context>
         <name>TodayView</name>
         <message>
             <source>Photos received by email</source>
@@ -2035,6 +2131,14 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         <message>
             <source>the PC named “{name}”</source>
             <translation>der PC „{name}“</translation>
+        </message>
+        <message>
+            <source>&amp;Emails of the next 7 days</source>
+            <translation>&amp;E-Mails der nächsten 7 Tage</translation>
+        </message>
+        <message>
+            <source>Who gets which email in the coming days, why, and when the last one goes out</source>
+            <translation>Wer in den nächsten Tagen welche E-Mail bekommt, warum, und wann die letzte hinausgeht</translation>
         </message>
     </context>
     <context>

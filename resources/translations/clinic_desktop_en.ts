@@ -131,6 +131,30 @@
         </message>
     </context>
     <context>
+        <name>ForecastPanel</name>
+        <message numerus="yes">
+            <source>{day}: %n email(s)</source>
+            <translation>
+                <numerusform>{day}: %n email</numerusform>
+                <numerusform>{day}: %n emails</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>, %n sent, the last at {time}</source>
+            <translation>
+                <numerusform>, %n sent at {time}</numerusform>
+                <numerusform>, %n sent, the last at {time}</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>, %n held back</source>
+            <translation>
+                <numerusform>, %n held back</numerusform>
+                <numerusform>, %n held back</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>TodayView</name>
         <message numerus="yes">
             <source>%n photo(s) received {when}</source>
