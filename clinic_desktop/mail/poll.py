@@ -40,6 +40,7 @@ from clinic_desktop.mail.imap import (
 from clinic_desktop.mail.reading import Attachment, ReadMail, read_mail
 from clinic_desktop.notify import outbox
 from clinic_desktop.photos.importer import DUPLICATE, IMPORTED, REFUSED, UNMATCHED
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 log = logging.getLogger(__name__)
 
@@ -232,20 +233,20 @@ def handle_message(app: Any, importer: Any, row_id: int, uid: int, raw: bytes, *
     files = [(a, _write(folder, n, a)) for n, a in enumerate(mail.attachments, start=1)]
     photos = [(a, path) for a, path in files if a.is_photo]
     others = [(a, path) for a, path in files if not a.is_photo]
-    who = f"{mail.sender or 'an unknown sender'}"
-    unmatched = f"a reply we cannot match (from {who}, subject '{mail.subject}')"
+    who = mail.sender or _UNKNOWN_SENDER()
+    unmatched = _UNMATCHED(sender=who, subject=mail.subject)
     outcomes = [importer.import_file(path, patient_code=code, taken_at=mail.sent_at,
                                      unmatched_reason="" if code else unmatched)
                 for _attachment, path in photos]
     with write_session(app.sessions) as session:
         problems = [(path, o.message) for (_a, path), o in zip(photos, outcomes, strict=True)
                     if o.status == REFUSED]
-        problems += [(path, f"not a photo ({a.content_type}) in an email from {who}"
+        problems += [(path, _NOT_A_PHOTO(kind=a.content_type, sender=who)
                       + ("" if code else f"; {unmatched}")) for a, path in others]
         if not photos and not others and not mail.auto_reply:
             problems.append((folder / "message.eml",
-                             f"an email without photos from {who} (subject "
-                             f"'{mail.subject}')" + ("" if code else f"; {unmatched}")))
+                             _WITHOUT_PHOTOS(sender=who, subject=mail.subject)
+                             + ("" if code else f"; {unmatched}")))
         for path, reason in problems:
             _refused(session, path, reason)
         linked = _link_photos(session, row_id, [path for _a, path in photos])
@@ -270,6 +271,16 @@ def handle_message(app: Any, importer: Any, row_id: int, uid: int, raw: bytes, *
         audit.record(session, "email_read", patient_id=patient_id, entity="mail_message",
                      entity_id=row_id, detail=f"from {who}: {summary}")
     return HandledMail(uid, outcome, summary, photos=len(linked))
+
+
+# Why a file of an email waits in the photo inbox (InboxItem.reason), phrased by each PC.
+_UNKNOWN_SENDER = sentence(QT_TRANSLATE_NOOP("core", "an unknown sender"))
+_UNMATCHED = sentence(QT_TRANSLATE_NOOP(
+    "core", "a reply we cannot match (from {sender}, subject '{subject}')"))
+_NOT_A_PHOTO = sentence(QT_TRANSLATE_NOOP("core", "not a photo ({kind}) in an email from "
+                                                  "{sender}"))
+_WITHOUT_PHOTOS = sentence(QT_TRANSLATE_NOOP(
+    "core", "an email without photos from {sender} (subject '{subject}')"))
 
 
 def _write(folder: Path, number: int, attachment: Attachment) -> Path:

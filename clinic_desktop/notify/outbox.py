@@ -105,8 +105,7 @@ def recipient_problem(patient: Patient) -> str | None:
     """Why this patient cannot be emailed, in staff's words; None when they can."""
     problem = patient_address_problem(patient.email, patient.email_consent)
     if problem is None and patient.is_bouncing:
-        return (f"mail to {patient.email} came back undeliverable ({patient.bounce_reason}); "
-                "change the address or confirm it on the patient's page")
+        return _BOUNCING(address=patient.email, reason=patient.bounce_reason)
     return problem
 
 
@@ -118,6 +117,12 @@ def patient_address_problem(email: str | None, consent: bool) -> str | None:
     return address_problem(email)
 
 
+_BOUNCING = sentence(QT_TRANSLATE_NOOP(
+    "core", "mail to {address} came back undeliverable ({reason}); change the address or "
+    "confirm it on the patient's page"))
+_BOUNCED = sentence(QT_TRANSLATE_NOOP("core", "Bounced: {reason}"))
+
+
 def mark_bounced(session: Session, row: Notification, reason: str, at: datetime) -> bool:
     """A delivery report read from the clinic's mailbox says this email never arrived. The
     email is marked bounced with the server's reason and, when it went to the patient's
@@ -127,7 +132,7 @@ def mark_bounced(session: Session, row: Notification, reason: str, at: datetime)
     if row.status == STATUS_BOUNCED:
         return False
     before = row.status
-    row.status, row.last_error = STATUS_BOUNCED, f"Bounced: {reason}"
+    row.status, row.last_error = STATUS_BOUNCED, _BOUNCED(reason=reason)
     row.claimed_by, row.claimed_until, row.next_attempt_at = "", None, None
     audit.record(session, "email_bounced", patient_id=row.patient_id, entity="notification",
                  entity_id=row.id, before={"status": before},

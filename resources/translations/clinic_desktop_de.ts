@@ -2617,6 +2617,30 @@ Jetzt die Einstellungen öffnen?</translation>
     <context>
         <name>core</name>
         <message>
+            <source>an unknown sender</source>
+            <translation>einem unbekannten Absender</translation>
+        </message>
+        <message>
+            <source>a reply we cannot match (from {sender}, subject '{subject}')</source>
+            <translation>eine Antwort, die wir nicht zuordnen können (von {sender}, Betreff „{subject}“)</translation>
+        </message>
+        <message>
+            <source>not a photo ({kind}) in an email from {sender}</source>
+            <translation>kein Foto ({kind}) in einer E-Mail von {sender}</translation>
+        </message>
+        <message>
+            <source>an email without photos from {sender} (subject '{subject}')</source>
+            <translation>eine E-Mail ohne Fotos von {sender} (Betreff „{subject}“)</translation>
+        </message>
+        <message>
+            <source>mail to {address} came back undeliverable ({reason}); change the address or confirm it on the patient's page</source>
+            <translation>E-Mails an {address} kamen als unzustellbar zurück ({reason}); ändern oder bestätigen Sie die Adresse auf der Seite der Patientin / des Patienten</translation>
+        </message>
+        <message>
+            <source>Bounced: {reason}</source>
+            <translation>Unzustellbar: {reason}</translation>
+        </message>
+        <message>
             <source>{problem}: {what}. Free some space and {again}; nothing was lost.</source>
             <translation>{problem}: {what}. Schaffen Sie Platz und {again}; es ist nichts verloren gegangen.</translation>
         </message>
