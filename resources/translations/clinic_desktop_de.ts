@@ -498,6 +498,46 @@ An dieselbe Adresse zu senden, schlägt wieder fehl. Zuerst die Adresse von {cod
             <source>Sending: {summary}</source>
             <translation>Senden: {summary}</translation>
         </message>
+        <message>
+            <source>{kind} email, {status}</source>
+            <translation>E-Mail „{kind}“, {status}</translation>
+        </message>
+        <message>
+            <source>To: {name} &lt;{address}&gt;</source>
+            <translation>An: {name} &lt;{address}&gt;</translation>
+        </message>
+        <message>
+            <source>no address</source>
+            <translation>keine Adresse</translation>
+        </message>
+        <message>
+            <source>Subject: {subject}</source>
+            <translation>Betreff: {subject}</translation>
+        </message>
+        <message>
+            <source>Queued: {when}</source>
+            <translation>Eingestellt: {when}</translation>
+        </message>
+        <message>
+            <source>Sent: {when}</source>
+            <translation>Gesendet: {when}</translation>
+        </message>
+        <message>
+            <source>Problem: {problem}</source>
+            <translation>Problem: {problem}</translation>
+        </message>
+        <message>
+            <source>  {when} on this PC: {outcome}</source>
+            <translation>  {when} auf diesem PC: {outcome}</translation>
+        </message>
+        <message>
+            <source>  {when} on the PC named “{pc}”: {outcome}</source>
+            <translation>  {when} auf dem PC „{pc}“: {outcome}</translation>
+        </message>
+        <message>
+            <source>(the text is written when the email is sent)</source>
+            <translation>(der Text entsteht beim Versand)</translation>
+        </message>
     </context>
     <context>
         <name>PatientDialog</name>

@@ -144,3 +144,21 @@ def test_every_german_translation_is_there_and_keeps_its_placeholders() -> None:
             if source.count("&") == 1 and form.count("&") != 1:
                 problems.append(f"shortcut letter missing: {source!r} -> {form!r}")
     assert problems == []
+
+
+def test_an_emails_preview_speaks_german_and_names_the_pc_in_words(german: Any) -> None:
+    from datetime import UTC, datetime
+
+    from clinic_desktop.audit import host_name
+    from clinic_desktop.ui.outbox import EmailDetails, email_preview
+
+    at = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    email = EmailDetails(7, "step_finished", "failed", "Ben Müller", "ben@example.org",
+                         "Foto erforderlich", at, None, "", [
+                             (at, f"{host_name()}:4242", "retry", 421, ""),
+                             (at, "reception-2:77", "failed", 550, "")], "", UTC)
+    lines = email_preview(email).splitlines()
+    assert [english_in(line) for line in lines if english_in(line)] == []
+    assert lines[1] == "An: Ben Müller <ben@example.org>"
+    assert lines[4].endswith("auf diesem PC: wird erneut versucht (421)")  # not its host name
+    assert lines[5].endswith("auf dem PC „reception-2“: fehlgeschlagen (550)")
