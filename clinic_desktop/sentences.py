@@ -37,6 +37,8 @@ SPEAKERS = (
     "clinic_desktop.photos.importer",
     "clinic_desktop.photos.inbox",
     "clinic_desktop.mail.poll",
+    "clinic_desktop.domain.progression",
+    "clinic_desktop.domain.photo_sets",
 )
 
 

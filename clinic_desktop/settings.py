@@ -513,15 +513,15 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in [
           "5", _number(1, 3600, "seconds")),
     _spec("photos.max_megapixels", "Larger images are refused (protects against decompression "
           "bombs)", "100", _number(1, 1000)),
-    _spec("photos.quality.min_sharpness", "Photos less sharp than this are held as blurred "
+    _spec("photos.min_sharpness", "Photos less sharp than this are held as blurred "
           "until staff accept them (0 = not checked)", "80", _number(0, 100_000)),
-    _spec("photos.quality.min_brightness", "Photos darker than this are held as too dark "
+    _spec("photos.min_brightness", "Photos darker than this are held as too dark "
           "(0 = not checked)", "15", _number(0, 100, "%")),
-    _spec("photos.quality.max_brightness", "Photos brighter than this are held as too bright "
+    _spec("photos.max_brightness", "Photos brighter than this are held as too bright "
           "(100 = not checked)", "85", _number(0, 100, "%")),
-    _spec("photos.quality.max_clipped", "Photos with more than this share of pure white are "
+    _spec("photos.max_clipped", "Photos with more than this share of pure white are "
           "held as overexposed (100 = not checked)", "10", _number(0, 100, "%")),
-    _spec("photos.quality.min_long_side", "Photos smaller than this on their long side are "
+    _spec("photos.min_long_side", "Photos smaller than this on their long side are "
           "held as too small (0 = not checked)", "1000", _number(0, 100_000, "pixels")),
     _spec("photos.code_pattern", "How a patient code is found in a file or folder name",
           r"(?<![A-Za-z0-9])([A-Za-z]\d{3,})(?![A-Za-z0-9])", _regex_with_code,

@@ -50,19 +50,17 @@ _PG_REASON = _postgres_reason()
 def _quality_gate_off(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """The suite's pictures are small flat test images, not camera photos: the quality gate
     would hold every one, and the tests of importing, filing and advancing are not about
-    that. Its defaults are off here, in this process, unless a test asks for the
+    that. Importers in this process find every check off, unless a test asks for the
     `quality_gate` fixture (the gate's own tests, on camera-like photos)."""
     if "quality_gate" in request.fixturenames:
         return
-    from dataclasses import replace
-
     from servers import QUALITY_GATE_OFF
 
-    from clinic_desktop import settings
+    from clinic_desktop.photos.quality import Thresholds
 
-    for key, off in QUALITY_GATE_OFF.items():
-        monkeypatch.setitem(settings.SPECS, key, replace(settings.SPECS[key],
-                                                         default=lambda off=off: off))
+    off = Thresholds(**{key.split(".")[1]: int(value)
+                        for key, value in QUALITY_GATE_OFF.items()})
+    monkeypatch.setattr(Thresholds, "of_clinic", classmethod(lambda _cls, _session: off))
 
 
 @pytest.fixture

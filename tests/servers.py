@@ -201,9 +201,9 @@ def file_keyring(tmp_path: Path) -> Iterator[Any]:
 
 # What switches each check of the photo quality gate (photos/quality.py) off: the default in
 # every test process (tests/conftest.py), and a setting where a new process imports.
-QUALITY_GATE_OFF = {"photos.quality.min_sharpness": "0", "photos.quality.min_brightness": "0",
-                    "photos.quality.max_brightness": "100", "photos.quality.max_clipped": "100",
-                    "photos.quality.min_long_side": "0"}
+QUALITY_GATE_OFF = {"photos.min_sharpness": "0", "photos.min_brightness": "0",
+                    "photos.max_brightness": "100", "photos.max_clipped": "100",
+                    "photos.min_long_side": "0"}
 
 
 # --- photo files: real images made with Pillow (test_photo_import.py, test_folder_watch.py) ----

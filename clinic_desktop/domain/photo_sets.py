@@ -31,6 +31,7 @@ from clinic_desktop import audit
 from clinic_desktop.db.models import Notification, Patient, Photo, TreatmentStep
 from clinic_desktop.errors import NotFoundError, RuleError
 from clinic_desktop.notify import outbox
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 
 @dataclass(frozen=True)
@@ -130,24 +131,33 @@ def held_photos(session: Session, *, patient_id: int | None = None,
             for photo, code, full, order, step_name, status in session.execute(query)]
 
 
+_NO_PHOTO = sentence(QT_TRANSLATE_NOOP("core", "There is no photo {n}."))
+_PASSED = sentence(QT_TRANSLATE_NOOP(
+    "core", "Photo {n} passed the quality check; there is nothing to ask the patient to "
+    "retake."))
+_WAS_ACCEPTED = sentence(QT_TRANSLATE_NOOP(
+    "core", "Photo {n} was accepted by {who}; there is nothing to ask the patient to "
+    "retake."))
+_NO_STEP = sentence(QT_TRANSLATE_NOOP(
+    "core", "Photo {n} of {code} belongs to no step of the plan, so there is no step to ask "
+    "a new photo for."))
+
+
 def ask_for_retake(session: Session, photo_id: int, zone: ZoneInfo) -> outbox.Queued:
     """Queue the "please retake your photo" email about a photo the gate held, with its
     reasons; once per photo (`created` is False when it was asked for already)."""
     photo = session.get(Photo, photo_id)
     if photo is None:
-        raise NotFoundError(f"There is no photo {photo_id}.")
+        raise NotFoundError(_NO_PHOTO(n=photo_id))
     if not photo.quality_issue:
-        raise RuleError(f"Photo {photo_id} passed the quality check; there is nothing to "
-                        "ask the patient to retake.")
+        raise RuleError(_PASSED(n=photo_id))
     if photo.quality_accepted_at is not None:
-        raise RuleError(f"Photo {photo_id} was accepted by {photo.quality_accepted_by}; "
-                        "there is nothing to ask the patient to retake.")
+        raise RuleError(_WAS_ACCEPTED(n=photo_id, who=photo.quality_accepted_by))
     step = session.get(TreatmentStep, photo.step_id) if photo.step_id else None
     patient = session.get(Patient, photo.patient_id)
     assert patient is not None
     if step is None:
-        raise RuleError(f"Photo {photo_id} of {patient.code} belongs to no step of the plan, "
-                        "so there is no step to ask a new photo for.")
+        raise RuleError(_NO_STEP(n=photo_id, code=patient.code))
     taken_on = photo.taken_at.astimezone(zone).date() if photo.taken_at else None
     queued = outbox.queue_photo_retake(session, patient, step, photo.id,
                                        issue_codes(photo.quality_issue), taken_on)

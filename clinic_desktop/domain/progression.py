@@ -16,6 +16,12 @@ from clinic_desktop.domain.steps import MAX_PAUSE_DAYS, check_step_days, is_fini
 from clinic_desktop.errors import RuleError, ValidationError
 from clinic_desktop.notify import outbox
 from clinic_desktop.notify.render import BY_PHOTO, BY_SKIP, BY_STAFF
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
+
+_NOT_HELD = sentence(QT_TRANSLATE_NOOP(
+    "core", "Photo {n} was not held: it passed the quality check."))
+_ACCEPTED_ALREADY = sentence(QT_TRANSLATE_NOOP(
+    "core", "Photo {n} was accepted already, by {who} on {day}."))
 
 
 def snapshot(step: TreatmentStep) -> dict[str, Any]:
@@ -125,11 +131,11 @@ def accept_photo(session: Session, photo: Photo, today: date,
     rule runs (complete_after_photo): a step finished on the day the photo was taken
     completes and the next one starts today; an early photo changes nothing else."""
     if not photo.quality_issue:
-        raise RuleError(f"Photo {photo.id} was not held: it passed the quality check.")
+        raise RuleError(_NOT_HELD(n=photo.id))
     if photo.quality_accepted_at is not None:
-        when = photo.quality_accepted_at.astimezone(zone).date().isoformat()
-        raise RuleError(f"Photo {photo.id} was accepted already, by "
-                        f"{photo.quality_accepted_by} on {when}.")
+        raise RuleError(_ACCEPTED_ALREADY(
+            n=photo.id, who=photo.quality_accepted_by,
+            day=photo.quality_accepted_at.astimezone(zone).date().isoformat()))
     before = {"quality_issue": photo.quality_issue, "quality_accepted_at": None}
     photo.quality_accepted_at = utcnow()
     photo.quality_accepted_by = audit.actor_name()

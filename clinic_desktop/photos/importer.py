@@ -8,7 +8,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ class ImportOutcome:
     photo_id: int | None = None
     inbox_id: int | None = None
     progressed: str = ""
-    held: str = ""  # why the quality gate held the photo, in staff's words
+    held: list[str] = field(default_factory=list)  # the quality gate's issues (quality.py)
 
     def line(self) -> str:
         return f"{self.status:<9} {self.path}: {self.message}"
@@ -258,10 +258,12 @@ class PhotoImporter:
                                f"'{step.name}' ({ended}{when}); nothing else changes")
         elif row.quality_issue:
             # Kept and filed, but the step does not advance on it (photos/quality.py).
-            outcome.held = quality.describe(row.quality_issue, row.quality_measures)
+            outcome.held = quality.judge(photo.quality, self.quality_limits)
             outcome.message = (f"photo held for {patient.code}, step {step.order} "
-                               f"'{step.name}': {outcome.held}; the step waits until staff "
-                               "accept it or a better photo arrives")
+                               f"'{step.name}': "
+                               f"{quality.describe(row.quality_issue, row.quality_measures)}; "
+                               "the step waits until staff accept it or a better photo "
+                               "arrives")
         else:
             progression = complete_after_photo(session, step, self.today, taken_on=taken_on,
                                                confirm_early=confirm_early)

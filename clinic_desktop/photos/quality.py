@@ -2,15 +2,16 @@
 
 Measured once, on import, on the large thumbnail the import makes anyway (photos/image.py),
 never on the full-size image: a 12-megapixel photo costs about 3 ms here instead of 0.2 s.
-- sharpness: the mean square of a 3×3 Laplacian over the grey thumbnail reduced to about
+- sharpness: the variance of a 3×3 Laplacian over the grey thumbnail reduced to about
   640 pixels, the scale at which staff look at a photo; a blurred photo has almost no fine
   detail left there (sensor noise adds a little);
 - brightness: the mean grey level, in % of white;
 - clipped: the share of pixels blown out to white (a flash straight on the teeth);
 - long side: the photo's longer side in pixels, as taken (a messenger's preview is small).
 
-Whether a photo passes is a matter of the clinic's thresholds (settings photos.quality.*); a
-threshold of 0 (or 100 for the upper ones) switches its check off.
+Whether a photo passes is a matter of the clinic's thresholds (settings photos.min_sharpness,
+photos.min_brightness, photos.max_brightness, photos.max_clipped, photos.min_long_side); a
+threshold of 0 (100 for the upper ones) switches its check off.
 """
 
 from __future__ import annotations
@@ -56,11 +57,11 @@ class Thresholds:
 
     @classmethod
     def of_clinic(cls, session: Session) -> Thresholds:
-        return cls(settings.get(session, "photos.quality.min_sharpness"),
-                   settings.get(session, "photos.quality.min_brightness"),
-                   settings.get(session, "photos.quality.max_brightness"),
-                   settings.get(session, "photos.quality.max_clipped"),
-                   settings.get(session, "photos.quality.min_long_side"))
+        return cls(settings.get(session, "photos.min_sharpness"),
+                   settings.get(session, "photos.min_brightness"),
+                   settings.get(session, "photos.max_brightness"),
+                   settings.get(session, "photos.max_clipped"),
+                   settings.get(session, "photos.min_long_side"))
 
 
 def measure(thumbnail: Image.Image, width: int, height: int) -> Measures:

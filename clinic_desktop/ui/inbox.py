@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic_desktop.ui.i18n import date_text, translate
-from clinic_desktop.ui.photos import photo_filter
+from clinic_desktop.ui.photos import accept_held_photo, photo_filter
 from clinic_desktop.ui.qt import (
     QComboBox,
     QDialog,
@@ -23,6 +23,7 @@ from clinic_desktop.ui.qt import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPixmap,
     QPlainTextEdit,
     QProgressBar,
@@ -48,7 +49,7 @@ from clinic_desktop.ui.widgets import (
     show_info,
     title_bar,
 )
-from clinic_desktop.ui.words import core_text, photo_result
+from clinic_desktop.ui.words import core_text, photo_result, quality_issues
 
 NOT_STARTED = "not started"  # the files a stopped import did not reach
 
@@ -118,6 +119,12 @@ def outcome_line(outcome: Any) -> str:
     elif outcome.step_order is None:
         detail = translate("inbox", "filed for {code}; no step of the plan was running when "
                            "it was taken").format(code=outcome.patient_code)
+    elif outcome.held:
+        detail = translate("inbox", "filed for {code} under step {order}, but held: "
+                           "{why}. The step waits until staff accept the photo or a better "
+                           "one arrives").format(code=outcome.patient_code,
+                                                 order=outcome.step_order,
+                                                 why=quality_issues(outcome.held))
     elif outcome.progressed:
         # The core says "plan finished" when the completed step was the last one.
         detail = (translate("inbox", "filed for {code} under step {order}: the step is "
@@ -486,6 +493,9 @@ class InboxView(FileDropTarget, QWidget):
             elif outcome.status == "duplicate":
                 show_info(self, self.tr("{file}: this photo is already filed for {code}.")
                           .format(file=file_name, code=outcome.patient_code))
+            elif outcome.held:
+                self._offer_accept(file_name, outcome)
+                return
             elif outcome.step_order is not None:
                 show_info(self, self.tr("{file}: filed for {code} under step {order}.").format(
                     file=file_name, code=outcome.patient_code, order=outcome.step_order))
@@ -497,6 +507,27 @@ class InboxView(FileDropTarget, QWidget):
 
         self.tasks.run(work, done, lambda m: show_error(self, self.tr(
             "Not assigned: {reason}").format(reason=m)))
+
+    def _offer_accept(self, file_name: str, outcome: Any) -> None:
+        """The photo went to its patient, but the quality gate held it: staff who can see
+        it is good enough accept it here, in one click (as in the patient's photos)."""
+        self.refresh()
+        self.changed.emit()
+        answer = QMessageBox.question(
+            self, self.tr("Photo held"),
+            self.tr("{file}: filed for {code} under step {order}, but held: {why}. The step "
+                    "waits until the photo is accepted or a better one arrives.\n\nAccept "
+                    "this photo as it is?").format(file=file_name, code=outcome.patient_code,
+                                                   order=outcome.step_order,
+                                                   why=quality_issues(outcome.held)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        photo_id, context = outcome.photo_id, self.context
+        self.tasks.run(lambda: accept_held_photo(context, photo_id),
+                       lambda message: (show_info(self, message), self.changed.emit()),
+                       lambda m: show_error(self, m))
 
     def dismiss(self) -> None:
         item_id = selected_key(self.table, self.model)

@@ -203,6 +203,7 @@ class PatientView(FileDropTarget, QWidget):
         self.tabs.addTab(steps_page, self.tr("&Steps"))
 
         self.photos = PhotoTimeline(context, tasks, self)
+        self.photos.changed.connect(lambda: (self.refresh(), self.changed.emit()))
         self.tabs.addTab(self.photos, self.tr("P&hotos"))
 
         emails_page = QWidget()
@@ -505,6 +506,7 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
     from clinic_desktop import settings
     from clinic_desktop.db.models import AuditEvent, Notification, Photo
     from clinic_desktop.domain.patients import get_patient
+    from clinic_desktop.domain.photo_sets import held_photos
     from clinic_desktop.domain.steps import days_late, state
 
     with sessions() as session:
@@ -522,6 +524,7 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
                                 .order_by(AuditEvent.id.desc()).limit(500)).all()
         photos = session.scalars(select(Photo).where(Photo.patient_id == p.id)
                                  .order_by(Photo.taken_at, Photo.id)).all()
+        held = {h.photo_id: h for h in held_photos(session, patient_id=p.id)}
         # What the photo timeline heads each step's photos with: when it ran. The active
         # step runs until its due date; a completed one until the next step started (written
         # in the clinic's days with the completion, also under --today), else the day it was
@@ -550,6 +553,8 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
                         "taken_at": ph.taken_at, "name": ph.original_name,
                         "taken_day": ph.taken_at.astimezone(zone).date() if ph.taken_at
                         else None,
+                        "held": held[ph.id].issues if ph.id in held else [],
+                        "retake": held[ph.id].retake_status if ph.id in held else "",
                         "completed": ph.completed_step,
                         "by_email": ph.mail_message_id is not None} for ph in photos],
         }

@@ -41,7 +41,7 @@ from clinic_desktop.ui.qt import (
 )
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import fit_to_screen, hint, show_error, show_info
-from clinic_desktop.ui.words import step_state
+from clinic_desktop.ui.words import core_text, quality_issues, step_state
 
 
 def library_of(context: Any) -> Any:
@@ -50,6 +50,55 @@ def library_of(context: Any) -> Any:
 
     return library_for(context.sessions, context.paths.data_dir)
 
+
+
+def accept_held_photo(context: Any, photo_id: int) -> str:
+    """Accept a photo the quality gate held, as it is (runs in a worker): its step goes on as
+    the import would have taken it. What happened, in the staff's words."""
+    from clinic_desktop import settings
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.db.models import Photo, TreatmentStep
+    from clinic_desktop.domain.progression import accept_photo
+    from clinic_desktop.errors import NotFoundError
+
+    with write_session(context.sessions) as session:
+        photo = session.get(Photo, photo_id)
+        if photo is None:
+            raise NotFoundError(translate("photos", "The photo is no longer there."))
+        progression = accept_photo(session, photo, context.clinic_today(),
+                                   settings.clinic_zone(session))
+        if progression is None:
+            return translate("photos", "Photo accepted. Its step is not finished yet, so "
+                             "nothing else changes.")
+        done = session.get(TreatmentStep, progression.completed_step_id)
+        following = session.get(TreatmentStep, progression.next_step_id) \
+            if progression.next_step_id else None
+        assert done is not None
+        if following is None:
+            return translate("photos", "Photo accepted: step {order} “{name}” is completed "
+                             "and the plan is finished.").format(order=done.order,
+                                                                 name=done.name)
+        return translate("photos", "Photo accepted: step {order} “{name}” is completed and "
+                         "step {next} “{next_name}” has started.").format(
+            order=done.order, name=done.name, next=following.order,
+            next_name=following.name)
+
+
+def ask_for_better_photo(context: Any, photo_id: int) -> str:
+    """Queue the "please retake your photo" email about a held photo (runs in a worker)."""
+    from clinic_desktop import settings
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.domain.photo_sets import ask_for_retake
+
+    with write_session(context.sessions) as session:
+        queued = ask_for_retake(session, photo_id, settings.clinic_zone(session))
+    if not queued.created:
+        return translate("photos", "The patient was asked for a better photo already.")
+    if queued.reason:
+        return translate("photos", "The email asking for a better photo is held back: "
+                         "{reason}").format(reason=core_text(queued.reason))
+    return translate("photos", "The patient will get an email asking for a better photo, "
+                     "with the reason.")
 
 
 def photo_filter() -> str:
@@ -142,7 +191,10 @@ class ThumbnailGrid(QListWidget):
 
 
 class PhotoTimeline(QWidget):
-    """Thumbnails grouped by step, a heading per step; select two (in any steps) to compare."""
+    """Thumbnails grouped by step, a heading per step; select two (in any steps) to compare.
+    Photos the quality gate held are marked, each with its two answers above the steps."""
+
+    changed = Signal()  # a held photo was accepted, or a better one asked for
 
     def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -164,6 +216,8 @@ class PhotoTimeline(QWidget):
             button.clicked.connect(slot)
             bar.addWidget(button)
         layout.addLayout(bar)
+        self.held = QWidget()  # a row per held photo: why, accept, ask for a better one
+        layout.addWidget(self.held)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -183,6 +237,7 @@ class PhotoTimeline(QWidget):
         """`library`: library_of(context), read in the worker that read the photos."""
         self.photos, self.library = photos, library
         self._new_page()
+        self._show_held([photo for photo in photos if photo.get("held")])
         index_of = {id(photo): index for index, photo in enumerate(photos)}
         for text, members in group_by_step(photos):
             title = QLabel(text)
@@ -204,6 +259,10 @@ class PhotoTimeline(QWidget):
                                    if photo["completed"] else "")
                                 + ("\n" + self.tr("✉ the patient sent it by email")
                                    if photo.get("by_email") else ""))
+                if photo.get("held"):
+                    item.setText(item.text() + " ⚠")
+                    item.setToolTip(item.toolTip() + "\n" + self.tr("⚠ held: {why}").format(
+                        why=quality_issues(photo["held"])))
                 grid.addItem(item)
             grid.itemDoubleClicked.connect(self._open)
             grid.plain_click.connect(lambda grid=grid: self._clear_other_selections(grid))
@@ -217,6 +276,45 @@ class PhotoTimeline(QWidget):
                                   len(photos)).format(groups=len(self.groups)) if photos else
                           self.tr("No photos yet. Drop photo files here or use Import "
                                   "photos…"))
+
+    def _show_held(self, held: list[dict[str, Any]]) -> None:
+        panel = QWidget()
+        rows = QVBoxLayout(panel)
+        rows.setContentsMargins(0, 0, 0, 0)
+        self.layout().replaceWidget(self.held, panel)
+        self.held.hide()
+        self.held.deleteLater()
+        self.held = panel
+        panel.setVisible(bool(held))
+        for photo in held:
+            row = QHBoxLayout()
+            label = QLabel(self.tr("⚠ The photo of {day} is held: {why}. Step {order} waits "
+                                   "for it to be accepted or for a better one.").format(
+                day=_taken(photo), why=quality_issues(photo["held"]),
+                order=photo["step"]["order"]))
+            label.setWordWrap(True)
+            row.addWidget(label, 1)
+            accept = QPushButton(self.tr("Accept as it is"))
+            accept.setToolTip(self.tr("The photo is good enough: its step goes on as if it "
+                                      "had passed the check"))
+            accept.clicked.connect(lambda _=False, i=photo["id"]: self._run(
+                lambda: accept_held_photo(self.context, i)))
+            retake = QPushButton(self.tr("Ask for a better photo") if not photo["retake"]
+                                 else self.tr("Better photo asked for"))
+            retake.setEnabled(not photo["retake"])
+            retake.setToolTip(self.tr("Email the patient asking for a new photo, with the "
+                                      "reason in plain words"))
+            retake.clicked.connect(lambda _=False, i=photo["id"]: self._run(
+                lambda: ask_for_better_photo(self.context, i)))
+            for button in (accept, retake):
+                button.setAccessibleDescription(label.text())
+                row.addWidget(button)
+            rows.addLayout(row)
+
+    def _run(self, work: Any) -> None:
+        self.tasks.run(work, lambda message: (show_info(self, message), self.changed.emit()),
+                       lambda message: show_error(self, message),
+                       busy=[b for b in self.held.findChildren(QPushButton) if b.isEnabled()])
 
     def headings(self) -> list[str]:
         return [title.text() for title, _grid in self.groups]

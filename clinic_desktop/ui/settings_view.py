@@ -69,6 +69,10 @@ GROUPS = [
      ["photos.library_dir", "photos.watch_folders", "photos.after_import",
       "photos.poll_seconds", "photos.stable_seconds", "photos.max_megapixels",
       "photos.code_pattern"]),
+    (QT_TRANSLATE_NOOP("SettingsView", "Photo quality"),
+     ["photos.min_sharpness", "photos.min_brightness",
+      "photos.max_brightness", "photos.max_clipped",
+      "photos.min_long_side"]),
 ]
 
 # What each setting is called on the Settings screen (the key is for the command line only),
@@ -131,6 +135,18 @@ LABELS = {
                                                "unchanged before it is taken"),
     "photos.max_megapixels": QT_TRANSLATE_NOOP("SettingsView", "Larger photos are refused "
                                                "(megapixels)"),
+    "photos.min_sharpness": QT_TRANSLATE_NOOP(
+        "SettingsView", "Hold photos as blurred below this sharpness (0 = never)"),
+    "photos.min_brightness": QT_TRANSLATE_NOOP(
+        "SettingsView", "Hold photos as too dark below this brightness in % (0 = never)"),
+    "photos.max_brightness": QT_TRANSLATE_NOOP(
+        "SettingsView", "Hold photos as too bright above this brightness in % (100 = never)"),
+    "photos.max_clipped": QT_TRANSLATE_NOOP(
+        "SettingsView", "Hold photos as overexposed when more than this % is pure white "
+        "(100 = never)"),
+    "photos.min_long_side": QT_TRANSLATE_NOOP(
+        "SettingsView", "Hold photos as too small below this many pixels on the long side "
+        "(0 = never)"),
     "photos.code_pattern": QT_TRANSLATE_NOOP("SettingsView", "How a patient code is found in "
                                              "a file or folder name (regular expression)"),
 }

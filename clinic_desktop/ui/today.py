@@ -20,7 +20,13 @@ from clinic_desktop.ui.qt import (
     Signal,
 )
 from clinic_desktop.ui.widgets import heading, hint
-from clinic_desktop.ui.words import core_text, email_kind, email_status, photo_result
+from clinic_desktop.ui.words import (
+    core_text,
+    email_kind,
+    email_status,
+    photo_result,
+    quality_issues,
+)
 
 SECTIONS = [
     ("due_today", QT_TRANSLATE_NOOP("TodayView", "Steps due today"),
@@ -44,6 +50,9 @@ SECTIONS = [
     ("bouncing_addresses", QT_TRANSLATE_NOOP("TodayView", "Addresses that bounce"),
      QT_TRANSLATE_NOOP("TodayView", "No email goes to them until the address is changed or "
                        "confirmed on the patient's page.")),
+    ("held_photos", QT_TRANSLATE_NOOP("TodayView", "Photos held for quality"),
+     QT_TRANSLATE_NOOP("TodayView", "Their step waits: accept the photo, or ask the patient "
+                       "for a better one, in the patient's photos.")),
 ]
 
 
@@ -153,6 +162,10 @@ class TodayView(QWidget):
             if row.reason:
                 detail += f": {core_text(row.reason)}"
             return f"{who}\n    {detail}", row.patient_code
+        if key == "held_photos":
+            detail = self.tr("step {order} “{name}”: {why}").format(
+                order=row.step_order, name=row.step_name, why=quality_issues(row.issues))
+            return f"{row.patient_code}  {row.patient_name}\n    {detail}", row.patient_code
         if key == "photos_by_email":
             detail = self.tr("%n photo(s) received {when}", "", row.photos).format(
                 when=date_time_text(row.received_at, self.zone))

@@ -51,6 +51,15 @@ PHOTO_RESULTS = {
     "dismissed": QT_TRANSLATE_NOOP("words", "dismissed"),
 }
 
+# Why the photo quality gate held a photo (photos/quality.py), as staff say it.
+QUALITY_ISSUES = {
+    "small": QT_TRANSLATE_NOOP("words", "too small"),
+    "dark": QT_TRANSLATE_NOOP("words", "too dark"),
+    "bright": QT_TRANSLATE_NOOP("words", "too bright"),
+    "clipped": QT_TRANSLATE_NOOP("words", "overexposed"),
+    "blurred": QT_TRANSLATE_NOOP("words", "blurred"),
+}
+
 # What the history (audit log) of a patient records.
 HISTORY = {
     "patient_added": QT_TRANSLATE_NOOP("words", "patient added"),
@@ -124,6 +133,11 @@ def step_state(state: str) -> str:
 
 def photo_result(status: str) -> str:
     return _word(PHOTO_RESULTS, status)
+
+
+def quality_issues(issues: list[str]) -> str:
+    """ "blurred, too dark": a held photo's issues, most important first."""
+    return ", ".join(_word(QUALITY_ISSUES, issue) for issue in issues)
 
 
 def history(action: str) -> str:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("quality_gate")
 
 def default_limits() -> quality.Thresholds:
     def default(key: str) -> int:
-        spec = settings.SPECS[f"photos.quality.{key}"]
+        spec = settings.SPECS[f"photos.{key}"]
         return spec.parse(spec.default())
 
     return quality.Thresholds(default("min_sharpness"), default("min_brightness"),

@@ -24,6 +24,11 @@ RANGES = [
     ("photos.poll_seconds", 1, 86_400),
     ("photos.stable_seconds", 1, 3600),
     ("photos.max_megapixels", 1, 1000),
+    ("photos.min_sharpness", 0, 100_000),
+    ("photos.min_brightness", 0, 100),
+    ("photos.max_brightness", 0, 100),
+    ("photos.max_clipped", 0, 100),
+    ("photos.min_long_side", 0, 100_000),
     ("reports.late_after_days", 1, 365),
 ]
 
