@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from clinic_desktop import audit, clock, lease
@@ -152,8 +153,15 @@ def poll_mailbox(app: Any, *, holder: str, should_stop: Callable[[], bool] | Non
                 continue  # taken out of the folder meanwhile (a person, another program)
             if importer is None:
                 importer = PhotoImporter.for_app(app, app.clinic_today())
-            handled = handle_message(app, importer, row_id, uid, raw, folder=_folder_for(
-                app, config.mailbox, validity, uid), now=now())
+            folder = _folder_for(app, config.mailbox, validity, uid)
+            try:
+                handled = handle_message(app, importer, row_id, uid, raw, folder=folder,
+                                         now=now())
+            except (OSError, SQLAlchemyError, ClinicError):
+                raise  # this PC's disk or database, not the message: stop, try again later
+            except Exception as exc:  # one message that cannot be read never stops the rest
+                log.exception("Email %s in %s could not be read", uid, config.mailbox)
+                handled = _unreadable(app, row_id, uid, folder / "message.eml", exc)
             report.handled.append(handled)
             mailbox.finish(uid)
             _moved(app, row_id)
@@ -281,6 +289,20 @@ _NOT_A_PHOTO = sentence(QT_TRANSLATE_NOOP("core", "not a photo ({kind}) in an em
                                                   "{sender}"))
 _WITHOUT_PHOTOS = sentence(QT_TRANSLATE_NOOP(
     "core", "an email without photos from {sender} (subject '{subject}')"))
+
+
+_UNREADABLE = sentence(QT_TRANSLATE_NOOP(
+    "core", "an email that could not be read ({problem}); it is kept as it came"))
+
+
+def _unreadable(app: Any, row_id: int, uid: int, kept: Path, exc: Exception) -> HandledMail:
+    """The message is kept (message.eml) and shown in the photo inbox; it is done."""
+    reason = _UNREADABLE(problem=f"{type(exc).__name__}: {exc}")
+    with write_session(app.sessions) as session:
+        _refused(session, kept, reason)
+        _done(session, row_id, ReadMail("", "", "", None, []), NO_PHOTOS, reason,
+              patient_id=None, notification_id=None)
+    return HandledMail(uid, NO_PHOTOS, reason)
 
 
 def _write(folder: Path, number: int, attachment: Attachment) -> Path:

@@ -2657,6 +2657,10 @@ Jetzt die Einstellungen öffnen?</translation>
     <context>
         <name>core</name>
         <message>
+            <source>an email that could not be read ({problem}); it is kept as it came</source>
+            <translation>eine E-Mail, die nicht gelesen werden konnte ({problem}); sie wird aufbewahrt, wie sie kam</translation>
+        </message>
+        <message>
             <source>an unknown sender</source>
             <translation>einem unbekannten Absender</translation>
         </message>

@@ -340,3 +340,32 @@ def test_a_crash_between_the_import_and_the_move_does_not_import_twice(
     assert len(photos(clinic)) == 1
     assert steps(clinic) == [(1, False, True), (2, True, False), (3, False, False)]
     assert mailbox.folder("INBOX") == [] and len(mailbox.folder(PROCESSED)) == 1
+
+
+@ONE_DATABASE
+def test_a_message_that_cannot_be_read_is_kept_and_the_next_one_is_still_imported(
+        clinic: Any, mailbox: MailboxUser, photo_files: PhotoFiles,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = photo_required_email(clinic)
+    mailbox.deliver(reply(asked, text="broken"))
+    mailbox.deliver(reply(asked, files=[
+        (camera_photo(photo_files, "front.jpg"), "image/jpeg", "front.jpg")]))
+    real = poll.read_mail
+
+    def reader_that_chokes(raw: bytes) -> Any:
+        if b"broken" in raw:
+            raise UnicodeError("a header no parser understands")
+        return real(raw)
+
+    monkeypatch.setattr(poll, "read_mail", reader_that_chokes)
+    report = poll.poll_once(clinic)
+
+    assert report is not None and [h.outcome for h in report.handled] == \
+        [poll.NO_PHOTOS, poll.PHOTOS]
+    with clinic.sessions() as session:
+        [item] = session.scalars(select(InboxItem))
+    assert item.reason == ("an email that could not be read (UnicodeError: a header no parser "
+                           "understands); it is kept as it came")
+    assert b"broken" in Path(item.source_path).read_bytes()
+    assert steps(clinic)[1] == (2, True, False)
+    assert mailbox.folder("INBOX") == [] and len(mailbox.folder(PROCESSED)) == 2
