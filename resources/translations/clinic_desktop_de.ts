@@ -261,6 +261,18 @@ Aus: {folder}</translation>
             <source>Select an item in the list first.</source>
             <translation>Bitte zuerst einen Eintrag in der Liste auswählen.</translation>
         </message>
+        <message>
+            <source>Photo held</source>
+            <translation>Foto zurückgehalten</translation>
+        </message>
+        <message>
+            <source>{file}: filed for {code} under step {order}, but held: {why}. The step waits until the photo is accepted or a better one arrives.
+
+Accept this photo as it is?</source>
+            <translation>{file}: für {code} unter Schritt {order} abgelegt, aber zurückgehalten: {why}. Der Schritt wartet, bis das Foto angenommen wird oder ein besseres kommt.
+
+Dieses Foto so annehmen, wie es ist?</translation>
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -1118,6 +1130,34 @@ An dieselbe Adresse zu senden, schlägt wieder fehl. Zuerst die Adresse von {cod
                 <numerusform>Bericht gespeichert: {path} (%n Seiten).</numerusform>
             </translation>
         </message>
+        <message>
+            <source>⚠ held: {why}</source>
+            <translation>⚠ zurückgehalten: {why}</translation>
+        </message>
+        <message>
+            <source>⚠ The photo of {day} is held: {why}. Step {order} waits for it to be accepted or for a better one.</source>
+            <translation>⚠ Das Foto vom {day} ist zurückgehalten: {why}. Schritt {order} wartet, bis es angenommen wird oder ein besseres kommt.</translation>
+        </message>
+        <message>
+            <source>Accept as it is</source>
+            <translation>So annehmen</translation>
+        </message>
+        <message>
+            <source>The photo is good enough: its step goes on as if it had passed the check</source>
+            <translation>Das Foto ist gut genug: sein Schritt geht weiter, als hätte es die Prüfung bestanden</translation>
+        </message>
+        <message>
+            <source>Ask for a better photo</source>
+            <translation>Um ein besseres Foto bitten</translation>
+        </message>
+        <message>
+            <source>Better photo asked for</source>
+            <translation>Um ein besseres Foto gebeten</translation>
+        </message>
+        <message>
+            <source>Email the patient asking for a new photo, with the reason in plain words</source>
+            <translation>Per E-Mail um ein neues Foto bitten, mit dem Grund in einfachen Worten</translation>
+        </message>
     </context>
     <context>
         <name>PhotoViewer</name>
@@ -1584,6 +1624,30 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         <message>
             <source>Not saved.</source>
             <translation>Nicht gespeichert.</translation>
+        </message>
+        <message>
+            <source>Photo quality</source>
+            <translation>Fotoqualität</translation>
+        </message>
+        <message>
+            <source>Hold photos as blurred below this sharpness (0 = never)</source>
+            <translation>Fotos unter dieser Schärfe als unscharf zurückhalten (0 = nie)</translation>
+        </message>
+        <message>
+            <source>Hold photos as too dark below this brightness in % (0 = never)</source>
+            <translation>Fotos unter dieser Helligkeit in % als zu dunkel zurückhalten (0 = nie)</translation>
+        </message>
+        <message>
+            <source>Hold photos as too bright above this brightness in % (100 = never)</source>
+            <translation>Fotos über dieser Helligkeit in % als zu hell zurückhalten (100 = nie)</translation>
+        </message>
+        <message>
+            <source>Hold photos as overexposed when more than this % is pure white (100 = never)</source>
+            <translation>Fotos als überbelichtet zurückhalten, wenn mehr als dieser Anteil in % reinweiß ist (100 = nie)</translation>
+        </message>
+        <message>
+            <source>Hold photos as too small below this many pixels on the long side (0 = never)</source>
+            <translation>Fotos mit weniger Pixeln an der langen Seite als zu klein zurückhalten (0 = nie)</translation>
         </message>
     </context>
     <context>
@@ -2180,6 +2244,18 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
             <source>Who gets which email in the coming days, why, and when the last one goes out</source>
             <translation>Wer in den nächsten Tagen welche E-Mail bekommt, warum, und wann die letzte hinausgeht</translation>
         </message>
+        <message>
+            <source>Photos held for quality</source>
+            <translation>Wegen der Qualität zurückgehaltene Fotos</translation>
+        </message>
+        <message>
+            <source>Their step waits: accept the photo, or ask the patient for a better one, in the patient&apos;s photos.</source>
+            <translation>Ihr Schritt wartet: in den Fotos der Patientin / des Patienten das Foto annehmen oder um ein besseres bitten.</translation>
+        </message>
+        <message>
+            <source>step {order} “{name}”: {why}</source>
+            <translation>Schritt {order} „{name}“: {why}</translation>
+        </message>
     </context>
     <context>
         <name>TrayNotifier</name>
@@ -2285,6 +2361,10 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
             <source>The import stopped: {reason}</source>
             <translation>Der Import wurde abgebrochen: {reason}</translation>
         </message>
+        <message>
+            <source>filed for {code} under step {order}, but held: {why}. The step waits until staff accept the photo or a better one arrives</source>
+            <translation>für {code} unter Schritt {order} abgelegt, aber zurückgehalten: {why}. Der Schritt wartet, bis das Praxisteam das Foto annimmt oder ein besseres kommt</translation>
+        </message>
     </context>
     <context>
         <name>photos</name>
@@ -2331,6 +2411,34 @@ Zum Wiederherstellen: Clinic Desktop auf allen PCs schließen, clinic.sqlite3-wa
         <message>
             <source>✓ completed the step</source>
             <translation>✓ hat den Schritt abgeschlossen</translation>
+        </message>
+        <message>
+            <source>The photo is no longer there.</source>
+            <translation>Das Foto ist nicht mehr da.</translation>
+        </message>
+        <message>
+            <source>Photo accepted. Its step is not finished yet, so nothing else changes.</source>
+            <translation>Foto angenommen. Sein Schritt ist noch nicht fällig, daher ändert sich sonst nichts.</translation>
+        </message>
+        <message>
+            <source>Photo accepted: step {order} “{name}” is completed and the plan is finished.</source>
+            <translation>Foto angenommen: Schritt {order} „{name}“ ist abgeschlossen und der Plan ist beendet.</translation>
+        </message>
+        <message>
+            <source>Photo accepted: step {order} “{name}” is completed and step {next} “{next_name}” has started.</source>
+            <translation>Foto angenommen: Schritt {order} „{name}“ ist abgeschlossen und Schritt {next} „{next_name}“ hat begonnen.</translation>
+        </message>
+        <message>
+            <source>The patient was asked for a better photo already.</source>
+            <translation>Die Patientin / der Patient wurde bereits um ein besseres Foto gebeten.</translation>
+        </message>
+        <message>
+            <source>The email asking for a better photo is held back: {reason}</source>
+            <translation>Die E-Mail mit der Bitte um ein besseres Foto wird zurückgehalten: {reason}</translation>
+        </message>
+        <message>
+            <source>The patient will get an email asking for a better photo, with the reason.</source>
+            <translation>Die Patientin / der Patient bekommt eine E-Mail mit der Bitte um ein besseres Foto und dem Grund.</translation>
         </message>
     </context>
     <context>
@@ -2652,6 +2760,26 @@ Jetzt die Einstellungen öffnen?</translation>
         <message>
             <source>better photo requested</source>
             <translation>besseres Foto erbeten</translation>
+        </message>
+        <message>
+            <source>too small</source>
+            <translation>zu klein</translation>
+        </message>
+        <message>
+            <source>too dark</source>
+            <translation>zu dunkel</translation>
+        </message>
+        <message>
+            <source>too bright</source>
+            <translation>zu hell</translation>
+        </message>
+        <message>
+            <source>overexposed</source>
+            <translation>überbelichtet</translation>
+        </message>
+        <message>
+            <source>blurred</source>
+            <translation>unscharf</translation>
         </message>
     </context>
     <context>
@@ -3243,6 +3371,30 @@ Jetzt die Einstellungen öffnen?</translation>
         <message>
             <source>Work is waiting but nobody has checked or sent since {when}. Is the notifier running on any PC?</source>
             <translation>Es wartet Arbeit, aber seit {when} hat kein PC geprüft oder gesendet. Läuft der Benachrichtigungsdienst auf einem PC?</translation>
+        </message>
+        <message>
+            <source>Photo {n} was not held: it passed the quality check.</source>
+            <translation>Foto {n} wurde nicht zurückgehalten: es hat die Qualitätsprüfung bestanden.</translation>
+        </message>
+        <message>
+            <source>Photo {n} was accepted already, by {who} on {day}.</source>
+            <translation>Foto {n} wurde bereits angenommen, von {who} am {day}.</translation>
+        </message>
+        <message>
+            <source>There is no photo {n}.</source>
+            <translation>Es gibt kein Foto {n}.</translation>
+        </message>
+        <message>
+            <source>Photo {n} passed the quality check; there is nothing to ask the patient to retake.</source>
+            <translation>Foto {n} hat die Qualitätsprüfung bestanden; ein neues Foto ist nicht nötig.</translation>
+        </message>
+        <message>
+            <source>Photo {n} was accepted by {who}; there is nothing to ask the patient to retake.</source>
+            <translation>Foto {n} wurde von {who} angenommen; ein neues Foto ist nicht nötig.</translation>
+        </message>
+        <message>
+            <source>Photo {n} of {code} belongs to no step of the plan, so there is no step to ask a new photo for.</source>
+            <translation>Foto {n} von {code} gehört zu keinem Schritt des Plans; es gibt keinen Schritt, für den ein neues Foto nötig wäre.</translation>
         </message>
     </context>
 </TS>
