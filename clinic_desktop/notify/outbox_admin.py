@@ -16,6 +16,7 @@ from clinic_desktop.errors import NotFoundError, RuleError, ValidationError
 from clinic_desktop.notify import outbox, render
 from clinic_desktop.notify.context import step_email_context
 from clinic_desktop.notify.message import Sender, build_message, load_logo, new_message_id
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -42,10 +43,32 @@ def outbox_rows(session: Any, status: str | None, limit: int,
     ]
 
 
+# The answers of Retry, Cancel and "Send a photo reminder now", and why they cannot be done.
+_NO_EMAIL = sentence(QT_TRANSLATE_NOOP("core", "There is no email with id {n} in the outbox."))
+_CANNOT_RETRY = sentence(QT_TRANSLATE_NOOP(
+    "core", "Email {n} is {status}; only failed, held (needs attention) or cancelled emails "
+    "can be retried."))
+_PATIENT_GONE = sentence(QT_TRANSLATE_NOOP("core", "The patient of email {n} no longer exists."))
+_STILL_CANNOT = sentence(QT_TRANSLATE_NOOP(
+    "core", "Email {n} still cannot be sent: {problem}. Fix the patient's details first."))
+_QUEUED_AGAIN = sentence(QT_TRANSLATE_NOOP("core", "Email {n} to {address} is queued again."))
+_CANNOT_CANCEL = sentence(QT_TRANSLATE_NOOP(
+    "core", "Email {n} is {status} and cannot be cancelled."))
+_CANCELLED = sentence(QT_TRANSLATE_NOOP("core", "Email {n} will not be sent."))
+_NOTHING_TO_REMIND = sentence(QT_TRANSLATE_NOOP(
+    "core", "{code} has no active step to remind about."))
+_NO_NEW_REMINDER = sentence(QT_TRANSLATE_NOOP("core", "No new reminder for {code}: {why}."))
+_REMINDED_TODAY = sentence(QT_TRANSLATE_NOOP(
+    "core", "{code} was already sent a photo reminder today ({time}); at most one a day."))
+_REMINDER_HELD = sentence(QT_TRANSLATE_NOOP(
+    "core", "The reminder cannot be emailed: {problem}. It is listed in the outbox."))
+_REMINDER_QUEUED = sentence(QT_TRANSLATE_NOOP("core", "A photo reminder to {address} is queued."))
+
+
 def _get(session: Session, notification_id: int) -> Notification:
     row = session.get(Notification, notification_id)
     if row is None:
-        raise NotFoundError(f"There is no email with id {notification_id} in the outbox.")
+        raise NotFoundError(_NO_EMAIL(n=notification_id))
     return row
 
 
@@ -73,17 +96,15 @@ def retry(session: Session, notification_id: int) -> str:
     """Queue a failed, held or cancelled email again, with the patient's current address."""
     row = _get(session, notification_id)
     if row.status in (outbox.STATUS_SENT, outbox.STATUS_SENDING, outbox.STATUS_QUEUED):
-        raise RuleError(f"Email {row.id} is {row.status}; only failed, held (needs attention) "
-                        "or cancelled emails can be retried.")
+        raise RuleError(_CANNOT_RETRY(n=row.id, status=row.status))
     before = {"status": row.status, "recipient": row.recipient}
     if row.patient_id is not None and row.doctor_id is None:
         patient = session.get(Patient, row.patient_id)
         if patient is None:
-            raise RuleError(f"The patient of email {row.id} no longer exists.")
+            raise RuleError(_PATIENT_GONE(n=row.id))
         problem = outbox.recipient_problem(patient)
         if problem:
-            raise ValidationError(f"Email {row.id} still cannot be sent: {problem}. Fix the "
-                                  "patient's details first.")
+            raise ValidationError(_STILL_CANNOT(n=row.id, problem=problem))
         if row.recipient != patient.email:
             row.recipient, row.recipient_name = patient.email or "", patient.full_name
             step = session.get(TreatmentStep, row.step_id) if row.step_id else None
@@ -98,18 +119,18 @@ def retry(session: Session, notification_id: int) -> str:
     audit.record(session, "email_retry", patient_id=row.patient_id, entity="notification",
                  entity_id=row.id, before=before, after={"status": row.status,
                                                           "recipient": row.recipient})
-    return f"Email {row.id} to {row.recipient} is queued again."
+    return _QUEUED_AGAIN(n=row.id, address=row.recipient)
 
 
 def cancel(session: Session, notification_id: int) -> str:
     row = _get(session, notification_id)
     if row.status in (outbox.STATUS_SENT, outbox.STATUS_SENDING, outbox.STATUS_CANCELLED):
-        raise RuleError(f"Email {row.id} is {row.status} and cannot be cancelled.")
+        raise RuleError(_CANNOT_CANCEL(n=row.id, status=row.status))
     before = row.status
     row.status = outbox.STATUS_CANCELLED
     audit.record(session, "email_cancelled", patient_id=row.patient_id, entity="notification",
                  entity_id=row.id, before={"status": before}, after={"status": row.status})
-    return f"Email {row.id} will not be sent."
+    return _CANCELLED(n=row.id)
 
 
 def preview(session: Session, kind: str, patient: Patient, language: str | None,
@@ -145,16 +166,16 @@ def queue_reminder_now(session: Session, patient: Patient, today: date) -> str:
 
     step = active_step(session, patient.id)
     if step is None:
-        raise RuleError(f"{patient.code} has no active step to remind about.")
+        raise RuleError(_NOTHING_TO_REMIND(code=patient.code))
     number, last_sent, blocker = reminder_state(session, step.id)
     if blocker:
-        raise RuleError(f"No new reminder for {patient.code}: {blocker}.")
+        raise RuleError(_NO_NEW_REMINDER(code=patient.code, why=blocker))
     zone = settings.clinic_zone(session)
     if last_sent is not None and last_sent.astimezone(zone).date() >= today:
-        raise RuleError(f"{patient.code} was already sent a photo reminder today "
-                        f"({last_sent.astimezone(zone):%H:%M}); at most one a day.")
+        raise RuleError(_REMINDED_TODAY(code=patient.code,
+                                        time=f"{last_sent.astimezone(zone):%H:%M}"))
     waiting = max((today - step.due_date).days, 0) if step.due_date else 0
     result = queue_reminder(session, step, number, waiting)
     if result.reason:
-        return f"The reminder cannot be emailed: {result.reason}. It is listed in the outbox."
-    return f"A photo reminder to {patient.email} is queued."
+        return _REMINDER_HELD(problem=result.reason)
+    return _REMINDER_QUEUED(address=patient.email)

@@ -221,20 +221,23 @@ class OutboxView(QWidget):
         days = self.period.currentData()
         keep = selected_key(self.table, self.model)
 
-        def work() -> list[dict[str, Any]]:
+        def work() -> tuple[list[dict[str, Any]], list[str]]:
             from clinic_desktop import clock
             from clinic_desktop.notify.outbox_admin import outbox_rows
 
             since = clock.now_utc() - timedelta(days=days) if days else None
             with self.context.sessions() as session:
-                return outbox_rows(session, status, LIMIT, since)
+                rows = outbox_rows(session, status, LIMIT, since)
+            # Said here, not on the GUI thread: a thousand different refusals take a while.
+            return rows, [core_text(r["last_error"]) for r in rows]
 
-        def done(rows: list[dict[str, Any]]) -> None:
+        def done(answer: tuple[list[dict[str, Any]], list[str]]) -> None:
+            rows, problems = answer
             self.codes = [r["patient_code"] or "" for r in rows]
             self.model.set_rows([[r["id"], email_kind(r["kind"]), r["patient_code"] or "-",
                                   r["recipient"] or "-", email_status(r["status"]),
-                                  r["attempts"], r["subject"], core_text(r["last_error"])]
-                                 for r in rows],
+                                  r["attempts"], r["subject"], problem]
+                                 for r, problem in zip(rows, problems, strict=True)],
                                 [r["id"] for r in rows],
                                 [STATE_COLOURS.get(r["status"]) for r in rows])
             fit_columns(self.table)

@@ -3396,5 +3396,53 @@ Jetzt die Einstellungen öffnen?</translation>
             <source>Photo {n} of {code} belongs to no step of the plan, so there is no step to ask a new photo for.</source>
             <translation>Foto {n} von {code} gehört zu keinem Schritt des Plans; es gibt keinen Schritt, für den ein neues Foto nötig wäre.</translation>
         </message>
+        <message>
+            <source>There is no email with id {n} in the outbox.</source>
+            <translation>Im Postausgang gibt es keine E-Mail mit der Nummer {n}.</translation>
+        </message>
+        <message>
+            <source>Email {n} is {status}; only failed, held (needs attention) or cancelled emails can be retried.</source>
+            <translation>E-Mail {n} ist {status}; nur fehlgeschlagene, zurückgehaltene oder abgebrochene E-Mails lassen sich erneut senden.</translation>
+        </message>
+        <message>
+            <source>The patient of email {n} no longer exists.</source>
+            <translation>Die Patientin oder der Patient der E-Mail {n} existiert nicht mehr.</translation>
+        </message>
+        <message>
+            <source>Email {n} still cannot be sent: {problem}. Fix the patient's details first.</source>
+            <translation>E-Mail {n} kann noch immer nicht gesendet werden: {problem}. Korrigieren Sie zuerst die Angaben der Patientin oder des Patienten.</translation>
+        </message>
+        <message>
+            <source>Email {n} to {address} is queued again.</source>
+            <translation>E-Mail {n} an {address} ist wieder eingereiht.</translation>
+        </message>
+        <message>
+            <source>Email {n} is {status} and cannot be cancelled.</source>
+            <translation>E-Mail {n} ist {status} und lässt sich nicht mehr abbrechen.</translation>
+        </message>
+        <message>
+            <source>Email {n} will not be sent.</source>
+            <translation>E-Mail {n} wird nicht gesendet.</translation>
+        </message>
+        <message>
+            <source>{code} has no active step to remind about.</source>
+            <translation>{code} hat keinen aktiven Schritt, an den erinnert werden könnte.</translation>
+        </message>
+        <message>
+            <source>No new reminder for {code}: {why}.</source>
+            <translation>Keine neue Erinnerung für {code}: {why}.</translation>
+        </message>
+        <message>
+            <source>{code} was already sent a photo reminder today ({time}); at most one a day.</source>
+            <translation>{code} hat heute schon eine Foto-Erinnerung bekommen ({time}); höchstens eine am Tag.</translation>
+        </message>
+        <message>
+            <source>The reminder cannot be emailed: {problem}. It is listed in the outbox.</source>
+            <translation>Die Erinnerung kann nicht gemailt werden: {problem}. Sie steht im Postausgang.</translation>
+        </message>
+        <message>
+            <source>A photo reminder to {address} is queued.</source>
+            <translation>Eine Foto-Erinnerung an {address} ist eingereiht.</translation>
+        </message>
     </context>
 </TS>
