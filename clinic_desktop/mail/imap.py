@@ -47,10 +47,10 @@ class ImapSettings:
     timeout: int
 
     def place(self) -> ServerPlace:
-        return ServerPlace("imap", self.host, self.port, self.security, 143, 993)
+        return ServerPlace("imap", self.host, self.describe(), 143, 993)
 
     def describe(self) -> str:
-        return self.place().describe()
+        return f"{self.host}:{self.port} ({'STARTTLS' if self.security == 'starttls' else 'TLS'})"
 
     @property
     def mailbox(self) -> str:

@@ -23,6 +23,7 @@ from clinic_desktop import audit, clock, secrets, settings
 from clinic_desktop.db.engine import busy_problem, is_transient, until_written, write_session
 from clinic_desktop.db.models import DeliveryAttempt, Notification, Patient, TreatmentStep
 from clinic_desktop.errors import ClinicError, ConfigError
+from clinic_desktop.mail.servers import ServerPlace, connection_problem, tls_context
 from clinic_desktop.notify import outbox
 from clinic_desktop.notify.message import (
     Sender,
@@ -112,18 +113,8 @@ def make_sender(config: SmtpSettings) -> Sender:
                   logo=logo, logo_subtype=subtype)
 
 
-_CA_FILE_UNUSABLE = sentence(QT_TRANSLATE_NOOP(
-    "core", "The CA file {path} (smtp.ca_file) cannot be used: {problem}."))
-
-
 def _tls_context(config: SmtpSettings) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if config.ca_file:
-        try:
-            context.load_verify_locations(cafile=config.ca_file)
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(_CA_FILE_UNUSABLE(path=config.ca_file, problem=exc)) from exc
-    return context
+    return tls_context(config.ca_file)
 
 
 def _server_words(exc: smtplib.SMTPResponseException) -> str:
@@ -186,18 +177,6 @@ _NO_STARTTLS = sentence(QT_TRANSLATE_NOOP(
 _NO_LOGIN = sentence(QT_TRANSLATE_NOOP(
     "core", "The mail server {where} does not offer login (AUTH). Check smtp.security: most "
     "servers allow login only after STARTTLS or TLS."))
-_UNTRUSTED = sentence(QT_TRANSLATE_NOOP(
-    "core", "The certificate of the mail server {where} is not trusted: {why}. If the clinic "
-    "uses its own certificate authority, set smtp.ca_file to its certificate."))
-_TLS_FAILED = sentence(QT_TRANSLATE_NOOP(
-    "core", "The encrypted connection to {where} failed ({why}). Port 587 usually needs "
-    "smtp.security = starttls, port 465 needs tls."))
-_NOT_FOUND = sentence(QT_TRANSLATE_NOOP(
-    "core", "The mail server {host} was not found. Check smtp.host and this PC's internet "
-    "connection."))
-_CONNECTION_REFUSED = sentence(QT_TRANSLATE_NOOP(
-    "core", "The mail server {where} refused the connection. Check smtp.host and smtp.port "
-    "(587 for STARTTLS, 465 for TLS)."))
 _NO_ANSWER = sentence(QT_TRANSLATE_NOOP(
     "core", "The mail server {where} did not answer within {n_seconds} seconds. Check "
     "smtp.host, smtp.port and the firewall."))
@@ -243,18 +222,11 @@ class SmtpConnection:
         except smtplib.SMTPNotSupportedError:
             self.close()
             raise SmtpSetupError(_NO_LOGIN(where=where)) from None
-        except ssl.SSLCertVerificationError as exc:
+        except (ssl.SSLError, socket.gaierror, ConnectionRefusedError) as exc:
             self.close()
-            raise SmtpSetupError(_UNTRUSTED(where=where, why=exc.verify_message)) from None
-        except ssl.SSLError as exc:
-            self.close()
-            raise SmtpSetupError(_TLS_FAILED(where=where, why=exc.reason or exc)) from None
-        except socket.gaierror:
-            self.close()
-            raise SmtpSetupError(_NOT_FOUND(host=repr(c.host))) from None
-        except ConnectionRefusedError:
-            self.close()
-            raise SmtpSetupError(_CONNECTION_REFUSED(where=where)) from None
+            # The same sentences as reading the mailbox (mail/servers.py).
+            raise SmtpSetupError(str(connection_problem(
+                exc, ServerPlace("smtp", c.host, where, 587, 465)))) from None
         except TimeoutError:
             self.close()
             raise DeliveryError(_NO_ANSWER(where=where, n_seconds=c.timeout)) from None

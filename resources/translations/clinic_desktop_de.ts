@@ -2785,6 +2785,18 @@ Jetzt die Einstellungen öffnen?</translation>
     <context>
         <name>core</name>
         <message>
+            <source>The encrypted connection to {where} failed ({why}). Port {n_starttls} usually needs {setting} = starttls, port {n_tls} needs tls.</source>
+            <translation>Die verschlüsselte Verbindung zu {where} ist fehlgeschlagen ({why}). Port {n_starttls} braucht meist STARTTLS bei {setting}, Port {n_tls} braucht TLS.</translation>
+        </message>
+        <message>
+            <source>The mail server {host} was not found. Check {setting} and this PC's internet connection.</source>
+            <translation>Der Mailserver {host} wurde nicht gefunden. Prüfen Sie {setting} und die Internetverbindung dieses PCs.</translation>
+        </message>
+        <message>
+            <source>The mail server {where} refused the connection. Check {host_setting} and {port_setting} ({n_starttls} for STARTTLS, {n_tls} for TLS).</source>
+            <translation>Der Mailserver {where} hat die Verbindung abgelehnt. Prüfen Sie {host_setting} und {port_setting} ({n_starttls} für STARTTLS, {n_tls} für TLS).</translation>
+        </message>
+        <message>
             <source>an email that could not be read ({problem}); it is kept as it came</source>
             <translation>eine E-Mail, die nicht gelesen werden konnte ({problem}); sie wird aufbewahrt, wie sie kam</translation>
         </message>
