@@ -36,7 +36,6 @@ SPEAKERS = (
     "clinic_desktop.photos.image",
     "clinic_desktop.photos.importer",
     "clinic_desktop.photos.inbox",
-    "clinic_desktop.mail.servers",
     "clinic_desktop.mail.poll",
     "clinic_desktop.domain.progression",
     "clinic_desktop.domain.photo_sets",
@@ -52,6 +51,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
 # What some facts look like, by their name: a number ({n}, {n_steps}) is digits, so "{n} sent"
 # is not "the email was not sent"; a setting ({setting}, {setting_other}) is a key.
 _SHAPES = {"n": r"\d+", "setting": r"[a-z][a-z_]*(?:\.[a-z_]+)+"}
+_START = 3  # templates are looked up by this many first letters
 
 
 def _shape(name: str) -> str:
@@ -79,6 +79,7 @@ class Sentence:
         self.facts = tuple(dict.fromkeys(fields))
         # Cheap checks before the pattern: most texts are told apart by how they start or end.
         self._head = pieces[0][0]
+        self.start = self._head[:_START]
         self._tail = pieces[-1][0] if pieces[-1][1] is None else ""
         self.words = sum(len(literal) for literal, *_ in pieces)  # how specific it is
         self._pattern = re.compile("".join(pattern) + r"\Z", re.DOTALL)
@@ -100,6 +101,10 @@ class Sentence:
 
 _REGISTERED: list[Sentence] = []
 _by_words: list[Sentence] = []
+# The templates by the first letters of their words (a template that starts with a fact is
+# under ""): a text is tried against a handful of them, not all.
+_by_start: dict[str, list[Sentence]] = {}
+_speakers_heard = False
 
 
 def sentence(template: str) -> Sentence:
@@ -112,18 +117,26 @@ def sentence(template: str) -> Sentence:
 def every_sentence() -> list[Sentence]:
     """Every template of the SPEAKERS, those with the most words of their own first: where
     two templates could have made a text, the more specific one did."""
-    global _by_words
-    for module in SPEAKERS:
-        importlib.import_module(module)
+    global _by_words, _by_start, _speakers_heard
+    if not _speakers_heard:
+        for module in SPEAKERS:
+            importlib.import_module(module)
+        _speakers_heard = True
     if len(_by_words) != len(_REGISTERED):
         _by_words = sorted(_REGISTERED, key=lambda known: -known.words)
+        _by_start = {}
+        for known in _by_words:
+            _by_start.setdefault(known.start, []).append(known)
     return _by_words
 
 
 def recognise(text: str) -> tuple[Sentence, dict[str, str]] | None:
     """The template that made `text` and its facts (as text), or None for a text the core
     did not make from a template (a server's own words, a file name, an older sentence)."""
-    for known in every_sentence():
+    every_sentence()
+    heads = {text[:length] for length in range(_START + 1)}
+    for known in sorted((k for head in heads for k in _by_start.get(head, ())),
+                        key=lambda known: -known.words):
         facts = known.facts_in(text)
         if facts is not None:
             return known, facts

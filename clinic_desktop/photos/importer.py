@@ -45,8 +45,37 @@ from clinic_desktop.photos.results import DUPLICATE as DUPLICATE
 from clinic_desktop.photos.results import IMPORTED as IMPORTED
 from clinic_desktop.photos.results import REFUSED as REFUSED
 from clinic_desktop.photos.results import UNMATCHED as UNMATCHED
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 log = logging.getLogger(__name__)
+
+# Why a photo found no patient, or was not imported (the outcome's message, the inbox's reason).
+_SEVERAL_PATIENTS = sentence(QT_TRANSLATE_NOOP(
+    "core", "the name matches several patients: {codes}"))
+_NO_CODE = sentence(QT_TRANSLATE_NOOP(
+    "core", "no patient code in the file or folder name (e.g. P00123_front.jpg)"))
+_NO_SUCH_PATIENT = sentence(QT_TRANSLATE_NOOP("core", "no patient with code {codes}"))
+_ALREADY_WAITING = sentence(QT_TRANSLATE_NOOP(
+    "core", "already waiting in the photo inbox as item {n}"))
+_ALREADY_IMPORTED = sentence(QT_TRANSLATE_NOOP("core", "already imported"))
+_IMPORTED_ON = sentence(QT_TRANSLATE_NOOP("core", "already imported on {day} for {code}"))
+_IMPORTED_ON_STEP = sentence(QT_TRANSLATE_NOOP(
+    "core", "already imported on {day} for {code}, step {n}"))
+_NOT_IMPORTED = sentence(QT_TRANSLATE_NOOP("core", "the photo {name} was not imported"))
+_IMPORT_AGAIN = sentence(QT_TRANSLATE_NOOP("core", "import it again"))
+_UNEXPECTED = sentence(QT_TRANSLATE_NOOP(
+    "core", "not imported because of an unexpected error ({problem}); the details are in the "
+    "log file in the data folder's logs/."))
+_NO_PLAN = sentence(QT_TRANSLATE_NOOP(
+    "core", "{code} has no steps yet (no plan), so there is no step {n}; import the photo "
+    "without a step."))
+_NO_SUCH_STEP = sentence(QT_TRANSLATE_NOOP(
+    "core", "{code} has no step {n}; their steps are {n_first} to {n_last}."))
+_NOT_STARTED = sentence(QT_TRANSLATE_NOOP(
+    "core", "Step {n} '{name}' of {code} has not started yet ({now}); a photo can go under "
+    "the active step or an earlier one."))
+_ACTIVE_IS = sentence(QT_TRANSLATE_NOOP("core", "the active step is {n} '{name}'"))
+_NONE_ACTIVE = sentence(QT_TRANSLATE_NOOP("core", "no step is active"))
 
 # Files a folder import passes over quietly: not photos, and our own bookkeeping.
 _SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
@@ -111,12 +140,10 @@ class PhotoImporter:
             if len(found) == 1:
                 return found[0], ""
             if len(found) > 1:
-                return None, ("the name matches several patients: "
-                              + ", ".join(sorted(p.code for p in found)))
+                return None, _SEVERAL_PATIENTS(codes=", ".join(sorted(p.code for p in found)))
         if not seen_any:
-            return None, "no patient code in the file or folder name (e.g. P00123_front.jpg)"
-        unknown = ", ".join(dict.fromkeys(seen_any))
-        return None, f"no patient with code {unknown}"
+            return None, _NO_CODE()
+        return None, _NO_SUCH_PATIENT(codes=", ".join(dict.fromkeys(seen_any)))
 
     # --- import ---------------------------------------------------------------------------
 
@@ -167,8 +194,7 @@ class PhotoImporter:
             if write_failure(exc):
                 bind = self.sessions.kw["bind"]
                 raise disk_full(exc, database_place(str(bind.url)),
-                                f"the photo {path.name} was not imported",
-                                "import it again") from exc
+                                _NOT_IMPORTED(name=path.name), _IMPORT_AGAIN()) from exc
             raise  # the database, not this file: stop, and the watcher tries again later
         except Exception as exc:  # one file never stops the rest (folder, watcher, inbox)
             log.exception("Unexpected error importing %s", path)
@@ -181,7 +207,7 @@ class PhotoImporter:
             if patient_code:
                 patient = session.scalar(select(Patient).where(
                     Patient.code == patient_code.strip().upper()))
-                reason = "" if patient else f"no patient with code {patient_code.upper()}"
+                reason = "" if patient else _NO_SUCH_PATIENT(codes=patient_code.upper())
             elif unmatched_reason:
                 patient, reason = None, unmatched_reason
             else:
@@ -198,14 +224,13 @@ class PhotoImporter:
                 waiting = session.scalar(select(InboxItem.id).where(
                     InboxItem.sha256 == photo.sha256, InboxItem.status == UNMATCHED))
                 if waiting:
-                    return ImportOutcome(path, DUPLICATE, f"already waiting in the photo "
-                                         f"inbox as item {waiting}")
+                    return ImportOutcome(path, DUPLICATE, _ALREADY_WAITING(n=waiting))
         try:
             stored = self.library.store(photo.sha256, photo.extension, photo.data,
                                         photo.thumbnails)
         except OSError as exc:  # only a full disk: the library names other failures itself
-            raise disk_full(exc, self.library.root, f"the photo {path.name} was not imported",
-                            "import it again") from exc
+            raise disk_full(exc, self.library.root, _NOT_IMPORTED(name=path.name),
+                            _IMPORT_AGAIN()) from exc
         relative = self.library.relative(stored)
         if patient is None:
             return self._to_inbox(path, photo, taken_at, relative, reason)
@@ -219,7 +244,7 @@ class PhotoImporter:
                 patient = session.get(Patient, patient_id)
                 assert patient is not None
                 return ImportOutcome(path, DUPLICATE, _describe_duplicate(
-                    session, patient, photo.sha256, self.zone) or "already imported",
+                    session, patient, photo.sha256, self.zone) or _ALREADY_IMPORTED(),
                     patient.code)
 
     def _add_photo(self, session: Session, path: Path, photo: DecodedPhoto,
@@ -390,9 +415,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _unexpected(path: Path, exc: Exception) -> ImportOutcome:
-    return ImportOutcome(path, REFUSED, f"not imported because of an unexpected error "
-                         f"({type(exc).__name__}); the details are in the log file in the "
-                         "data folder's logs/.")
+    return ImportOutcome(path, REFUSED, _UNEXPECTED(problem=type(exc).__name__))
 
 
 def step_for_photo(session: Session, patient: Patient,
@@ -412,16 +435,14 @@ def step_for_photo(session: Session, patient: Patient,
         orders = session.scalars(select(TreatmentStep.order).where(
             TreatmentStep.patient_id == patient.id).order_by(TreatmentStep.order)).all()
         if not orders:
-            raise NotFoundError(f"{patient.code} has no steps yet (no plan), so there is no "
-                                f"step {step_order}; import the photo without a step.")
-        raise NotFoundError(f"{patient.code} has no step {step_order}; their steps are "
-                            f"{orders[0]} to {orders[-1]}.")
+            raise NotFoundError(_NO_PLAN(code=patient.code, n=step_order))
+        raise NotFoundError(_NO_SUCH_STEP(code=patient.code, n=step_order, n_first=orders[0],
+                                          n_last=orders[-1]))
     if step.is_active or step.is_completed:
         return step
-    now = (f"the active step is {active.order} '{active.name}'" if active is not None
-           else "no step is active")
-    raise RuleError(f"Step {step.order} '{step.name}' of {patient.code} has not started yet "
-                    f"({now}); a photo can go under the active step or an earlier one.")
+    now = _ACTIVE_IS(n=active.order, name=active.name) if active is not None \
+        else _NONE_ACTIVE()
+    raise RuleError(_NOT_STARTED(n=step.order, name=step.name, code=patient.code, now=now))
 
 
 def _describe_duplicate(session: Session, patient: Patient, sha256: str,
@@ -431,7 +452,8 @@ def _describe_duplicate(session: Session, patient: Patient, sha256: str,
     if existing is None:
         return ""
     step = session.get(TreatmentStep, existing.step_id) if existing.step_id else None
-    when = existing.imported_at.astimezone(zone).date().isoformat()
-    where = f", step {step.order}" if step else ""
-    return f"already imported on {when} for {patient.code}{where}"
+    day = existing.imported_at.astimezone(zone).date().isoformat()
+    if step is None:
+        return _IMPORTED_ON(day=day, code=patient.code)
+    return _IMPORTED_ON_STEP(day=day, code=patient.code, n=step.order)
 

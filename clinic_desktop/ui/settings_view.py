@@ -42,7 +42,7 @@ from clinic_desktop.ui.qt import (
 )
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import hint, show_error, show_info
-from clinic_desktop.ui.words import choice, email_kind
+from clinic_desktop.ui.words import choice, core_text, email_kind
 
 log = logging.getLogger(__name__)
 
@@ -433,7 +433,7 @@ class SettingsView(QWidget):
         """Red under each field: why its new value was refused, else what is wrong with the
         stored value (a logo deleted since it was set, say)."""
         for key, label in self.errors.items():
-            text = named_fields(problems.get(key) or self._stored_problems.get(key, ""))
+            text = core_text(problems.get(key) or self._stored_problems.get(key, ""))
             label.setVisible(bool(text))
             label.setText(text)
 
@@ -498,7 +498,7 @@ class SettingsView(QWidget):
         def test() -> None:
             self.status.setText(self.tr("Connecting to the mail server…"))
             title = self.tr("Test email")
-            self.tasks.run(work, lambda result: (self.status.setText(result),
+            self.tasks.run(work, lambda result: (self.status.setText(core_text(result)),
                                                  show_info(self, result, title)),
                            lambda m: (self.status.setText(self.tr("The test failed.")),
                                       show_error(self, m, title)), busy=[self.form_page])

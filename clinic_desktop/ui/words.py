@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from clinic_desktop.sentences import CONTEXT, Sentence, recognise
 from clinic_desktop.ui.i18n import date_text, translate
@@ -154,6 +155,7 @@ def choice(value: str) -> str:
 _JOINS = ("; ", ", ")
 # Facts the core writes in ISO form, shown in the locale's (sentences.py names them so).
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STATUSES = {**PHOTO_RESULTS, **EMAIL_STATUSES}
 _WHEN = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})")
 
 
@@ -163,9 +165,24 @@ def core_text(text: str) -> str:
     sentences themselves ("Not sent: <the server's refusal>"); setting keys become the
     fields' labels. What the core did not make from a template (a server's own words, a file
     name, a sentence stored by an older version) stays as it is."""
+    # The locale names the language (i18n.install sets both): a list of a thousand failed
+    # emails says a few dozen different sentences.
+    return _said_in(text, QLocale().name()) if text else text
+
+
+@lru_cache(maxsize=4096)
+def _said_in(text: str, _locale: str) -> str:
     from clinic_desktop.ui.settings_view import named_fields
 
-    return named_fields(_phrased(text, _JOINS)) if text else text
+    said = _phrased(text, _JOINS)
+    return named_fields(said) if _setting_keys().search(said) else said
+
+
+@lru_cache(maxsize=1)
+def _setting_keys() -> re.Pattern[str]:
+    from clinic_desktop.ui.settings_view import LABELS
+
+    return re.compile("|".join(re.escape(key) for key in LABELS))
 
 
 def _phrased(text: str, joins: tuple[str, ...]) -> str:
@@ -202,6 +219,8 @@ def _said(known: Sentence, facts: dict[str, str]) -> str:
 
 
 def _fact(name: str, value: str) -> str:
+    if name == "status" and value in _STATUSES:  # an email's or an inbox photo's state
+        return translate("words", _STATUSES[value])
     if name == "day" and _DAY.fullmatch(value):
         return date_text(date.fromisoformat(value))
     moment = _WHEN.fullmatch(value) if name == "when" else None
