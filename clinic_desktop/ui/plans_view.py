@@ -147,10 +147,11 @@ class PlansView(QWidget):
                              for t in templates], [t.id for t in templates])
         for column in range(3):
             self.table.resizeColumnToContents(column)
-        if templates:
+        if templates:  # the new rows have no selection yet: selecting shows the steps
             ids = [t.id for t in templates]
             self.table.selectRow(ids.index(keep) if keep in ids else 0)
-        self._show_steps()
+        else:
+            self._show_steps()
 
     def selected(self) -> TemplateData | None:
         return self.templates.get(selected_key(self.table, self.model))
