@@ -243,6 +243,22 @@ def _scratch_copy(engine: Engine) -> Iterator[Engine]:
         copy.execute("PRAGMA foreign_keys=ON")
         scratch = create_engine("sqlite://", creator=lambda: copy, poolclass=StaticPool)
         stack.callback(scratch.dispose)
+        _release_rolled_back_savepoints(scratch)
         event.listen(scratch, "begin",
                      lambda connection: connection.exec_driver_sql("BEGIN"))
         yield scratch
+
+
+def _release_rolled_back_savepoints(engine: Engine) -> None:
+    """A rehearsal's unit of work that ends without a commit (every read) rolls back to its
+    savepoint, and SQLite's ROLLBACK TO keeps the savepoint open. Thousands of them stayed
+    open in a week's forecast, and every page written afterwards was checked against each
+    (6,000 patients: 11 ms per email queued instead of 1). Released after the rollback, as
+    nothing returns to a savepoint once rolled back to."""
+    rollback_to = engine.dialect.do_rollback_to_savepoint
+
+    def rollback_and_release(connection: Any, name: str) -> None:
+        rollback_to(connection, name)
+        engine.dialect.do_release_savepoint(connection, name)
+
+    engine.dialect.do_rollback_to_savepoint = rollback_and_release  # type: ignore[method-assign]
