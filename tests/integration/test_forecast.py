@@ -231,3 +231,33 @@ def test_forecast_command_prints_the_days_and_a_stable_json(
 def test_forecast_days_out_of_range_are_refused_with_a_sentence(run) -> None:  # type: ignore[no-untyped-def]
     code, _, err = run("forecast", "--days", "0")
     assert code == 2 and "--days" in err and "1 to 31" in err
+
+
+def test_a_bouncing_address_gets_nothing_in_the_forecast_queued_or_waiting(
+        app, enrol, smtp_server_factory) -> None:  # type: ignore[no-untyped-def]
+    open_clinic(app, enrol, smtp_server_factory("none"))
+    due = START + timedelta(days=7)
+    with clock.simulated(at(due, 7)):
+        scheduler.claim_daily_check(app, clock.now_utc())
+        scheduler.run_daily_check(app, due)  # the window is shut: P1's and P4's emails wait
+    # Mail to P1, P4 and P5 came back undeliverable (issue 18 flags the address).
+    with write_session(app.sessions) as session:
+        for code in ("P1", "P4", "P5"):
+            patient = get_patient(session, code)
+            patient.bounced_email, patient.bounce_reason = patient.email, "550 no such user"
+            patient.bounced_at = at(due, 7, 10)
+    with clock.simulated(at(due, 7, 30)):
+        forecast = scheduler.forecast(app, 10)
+    emails = {(e.patient_code, e.kind, e.outcome, d.day) for d in forecast.days
+              for e in d.emails if e.patient_code in ("P1", "P4", "P5")}
+    with app.sessions() as session:
+        p5_end = session.scalar(select(TreatmentStep.due_date).where(
+            TreatmentStep.patient_id == get_patient(session, "P5").id,
+            TreatmentStep.is_active.is_(True)))
+    # The emails already waiting are held when their turn comes, P5's (its paused step ends
+    # later) when it is queued; no reminder follows any of them.
+    assert emails == {("P1", "step_finished", forecasting.HELD, due),
+                      ("P4", "step_finished", forecasting.HELD, due),
+                      ("P5", "step_finished", forecasting.HELD, p5_end)}
+    assert all("came back undeliverable (550 no such user)" in e.reason
+               for d in forecast.days for e in d.emails if e.patient_code in ("P1", "P4", "P5"))
