@@ -26,6 +26,12 @@ _BOUNCE_SUBJECT = re.compile(
     r"unzustellbar|nicht zustellbar|non remis|non recapitabile", re.IGNORECASE)
 _DELAYED_SUBJECT = re.compile(r"delay|delayed|verzögert|warning", re.IGNORECASE)
 MAX_REASON = 300
+# An inline picture this small that the HTML shows by its Content-ID is part of the email's
+# design (a signature's logo, a social-media icon), not a photo of the patient.
+SIGNATURE_IMAGE_BYTES = 30_000
+# Names Windows keeps for devices: a file "CON.jpg" cannot be written there.
+_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
+                 *(f"LPT{n}" for n in range(1, 10))}
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,9 @@ def _attachments(message: Message) -> list[Attachment]:
         data = part.get_payload(decode=True)
         if not isinstance(data, bytes) or not data:
             continue
+        if part.get("Content-ID") and disposition != "attachment" \
+                and len(data) < SIGNATURE_IMAGE_BYTES:
+            continue
         found.append(Attachment(_safe_name(filename, kind, len(found) + 1), kind, data))
     return found
 
@@ -146,6 +155,8 @@ def _safe_name(filename: str, kind: str, number: int) -> str:
     made up from the type when there is none."""
     name = re.split(r"[\\/]", filename)[-1]
     name = re.sub(r'[<>:"|?*\x00-\x1f]', "_", name).strip(" .")[:120]
+    if name.partition(".")[0].upper() in _DEVICE_NAMES:
+        name = f"_{name}"
     if not name:
         subtype = kind.partition("/")[2]
         name = f"attachment-{number}{_SUFFIX_OF_TYPE.get(subtype, '.bin')}"
