@@ -97,13 +97,16 @@ def why(email: Any) -> str:
 
 
 def _when(email: Any, zone: ZoneInfo) -> str:
+    """The time it goes out, or what becomes of it instead (the reason is told with why)."""
     from clinic_desktop.domain import forecast as forecasting
 
     if email.outcome == forecasting.SENT:
         return f"{email.sends_at.astimezone(zone):%H:%M:%S}"
-    if email.outcome in (forecasting.HELD, forecasting.FAILED):
-        return f"{email.outcome}: {email.reason}"
-    return "waits in the outbox"
+    return {forecasting.WAITING: "waits"}.get(email.outcome, email.outcome)
+
+
+def _why_and_reason(email: Any) -> str:
+    return why(email) + (f" ({email.outcome}: {email.reason})" if email.reason else "")
 
 
 def _long_date(day: date) -> str:
@@ -134,4 +137,4 @@ def print_forecast(result: Any, zone: ZoneInfo, daily_time: time) -> None:
             continue
         print(_table(["sends", "to", "address", "email and why"],
                      [[_when(e, zone), e.doctor_name or f"{e.patient_code} {e.patient_name}",
-                       e.recipient or "-", why(e)] for e in day.emails]))
+                       e.recipient or "-", _why_and_reason(e)] for e in day.emails]))
