@@ -80,6 +80,8 @@ def smile_photo(path: Path, progress: float, seed: int) -> Path:
                 polygon = [(x, y - 4) for x, y in polygon]
             draw.polygon(polygon, fill=(246, 244, 236), outline=(206, 200, 190))
     image = image.filter(ImageFilter.GaussianBlur(1.2))
+    # A phone's photo is larger: at 960 px the quality gate would hold it as too small.
+    image = image.resize((1280, 960), Image.Resampling.LANCZOS)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, "JPEG", quality=88)
     return path
