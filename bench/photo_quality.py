@@ -3,11 +3,12 @@
 The import decodes each photo once, at the scale its largest thumbnail (1280 px) needs, and
 the gate measures that thumbnail (photos/quality.py). The naive way to add such a check is to
 open the photo again at full size and measure that. Both are timed per photo, in CPU seconds
-of this thread, best of several runs, on the 12 MP camera-like JPEGs of bench/photo_import.py
-and on out-of-focus, dark and overexposed versions of them; the script checks that both ways
-hold the same photos for the same reasons.
+of this thread, best of several runs, on the 12 MP phone-like photos of a smile the gate's
+tests use (tests/servers.py camera_scene, one per seed) and on out-of-focus, dark and
+overexposed versions of them; the script checks that both ways hold the same photos for the
+same reasons.
 
-    python bench/photo_quality.py [--count 12]
+    python bench/photo_quality.py [--count 6]
 
 RESULT photo_quality ours=<ms>ms baseline=<ms>ms ratio=<baseline/ours>
 """
@@ -22,11 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-# `python bench/photo_quality.py` puts bench/ on sys.path, not the repo root.
+# `python bench/photo_quality.py` puts bench/ on sys.path, not the repo root; the test photos
+# are made by tests/servers.py.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from photo_import import make_photo
 from PIL import Image, ImageEnhance, ImageFilter
+from servers import camera_scene
 
 from clinic_desktop import settings
 from clinic_desktop.photos import quality
@@ -37,18 +40,16 @@ REPEATS = 5
 LARGEST = max(THUMB_SIZES)
 
 
-def versions(data: bytes) -> dict[str, bytes]:
-    """The photo as taken, and as it would be out of focus, underexposed or overexposed."""
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
-        exif = image.info.get("exif", b"")
-        changed = {"blurred": image.filter(ImageFilter.GaussianBlur(8)),
-                   "dark": ImageEnhance.Brightness(image).enhance(0.25),
-                   "overexposed": ImageEnhance.Brightness(image).enhance(2.2)}
-    result = {"as taken": data}
-    for name, picture in changed.items():
+def versions(image: Image.Image) -> dict[str, bytes]:
+    """The photo as taken, and as it would be out of focus, underexposed or overexposed, as
+    quality-92 JPEGs (as phones write them)."""
+    result = {}
+    for name, picture in {"as taken": image,
+                          "blurred": image.filter(ImageFilter.GaussianBlur(8)),
+                          "dark": ImageEnhance.Brightness(image).enhance(0.25),
+                          "overexposed": ImageEnhance.Brightness(image).enhance(2.2)}.items():
         buffer = io.BytesIO()
-        picture.save(buffer, "JPEG", quality=92, exif=exif)
+        picture.save(buffer, "JPEG", quality=92)
         result[name] = buffer.getvalue()
     return result
 
@@ -91,7 +92,7 @@ def best_cpu_seconds(work: Callable[..., object]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=12, help="photos (each in 4 versions)")
+    parser.add_argument("--count", type=int, default=6, help="photos (each in 4 versions)")
     args = parser.parse_args()
     limits = quality.Thresholds(*(settings.SPECS[f"photos.{key}"].parse(
         settings.SPECS[f"photos.{key}"].default()) for key in (
@@ -99,7 +100,7 @@ def main() -> int:
 
     started = time.perf_counter()
     photos = {(index, name): data for index in range(args.count)
-              for name, data in versions(make_photo(index)).items()}
+              for name, data in versions(camera_scene(seed=index)).items()}
     print(f"built {len(photos)} 12 MP JPEGs ({args.count} photos × 4 versions) in "
           f"{time.perf_counter() - started:.1f} s (not timed)")
 

@@ -1,7 +1,8 @@
 """The photo quality gate: is a photo sharp, well exposed and large enough to judge progress?
 
 Measured once, on import, on the large thumbnail the import makes anyway (photos/image.py),
-never on the full-size image: a 12-megapixel photo costs about 3 ms here instead of 0.2 s.
+never on the full-size image: a 12-megapixel photo costs about 4 ms here instead of 0.1 s
+(bench/photo_quality.py).
 - sharpness: the variance of a 3×3 Laplacian over the grey thumbnail reduced to about
   640 pixels, the scale at which staff look at a photo; a blurred photo has almost no fine
   detail left there (sensor noise adds a little);
