@@ -124,17 +124,18 @@ def cmd_held(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
                   "nothing changed.")
             return EXIT_OK
         progression = accept_photo(session, photo, today, zone)
-        step = session.get(TreatmentStep, photo.step_id) if photo.step_id else None
         if progression is None:
-            print(f"Photo {photo.id} accepted; nothing else changes"
-                  + (f" (step {step.order} '{step.name}' is not finished on the day it was "
-                     "taken, or no longer active)." if step is not None else "."))
-            return EXIT_OK
-        following = session.get(TreatmentStep, progression.next_step_id) \
-            if progression.next_step_id else None
-    print(f"Photo {photo.id} accepted: step {step.order} '{step.name}' completed; "
-          + ("plan finished." if following is None else
-             f"step {following.order} '{following.name}' started."))
+            said = (f"Photo {photo.id} accepted; nothing else changes (its step is not "
+                    "finished on the day it was taken, or no longer active).")
+        else:
+            done = session.get(TreatmentStep, progression.completed_step_id)
+            following = session.get(TreatmentStep, progression.next_step_id) \
+                if progression.next_step_id else None
+            assert done is not None
+            said = (f"Photo {photo.id} accepted: step {done.order} '{done.name}' completed; "
+                    + ("plan finished." if following is None else
+                       f"step {following.order} '{following.name}' started."))
+    print(said)
     return EXIT_OK
 
 

@@ -281,7 +281,9 @@ class PhotoTimeline(QWidget):
         panel = QWidget()
         rows = QVBoxLayout(panel)
         rows.setContentsMargins(0, 0, 0, 0)
-        self.layout().replaceWidget(self.held, panel)
+        layout = self.layout()
+        assert layout is not None
+        layout.replaceWidget(self.held, panel)
         self.held.hide()
         self.held.deleteLater()
         self.held = panel
