@@ -229,6 +229,15 @@ class PatientView(FileDropTarget, QWidget):
     # --- loading ------------------------------------------------------------------------
 
     def show_patient(self, code: str) -> None:
+        if code != self.code:  # nothing of the last patient stays on screen while this loads
+            self.title.setText(self.tr("Loading {code}…").format(code=code))
+            self.details.setText("")
+            self.steps = []
+            self.timeline.set_steps([])
+            for model in (self.steps_model, self.emails_model, self.audit_model):
+                model.set_rows([])
+            self.email_text.clear()
+            self.photos.show_photos([], None)
         self.code = code
         self.refresh()
 

@@ -963,6 +963,10 @@ An dieselbe Adresse zu senden, schlägt wieder fehl. Zuerst die Adresse von {cod
             <source>Photos for {code}</source>
             <translation>Fotos für {code}</translation>
         </message>
+        <message>
+            <source>Loading {code}…</source>
+            <translation>{code} wird geladen …</translation>
+        </message>
     </context>
     <context>
         <name>PatientsView</name>

@@ -214,3 +214,22 @@ def test_complete_now_pressed_twice_completes_one_step(
         assert session.scalar(select(func.count()).select_from(TreatmentStep).join(Patient)
                               .where(Patient.code == PATIENT,
                                      TreatmentStep.is_completed.is_(True))) == before + 1
+
+
+def test_opening_another_patient_shows_none_of_the_last_one_while_it_loads(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.ui import patient as patient_module
+
+    window.open_patient(PATIENT)
+    view = window.patient
+    qtbot.waitUntil(lambda: view.title.text().startswith(PATIENT + " "), timeout=WAIT)
+    assert view.steps_model.rowCount() > 0
+    gate = Gate(monkeypatch, patient_module, "load_patient")
+    window.open_patient("P00002")
+    qtbot.waitUntil(lambda: gate.calls == 1, timeout=WAIT)
+    assert view.title.text() == "Loading P00002…"
+    assert view.steps_model.rowCount() == 0 and view.details.text() == ""
+    assert not view.step_actions.isEnabled()
+    gate.open.set()
+    qtbot.waitUntil(lambda: view.title.text().startswith("P00002 "), timeout=WAIT)
+    assert view.steps_model.rowCount() > 0 and view.step_actions.isEnabled()
