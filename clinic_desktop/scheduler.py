@@ -315,13 +315,16 @@ def run_mail_poll(app: AppContext, *, holder: str | None = None,
     except Exception as exc:  # a job that raises must never kill the scheduler
         log.exception("Reading the mailbox failed")
         _record(app, MAIL_POLL, ok=False, summary=str(exc), started=started)
-        return JobEvent(MAIL_POLL, False, f"mailbox: {exc}", True)
+        return JobEvent(MAIL_POLL, False, _MAILBOX(summary=exc), True)
     if report is None or (not report.handled and not report.moved and report.ok):
         return None
     summary = report.summary()
     _record(app, MAIL_POLL, ok=report.ok, summary=summary, started=started)
-    return JobEvent(MAIL_POLL, report.ok, f"mailbox: {summary}", report.attention,
+    return JobEvent(MAIL_POLL, report.ok, _MAILBOX(summary=summary), report.attention,
                     report.setup_error)
+
+
+_MAILBOX = sentence(QT_TRANSLATE_NOOP("core", "mailbox: {summary}"))
 
 
 def run_folder_watch(app: AppContext, watcher: object,

@@ -100,20 +100,37 @@ class PollReport:
         counts: dict[str, int] = {}
         for handled in self.handled:
             counts[handled.outcome] = counts.get(handled.outcome, 0) + 1
-        words = {PHOTOS: "with photos imported", ALREADY_THERE: "with photos already there",
-                 UNKNOWN_SENDER: "from unknown senders (photos in the inbox)",
-                 NO_PHOTOS: "without photos (in the inbox)", BOUNCE: "bounce(s) recorded",
-                 DELAYED: "delay report(s)", UNKNOWN_BOUNCE: "bounce(s) of other mail",
-                 AUTO_REPLY: "automatic answer(s)"}
-        parts = [f"{n} {words[outcome]}" for outcome, n in counts.items()]
-        text = f"{len(self.handled)} email(s) read" + (f": {', '.join(parts)}" if parts else "")
+        parts = [_OUTCOMES[outcome](n=n) for outcome, n in counts.items()]
+        text = _READ_SOME(n=len(self.handled), parts=", ".join(parts)) if parts \
+            else _READ(n=0)
         if self.moved:
-            text += f"; {self.moved} read before, moved now"
+            text += "; " + _MOVED_NOW(n=self.moved)
         if self.error:
             text += f"; {self.error}"
         if self.stopped:
-            text += "; stopped when the app quit, the rest is read at the next start"
+            text += "; " + _STOPPED()
         return text
+
+
+# What a poll did, for the tray and `mail poll` (each PC phrases it in its language).
+_READ = sentence(QT_TRANSLATE_NOOP("core", "{n} email(s) read"))
+_READ_SOME = sentence(QT_TRANSLATE_NOOP("core", "{n} email(s) read: {parts}"))
+_OUTCOMES = {
+    PHOTOS: sentence(QT_TRANSLATE_NOOP("core", "{n} with photos imported")),
+    ALREADY_THERE: sentence(QT_TRANSLATE_NOOP("core", "{n} with photos already there")),
+    UNKNOWN_SENDER: sentence(QT_TRANSLATE_NOOP(
+        "core", "{n} from unknown senders (photos in the inbox)")),
+    NO_PHOTOS: sentence(QT_TRANSLATE_NOOP("core", "{n} without photos (in the inbox)")),
+    BOUNCE: sentence(QT_TRANSLATE_NOOP("core", "{n} bounce(s) recorded")),
+    DELAYED: sentence(QT_TRANSLATE_NOOP("core", "{n} delay report(s)")),
+    UNKNOWN_BOUNCE: sentence(QT_TRANSLATE_NOOP("core", "{n} bounce(s) of other mail")),
+    AUTO_REPLY: sentence(QT_TRANSLATE_NOOP("core", "{n} automatic answer(s)")),
+}
+_MOVED_NOW = sentence(QT_TRANSLATE_NOOP("core", "{n} read before, moved now"))
+_STOPPED = sentence(QT_TRANSLATE_NOOP(
+    "core", "stopped when the app quit, the rest is read at the next start"))
+_ELSEWHERE = sentence(QT_TRANSLATE_NOOP(
+    "core", "The PC {pc} reads the mailbox right now; nothing was read here."))
 
 
 def poll_mailbox(app: Any, *, holder: str, should_stop: Callable[[], bool] | None = None,
@@ -411,8 +428,7 @@ def poll_once(app: Any, *, holder: str | None = None,
         with app.sessions() as session:
             state = lease.current(session)
         if state is not None and state.holder != holder and not state.is_stale(clock.now_utc()):
-            return PollReport(elsewhere=f"The PC {state.holder} reads the mailbox right now; "
-                                        "nothing was read here.")
+            return PollReport(elsewhere=_ELSEWHERE(pc=state.holder))
         taken_here = lease.acquire(app.sessions, holder) and (
             state is None or state.holder != holder)
     try:

@@ -2789,6 +2789,62 @@ Jetzt die Einstellungen öffnen?</translation>
     <context>
         <name>core</name>
         <message>
+            <source>{n} email(s) read</source>
+            <translation>{n} E-Mail(s) gelesen</translation>
+        </message>
+        <message>
+            <source>{n} email(s) read: {parts}</source>
+            <translation>{n} E-Mail(s) gelesen: {parts}</translation>
+        </message>
+        <message>
+            <source>{n} with photos imported</source>
+            <translation>{n} mit importierten Fotos</translation>
+        </message>
+        <message>
+            <source>{n} with photos already there</source>
+            <translation>{n} mit schon vorhandenen Fotos</translation>
+        </message>
+        <message>
+            <source>{n} from unknown senders (photos in the inbox)</source>
+            <translation>{n} von unbekannten Absendern (Fotos im Foto-Eingang)</translation>
+        </message>
+        <message>
+            <source>{n} without photos (in the inbox)</source>
+            <translation>{n} ohne Fotos (im Foto-Eingang)</translation>
+        </message>
+        <message>
+            <source>{n} bounce(s) recorded</source>
+            <translation>{n} Unzustellbarkeitsmeldung(en) erfasst</translation>
+        </message>
+        <message>
+            <source>{n} delay report(s)</source>
+            <translation>{n} Verzögerungsmeldung(en)</translation>
+        </message>
+        <message>
+            <source>{n} bounce(s) of other mail</source>
+            <translation>{n} Unzustellbarkeitsmeldung(en) zu anderen E-Mails</translation>
+        </message>
+        <message>
+            <source>{n} automatic answer(s)</source>
+            <translation>{n} automatische Antwort(en)</translation>
+        </message>
+        <message>
+            <source>{n} read before, moved now</source>
+            <translation>{n} schon gelesen, jetzt verschoben</translation>
+        </message>
+        <message>
+            <source>stopped when the app quit, the rest is read at the next start</source>
+            <translation>beim Beenden der App angehalten, der Rest wird beim nächsten Start gelesen</translation>
+        </message>
+        <message>
+            <source>The PC {pc} reads the mailbox right now; nothing was read here.</source>
+            <translation>Der PC {pc} liest gerade das Postfach; hier wurde nichts gelesen.</translation>
+        </message>
+        <message>
+            <source>mailbox: {summary}</source>
+            <translation>Postfach: {summary}</translation>
+        </message>
+        <message>
             <source>The encrypted connection to {where} failed ({why}). Port {n_starttls} usually needs {setting} = starttls, port {n_tls} needs tls.</source>
             <translation>Die verschlüsselte Verbindung zu {where} ist fehlgeschlagen ({why}). Port {n_starttls} braucht meist STARTTLS bei {setting}, Port {n_tls} braucht TLS.</translation>
         </message>
