@@ -36,14 +36,19 @@ def cmd_import(args: argparse.Namespace, app: Any, today: Any) -> int:
             step_for_photo(session, get_patient(session, args.patient), args.step)
     importer = _importer(app, today)
     counts: Counter[str] = Counter()
+    held = 0
     for outcome in importer.import_paths([Path(p) for p in args.paths], patient_code=args.patient,
                                          taken=args.taken, confirm_early=args.complete_step,
                                          step_order=args.step):
         print(outcome.line(), flush=True)
         counts[outcome.status] += 1
+        held += bool(outcome.held)
     total = sum(counts.values())
     print(f"\n{total} file(s): " + ", ".join(f"{n} {status}" for status, n in
                                             sorted(counts.items())) + ".")
+    if held:
+        print(f"{held} of them held for quality: their steps wait until staff accept them "
+              "(clinic-desktop photos held) or better photos arrive.")
     return EXIT_OK if total and counts[IMPORTED] == total else EXIT_SOME_FAILED
 
 

@@ -130,6 +130,8 @@ def accept_photo(session: Session, photo: Photo, today: date,
     as if it had passed on import. If its step is still the active one, the import's own
     rule runs (complete_after_photo): a step finished on the day the photo was taken
     completes and the next one starts today; an early photo changes nothing else."""
+    # Two PCs accepting the same photo at once: the second waits, then finds it accepted.
+    session.refresh(photo, with_for_update=True)
     if not photo.quality_issue:
         raise RuleError(_NOT_HELD(n=photo.id))
     if photo.quality_accepted_at is not None:

@@ -88,6 +88,7 @@ def test_a_blurred_photo_is_held_until_staff_accept_it_then_the_step_goes_on(
 
     assert code == 0, out
     assert "photo held for P00123, step 1 'Step 1': blurred (sharpness" in out
+    assert "1 of them held for quality" in out
     first, second = steps(app, patient_id)
     assert (first.is_active, first.is_completed, second.is_active) == (True, False, False)
     assert emails(app) == []  # no "new step started"
