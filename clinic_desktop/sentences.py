@@ -36,6 +36,8 @@ SPEAKERS = (
     "clinic_desktop.photos.image",
     "clinic_desktop.photos.importer",
     "clinic_desktop.photos.inbox",
+    "clinic_desktop.mail.servers",
+    "clinic_desktop.mail.imap",
     "clinic_desktop.mail.poll",
     "clinic_desktop.domain.progression",
     "clinic_desktop.domain.photo_sets",

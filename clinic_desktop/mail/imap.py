@@ -21,8 +21,45 @@ from sqlalchemy.orm import Session
 from clinic_desktop import secrets, settings
 from clinic_desktop.errors import ClinicError, ConfigError
 from clinic_desktop.mail.servers import ServerPlace, connection_problem, tls_context
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 PROCESSED_KEYWORD = "$ClinicDesktop"  # set with \Seen on every message that was handled
+
+
+_NOT_SET_UP = sentence(QT_TRANSLATE_NOOP(
+    "core", "Reading the clinic's mailbox is not set up yet: set {settings} (clinic-desktop "
+    "settings set KEY VALUE; docs/email-replies.md)."))
+_SAME_FOLDER = sentence(QT_TRANSLATE_NOOP(
+    "core", "imap.processed_folder is the folder that is read ({folder}): read mail must be "
+    "moved elsewhere. Choose another folder."))
+_NO_STARTTLS = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} does not offer STARTTLS. Use imap.security = tls with "
+    "port 993."))
+_NO_ANSWER = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} did not answer within {n_seconds} seconds. Check "
+    "imap.host, imap.port and the firewall."))
+_ENDED = sentence(QT_TRANSLATE_NOOP("core", "The mail server {where} ended the connection: "
+                                            "{words}."))
+_LOGIN_REFUSED = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} rejected the login for {user}: {words}. Check the "
+    "password (clinic-desktop imap set-password). Gmail needs IMAP switched on and an app "
+    "password (Google account → Security → App passwords); Microsoft 365 accepts only OAuth2 "
+    "for IMAP, which Clinic Desktop does not offer yet (docs/email-replies.md)."))
+_CANNOT_TALK = sentence(QT_TRANSLATE_NOOP(
+    "core", "Could not talk to the mail server {where}: {problem}."))
+_REFUSED = sentence(QT_TRANSLATE_NOOP("core", "The mail server {where} refused {what}: "
+                                              "{words}."))
+_CONNECTION_FAILED = sentence(QT_TRANSLATE_NOOP(
+    "core", "The connection to the mail server {where} failed: {problem}."))
+_NO_FOLDER = sentence(QT_TRANSLATE_NOOP(
+    "core", "The folder {folder} (imap.folder) cannot be opened in the mailbox of {user} on "
+    "{host}: {words}."))
+_NO_UIDVALIDITY = sentence(QT_TRANSLATE_NOOP(
+    "core", "The mail server {where} gave no UIDVALIDITY for {folder}, so read mail could not "
+    "be told from new."))
+_CHECKED = sentence(QT_TRANSLATE_NOOP(
+    "core", "Connected to {where}, logged in as {user}; the folder {folder} holds {n} "
+    "message(s) to read."))
 
 
 class MailboxError(ClinicError):
@@ -67,13 +104,9 @@ def load_imap_settings(session: Session) -> ImapSettings:
     get = lambda key: settings.get(session, key)  # noqa: E731
     missing = [key for key in ("imap.host", "imap.username") if not get(key)]
     if missing:
-        raise ConfigError("Reading the clinic's mailbox is not set up yet: set "
-                          + " and ".join(missing) + " (clinic-desktop settings set KEY VALUE; "
-                          "docs/email-replies.md).")
+        raise ConfigError(_NOT_SET_UP(settings=" and ".join(missing)))
     if get("imap.folder") == get("imap.processed_folder"):
-        raise ConfigError(f"imap.processed_folder is the folder that is read "
-                          f"({get('imap.folder')}): read mail must be moved elsewhere. "
-                          "Choose another folder.")
+        raise ConfigError(_SAME_FOLDER(folder=get("imap.folder")))
     return ImapSettings(host=get("imap.host"), port=get("imap.port"),
                         security=get("imap.security"), username=get("imap.username"),
                         folder=get("imap.folder"), processed_folder=get("imap.processed_folder"),
@@ -136,9 +169,7 @@ class Mailbox:
                 imap = imaplib.IMAP4(c.host, c.port, timeout=c.timeout)
                 self._imap = imap
                 if "STARTTLS" not in imap.capabilities:
-                    raise MailboxSetupError(
-                        f"The mail server {where} does not offer STARTTLS. Use imap.security "
-                        "= tls with port 993.")
+                    raise MailboxSetupError(_NO_STARTTLS(where=where))
                 imap.starttls(ssl_context=context)
             self._imap = imap
             if self._password.isascii() and c.username.isascii():
@@ -155,23 +186,17 @@ class Mailbox:
             raise MailboxSetupError(str(connection_problem(exc, c.place()))) from None
         except TimeoutError:
             self.close()
-            raise MailboxError(f"The mail server {where} did not answer within {c.timeout} "
-                               "seconds. Check imap.host, imap.port and the firewall.") from None
+            raise MailboxError(_NO_ANSWER(where=where, n_seconds=c.timeout)) from None
         except imaplib.IMAP4.abort as exc:
             self.close()
-            raise MailboxError(f"The mail server {where} ended the connection: "
-                               f"{_words(exc)}.") from None
+            raise MailboxError(_ENDED(where=where, words=_words(exc))) from None
         except imaplib.IMAP4.error as exc:
             self.close()
-            raise MailboxSetupError(
-                f"The mail server {where} rejected the login for {c.username!r}: "
-                f"{_words(exc)}. Check the password (clinic-desktop imap set-password). Gmail "
-                "needs IMAP switched on and an app password (Google account → Security → App "
-                "passwords); Microsoft 365 accepts only OAuth2 for IMAP, which Clinic "
-                "Desktop does not offer yet (docs/email-replies.md).") from None
+            raise MailboxSetupError(_LOGIN_REFUSED(where=where, user=repr(c.username),
+                                                   words=_words(exc))) from None
         except OSError as exc:
             self.close()
-            raise MailboxError(f"Could not talk to the mail server {where}: {exc}.") from None
+            raise MailboxError(_CANNOT_TALK(where=where, problem=exc)) from None
 
     def _ask_capabilities(self) -> set[str]:
         """imaplib keeps the list from before login; servers add MOVE, UIDPLUS after it."""
@@ -189,17 +214,14 @@ class Mailbox:
                                                                  "MOVE", "COPY", "EXPUNGE") \
                 else getattr(self._imap, what.lower())(*args)
         except imaplib.IMAP4.abort as exc:
-            raise MailboxError(f"The mail server {where} ended the connection: "
-                               f"{_words(exc)}.") from None
+            raise MailboxError(_ENDED(where=where, words=_words(exc))) from None
         except imaplib.IMAP4.error as exc:
-            raise MailboxError(f"The mail server {where} refused {what}: {_words(exc)}.") \
-                from None
+            raise MailboxError(_REFUSED(where=where, what=what, words=_words(exc))) from None
         except (TimeoutError, OSError) as exc:
-            raise MailboxError(f"The connection to the mail server {where} failed: "
-                               f"{exc or type(exc).__name__}.") from None
+            raise MailboxError(_CONNECTION_FAILED(where=where,
+                                                  problem=exc or type(exc).__name__)) from None
         if typ != "OK":
-            raise MailboxError(f"The mail server {where} refused {what}: "
-                               f"{_words(Exception(*data))}.")
+            raise MailboxError(_REFUSED(where=where, what=what, words=_words(Exception(*data))))
         return data
 
     def select(self) -> int:
@@ -211,15 +233,14 @@ class Mailbox:
         except imaplib.IMAP4.error as exc:
             typ, data = "NO", [str(exc).encode()]
         if typ != "OK":
-            raise MailboxSetupError(
-                f"The folder {folder!r} (imap.folder) cannot be opened in the mailbox of "
-                f"{self.config.username} on {self.config.host}: {_words(Exception(*data))}.")
+            raise MailboxSetupError(_NO_FOLDER(folder=repr(folder), user=self.config.username,
+                                               host=self.config.host,
+                                               words=_words(Exception(*data))))
         _typ, validity = self._imap.response("UIDVALIDITY")
         flags = self._imap.response("PERMANENTFLAGS")[1]
         self._keywords = any(b"\\*" in f for f in flags if isinstance(f, bytes))
         if not validity or not validity[-1]:
-            raise MailboxError(f"The mail server {self.config.describe()} gave no UIDVALIDITY "
-                               f"for {folder!r}, so read mail could not be told from new.")
+            raise MailboxError(_NO_UIDVALIDITY(where=self.config.describe(), folder=repr(folder)))
         return int(validity[-1])
 
     def uids(self) -> list[int]:
@@ -282,5 +303,5 @@ def check_mailbox(config: ImapSettings, password: str) -> str:
     with open_mailbox(config, password) as mailbox:
         mailbox.select()
         count = len(mailbox.uids())
-    return (f"Connected to {config.describe()}, logged in as {config.username}; the folder "
-            f"{config.folder!r} holds {count} message(s) to read.")
+    return _CHECKED(where=config.describe(), user=config.username, folder=repr(config.folder),
+                    n=count)

@@ -61,6 +61,9 @@ GROUPS = [
     (QT_TRANSLATE_NOOP("SettingsView", "Mail server"),
      ["smtp.host", "smtp.port", "smtp.security", "smtp.username", "smtp.from", "smtp.reply_to",
       "smtp.ca_file", "smtp.timeout", "smtp.rate_per_minute", "smtp.max_attempts"]),
+    (QT_TRANSLATE_NOOP("SettingsView", "Patients' replies (the clinic's mailbox)"),
+     ["imap.host", "imap.port", "imap.security", "imap.username", "imap.folder",
+      "imap.processed_folder"]),
     (QT_TRANSLATE_NOOP("SettingsView", "Notifications"),
      ["notify.doctor_mode", "notify.reminder_after_days", "notify.max_reminders",
       "notify.list_unsubscribe", "reports.late_after_days", "clinic.language",
@@ -98,6 +101,14 @@ LABELS = {
     "send_window.end": QT_TRANSLATE_NOOP("SettingsView", "Emails are sent until this time "
                                          "(empty: any time)"),
     "smtp.host": QT_TRANSLATE_NOOP("SettingsView", "Mail server"),
+    "imap.host": QT_TRANSLATE_NOOP("SettingsView", "Mailbox server (empty: replies are not "
+                                   "read)"),
+    "imap.port": QT_TRANSLATE_NOOP("SettingsView", "Port of the mailbox server"),
+    "imap.security": QT_TRANSLATE_NOOP("SettingsView", "Encryption of the mailbox connection"),
+    "imap.username": QT_TRANSLATE_NOOP("SettingsView", "Mailbox account (user name)"),
+    "imap.folder": QT_TRANSLATE_NOOP("SettingsView", "Folder that is read"),
+    "imap.processed_folder": QT_TRANSLATE_NOOP("SettingsView", "Folder read mail is moved to "
+                                               "(never deleted)"),
     "smtp.port": QT_TRANSLATE_NOOP("SettingsView", "Port of the mail server"),
     "smtp.security": QT_TRANSLATE_NOOP("SettingsView", "Encryption"),
     "smtp.username": QT_TRANSLATE_NOOP("SettingsView", "Mail account (user name)"),
@@ -159,6 +170,8 @@ EXAMPLES = {
     "send_window.start": QT_TRANSLATE_NOOP("SettingsView", "e.g. 08:00, or empty"),
     "send_window.end": QT_TRANSLATE_NOOP("SettingsView", "e.g. 18:00, or empty"),
     "smtp.host": QT_TRANSLATE_NOOP("SettingsView", "e.g. smtp.office365.com"),
+    "imap.host": QT_TRANSLATE_NOOP("SettingsView", "e.g. imap.gmail.com, or empty"),
+    "imap.username": QT_TRANSLATE_NOOP("SettingsView", "e.g. replies@clinic.example"),
     "smtp.from": QT_TRANSLATE_NOOP("SettingsView", "e.g. reception@clinic.example"),
     "smtp.reply_to": QT_TRANSLATE_NOOP("SettingsView", "an email address, or empty"),
     "smtp.ca_file": QT_TRANSLATE_NOOP("SettingsView", "a PEM certificate file, or empty"),
@@ -174,6 +187,11 @@ CHOOSE_FILE = {"clinic.logo": QT_TRANSLATE_NOOP("SettingsView", "Images (*.png *
                "smtp.ca_file": QT_TRANSLATE_NOOP("SettingsView",
                                                  "Certificates (*.pem *.crt *.cer)")}
 CHOOSE_FOLDER = {"photos.library_dir"}
+# The mailbox's encryption, with the mailbox's usual ports (SMTP's are 587 and 465).
+MAILBOX_SECURITY = {"tls": QT_TRANSLATE_NOOP("SettingsView", "TLS from the start (usually "
+                                             "port 993)"),
+                    "starttls": QT_TRANSLATE_NOOP("SettingsView", "STARTTLS (usually port "
+                                                  "143)")}
 
 
 def zone_picker() -> QComboBox:
@@ -304,6 +322,21 @@ class SettingsView(QWidget):
                 test_row.addWidget(self.test_to, 1)
                 test_row.addWidget(test)
                 form.addRow(test_row)
+            if keys[0] == "imap.host":
+                self.imap_password = QLineEdit()
+                self.imap_password.setEchoMode(QLineEdit.EchoMode.Password)
+                self.imap_password.setPlaceholderText(self.tr("leave empty to keep the stored "
+                                                              "password"))
+                imap_label = QLabel(self.tr("Mailbo&x password (kept in the system keyring, "
+                                            "never shown again)"))
+                imap_label.setBuddy(self.imap_password)
+                imap_label.setWordWrap(True)
+                imap_label.setMinimumWidth(260)
+                form.addRow(imap_label, self.imap_password)
+                check = QPushButton(self.tr("Test the ma&ilbox"))
+                check.setToolTip(self.tr("Save, then connect, log in and open the folder"))
+                check.clicked.connect(self.test_mailbox)
+                form.addRow(check)
             column.addWidget(box)
         column.addStretch(1)
         scroll.setWidget(inner)
@@ -363,7 +396,8 @@ class SettingsView(QWidget):
         if spec.choices:
             combo = QComboBox()
             for value in spec.choices:
-                combo.addItem(choice(value), value)
+                combo.addItem(self.tr(MAILBOX_SECURITY[value]) if spec.key == "imap.security"
+                              else choice(value), value)
             return combo
         low, high = getattr(spec.parse, "low", None), getattr(spec.parse, "high", None)
         if low is not None and high is not None:
@@ -452,6 +486,7 @@ class SettingsView(QWidget):
         changed = {key: raw for key, raw in values.items() if raw != self._shown.get(key)}
         sessions = self.context.sessions
         password, username = self.password.text(), values["smtp.username"].strip()
+        imap_password, imap_user = self.imap_password.text(), values["imap.username"].strip()
 
         def work() -> tuple[dict[str, str], str]:
             """(the refused fields' problems, why the password was not stored)."""
@@ -460,11 +495,13 @@ class SettingsView(QWidget):
                     settings.set_values(session, changed)
             except settings.SettingsRefused as exc:
                 return exc.problems, ""
-            if password:
-                try:
+            try:
+                if password:
                     secrets.set_smtp_password(username, password)
-                except ClinicError as exc:
-                    return {}, str(exc)
+                if imap_password:
+                    secrets.set_mail_password(secrets.IMAP, imap_user, imap_password)
+            except ClinicError as exc:
+                return {}, str(exc)
             return {}, ""
 
         def done(answer: tuple[dict[str, str], str]) -> None:
@@ -475,6 +512,7 @@ class SettingsView(QWidget):
                                             "", len(problems)))
                 return
             self.password.clear()
+            self.imap_password.clear()
             self.status.setText(self.tr("Settings saved."))
             self.refresh()
             self.changed.emit()
@@ -498,6 +536,27 @@ class SettingsView(QWidget):
         def test() -> None:
             self.status.setText(self.tr("Connecting to the mail server…"))
             title = self.tr("Test email")
+            self.tasks.run(work, lambda result: (self.status.setText(core_text(result)),
+                                                 show_info(self, result, title)),
+                           lambda m: (self.status.setText(self.tr("The test failed.")),
+                                      show_error(self, m, title)), busy=[self.form_page])
+
+        self.save(then=test)
+
+    def test_mailbox(self) -> None:
+        """Save, then connect to the clinic's mailbox as reading it will (mail/imap.py)."""
+        sessions = self.context.sessions
+
+        def work() -> str:
+            from clinic_desktop.mail.imap import check_mailbox, load_imap_settings, password_for
+
+            with sessions() as session:
+                config = load_imap_settings(session)
+            return check_mailbox(config, password_for(config))
+
+        def test() -> None:
+            self.status.setText(self.tr("Connecting to the mailbox…"))
+            title = self.tr("Mailbox test")
             self.tasks.run(work, lambda result: (self.status.setText(core_text(result)),
                                                  show_info(self, result, title)),
                            lambda m: (self.status.setText(self.tr("The test failed.")),

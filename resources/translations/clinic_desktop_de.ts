@@ -1263,6 +1263,70 @@ Patient/innen, die diesen Plan schon haben, behalten ihre Schritte; er kann dana
     <context>
         <name>SettingsView</name>
         <message>
+            <source>Patients' replies (the clinic's mailbox)</source>
+            <translation>Antworten der Patient/innen (Postfach der Praxis)</translation>
+        </message>
+        <message>
+            <source>Mailbox server (empty: replies are not read)</source>
+            <translation>Postfach-Server (leer: Antworten werden nicht gelesen)</translation>
+        </message>
+        <message>
+            <source>Port of the mailbox server</source>
+            <translation>Port des Postfach-Servers</translation>
+        </message>
+        <message>
+            <source>Encryption of the mailbox connection</source>
+            <translation>Verschlüsselung der Postfach-Verbindung</translation>
+        </message>
+        <message>
+            <source>Mailbox account (user name)</source>
+            <translation>Postfach-Konto (Benutzername)</translation>
+        </message>
+        <message>
+            <source>Folder that is read</source>
+            <translation>Ordner, der gelesen wird</translation>
+        </message>
+        <message>
+            <source>Folder read mail is moved to (never deleted)</source>
+            <translation>Ordner, in den gelesene E-Mails verschoben werden (nie gelöscht)</translation>
+        </message>
+        <message>
+            <source>e.g. imap.gmail.com, or empty</source>
+            <translation>z. B. imap.gmail.com, oder leer</translation>
+        </message>
+        <message>
+            <source>e.g. replies@clinic.example</source>
+            <translation>z. B. antworten@praxis.example</translation>
+        </message>
+        <message>
+            <source>TLS from the start (usually port 993)</source>
+            <translation>TLS von Anfang an (meist Port 993)</translation>
+        </message>
+        <message>
+            <source>STARTTLS (usually port 143)</source>
+            <translation>STARTTLS (meist Port 143)</translation>
+        </message>
+        <message>
+            <source>Mailbo&amp;x password (kept in the system keyring, never shown again)</source>
+            <translation>&amp;Postfach-Passwort (in der Schlüsselverwaltung des Systems, wird nie wieder angezeigt)</translation>
+        </message>
+        <message>
+            <source>Test the ma&amp;ilbox</source>
+            <translation>Postfach prüfe&amp;n</translation>
+        </message>
+        <message>
+            <source>Save, then connect, log in and open the folder</source>
+            <translation>Speichern, dann verbinden, anmelden und den Ordner öffnen</translation>
+        </message>
+        <message>
+            <source>Connecting to the mailbox…</source>
+            <translation>Verbindung zum Postfach …</translation>
+        </message>
+        <message>
+            <source>Mailbox test</source>
+            <translation>Postfach-Test</translation>
+        </message>
+        <message>
             <source>Clinic</source>
             <translation>Praxis</translation>
         </message>
@@ -2788,6 +2852,50 @@ Jetzt die Einstellungen öffnen?</translation>
     </context>
     <context>
         <name>core</name>
+        <message>
+            <source>Reading the clinic's mailbox is not set up yet: set {settings} (clinic-desktop settings set KEY VALUE; docs/email-replies.md).</source>
+            <translation>Das Lesen des Praxis-Postfachs ist noch nicht eingerichtet: setzen Sie {settings} (clinic-desktop settings set KEY VALUE; docs/email-replies.md).</translation>
+        </message>
+        <message>
+            <source>imap.processed_folder is the folder that is read ({folder}): read mail must be moved elsewhere. Choose another folder.</source>
+            <translation>imap.processed_folder ist der Ordner, der gelesen wird ({folder}): gelesene E-Mails müssen anderswohin verschoben werden. Wählen Sie einen anderen Ordner.</translation>
+        </message>
+        <message>
+            <source>The mail server {where} does not offer STARTTLS. Use imap.security = tls with port 993.</source>
+            <translation>Der Mailserver {where} bietet kein STARTTLS an. Verwenden Sie imap.security = tls mit Port 993.</translation>
+        </message>
+        <message>
+            <source>The mail server {where} did not answer within {n_seconds} seconds. Check imap.host, imap.port and the firewall.</source>
+            <translation>Der Mailserver {where} hat nicht innerhalb von {n_seconds} Sekunden geantwortet. Prüfen Sie imap.host, imap.port und die Firewall.</translation>
+        </message>
+        <message>
+            <source>The mail server {where} ended the connection: {words}.</source>
+            <translation>Der Mailserver {where} hat die Verbindung beendet: {words}.</translation>
+        </message>
+        <message>
+            <source>The mail server {where} rejected the login for {user}: {words}. Check the password (clinic-desktop imap set-password). Gmail needs IMAP switched on and an app password (Google account → Security → App passwords); Microsoft 365 accepts only OAuth2 for IMAP, which Clinic Desktop does not offer yet (docs/email-replies.md).</source>
+            <translation>Der Mailserver {where} hat die Anmeldung für {user} abgelehnt: {words}. Prüfen Sie das Passwort (clinic-desktop imap set-password). Gmail braucht eingeschaltetes IMAP und ein App-Passwort (Google-Konto → Sicherheit → App-Passwörter); Microsoft 365 erlaubt für IMAP nur OAuth2, das Clinic Desktop noch nicht anbietet (docs/email-replies.md).</translation>
+        </message>
+        <message>
+            <source>The mail server {where} refused {what}: {words}.</source>
+            <translation>Der Mailserver {where} hat {what} abgelehnt: {words}.</translation>
+        </message>
+        <message>
+            <source>The connection to the mail server {where} failed: {problem}.</source>
+            <translation>Die Verbindung zum Mailserver {where} ist fehlgeschlagen: {problem}.</translation>
+        </message>
+        <message>
+            <source>The folder {folder} (imap.folder) cannot be opened in the mailbox of {user} on {host}: {words}.</source>
+            <translation>Der Ordner {folder} (imap.folder) lässt sich im Postfach von {user} auf {host} nicht öffnen: {words}.</translation>
+        </message>
+        <message>
+            <source>The mail server {where} gave no UIDVALIDITY for {folder}, so read mail could not be told from new.</source>
+            <translation>Der Mailserver {where} hat für {folder} keine UIDVALIDITY geliefert, daher ließen sich gelesene E-Mails nicht von neuen unterscheiden.</translation>
+        </message>
+        <message>
+            <source>Connected to {where}, logged in as {user}; the folder {folder} holds {n} message(s) to read.</source>
+            <translation>Verbunden mit {where}, angemeldet als {user}; im Ordner {folder} liegen {n} E-Mail(s) zum Lesen.</translation>
+        </message>
         <message>
             <source>{n} email(s) read</source>
             <translation>{n} E-Mail(s) gelesen</translation>

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from imap_server import imap_server, mailbox  # noqa: F401
 from sqlalchemy import select
 
 from clinic_desktop import clock
@@ -72,3 +73,37 @@ def test_today_and_the_patient_page_show_a_bounce_until_staff_confirm_the_addres
     window.refresh_today()
     qtbot.waitUntil(lambda: not any(t.startswith(BOUNCING) for t in texts(bounced)),
                     timeout=WAIT)
+
+
+def test_staff_set_up_the_mailbox_in_settings_and_test_it(
+        qtbot: Any, window: Any, messages: Any, file_keyring: Any,
+        mailbox: Any) -> None:  # noqa: F811
+    """As a receptionist would: the mailbox's fields and password in Settings, then Test the
+    mailbox (the real IMAP server, tests/imap_server.py)."""
+    from clinic_desktop import secrets
+    from clinic_desktop.ui.qt import QComboBox
+
+    window.nav.setCurrentRow(5)
+    view = window.settings
+    qtbot.waitUntil(lambda: view.fields["smtp.port"].value() == 587, timeout=WAIT)
+    qtbot.waitUntil(lambda: view.tasks.pending() == 0, timeout=WAIT)
+    server = mailbox.server
+    view.fields["imap.host"].setText("localhost")
+    view.fields["imap.port"].setValue(server.tls_port)
+    security: QComboBox = view.fields["imap.security"]
+    assert [security.itemText(i) for i in range(security.count())] == [
+        "TLS from the start (usually port 993)", "STARTTLS (usually port 143)"]
+    view.fields["imap.username"].setText(mailbox.user)
+    view.fields["smtp.ca_file"].setText(str(server.ca_file))
+    view.imap_password.setText(mailbox.password)
+
+    [test] = [b for b in view.findChildren(QPushButton)
+              if b.text().replace("&", "") == "Test the mailbox"]
+    test.click()
+
+    qtbot.waitUntil(lambda: bool(messages.infos) or bool(messages.errors), timeout=WAIT)
+    assert messages.errors == []
+    assert messages.infos == [f"Connected to localhost:{server.tls_port} (TLS), logged in as "
+                              f"{mailbox.user}; the folder 'INBOX' holds 0 message(s) to read."]
+    assert secrets.get_mail_password(secrets.IMAP, mailbox.user) == mailbox.password
+    assert view.imap_password.text() == ""  # never shown again
