@@ -123,10 +123,16 @@ def cmd_held(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
                                 "lists the photos held for quality.")
         if args.photos_command == "retake":
             queued = ask_for_retake(session, photo.id, zone)
-            print(f"Photo {photo.id}: the patient is asked for a better photo (email "
-                  f"{queued.status})." if queued.created else
-                  f"Photo {photo.id}: the patient was asked for a better photo already; "
-                  "nothing changed.")
+            if not queued.created:
+                print(f"Photo {photo.id}: the patient was asked for a better photo already; "
+                      "nothing changed.")
+                return EXIT_OK
+            if queued.reason:
+                print(f"Photo {photo.id}: the email asking for a better photo is held back: "
+                      f"{queued.reason} (it waits in the outbox).")
+                return EXIT_SOME_FAILED
+            print(f"Photo {photo.id}: the patient is asked for a better photo (the email is "
+                  "queued).")
             return EXIT_OK
         progression = accept_photo(session, photo, today, zone)
         if progression is None:

@@ -152,7 +152,8 @@ def test_the_retake_email_reaches_the_patient_once_with_the_reason(
     second = run("photos", "retake", str(held.photo_id))
     report = deliver_outbox(app.sessions)
 
-    assert first[0] == 0 and "asked for a better photo (email queued)" in first[1], first
+    assert first[0] == 0 and "asked for a better photo (the email is queued)" in first[1], \
+        first
     assert second[0] == 0 and "asked for a better photo already" in second[1], second
     assert report.sent == 1 and server.subjects == [RETAKE_SUBJECT]
     message = server.messages[0]
@@ -162,6 +163,19 @@ def test_the_retake_email_reaches_the_patient_once_with_the_reason(
     with app.sessions() as session:
         [row] = held_photos(session)
     assert row.retake_status == "sent"
+
+
+def test_asking_a_patient_who_cannot_be_emailed_says_why_and_keeps_it_in_the_outbox(
+        app, enrol, importer, run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with write_session(app.sessions) as session:
+        enrol(session, "P00123", [7, 14], START, consent=False)
+    held = importer.import_file(camera_file(tmp_path, "P00123_front.jpg", "blurred"))
+
+    code, out, _ = run("photos", "retake", str(held.photo_id))
+
+    assert code == 1, out
+    assert "held back: the patient has not agreed to receive emails" in out
+    assert emails(app) == [("photo_retake", "needs_attention")]
 
 
 def test_accepting_the_photo_withdraws_a_retake_email_not_yet_sent(
