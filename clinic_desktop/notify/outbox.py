@@ -83,6 +83,7 @@ _STEP_ENDED_BY = {
     render.BY_SKIP: sentence(QT_TRANSLATE_NOOP("core", "staff skipped the step")),
     render.BY_AUTO: sentence(QT_TRANSLATE_NOOP("core", "the next step started")),
 }
+_PHOTO_ACCEPTED = sentence(QT_TRANSLATE_NOOP("core", "staff accepted the photo as it is"))
 
 
 @lru_cache(maxsize=4096)
@@ -318,9 +319,9 @@ def withdraw_photo_retake(session: Session, photo_id: int) -> None:
         Notification.status.in_((STATUS_QUEUED, STATUS_NEEDS_ATTENTION))))
     if row is None:
         return
-    why = "staff accepted the photo as it is"
+    why = _PHOTO_ACCEPTED()
     row.status = STATUS_CANCELLED
-    row.last_error = f"Not sent: {why} before it went out."
+    row.last_error = _NOT_SENT_ENDED(why=why)
     audit.record(session, "email_withdrawn", patient_id=row.patient_id, entity="notification",
                  entity_id=row.id, detail=f"{row.kind}: {why}")
 
