@@ -35,7 +35,8 @@ def cmd_poll(args: argparse.Namespace, app: Any) -> int:
             return EXIT_USAGE
         for handled in report.handled:
             print(f"{handled.outcome:<14} {handled.summary}")
-        print(report.summary() + ".")
+        summary = report.summary()
+        print(summary if summary.endswith(".") else summary + ".")
         if report.error:
             print(f"error: {report.error}", file=sys.stderr)
         if args.once:
