@@ -369,3 +369,19 @@ def test_a_message_that_cannot_be_read_is_kept_and_the_next_one_is_still_importe
     assert b"broken" in Path(item.source_path).read_bytes()
     assert steps(clinic)[1] == (2, True, False)
     assert mailbox.folder("INBOX") == [] and len(mailbox.folder(PROCESSED)) == 2
+
+
+@ONE_DATABASE
+def test_only_the_sending_pc_reads_the_mailbox(clinic: Any, mailbox: MailboxUser,  # noqa: F811
+                                               photo_files: PhotoFiles, run: Any) -> None:
+    from clinic_desktop import lease
+
+    mailbox.deliver(reply(photo_required_email(clinic), files=[
+        (camera_photo(photo_files, "front.jpg"), "image/jpeg", "front.jpg")]))
+    assert lease.acquire(clinic.sessions, "RECEPTION-1:4242")
+
+    code, out, _err = run("mail", "poll", "--once")
+
+    assert (code, out) == (0, "The PC RECEPTION-1:4242 reads the mailbox right now; nothing "
+                              "was read here.\n")
+    assert photos(clinic) == [] and len(mailbox.folder("INBOX")) == 1
