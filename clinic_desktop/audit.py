@@ -97,6 +97,8 @@ def _link_on_commit(session: Session) -> None:
     joined a transaction it does not own (a dry run's rehearsal, rolled back at its end)
     links nothing: holding the head there would stop every other PC until the dry run ends.
     """
+    if session.in_nested_transaction():
+        return  # a savepoint's events are linked when the whole transaction commits
     waiting = session.info.pop(_UNLINKED, None)
     if not waiting or isinstance(session.get_bind(), Connection):
         return

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -24,6 +24,8 @@ from clinic_desktop.errors import ConfigError
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# PostgreSQL ends a session left idle inside a transaction this long (see make_engine).
+IDLE_IN_TRANSACTION_MS = 30_000
 T = TypeVar("T")
 
 
@@ -63,6 +65,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                                          parsed.database or "")
         if password:
             parsed = parsed.set(password=password)
+    # A PC that freezes inside a transaction (put to sleep, a hung process) would hold its
+    # row locks until TCP noticed, hours later, and every other PC's writes would wait behind
+    # it. The server ends such a session after this long idle in a transaction (ours never
+    # pause there: no mail is sent, no dialog waits inside one), well before the sender
+    # lease (lease.LEASE_SECONDS) lets another PC take over.
+    options = " ".join(filter(None, [
+        parsed.query.get("options", ""),  # type: ignore[arg-type]  # one value, not a tuple
+        f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"]))
+    parsed = parsed.update_query_dict({"options": options})
     try:
         return create_engine(parsed, pool_pre_ping=True, **kwargs)
     except NoSuchModuleError as exc:
@@ -150,7 +161,10 @@ def busy_problem(exc: BaseException) -> str | None:
 def is_transient(exc: BaseException) -> bool:
     """True for a write that failed only for now: SQLite's write lock was held too long, or
     the PostgreSQL server went away, restarted, or chose this transaction to end a deadlock
-    (SQLAlchemy has rolled the transaction back)."""
+    (SQLAlchemy has rolled the transaction back), or ended a transaction this PC left idle
+    too long (it was frozen or asleep: see make_engine)."""
+    if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == "25P03":
+        return True
     if not isinstance(exc, OperationalError):
         return False
     if isinstance(exc.orig, sqlite3.Error):
