@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from clinic_desktop.ui.i18n import date_format, date_text, date_time_text, translate
-from clinic_desktop.ui.photos import PhotoTimeline, library_of, photo_filter
+from clinic_desktop.ui.photos import PhotoTimeline, library_of, load_thumbnails, photo_filter
 from clinic_desktop.ui.qt import (
     QColor,
     QComboBox,
@@ -247,6 +247,7 @@ class PatientView(FileDropTarget, QWidget):
         def work() -> dict[str, Any]:
             data = load_patient(context.sessions, code, context.clinic_today())
             data["library"] = library_of(context)  # a setting, read here too
+            load_thumbnails(data["photos"], data["library"])
             return data
 
         # The actions wait for the patient as it is now.
