@@ -70,8 +70,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # it. The server ends such a session after this long idle in a transaction (ours never
     # pause there: no mail is sent, no dialog waits inside one), well before the sender
     # lease (lease.LEASE_SECONDS) lets another PC take over.
+    given = parsed.query.get("options", "")
     options = " ".join(filter(None, [
-        parsed.query.get("options", ""),  # type: ignore[arg-type]  # one value, not a tuple
+        given if isinstance(given, str) else " ".join(given),
         f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"]))
     parsed = parsed.update_query_dict({"options": options})
     try:

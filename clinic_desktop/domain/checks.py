@@ -80,7 +80,7 @@ def early_notifications(session: Session) -> list[str]:
                TreatmentStep.due_date.is_not(None))
         .execution_options(yield_per=2000)
     ):
-        if created.astimezone(zone).date() < due:
+        if due is not None and created.astimezone(zone).date() < due:
             problems.append(f"patient {code}: email {key} was queued on "
                             f"{created.astimezone(zone).date()}, before the step was due "
                             f"({due})")

@@ -140,8 +140,8 @@ def get_template(session: Session, name_or_id: str | int) -> PlanTemplate:
         names = " and ".join(repr(t.name) for t in matches)
         raise ValidationError(f"The plan templates {names} differ only in upper and lower case; "
                               "type the name exactly as listed, or rename one of them.")
-    names = session.scalars(select(PlanTemplate.name).order_by(PlanTemplate.name)).all()
-    known = ", ".join(repr(n) for n in names) or "none yet"
+    every = session.scalars(select(PlanTemplate.name).order_by(PlanTemplate.name)).all()
+    known = ", ".join(repr(n) for n in every) or "none yet"
     raise NotFoundError(f"There is no plan template named {typed!r}. Templates: {known}.")
 
 

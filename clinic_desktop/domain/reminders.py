@@ -98,6 +98,8 @@ def queue_photo_reminders(session: Session, today: date, *,
     states = reminder_states(session, [step.id for step, _ in rows])
     due = []
     for step, told_at in rows:
+        if told_at is None:  # a sent email has its time; only a hand-edited row lacks it
+            continue
         number, last_sent, blocker = states[step.id]
         if blocker or number > most:
             continue

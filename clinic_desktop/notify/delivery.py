@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -88,7 +89,9 @@ _NOT_SET_UP_AT_ALL = sentence(QT_TRANSLATE_NOOP(
 
 def load_smtp_settings(session: Session) -> SmtpSettings:
     """The smtp.* settings, checked so that sending fails early with the fix named."""
-    get = lambda key: settings.get(session, key)  # noqa: E731
+    def get(key: str) -> Any:
+        return settings.get(session, key)
+
     host, sender = get("smtp.host"), get("smtp.from")
     if not host and not sender:
         raise ConfigError(_NOT_SET_UP_AT_ALL(setting="smtp.host", setting_other="smtp.from"))
@@ -243,7 +246,7 @@ class SmtpConnection:
         if self._smtp is None:
             self.open()
         assert self._smtp is not None
-        if message.policy.utf8:
+        if isinstance(message.policy, EmailPolicy) and message.policy.utf8:
             # send_message asks for SMTPUTF8 only when the envelope needs it; a non-English
             # reply address needs it as well, so the options are given here for all three.
             envelope_from = message["From"].addresses[0].addr_spec

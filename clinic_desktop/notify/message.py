@@ -140,7 +140,8 @@ def build_message(*, sender: Sender, recipient: str, recipient_name: str, subjec
     if html:
         message.add_alternative(html, subtype="html", cte="quoted-printable")
         if sender.logo and f"cid:{LOGO_CID}" in html:
-            html_part = message.get_payload()[1]
+            html_part = message.get_body(preferencelist=("html",))
+            assert html_part is not None  # added just above
             html_part.add_related(sender.logo, maintype="image", subtype=sender.logo_subtype,
                                   cid=f"<{LOGO_CID}>", filename=f"logo.{sender.logo_subtype}")
     return message

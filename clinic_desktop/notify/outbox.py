@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -202,9 +202,10 @@ def queue_email(session: Session, *, kind: str, key: str, recipient: str,
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (insert(Notification.__table__).values(**values)
+    table = cast(Table, Notification.__table__)
+    statement = (insert(table).values(**values)
                  .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                 .returning(Notification.__table__.c.id))
+                 .returning(table.c.id))
     # RETURNING yields the new id, or nothing when another scan or PC got there first.
     new_id = session.execute(statement).scalar()
     return Queued(created=new_id is not None, status=status, reason=problem or "",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
@@ -25,9 +25,10 @@ from jinja2 import (
     nodes,
     pass_eval_context,
 )
+from jinja2.exceptions import SecurityError
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, markup_join, str_join
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -179,10 +180,10 @@ def _check_format(fmt: Any) -> None:
 
 
 def _joined(items: Any, sep: Any) -> list[Any]:
-    items = list(items)
-    if sum(_size(item) for item in items) + len(items) * _size(sep) > MAX_ITEMS:
+    listed = list(items)
+    if sum(_size(item) for item in listed) + len(listed) * _size(sep) > MAX_ITEMS:
         raise TemplateLimitError(_TOO_LONG)
-    return items
+    return listed
 
 
 def _range(*args: int) -> range:
@@ -226,7 +227,7 @@ class _Bounded(NodeTransformer):
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
         self.generic_visit(node)
-        node.iter = _call("_paced", node.iter, like=node)
+        node.iter = _call("_paced", cast(nodes.Expr, node.iter), like=node)  # always an Expr
         return node
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
@@ -399,6 +400,7 @@ class TemplateSet:
         else:
             sources = {template_name(kind, lang, part): texts[part]
                        for (kind, lang), texts in self.overrides.items() for part in PARTS}
+            assert default.loader is not None  # _default_env gives it one
             self.env = _make_env(ChoiceLoader([DictLoader(sources), default.loader]))
 
     def render(self, kind: str, language: str, context: Mapping[str, Any]) -> RenderedEmail:

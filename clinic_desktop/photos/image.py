@@ -12,6 +12,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pillow_heif
@@ -252,9 +253,11 @@ def _ends_in_filler(image: Image.Image) -> bool:
     return all(low == high and low in _FILLER_GREY for low, high in _extrema(strip))
 
 
-def _extrema(image: Image.Image) -> list[tuple[int, int]]:
+def _extrema(image: Image.Image) -> list[tuple[float, float]]:
+    """(lowest, highest) of each band; Pillow gives a bare pair for a one-band image."""
     result = image.getextrema()
-    return [result] if isinstance(result[0], int) else list(result)  # type: ignore[list-item]
+    bands = result if isinstance(result[0], tuple) else (result,)
+    return [(low, high) for low, high in cast("tuple[tuple[float, float], ...]", bands)]
 
 
 def _thumbnail_box(width: int, height: int, longest: int) -> tuple[int, int]:

@@ -18,6 +18,7 @@ import socket
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -88,7 +89,7 @@ def upgrade() -> None:
                                   .where(step.c.start_date.is_not(None),
                                          sa.or_(step.c.is_active, step.c.is_completed))):
         started[row.patient_id].append((row.id, row.order, row.start_date))
-    photos: dict[int, list[sa.Row]] = defaultdict(list)
+    photos: dict[int, list[Any]] = defaultdict(list)  # rows of the photo table
     for row in connection.execute(sa.select(photo).where(photo.c.taken_at.is_not(None))):
         photos[row.patient_id].append(row)
     now = datetime.now(UTC).replace(tzinfo=None)
