@@ -269,6 +269,7 @@ class ForecastPanel(QWidget):
         layout.addLayout(top)
         self.status = QLabel("")
         self.status.setWordWrap(True)
+        self.status.hide()
         layout.addWidget(self.status)
         self.days = QListWidget()
         self.days.setObjectName("forecast")
@@ -281,17 +282,21 @@ class ForecastPanel(QWidget):
 
     def working(self) -> None:
         self.update_button.setEnabled(False)
-        self.status.setText(self.tr("Working out the next 7 days…"))
+        self._say(self.tr("Working out the next 7 days…"))
 
     def failed(self, message: str) -> None:
         self.update_button.setEnabled(True)
-        self.status.setText(self.tr("The forecast could not be made: {reason}").format(
+        self._say(self.tr("The forecast could not be made: {reason}").format(
             reason=core_text(message)))
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def show_forecast(self, forecast: Any, zone: Any) -> None:
         self.has_result = True
         self.update_button.setEnabled(True)
-        self.status.setText(self.tr("No email can go out: {reason}").format(
+        self._say(self.tr("No email can go out: {reason}").format(
             reason=core_text(forecast.not_sent)) if forecast.not_sent else "")
         self.days.clear()
         for day in forecast.days:

@@ -79,3 +79,14 @@ def test_the_panel_speaks_german(qtbot: Any, german: None, window: Any) -> None:
     assert "endete am" in due and "geht um" in due
     assert not any(word in line for line in lines
                    for word in ("ended on", "goes out", "held back", "email(s)"))
+
+
+def test_without_sending_set_up_the_panel_says_so_and_the_emails_wait(
+        qtbot: Any, window: Any) -> None:
+    qtbot.mouseClick(window.today.forecast_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(headers(window)) == 7, timeout=WAIT)
+    status = window.today.forecast.status
+    assert status.isVisible()
+    assert status.text().startswith("No email can go out: Sending email is not set up yet")
+    due = next(line for line in panel_lines(window) if DUE_TODAY in line)
+    assert due.endswith("waits in the Outbox")
