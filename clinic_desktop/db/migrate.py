@@ -102,7 +102,7 @@ def upgrade(engine: Engine, backup_dir: Path, revision: str = "head") -> Path | 
             upgrading = True
             from alembic import command
 
-            with engine.begin() as connection:
+            with _schema_change(engine) as connection:
                 command.upgrade(alembic_config(connection), revision)
                 if any(c["name"] == "search_text"
                        for c in inspect(connection).get_columns("patient")):
@@ -124,8 +124,39 @@ def upgrade(engine: Engine, backup_dir: Path, revision: str = "head") -> Path | 
 def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    with _schema_change(engine) as connection:
         command.downgrade(alembic_config(connection), revision)
+
+
+@contextmanager
+def _schema_change(engine: Engine) -> Iterator[Connection]:
+    """One transaction for a schema change. On SQLite, with foreign keys off while it runs:
+    alembic changes a table there by copying it to a new one and dropping the old, and a
+    DROP TABLE with foreign keys on first deletes its rows, so every photo of every patient
+    went with a rebuilt patient table (ON DELETE CASCADE) and every inbox row lost its photo
+    with a rebuilt photo table (SET NULL). The keys are checked before the commit instead."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            yield connection
+        return
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        # Outside any transaction (SQLite ignores the pragma inside one).
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                already = set(connection.exec_driver_sql("PRAGMA foreign_key_check").all())
+                yield connection
+                broken = [row for row in connection.exec_driver_sql("PRAGMA foreign_key_check")
+                          if row not in already]  # a hand-edited database may have some
+                if broken:
+                    raise DatabaseError(
+                        f"The database upgrade would leave {len(broken)} row(s) pointing at "
+                        f"rows that do not exist (first: table {broken[0][0]}, row "
+                        f"{broken[0][1]}); it was undone and the data is as it was.")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 @contextmanager

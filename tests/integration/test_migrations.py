@@ -168,3 +168,38 @@ def test_the_head_revision_opened_without_alembic_is_alembics_head() -> None:
 
     head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
     assert head == migrate.HEAD_REVISION, "a new migration: set migrate.HEAD_REVISION to it"
+
+
+def test_a_migration_that_rebuilds_tables_on_sqlite_keeps_every_row_they_point_at(
+        tmp_path: Path) -> None:
+    """SQLite changes a column by copying the table and dropping the old one; with foreign
+    keys on, the drop first deleted the patient's photos (CASCADE) and unlinked the inbox
+    (SET NULL). Down to before the photo-quality and email-reply columns and up again: all
+    is still there."""
+    from clinic_desktop.db.engine import make_session_factory
+    from clinic_desktop.db.models import InboxItem, Photo
+
+    engine = make_engine(f"sqlite:///{(tmp_path / 'clinic.sqlite3').as_posix()}")
+    migrate.upgrade(engine, tmp_path / "backups")
+    with write_session(make_session_factory(engine)) as session:
+        patient = add_patient(session, PatientInput("P00042", "Ada", "Lovelace"))
+        photo = Photo(patient_id=patient.id, sha256="a" * 64, original_name="front.jpg")
+        session.add(photo)
+        session.flush()
+        session.add(InboxItem(status="assigned", original_name="front.jpg", photo_id=photo.id))
+
+    def rows() -> tuple[int, int, int]:
+        with engine.connect() as connection:
+            return (connection.exec_driver_sql("SELECT count(*) FROM patient").scalar_one(),
+                    connection.exec_driver_sql("SELECT count(*) FROM photo").scalar_one(),
+                    connection.exec_driver_sql(
+                        "SELECT count(*) FROM photo_inbox WHERE photo_id IS NOT NULL"
+                    ).scalar_one())
+
+    migrate.downgrade(engine, "0008")
+    assert rows() == (1, 1, 1)
+    migrate.upgrade(engine, tmp_path / "backups")
+    assert rows() == (1, 1, 1)
+    with engine.connect() as connection:  # and the keys are enforced again afterwards
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    engine.dispose()
