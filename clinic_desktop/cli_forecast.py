@@ -96,12 +96,19 @@ def why(email: Any) -> str:
     return email.kind.replace("_", " ")
 
 
-def _when(email: Any, zone: ZoneInfo) -> str:
+def _moment(moment: datetime, day: date, zone: ZoneInfo, clock_format: str) -> str:
+    """The time, with the date when it is not the forecast day's (a long queue at a low
+    sending limit runs into the next days)."""
+    local = moment.astimezone(zone)
+    return local.strftime(clock_format if local.date() == day else f"%Y-%m-%d {clock_format}")
+
+
+def _when(email: Any, day: date, zone: ZoneInfo) -> str:
     """The time it goes out, or what becomes of it instead (the reason is told with why)."""
     from clinic_desktop.domain import forecast as forecasting
 
     if email.outcome == forecasting.SENT:
-        return f"{email.sends_at.astimezone(zone):%H:%M:%S}"
+        return _moment(email.sends_at, day, zone, "%H:%M:%S")
     return {forecasting.WAITING: "waits"}.get(email.outcome, email.outcome)
 
 
@@ -130,11 +137,12 @@ def print_forecast(result: Any, zone: ZoneInfo, daily_time: time) -> None:
         if day.last_send_at is not None:
             sent = sum(1 for e in day.emails if e.sends_at is not None)
             check += (f"; the last of {sent} email(s) goes out at "
-                      f"{day.last_send_at.astimezone(zone):%H:%M}")
+                      f"{_moment(day.last_send_at, day.day, zone, '%H:%M')}")
         print(f"\n{_long_date(day.day)}: {check}")
         if not day.emails:
             print("  No emails.")
             continue
         print(_table(["sends", "to", "address", "email and why"],
-                     [[_when(e, zone), e.doctor_name or f"{e.patient_code} {e.patient_name}",
+                     [[_when(e, day.day, zone),
+                       e.doctor_name or f"{e.patient_code} {e.patient_name}",
                        e.recipient or "-", _why_and_reason(e)] for e in day.emails]))

@@ -307,7 +307,7 @@ class ForecastPanel(QWidget):
             header.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.days.addItem(header)
             for email in day.emails:
-                label = self.email_text(email, zone)
+                label = self.email_text(email, day.day, zone)
                 item = QListWidgetItem(label)
                 item.setToolTip(label)
                 item.setData(Qt.ItemDataRole.UserRole, email.patient_code)
@@ -327,13 +327,13 @@ class ForecastPanel(QWidget):
         text = self.tr("{day}: %n email(s)", "", len(day.emails)).format(day=when)
         if day.last_send_at is not None:
             text += self.tr(", %n sent, the last at {time}", "", sent).format(
-                time=time_text(day.last_send_at, zone))
+                time=_moment_text(day.last_send_at, day.day, zone))
         held = sum(1 for e in day.emails if e.outcome == forecasting.HELD)
         if held:
             text += self.tr(", %n held back", "", held)
         return text
 
-    def email_text(self, email: Any, zone: Any) -> str:
+    def email_text(self, email: Any, day: Any, zone: Any) -> str:
         from clinic_desktop.domain import forecast as forecasting
         from clinic_desktop.notify import outbox
 
@@ -356,7 +356,8 @@ class ForecastPanel(QWidget):
         else:
             why = self.tr("yesterday's progress, late and undelivered")
         if email.outcome == forecasting.SENT:
-            outcome = self.tr("goes out at {time}").format(time=time_text(email.sends_at, zone))
+            outcome = self.tr("goes out at {time}").format(
+                time=_moment_text(email.sends_at, day, zone))
         elif email.outcome == forecasting.HELD:
             outcome = self.tr("held back: {reason}").format(reason=core_text(email.reason))
         elif email.outcome == forecasting.FAILED:
@@ -369,3 +370,11 @@ class ForecastPanel(QWidget):
         code = item.data(Qt.ItemDataRole.UserRole)
         if code:
             self.open_patient.emit(code)
+
+
+def _moment_text(moment: Any, day: Any, zone: Any) -> str:
+    """The time, with the date when it is not the forecast day's (a long queue at a low
+    sending limit runs into the next days)."""
+    if moment.astimezone(zone).date() == day:
+        return time_text(moment, zone)
+    return date_time_text(moment, zone)

@@ -261,3 +261,23 @@ def test_a_bouncing_address_gets_nothing_in_the_forecast_queued_or_waiting(
                       ("P5", "step_finished", forecasting.HELD, p5_end)}
     assert all("came back undeliverable (550 no such user)" in e.reason
                for d in forecast.days for e in d.emails if e.patient_code in ("P1", "P4", "P5"))
+
+
+def test_a_queue_longer_than_the_evening_goes_out_after_midnight_and_says_so(
+        app, run, enrol, smtp_server_factory) -> None:  # type: ignore[no-untyped-def]
+    open_clinic(app, enrol, smtp_server_factory("none"))
+    with write_session(app.sessions) as session:  # a late check, one email a minute, any time
+        for key, value in {"schedule.daily_time": "23:58", "send_window.start": "",
+                           "send_window.end": "", "smtp.rate_per_minute": "1"}.items():
+            settings.set_value(session, key, value)
+    due = START + timedelta(days=7)
+    with clock.simulated(at(due, 12)):
+        forecast = scheduler.forecast(app, 1)
+        code, out, _ = run("forecast", "--days", "1")
+    sent = [e.sends_at for e in forecast.days[0].emails if e.sends_at is not None]
+    assert len(sent) >= 3 and sent == [at(due, 23, 58) + timedelta(minutes=n)
+                                       for n in range(len(sent))]
+    last = forecast.days[0].last_send_at
+    assert last is not None and last.astimezone(BERLIN).date() == due + timedelta(days=1)
+    assert code == 0
+    assert f"goes out at {last.astimezone(BERLIN):%Y-%m-%d %H:%M}" in out
