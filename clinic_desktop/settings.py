@@ -317,13 +317,22 @@ def _unsubscribe(raw: str) -> str:
     return value
 
 
-def _parse_bool(raw: str) -> bool:
+# Yes and no as staff type them, in a setting or a CSV column (also as a spreadsheet ticks).
+_YES = {"yes", "y", "true", "1", "on", "x", "ja", "j", "oui", "si", "sí"}
+_NO = {"no", "n", "false", "0", "off", "", "nein", "non"}
+
+
+def yes_or_no(raw: str) -> bool | None:
+    """True or False for a yes or a no in any of the usual spellings; None for anything else."""
     value = raw.strip().lower()
-    if value in ("yes", "true", "1", "on"):
-        return True
-    if value in ("no", "false", "0", "off", ""):
-        return False
-    raise ValueError(_YES_OR_NO())
+    return True if value in _YES else False if value in _NO else None
+
+
+def _parse_bool(raw: str) -> bool:
+    value = yes_or_no(raw)
+    if value is None:
+        raise ValueError(_YES_OR_NO())
+    return value
 
 
 def _format_bool(value: bool) -> str:

@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session
 from clinic_desktop import audit
 from clinic_desktop.db.models import Doctor, Patient
 from clinic_desktop.errors import NotFoundError, ValidationError
+from clinic_desktop.settings import yes_or_no
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
 CSV_COLUMNS = ["code", "first_name", "last_name", "email", "phone", "email_consent",
                "language", "doctor"]
-_YES = {"yes", "y", "true", "1", "ja", "oui", "si", "x"}
-_NO = {"no", "n", "false", "0", "nein", "non", ""}
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -166,12 +165,10 @@ class CsvReport:
 
 
 def _parse_consent(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value in _YES:
-        return True
-    if value in _NO:
-        return False
-    raise ValidationError(f"Email_consent {raw!r} must be yes or no.")
+    value = yes_or_no(raw)
+    if value is None:
+        raise ValidationError(f"Email_consent {raw!r} must be yes or no.")
+    return value
 
 
 def formula_guarded(value: str) -> str:

@@ -83,3 +83,22 @@ def test_the_readme_lists_every_setting_with_its_default_and_what_it_allows() ->
         assert allowed == spec.allowed, key
         if key != "clinic.timezone":  # the first PC's zone
             assert default == (f"`{spec.default()}`" if spec.default() else "empty"), key
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("yes", True), (" Ja ", True), ("x", True), ("ON", True), ("1", True),
+    ("no", False), ("Nein", False), ("", False), ("off", False),
+    ("maybe", None), ("2", None),
+])
+def test_one_way_to_read_yes_and_no(typed: str, meant: bool | None) -> None:
+    """Settings and the patients CSV's email_consent read yes and no alike."""
+    from clinic_desktop.domain.patients import _parse_consent
+    from clinic_desktop.errors import ValidationError
+    from clinic_desktop.settings import yes_or_no
+
+    assert yes_or_no(typed) is meant
+    if meant is None:
+        with pytest.raises(ValidationError, match="must be yes or no"):
+            _parse_consent(typed)
+    else:
+        assert _parse_consent(typed) is meant
