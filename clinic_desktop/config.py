@@ -16,6 +16,10 @@ APP_AUTHOR = "ClinicDesktop"
 ENV_DATA_DIR = "CLINIC_DESKTOP_DATA_DIR"
 ENV_DB_URL = "CLINIC_DESKTOP_DB_URL"
 DB_FILE_NAME = "clinic.sqlite3"
+# The languages emails are written in: templates/<language>/ holds each one's default
+# templates (a test checks the folders and this list agree). Settings and the renderer read it
+# here, so that checking a setting loads no template engine.
+EMAIL_LANGUAGES = ("de", "en")
 
 # File systems on which SQLite's locking is unreliable (it corrupts the database).
 _NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "fuse.sshfs", "9p",

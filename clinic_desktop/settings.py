@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_desktop import audit
+from clinic_desktop.config import EMAIL_LANGUAGES
 from clinic_desktop.db.models import Setting
 from clinic_desktop.errors import ConfigError, ValidationError
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
@@ -75,11 +76,9 @@ def _parse_text(raw: str) -> str:
 
 
 def _parse_language(raw: str) -> str:
-    from clinic_desktop.notify.render import available_languages
-
     value = raw.strip().lower()
-    if value not in available_languages():
-        raise ValueError(_ONE_OF(choices=", ".join(available_languages())))
+    if value not in EMAIL_LANGUAGES:
+        raise ValueError(_ONE_OF(choices=", ".join(EMAIL_LANGUAGES)))
     return value
 
 

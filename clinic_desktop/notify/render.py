@@ -34,7 +34,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clinic_desktop.config import templates_dir
+from clinic_desktop.config import EMAIL_LANGUAGES, templates_dir
 from clinic_desktop.db.models import EmailTemplate
 from clinic_desktop.errors import ConfigError, ValidationError
 
@@ -70,14 +70,7 @@ def template_name(kind: str, language: str, part: str) -> str:
 
 
 def available_languages() -> list[str]:
-    return list(_languages_in(templates_dir()))
-
-
-@cache
-def _languages_in(root: Path) -> tuple[str, ...]:
-    # The shipped templates do not change while the program runs: read the folder once.
-    return tuple(sorted(p.name for p in root.iterdir()
-                        if p.is_dir() and (p / f"{STEP_FINISHED}.txt.j2").is_file()))
+    return list(EMAIL_LANGUAGES)
 
 
 def language_for(requested: str | None) -> str:

@@ -51,6 +51,12 @@ def test_english_and_german_are_available() -> None:
     assert {"en", "de"} <= set(LANGUAGES)
 
 
+def test_the_email_languages_are_the_template_folders() -> None:
+    """A language offered in Settings has templates, and a folder of templates is offered."""
+    folders = sorted(p.name for p in templates_dir().iterdir() if p.is_dir())
+    assert folders == sorted(LANGUAGES)
+
+
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_every_language_has_the_same_files_as_english(language: str) -> None:
     english = sorted(p.name for p in (templates_dir() / "en").iterdir())
