@@ -311,6 +311,8 @@ class FolderWatcher:
         try:
             while not stop.is_set():
                 waiting = 0
+                # Cleared before the poll, so a file that arrives while it runs wakes the next.
+                wake.clear()
                 try:
                     report = self.poll(stop.is_set)
                     waiting = report.waiting
@@ -321,7 +323,6 @@ class FolderWatcher:
                     log.exception("Polling the watched folders failed")
                 with self.sessions() as session:
                     interval = settings.get(session, "photos.poll_seconds")
-                wake.clear()
                 deadline = time.monotonic() + (1 if waiting else interval)
                 while not stop.is_set() and not wake.is_set() and time.monotonic() < deadline:
                     stop.wait(0.2)

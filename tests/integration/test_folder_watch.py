@@ -283,12 +283,12 @@ def test_a_file_event_wakes_the_watcher_long_before_the_next_poll(
     set_setting(clinic, "photos.stable_seconds", "1")
     watcher = make_watcher(clinic, FakeClock())
     watcher.clock = time.time  # real time: the loop sleeps for real here
-    stop = threading.Event()
-    thread = threading.Thread(target=watcher.run, args=(stop, lambda report: None),
+    stop, polled = threading.Event(), threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop, lambda report: polled.set()),
                               daemon=True)
     thread.start()
     try:
-        time.sleep(1.0)  # the first poll has run and found nothing
+        assert polled.wait(20), "the first poll did not run"  # and found nothing
         photo_files.jpeg("P00123_front.jpg")
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not rows(clinic, Photo):
