@@ -92,26 +92,28 @@ def test_backup_restores_by_copying_it_over_the_database(tmp_path: Path) -> None
     restored.close()
 
 
-def test_upgrade_backs_up_an_existing_database_before_migrating(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    app = open_app(tmp_path / "data", log_to_file=False)
-    with write_session(app.sessions) as s:
-        add_patient(s, PatientInput("P1", "Ada", "Lovelace"))
-    installed = migrate.current_revision(app.engine)
-    # A newer release would ship a new head; simulate it so the upgrade path runs for real.
-    monkeypatch.setattr(migrate, "head_revision", lambda: "future")
-    migrated: list[str] = []
-    import alembic.command
+def test_upgrade_backs_up_an_existing_database_before_migrating(tmp_path: Path) -> None:
+    """A clinic's database from the first release, upgraded for real by the app's start: the
+    copy taken first holds the data as it was, under the old revision's name."""
+    data = tmp_path / "data"
+    engine = make_engine(f"sqlite:///{(data / 'clinic.sqlite3').as_posix()}")
+    migrate.upgrade(engine, tmp_path / "unused", revision="0001")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO patient (code, first_name, last_name, email_consent, language, "
+            "created_at) VALUES ('P1', 'Ada', 'Lovelace', 0, 'en', '2026-01-01 09:00:00')")
+    engine.dispose()
 
-    monkeypatch.setattr(alembic.command, "upgrade",
-                        lambda config, revision: migrated.append(revision))
-    backup = migrate.upgrade(app.engine, app.paths.backup_dir)
+    app = open_app(data, log_to_file=False)  # upgrades to the newest schema
+    assert migrate.current_revision(app.engine) == migrate.head_revision()
+    with app.sessions() as session:
+        assert session.scalars(select(Patient.code)).all() == ["P1"]
+    [backup] = list_backups(app.paths.backup_dir)
     app.close()
-    assert migrated == ["head"]
-    assert backup is not None and backup in list_backups(app.paths.backup_dir)
-    assert f"before-upgrade-{installed}" in backup.name
+    assert "before-upgrade-0001" in backup.name
     copy = sqlite3.connect(backup)
     assert copy.execute("SELECT code FROM patient").fetchall() == [("P1",)]
+    assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
     copy.close()
 
 
