@@ -39,7 +39,8 @@ from clinic_desktop.app import AppContext, open_app
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.demo import build_demo
 from clinic_desktop.domain.daily_check import daily_check
-from clinic_desktop.notify.delivery import SmtpConnection, deliver_outbox
+from clinic_desktop.notify.delivery import deliver_outbox
+from clinic_desktop.notify.smtp import SmtpConnection
 from clinic_desktop.scheduler import forecast
 
 TODAY = date(2025, 6, 2)

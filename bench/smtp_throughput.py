@@ -39,13 +39,9 @@ from clinic_desktop.domain.due_scan import QUEUED, notify_finished_steps
 from clinic_desktop.domain.patients import PatientInput, add_doctor, add_patient
 from clinic_desktop.domain.plans import StepSpec, apply_plan, create_template
 from clinic_desktop.notify import outbox
-from clinic_desktop.notify.delivery import (
-    SmtpSettings,
-    deliver_outbox,
-    load_smtp_settings,
-    make_sender,
-)
+from clinic_desktop.notify.delivery import deliver_outbox
 from clinic_desktop.notify.message import build_message
+from clinic_desktop.notify.smtp import SmtpSettings, load_smtp_settings, make_sender
 
 SMTP_USER = "clinic@example.org"
 SMTP_PASSWORD = "correct horse battery staple"

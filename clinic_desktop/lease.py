@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit, clock
 from clinic_desktop.db.engine import write_session
-from clinic_desktop.db.models import Lease, Notification
-from clinic_desktop.notify.status import STATUS_SENDING
+from clinic_desktop.db.models import Lease
 
 SENDER = "sender"
 LEASE_SECONDS = 120  # a holder silent this long is presumed gone; another PC takes over
@@ -60,19 +59,13 @@ def _acquire_once(sessions: sessionmaker[Session], holder: str, name: str, secon
                          detail=f"{name}: {holder} took over from {row.holder} (silent "
                                 f"since {row.expires_at:%Y-%m-%d %H:%M} UTC)")
             if name == SENDER:
-                _free_claims_of(session, row.holder, now)
+                # Here, not at the top: the health line reads the lease without the renderer.
+                from clinic_desktop.notify.outbox import free_claims_of
+
+                free_claims_of(session, row.holder, now)
             row.holder, row.acquired_at = holder, now
         row.expires_at = now + timedelta(seconds=seconds)
         return True
-
-
-def _free_claims_of(session: Session, dead_holder: str, now: datetime) -> None:
-    """The silent holder is presumed dead: the emails it had claimed are due again now
-    (the next sender records them as interrupted and sends them with their Message-ID),
-    instead of waiting for their claims to run out."""
-    session.execute(update(Notification).where(
-        Notification.status == STATUS_SENDING, Notification.claimed_by == dead_holder)
-        .values(claimed_until=now - timedelta(seconds=1)))
 
 
 def release(sessions: sessionmaker[Session], holder: str, *, name: str = SENDER) -> None:

@@ -17,12 +17,8 @@ from clinic_desktop.db.models import Doctor, Notification, Patient, TreatmentSte
 from clinic_desktop.domain.daily_check import daily_check
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.notify import outbox
-from clinic_desktop.notify.delivery import (
-    SmtpConnection,
-    deliver_outbox,
-    due_count,
-    window_is_open,
-)
+from clinic_desktop.notify.delivery import deliver_outbox, due_count, window_is_open
+from clinic_desktop.notify.smtp import SmtpConnection
 
 DEFAULT_DAYS = 7
 LONGEST = 31  # a month ahead; beyond that the plans change too much to promise anything

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop import secrets, settings
 from clinic_desktop.errors import ClinicError, ConfigError
-from clinic_desktop.mail.servers import ServerPlace, connection_problem, tls_context
+from clinic_desktop.notify.servers import ServerPlace, connection_problem, tls_context
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 PROCESSED_KEYWORD = "$ClinicDesktop"  # set with \Seen on every message that was handled

@@ -2,36 +2,34 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import smtplib
-import socket
-import ssl
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from email.message import EmailMessage
-from email.policy import EmailPolicy
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from clinic_desktop import audit, clock, secrets, settings
+from clinic_desktop import audit, clock, settings
 from clinic_desktop.db.engine import busy_problem, is_transient, until_written, write_session
-from clinic_desktop.db.models import DeliveryAttempt, Notification, Patient, TreatmentStep
-from clinic_desktop.errors import ClinicError, ConfigError
-from clinic_desktop.mail.servers import ServerPlace, connection_problem, tls_context
+from clinic_desktop.db.models import DeliveryAttempt, Notification, Patient
+from clinic_desktop.errors import ConfigError
 from clinic_desktop.notify import outbox
-from clinic_desktop.notify.message import (
-    Sender,
-    build_message,
-    load_logo,
-    needs_smtputf8,
-    new_message_id,
+from clinic_desktop.notify.message import Sender, build_message, needs_smtputf8, new_message_id
+from clinic_desktop.notify.smtp import (
+    DeliveryError,
+    SmtpConnection,
+    SmtpSettings,
+    SmtpSetupError,
+    load_smtp_settings,
+    make_sender,
+    password_for,
+    server_words,
+    smtp_connection,
 )
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
@@ -39,249 +37,6 @@ log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 600  # a sender that has not finished a claimed email by then is presumed dead
 BATCH_SIZE = 20
-MAX_BACKOFF_SECONDS = 3600
-
-
-class DeliveryError(ClinicError):
-    """The mail server could not be reached or refused us; the message says what to fix."""
-
-
-class SmtpSetupError(DeliveryError):
-    """Sending cannot work until a setting, the password or the server's certificate is
-    fixed (server not found, connection refused, TLS, login): a configuration error."""
-
-    exit_code = 2
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    security: str
-    username: str
-    from_address: str
-    from_name: str
-    reply_to: str
-    ca_file: str
-    timeout: int
-    rate_per_minute: int
-    max_attempts: int
-    list_unsubscribe: str
-    logo_path: str
-
-    def describe(self) -> str:
-        server = f"{self.host}:{self.port}"
-        if self.security == "none":
-            return _UNENCRYPTED(server=server)
-        return f"{server} ({'STARTTLS' if self.security == 'starttls' else 'TLS'})"
-
-
-_UNENCRYPTED = sentence(QT_TRANSLATE_NOOP("core", "{server} (no encryption)"))
-
-
-_NOT_SET_UP = sentence(QT_TRANSLATE_NOOP(
-    "core", "Sending email is not set up yet: set {setting} (clinic-desktop settings set KEY "
-    "VALUE, or Settings → Email)."))
-_NOT_SET_UP_AT_ALL = sentence(QT_TRANSLATE_NOOP(
-    "core", "Sending email is not set up yet: set {setting} and {setting_other} (clinic-desktop "
-    "settings set KEY VALUE, or Settings → Email)."))
-
-
-def load_smtp_settings(session: Session) -> SmtpSettings:
-    """The smtp.* settings, checked so that sending fails early with the fix named."""
-    def get(key: str) -> Any:
-        return settings.get(session, key)
-
-    host, sender = get("smtp.host"), get("smtp.from")
-    if not host and not sender:
-        raise ConfigError(_NOT_SET_UP_AT_ALL(setting="smtp.host", setting_other="smtp.from"))
-    if not host or not sender:
-        raise ConfigError(_NOT_SET_UP(setting="smtp.from" if host else "smtp.host"))
-    security = get("smtp.security")
-    problem = settings.smtp_security_problem(host, security)
-    if problem:  # refused when set; a database from before that check may still hold it
-        raise ConfigError(problem)
-    return SmtpSettings(
-        host=host, port=get("smtp.port"), security=security, username=get("smtp.username"),
-        from_address=sender, from_name=get("clinic.name"), reply_to=get("smtp.reply_to"),
-        ca_file=get("smtp.ca_file"), timeout=get("smtp.timeout"),
-        rate_per_minute=get("smtp.rate_per_minute"), max_attempts=get("smtp.max_attempts"),
-        list_unsubscribe=get("notify.list_unsubscribe"), logo_path=get("clinic.logo"))
-
-
-def make_sender(config: SmtpSettings) -> Sender:
-    logo, subtype = load_logo(config.logo_path)
-    return Sender(address=config.from_address, display_name=config.from_name,
-                  reply_to=config.reply_to, list_unsubscribe=config.list_unsubscribe,
-                  logo=logo, logo_subtype=subtype)
-
-
-def _tls_context(config: SmtpSettings) -> ssl.SSLContext:
-    return tls_context(config.ca_file)
-
-
-def _server_words(exc: smtplib.SMTPResponseException) -> str:
-    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) \
-        else str(exc.smtp_error)
-    return f"{exc.smtp_code} {' '.join(text.split())}"
-
-
-# Microsoft 365 answers "535 5.7.139 Authentication unsuccessful, basic authentication is
-# disabled" or "..., SmtpClientAuthentication is disabled for the Tenant/Mailbox" when the
-# password may well be right: the tenant (or mailbox) has password logins over SMTP off.
-_SMTP_AUTH_DISABLED = ("basic authentication is disabled", "smtpclientauthentication is disabled")
-
-
-_LOGIN_REFUSED_M365 = sentence(QT_TRANSLATE_NOOP(
-    "core", "The mail server {where} rejected the login for {user}: {words}. The password is "
-    "not the problem: Microsoft 365 has SMTP AUTH (basic authentication for sending mail) "
-    "switched off for this organisation or mailbox. A Microsoft 365 administrator must switch "
-    "on Authenticated SMTP: for the organisation (Exchange admin centre → Settings → Mail flow "
-    "→ clear 'Turn off SMTP AUTH protocol for your organization') and for this mailbox "
-    "(Microsoft 365 admin centre → Users → the mailbox → Mail → Manage email apps → "
-    "Authenticated SMTP). Security defaults block it as well; then only OAuth2 works "
-    "(docs/email.md)."))
-_LOGIN_REFUSED = sentence(QT_TRANSLATE_NOOP(
-    "core", "The mail server {where} rejected the login for {user}: {words}. Check the "
-    "password (clinic-desktop smtp set-password). Gmail needs an app password (Google account "
-    "→ Security → App passwords); Microsoft 365 needs SMTP AUTH enabled for this mailbox (or "
-    "OAuth2)."))
-
-
-def _login_refused(config: SmtpSettings, words: str) -> str:
-    said = _LOGIN_REFUSED_M365 if any(marker in words.lower()
-                                      for marker in _SMTP_AUTH_DISABLED) else _LOGIN_REFUSED
-    return said(where=config.describe(), user=repr(config.username), words=words)
-
-
-SmtpLogin = Callable[[smtplib.SMTP], Any]
-"""How a connection logs in. Passwords today; OAuth2 (XOAUTH2) plugs in here (docs/email.md)."""
-
-
-def password_login(username: str, password: str | None) -> SmtpLogin:
-    return lambda smtp: smtp.login(username, password or "")
-
-
-def xoauth2_login(username: str, access_token: Callable[[], str]) -> SmtpLogin:
-    """Gmail / Microsoft 365 OAuth2: `access_token` returns a fresh bearer token (e.g. from
-    MSAL or google-auth); nothing else in delivery changes."""
-    def login(smtp: smtplib.SMTP) -> Any:
-        token = access_token()
-        return smtp.auth("XOAUTH2",
-                         lambda challenge=None: f"user={username}\x01auth=Bearer {token}\x01\x01",
-                         initial_response_ok=True)
-
-    return login
-
-
-_NO_STARTTLS = sentence(QT_TRANSLATE_NOOP(
-    "core", "The mail server {where} does not offer STARTTLS. Use smtp.security = tls with "
-    "port 465, or ask the provider for the STARTTLS port (usually 587)."))
-_NO_LOGIN = sentence(QT_TRANSLATE_NOOP(
-    "core", "The mail server {where} does not offer login (AUTH). Check smtp.security: most "
-    "servers allow login only after STARTTLS or TLS."))
-_NO_ANSWER = sentence(QT_TRANSLATE_NOOP(
-    "core", "The mail server {where} did not answer within {n_seconds} seconds. Check "
-    "smtp.host, smtp.port and the firewall."))
-_REFUSED_US = sentence(QT_TRANSLATE_NOOP("core", "The mail server {where} refused us: {words}."))
-_CANNOT_TALK = sentence(QT_TRANSLATE_NOOP(
-    "core", "Could not talk to the mail server {where}: {problem}."))
-
-
-class SmtpConnection:
-    """One open, logged-in connection; every failure becomes a sentence staff can act on."""
-
-    def __init__(self, config: SmtpSettings, password: str | None = None,
-                 login: SmtpLogin | None = None):
-        self.config = config
-        self._login = login or (password_login(config.username, password)
-                                if config.username else None)
-        self._smtp: smtplib.SMTP | None = None
-
-    def open(self) -> None:
-        c = self.config
-        where = c.describe()
-        try:
-            if c.security == "tls":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout,
-                                                      context=_tls_context(c))
-            else:
-                smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
-            self._smtp = smtp
-            smtp.ehlo()
-            if c.security == "starttls":
-                if not smtp.has_extn("starttls"):
-                    raise SmtpSetupError(_NO_STARTTLS(where=where))
-                smtp.starttls(context=_tls_context(c))
-                smtp.ehlo()
-            if self._login is not None:
-                self._login(smtp)
-        except DeliveryError:
-            self.close()
-            raise
-        except smtplib.SMTPAuthenticationError as exc:
-            self.close()
-            raise SmtpSetupError(_login_refused(c, _server_words(exc))) from None
-        except smtplib.SMTPNotSupportedError:
-            self.close()
-            raise SmtpSetupError(_NO_LOGIN(where=where)) from None
-        except (ssl.SSLError, socket.gaierror, ConnectionRefusedError) as exc:
-            self.close()
-            # The same sentences as reading the mailbox (mail/servers.py).
-            raise SmtpSetupError(str(connection_problem(
-                exc, ServerPlace("smtp", c.host, where, 587, 465)))) from None
-        except TimeoutError:
-            self.close()
-            raise DeliveryError(_NO_ANSWER(where=where, n_seconds=c.timeout)) from None
-        except smtplib.SMTPResponseException as exc:
-            self.close()
-            raise DeliveryError(_REFUSED_US(where=where, words=_server_words(exc))) from None
-        except (smtplib.SMTPException, OSError) as exc:
-            self.close()
-            raise DeliveryError(_CANNOT_TALK(where=where, problem=exc)) from None
-
-    def send(self, message: EmailMessage) -> None:
-        """Raises smtplib.SMTPNotSupportedError, before saying anything to the server, when the
-        email needs SMTPUTF8 (build_message chose that policy) and the server does not offer it."""
-        if self._smtp is None:
-            self.open()
-        assert self._smtp is not None
-        if isinstance(message.policy, EmailPolicy) and message.policy.utf8:
-            # send_message asks for SMTPUTF8 only when the envelope needs it; a non-English
-            # reply address needs it as well, so the options are given here for all three.
-            envelope_from = message["From"].addresses[0].addr_spec
-            envelope_to = [a.addr_spec for a in message["To"].addresses]
-            refused = self._smtp.sendmail(envelope_from, envelope_to, message.as_bytes(),
-                                          mail_options=("SMTPUTF8", "BODY=8BITMIME"))
-        else:
-            refused = self._smtp.send_message(message)
-        if refused:  # only our one recipient can be refused
-            code, text = next(iter(refused.values()))
-            raise smtplib.SMTPRecipientsRefused({message["To"]: (code, text)})
-
-    def close(self) -> None:
-        if self._smtp is None:
-            return
-        try:
-            self._smtp.quit()
-        except (smtplib.SMTPException, OSError):
-            with contextlib.suppress(OSError):
-                self._smtp.close()
-        self._smtp = None
-
-
-@contextmanager
-def smtp_connection(config: SmtpSettings, password: str | None) -> Iterator[SmtpConnection]:
-    connection = SmtpConnection(config, password)
-    connection.open()
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
-def password_for(config: SmtpSettings) -> str | None:
-    return secrets.get_smtp_password(config.username) if config.username else None
 
 
 # --- the send window --------------------------------------------------------------------------
@@ -371,31 +126,11 @@ def _claim(sessions: sessionmaker[Session], holder: str, now: datetime, limit: i
             if row.id in to_patients and not outbox.recheck_recipient(
                     session, row, patients.get(row.patient_id or 0)):
                 continue
-            if not row.body_text:
-                _render_missing_body(session, row)
-            if not row.message_id:
-                row.message_id = new_message_id(row.id, domain)
-            row.status = outbox.STATUS_SENDING
-            row.claimed_by = holder
-            row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+            outbox.claim(session, row, holder, now + timedelta(seconds=CLAIM_SECONDS), domain)
             claimed.append(_Claimed(row.id, row.recipient, row.recipient_name, row.subject,
                                     row.body_text, row.body_html, row.message_id,
                                     to_doctor=row.doctor_id is not None))
     return claimed
-
-
-def _render_missing_body(session: Session, row: Notification) -> None:
-    """Rows queued before bodies were stored (schema 0001) are rendered before sending."""
-    from clinic_desktop.notify.context import step_email_context
-    from clinic_desktop.notify.render import templates_for
-
-    step = session.get(TreatmentStep, row.step_id) if row.step_id else None
-    patient = session.get(Patient, row.patient_id) if row.patient_id else None
-    if step is None or patient is None:
-        raise ConfigError(f"Email {row.id} has no text and its patient or step is gone.")
-    email = templates_for(session).render(row.kind, patient.language,
-                                          step_email_context(session, patient, step))
-    row.subject, row.body_text, row.body_html = email.subject, email.text, email.html
 
 
 def _record(sessions: sessionmaker[Session], notification_id: int, *, outcome: str,
@@ -409,12 +144,6 @@ def _record(sessions: sessionmaker[Session], notification_id: int, *, outcome: s
                              now=now, code=code, detail=detail, max_attempts=max_attempts),
         f"email {notification_id} ({outcome}, the mail server's answer) is not written "
         "down yet and")
-
-
-_TRY_AGAIN = sentence(QT_TRANSLATE_NOOP(
-    "core", "{problem} (attempt {n_attempt} of {n_attempts}; next try in {n_minutes} min)"))
-_GAVE_UP = sentence(QT_TRANSLATE_NOOP(
-    "core", "Gave up after {n_attempts} attempts. Last answer: {problem}"))
 
 
 def _record_once(sessions: sessionmaker[Session], notification_id: int, *, outcome: str,
@@ -435,31 +164,18 @@ def _record_once(sessions: sessionmaker[Session], notification_id: int, *, outco
             log.warning("Email %s: %s after %s had taken it over (it is %s).", row.id,
                         outcome, taker, row.status)
             return row.status
-        row.attempts += 1
-        row.claimed_by, row.claimed_until = "", None
         if outcome == "sent":
-            row.status, row.sent_at, row.last_error = outbox.STATUS_SENT, now, ""
+            outbox.mark_sent(session, row, now)
         elif outcome == "needs_attention":  # the address must change; resending cannot help
-            row.status, row.last_error = outbox.STATUS_NEEDS_ATTENTION, detail
-        elif outcome == "retry" and row.attempts < max_attempts:
-            delay = min(60 * 2 ** (row.attempts - 1), MAX_BACKOFF_SECONDS)
-            row.status, row.next_attempt_at = outbox.STATUS_QUEUED, now + timedelta(seconds=delay)
-            row.last_error = _TRY_AGAIN(problem=detail, n_attempt=row.attempts,
-                                        n_attempts=max_attempts, n_minutes=delay // 60)
+            outbox.hold(session, row, detail, why=detail, attempted=True)
+        elif outcome == "retry":
+            outbox.mark_retry(session, row, now, detail, max_attempts)
+            if row.status == outbox.STATUS_FAILED:  # the attempts ran out
+                outcome, detail = "failed", row.last_error
         else:
-            if outcome == "retry":
-                outcome = "failed"
-                detail = _GAVE_UP(n_attempts=row.attempts, problem=detail)
-            row.status, row.last_error = outbox.STATUS_FAILED, detail
+            outbox.mark_failed(session, row, detail)
         session.add(DeliveryAttempt(notification_id=row.id, host=holder, outcome=outcome,
                                     smtp_code=code, detail=detail, at=now))
-        if row.status == outbox.STATUS_NEEDS_ATTENTION:
-            audit.record(session, "notification_needs_attention", patient_id=row.patient_id,
-                         entity="notification", entity_id=row.id, detail=f"{row.kind}: {detail}")
-        if row.status in (outbox.STATUS_SENT, outbox.STATUS_FAILED):
-            audit.record(session, f"email_{row.status}", patient_id=row.patient_id,
-                         entity="notification", entity_id=row.id,
-                         detail=f"{row.kind}: {detail}" if detail else row.kind)
         return row.status
 
 
@@ -487,10 +203,7 @@ def _release(sessions: sessionmaker[Session], ids: list[int], holder: str) -> No
 
     def give_back() -> None:
         with write_session(sessions) as session:
-            session.execute(update(Notification).where(
-                Notification.id.in_(ids), Notification.status == outbox.STATUS_SENDING,
-                Notification.claimed_by == holder).values(
-                status=outbox.STATUS_QUEUED, claimed_by="", claimed_until=None))
+            outbox.release_claims(session, ids, holder)
 
     try:
         until_written(give_back, f"giving back {len(ids)} email(s) not sent yet",
@@ -671,7 +384,7 @@ def _send_one(connection: SmtpConnection, sender: Sender, item: _Claimed,
         return ("retry" if 400 <= code < 500 else "failed"), code, \
             _ADDRESS_REFUSED(address=item.recipient, words=words)
     except smtplib.SMTPResponseException as exc:
-        words = _server_words(exc)
+        words = server_words(exc)
         if 400 <= exc.smtp_code < 500:
             connection.close()  # 421 closes the channel; start clean next time
             return "retry", exc.smtp_code, _REFUSED_FOR_NOW(words=words)
@@ -731,7 +444,7 @@ def send_test_email(sessions: sessionmaker[Session], to: str | None) -> str:
                 raise DeliveryError(_ADDRESS_REFUSED(address=to, words=f"{code} {text!r}")) \
                     from None
             except smtplib.SMTPResponseException as exc:
-                raise DeliveryError(_TEST_EMAIL_REFUSED(words=_server_words(exc))) from None
+                raise DeliveryError(_TEST_EMAIL_REFUSED(words=server_words(exc))) from None
             result += " " + _TEST_EMAIL_SENT(address=to, message_id=message["Message-ID"])
     with write_session(sessions) as session:
         audit.record(session, "smtp_test", detail=result)

@@ -1,15 +1,26 @@
-"""The outbox: each email a state change causes, written in the same transaction, at most once."""
+"""The outbox: each email a state change causes, written in the same transaction, at most once.
+
+The only module that moves an email from state to state (notify/status.py names the states):
+
+    queued --claim--> sending --mark_sent--> sent --mark_bounced--> bounced
+       ^                 |--mark_retry--> queued (later; failed once the attempts run out)
+       |                 |--mark_failed--> failed
+       |                 |--hold--> needs_attention (the address or consent must change)
+       |                 '--release_claims / free_claims_of--> queued (due again)
+       '--requeue (staff retry) -- failed, needs_attention, cancelled
+    queued, needs_attention --cancel (staff) / withdrawn (the step ended)--> cancelled
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, cast
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -17,6 +28,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop import audit, settings
 from clinic_desktop.db.models import Doctor, Notification, Patient, TreatmentStep, utcnow
 from clinic_desktop.db.models.people import is_bouncing
+from clinic_desktop.errors import ConfigError, RuleError, ValidationError
 from clinic_desktop.notify import render
 from clinic_desktop.notify.context import (
     clinic_context,
@@ -25,6 +37,7 @@ from clinic_desktop.notify.context import (
     step_context,
     step_email_context,
 )
+from clinic_desktop.notify.message import new_message_id
 
 # The states, named where nothing heavy is loaded; callers name them through this module.
 from clinic_desktop.notify.status import STATUS_BOUNCED as STATUS_BOUNCED
@@ -42,7 +55,6 @@ KIND_STEP_STARTED = render.STEP_STARTED
 KIND_PHOTO_REMINDER = render.PHOTO_REMINDER
 KIND_DOCTOR_PROGRESS = render.DOCTOR_PROGRESS
 KIND_DOCTOR_DIGEST = render.DOCTOR_DIGEST
-KIND_TEST_EMAIL = render.TEST_EMAIL
 KIND_PHOTO_RETAKE = render.PHOTO_RETAKE
 
 PATIENT_KINDS = (KIND_STEP_FINISHED, KIND_STEP_STARTED, KIND_PHOTO_REMINDER, KIND_PHOTO_RETAKE)
@@ -161,10 +173,7 @@ def recheck_recipient(session: Session, row: Notification, patient: Patient | No
         assert patient is not None and patient.email
         row.recipient = patient.email
         return True
-    row.status, row.claimed_by, row.claimed_until = STATUS_NEEDS_ATTENTION, "", None
-    row.last_error = _NOT_SENT_CHANGED(problem=problem)
-    audit.record(session, "notification_needs_attention", patient_id=row.patient_id,
-                 entity="notification", entity_id=row.id, detail=f"{row.kind}: {problem}")
+    hold(session, row, _NOT_SENT_CHANGED(problem=problem), why=problem)
     return False
 
 
@@ -191,6 +200,14 @@ def queue_email(session: Session, *, kind: str, key: str, recipient: str,
     """
     language = render.language_for(language)
     email = (templates or render.templates_for(session)).render(kind, language, context)
+    return _queue(session, email, kind=kind, key=key, recipient=recipient,
+                  recipient_name=recipient_name, language=language, problem=problem,
+                  patient_id=patient_id, step_id=step_id, doctor_id=doctor_id)
+
+
+def _queue(session: Session, email: render.RenderedEmail, *, kind: str, key: str,
+           recipient: str, recipient_name: str, language: str, problem: str | None,
+           patient_id: int | None, step_id: int | None, doctor_id: int | None) -> Queued:
     status = STATUS_NEEDS_ATTENTION if problem else STATUS_QUEUED
     values = {
         "kind": kind, "dedupe_key": key, "patient_id": patient_id, "step_id": step_id,
@@ -212,17 +229,34 @@ def queue_email(session: Session, *, kind: str, key: str, recipient: str,
                   notification_id=new_id)
 
 
+def step_email(session: Session, kind: str, language: str, patient: Patient,
+               step: TreatmentStep, *, progressed_by: str = render.BY_PHOTO,
+               next_started: bool = False, **extra: Any) -> render.RenderedEmail:
+    """A patient's email about their step, in words that match what happened (see
+    step_email_context): the one place a step email is written, whether it is queued,
+    rewritten when its step ends or comes back, re-addressed by a retry, written late for a
+    row queued before texts were stored, or previewed (`extra`: the reminder's numbers)."""
+    context = step_email_context(session, patient, step, progressed_by=progressed_by,
+                                 next_started=next_started)
+    return render.templates_for(session).render(kind, render.language_for(language),
+                                                {**context, **extra})
+
+
+def _rewrite(row: Notification, email: render.RenderedEmail) -> None:
+    row.subject, row.body_text, row.body_html = email.subject, email.text, email.html
+
+
 def queue_step_email(session: Session, kind: str, patient: Patient, step: TreatmentStep, *,
                      progressed_by: str = render.BY_PHOTO, next_started: bool = False
                      ) -> Queued:
-    """The patient's 'step completed – photo required' or 'new step started' email, in words
-    that match what happened (see step_email_context)."""
-    return queue_email(
-        session, kind=kind, key=dedupe_key(kind, step.id), recipient=patient.email or "",
-        recipient_name=patient.full_name, language=patient.language,
-        context=step_email_context(session, patient, step, progressed_by=progressed_by,
-                                   next_started=next_started),
-        problem=recipient_problem(patient), patient_id=patient.id, step_id=step.id)
+    """The patient's 'step completed – photo required' or 'new step started' email."""
+    language = render.language_for(patient.language)
+    return _queue(session, step_email(session, kind, language, patient, step,
+                                      progressed_by=progressed_by, next_started=next_started),
+                  kind=kind, key=dedupe_key(kind, step.id), recipient=patient.email or "",
+                  recipient_name=patient.full_name, language=language,
+                  problem=recipient_problem(patient), patient_id=patient.id, step_id=step.id,
+                  doctor_id=None)
 
 
 def step_ended(session: Session, patient: Patient, step: TreatmentStep,
@@ -240,15 +274,18 @@ def step_ended(session: Session, patient: Patient, step: TreatmentStep,
     why = _STEP_ENDED_BY[progressed_by]()
     for row in rows:
         if row.kind == KIND_STEP_FINISHED and progressed_by == render.BY_AUTO:
-            email = render.templates_for(session).render(
-                row.kind, row.language, step_email_context(
-                    session, patient, step, progressed_by=progressed_by, next_started=True))
-            row.subject, row.body_text, row.body_html = email.subject, email.text, email.html
+            _rewrite(row, step_email(session, row.kind, row.language, patient, step,
+                                     progressed_by=progressed_by, next_started=True))
             continue
-        row.status = STATUS_CANCELLED
-        row.last_error = _NOT_SENT_ENDED(why=why)
-        audit.record(session, "email_withdrawn", patient_id=patient.id, entity="notification",
-                     entity_id=row.id, detail=f"{row.kind}: {why}")
+        _withdraw(session, row, why)
+
+
+def _withdraw(session: Session, row: Notification, why: str) -> None:
+    """Not wanted any more because of what happened since it was queued (`why`)."""
+    row.status = STATUS_CANCELLED
+    row.last_error = _NOT_SENT_ENDED(why=why)
+    audit.record(session, "email_withdrawn", patient_id=row.patient_id, entity="notification",
+                 entity_id=row.id, detail=f"{row.kind}: {why}")
 
 
 def step_reopened(session: Session, patient: Patient, step: TreatmentStep) -> None:
@@ -261,10 +298,8 @@ def step_reopened(session: Session, patient: Patient, step: TreatmentStep) -> No
         return
     if row.status == STATUS_CANCELLED and not row.last_error.endswith("before it went out."):
         return  # cancelled by staff: that stays their decision
-    email = render.templates_for(session).render(
-        row.kind, row.language, step_email_context(session, patient, step))
     problem = recipient_problem(patient)
-    row.subject, row.body_text, row.body_html = email.subject, email.text, email.html
+    _rewrite(row, step_email(session, row.kind, row.language, patient, step))
     row.status = STATUS_NEEDS_ATTENTION if problem else STATUS_QUEUED
     row.last_error = _NOT_SENT(problem=problem) if problem else ""
     audit.record(session, "email_requeued", patient_id=patient.id, entity="notification",
@@ -318,13 +353,8 @@ def withdraw_photo_retake(session: Session, photo_id: int) -> None:
     row = session.scalar(select(Notification).where(
         Notification.dedupe_key == f"{RETAKE_KEY_PREFIX}{photo_id}",
         Notification.status.in_((STATUS_QUEUED, STATUS_NEEDS_ATTENTION))))
-    if row is None:
-        return
-    why = _PHOTO_ACCEPTED()
-    row.status = STATUS_CANCELLED
-    row.last_error = _NOT_SENT_ENDED(why=why)
-    audit.record(session, "email_withdrawn", patient_id=row.patient_id, entity="notification",
-                 entity_id=row.id, detail=f"{row.kind}: {why}")
+    if row is not None:
+        _withdraw(session, row, _PHOTO_ACCEPTED())
 
 
 def drop_unsent(session: Session, kind: str, step_id: int) -> bool:
@@ -335,3 +365,147 @@ def drop_unsent(session: Session, kind: str, step_id: int) -> bool:
         return False
     session.delete(row)
     return True
+
+
+# --- sending: what the sender (notify/delivery.py) asks of an email -------------------------
+
+
+MAX_BACKOFF_SECONDS = 3600
+
+_TRY_AGAIN = sentence(QT_TRANSLATE_NOOP(
+    "core", "{problem} (attempt {n_attempt} of {n_attempts}; next try in {n_minutes} min)"))
+_GAVE_UP = sentence(QT_TRANSLATE_NOOP(
+    "core", "Gave up after {n_attempts} attempts. Last answer: {problem}"))
+
+
+def claim(session: Session, row: Notification, holder: str, until: datetime,
+          domain: str) -> None:
+    """Due (queued, or claimed by a sender whose claim ran out) → sending, for `holder` until
+    `until`. It gets its Message-ID now, once, so every later try is the same email."""
+    if not row.body_text:
+        _write_missing_body(session, row)
+    if not row.message_id:
+        row.message_id = new_message_id(row.id, domain)
+    row.status, row.claimed_by, row.claimed_until = STATUS_SENDING, holder, until
+
+
+def _write_missing_body(session: Session, row: Notification) -> None:
+    """Rows queued before bodies were stored (schema 0001) are written before sending."""
+    step = session.get(TreatmentStep, row.step_id) if row.step_id else None
+    patient = session.get(Patient, row.patient_id) if row.patient_id else None
+    if step is None or patient is None:
+        raise ConfigError(f"Email {row.id} has no text and its patient or step is gone.")
+    _rewrite(row, step_email(session, row.kind, patient.language, patient, step))
+
+
+def release_claims(session: Session, ids: list[int], holder: str) -> None:
+    """Claims `holder` could not try (server gone, app quitting) go back to the queue,
+    attempts unchanged."""
+    session.execute(update(Notification).where(
+        Notification.id.in_(ids), Notification.status == STATUS_SENDING,
+        Notification.claimed_by == holder).values(
+        status=STATUS_QUEUED, claimed_by="", claimed_until=None))
+
+
+def free_claims_of(session: Session, dead_holder: str, now: datetime) -> None:
+    """A sender presumed dead (another PC took its lease): the emails it had claimed are due
+    again now (the next sender records them as interrupted and sends them with their
+    Message-ID), instead of waiting for their claims to run out."""
+    session.execute(update(Notification).where(
+        Notification.status == STATUS_SENDING, Notification.claimed_by == dead_holder)
+        .values(claimed_until=now - timedelta(seconds=1)))
+
+
+def _attempted(row: Notification) -> None:
+    row.attempts += 1
+    row.claimed_by, row.claimed_until = "", None
+
+
+def mark_sent(session: Session, row: Notification, at: datetime) -> None:
+    """The mail server accepted the email."""
+    _attempted(row)
+    row.status, row.sent_at, row.last_error = STATUS_SENT, at, ""
+    audit.record(session, "email_sent", patient_id=row.patient_id, entity="notification",
+                 entity_id=row.id, detail=row.kind)
+
+
+def mark_retry(session: Session, row: Notification, at: datetime, problem: str,
+               max_attempts: int) -> None:
+    """A passing problem (4xx, timeout, dropped line): queued again after a pause that
+    doubles each time (1 min, 2, 4 … up to an hour); failed once `max_attempts` are used."""
+    if row.attempts + 1 >= max_attempts:
+        mark_failed(session, row, _GAVE_UP(n_attempts=row.attempts + 1, problem=problem))
+        return
+    _attempted(row)
+    delay = min(60 * 2 ** (row.attempts - 1), MAX_BACKOFF_SECONDS)
+    row.status, row.next_attempt_at = STATUS_QUEUED, at + timedelta(seconds=delay)
+    row.last_error = _TRY_AGAIN(problem=problem, n_attempt=row.attempts,
+                                n_attempts=max_attempts, n_minutes=delay // 60)
+
+
+def mark_failed(session: Session, row: Notification, problem: str) -> None:
+    """The server refused the email for good (5xx), or the retries ran out."""
+    _attempted(row)
+    row.status, row.last_error = STATUS_FAILED, problem
+    audit.record(session, "email_failed", patient_id=row.patient_id, entity="notification",
+                 entity_id=row.id, detail=f"{row.kind}: {problem}" if problem else row.kind)
+
+
+def hold(session: Session, row: Notification, last_error: str, *, why: str,
+         attempted: bool = False) -> None:
+    """Needs attention: resending cannot help until staff change something (the address,
+    consent); `last_error` is what the outbox shows, `why` the audit's reason. `attempted`:
+    the server was asked (and will never take this address)."""
+    if attempted:
+        _attempted(row)
+    row.status, row.claimed_by, row.claimed_until = STATUS_NEEDS_ATTENTION, "", None
+    row.last_error = last_error
+    audit.record(session, "notification_needs_attention", patient_id=row.patient_id,
+                 entity="notification", entity_id=row.id, detail=f"{row.kind}: {why}")
+
+
+# --- staff: retry and cancel (domain/email_actions.py) ---------------------------------------
+
+
+_CANNOT_RETRY = sentence(QT_TRANSLATE_NOOP(
+    "core", "Email {n} is {status}; only failed, held (needs attention) or cancelled emails "
+    "can be retried."))
+_PATIENT_GONE = sentence(QT_TRANSLATE_NOOP("core", "The patient of email {n} no longer exists."))
+_STILL_CANNOT = sentence(QT_TRANSLATE_NOOP(
+    "core", "Email {n} still cannot be sent: {problem}. Fix the patient's details first."))
+_CANNOT_CANCEL = sentence(QT_TRANSLATE_NOOP(
+    "core", "Email {n} is {status} and cannot be cancelled."))
+
+
+def requeue(session: Session, row: Notification) -> None:
+    """Staff retry a failed, held or cancelled email: queued again with the patient's current
+    address (a step email is rewritten for it), attempts from zero."""
+    if row.status in (STATUS_SENT, STATUS_SENDING, STATUS_QUEUED):
+        raise RuleError(_CANNOT_RETRY(n=row.id, status=row.status))
+    before = {"status": row.status, "recipient": row.recipient}
+    if row.patient_id is not None and row.doctor_id is None:
+        patient = session.get(Patient, row.patient_id)
+        if patient is None:
+            raise RuleError(_PATIENT_GONE(n=row.id))
+        problem = recipient_problem(patient)
+        if problem:
+            raise ValidationError(_STILL_CANNOT(n=row.id, problem=problem))
+        if row.recipient != patient.email:
+            row.recipient, row.recipient_name = patient.email or "", patient.full_name
+            step = session.get(TreatmentStep, row.step_id) if row.step_id else None
+            if step is not None and row.kind in (KIND_STEP_FINISHED, KIND_STEP_STARTED):
+                _rewrite(row, step_email(session, row.kind, patient.language, patient, step))
+    row.status, row.attempts, row.next_attempt_at, row.last_error = STATUS_QUEUED, 0, None, ""
+    audit.record(session, "email_retry", patient_id=row.patient_id, entity="notification",
+                 entity_id=row.id, before=before, after={"status": row.status,
+                                                          "recipient": row.recipient})
+
+
+def cancel(session: Session, row: Notification) -> None:
+    """Staff decide an email that has not gone out will not be sent."""
+    if row.status in (STATUS_SENT, STATUS_SENDING, STATUS_CANCELLED):
+        raise RuleError(_CANNOT_CANCEL(n=row.id, status=row.status))
+    before = row.status
+    row.status = STATUS_CANCELLED
+    audit.record(session, "email_cancelled", patient_id=row.patient_id, entity="notification",
+                 entity_id=row.id, before={"status": before}, after={"status": row.status})

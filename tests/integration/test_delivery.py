@@ -38,7 +38,8 @@ from clinic_desktop.domain import due_scan
 from clinic_desktop.domain.patients import PatientInput, add_patient
 from clinic_desktop.domain.plans import StepSpec, apply_plan, create_template
 from clinic_desktop.errors import ConfigError
-from clinic_desktop.notify.delivery import DeliveryError, deliver_outbox, send_test_email
+from clinic_desktop.notify.delivery import deliver_outbox, send_test_email
+from clinic_desktop.notify.smtp import DeliveryError
 
 TODAY = date(2026, 3, 10)
 START = TODAY - timedelta(days=7)  # step 1 lasts 7 days, so it is finished today
