@@ -42,6 +42,15 @@ SPEAKERS = (
     "clinic_desktop.mail.poll",
     "clinic_desktop.domain.progression",
     "clinic_desktop.domain.photo_sets",
+    "clinic_desktop.domain.steps",
+    "clinic_desktop.domain.plans",
+    "clinic_desktop.domain.patients",
+    "clinic_desktop.domain.reminders",
+    "clinic_desktop.photos.watch",
+    "clinic_desktop.notify.render",
+    "clinic_desktop.secrets",
+    "clinic_desktop.db.engine",
+    "clinic_desktop.db.backup",
 )
 
 

@@ -14,25 +14,37 @@ from sqlalchemy.engine import make_url
 
 from clinic_desktop.db.engine import sqlite_path
 from clinic_desktop.errors import DatabaseError, disk_full, write_failure
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 log = logging.getLogger(__name__)
 KEEP_BACKUPS = 10
 BACKUP_PREFIX = "clinic-"
 BACKUP_SUFFIX = ".sqlite3"
 
+_NO_DATABASE = sentence(QT_TRANSLATE_NOOP("core", "There is no database at {path} to back up."))
+_NOT_WRITTEN = sentence(QT_TRANSLATE_NOOP("core", "the backup of {path} was not written"))
+_BACK_UP_AGAIN = sentence(QT_TRANSLATE_NOOP("core", "back up again"))
+_NO_FOLDER = sentence(QT_TRANSLATE_NOOP("core", "Cannot create the backup folder {folder}: "
+                                        "{problem}"))
+_FAILED = sentence(QT_TRANSLATE_NOOP("core", "The backup of {path} failed: {problem}. Nothing "
+                                     "was changed."))
+_DAMAGED = sentence(QT_TRANSLATE_NOOP(
+    "core", "The backup of {path} is damaged ({problem}). Nothing was changed; run "
+    "`clinic-desktop db check`."))
+
 
 def backup_sqlite(db_path: Path, backup_dir: Path, reason: str = "manual",
                   keep: int = KEEP_BACKUPS) -> Path:
     """Copy a live database consistently, check the copy, keep the newest `keep` copies."""
     if not db_path.exists():
-        raise DatabaseError(f"There is no database at {db_path} to back up.")
+        raise DatabaseError(_NO_DATABASE(path=db_path))
     try:
         backup_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         if write_failure(exc):
-            raise disk_full(exc, backup_dir, f"the backup of {db_path} was not written",
-                            "back up again") from exc
-        raise DatabaseError(f"Cannot create the backup folder {backup_dir}: {exc}") from exc
+            raise disk_full(exc, backup_dir, _NOT_WRITTEN(path=db_path),
+                            _BACK_UP_AGAIN()) from exc
+        raise DatabaseError(_NO_FOLDER(folder=backup_dir, problem=exc)) from exc
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{BACKUP_PREFIX}{stamp}-{reason}{BACKUP_SUFFIX}"
     try:
@@ -52,13 +64,12 @@ def backup_sqlite(db_path: Path, backup_dir: Path, reason: str = "manual",
     except sqlite3.Error as exc:
         _remove_with_journal(target)
         if write_failure(exc):
-            raise disk_full(exc, backup_dir, f"the backup of {db_path} was not written",
-                            "back up again") from exc
-        raise DatabaseError(f"The backup of {db_path} failed: {exc}. Nothing was changed.") from exc
+            raise disk_full(exc, backup_dir, _NOT_WRITTEN(path=db_path),
+                            _BACK_UP_AGAIN()) from exc
+        raise DatabaseError(_FAILED(path=db_path, problem=exc)) from exc
     if problem:
         _remove_with_journal(target)
-        raise DatabaseError(f"The backup of {db_path} is damaged ({problem}). Nothing was changed; "
-                            "run `clinic-desktop db check`.")
+        raise DatabaseError(_DAMAGED(path=db_path, problem=problem))
     rotate(backup_dir, keep)
     log.info("Backup written to %s", target)
     return target

@@ -20,6 +20,7 @@ from sqlalchemy.pool import StaticPool
 
 from clinic_desktop.config import is_network_path
 from clinic_desktop.errors import ConfigError
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,14 @@ def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
             raise
 
 
+_BUSY = sentence(QT_TRANSLATE_NOOP(
+    "core", "The database is busy: another Clinic Desktop program has been writing to it for "
+    "{n_seconds} seconds. Nothing was changed; try again in a moment."))
+_NO_ANSWER = sentence(QT_TRANSLATE_NOOP(
+    "core", "The database did not answer ({problem}). Check that the database server or "
+    "shared folder can be reached, then try again."))
+
+
 def _sqlite_locked(exc: OperationalError) -> bool:
     return isinstance(exc.orig, sqlite3.OperationalError) and (
         "locked" in str(exc.orig) or "busy" in str(exc.orig))
@@ -154,9 +163,17 @@ def busy_problem(exc: BaseException) -> str | None:
     for the whole busy timeout), or None for any other error."""
     if not (isinstance(exc, OperationalError) and _sqlite_locked(exc)):
         return None
-    return (f"The database is busy: another Clinic Desktop program has been writing to it for "
-            f"{SQLITE_BUSY_TIMEOUT_MS // 1000} seconds. Nothing was changed; try again in a "
-            "moment.")
+    return _BUSY(n_seconds=SQLITE_BUSY_TIMEOUT_MS // 1000)
+
+
+def unanswered_problem(exc: OperationalError) -> str:
+    """The sentence for a database that did not answer a read or write (a server down, a
+    shared folder gone), or SQLite's busy sentence when another program held the lock."""
+    busy = busy_problem(exc)
+    if busy is not None:
+        return busy
+    words = str(exc.orig).strip().splitlines()
+    return _NO_ANSWER(problem=words[0] if words else type(exc.orig).__name__)
 
 
 def is_transient(exc: BaseException) -> bool:

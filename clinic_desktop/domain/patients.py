@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop import audit
 from clinic_desktop.db.models import Doctor, Patient
 from clinic_desktop.errors import NotFoundError, ValidationError
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 from clinic_desktop.settings import yes_or_no
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
@@ -23,6 +24,40 @@ CSV_COLUMNS = ["code", "first_name", "last_name", "email", "phone", "email_conse
                "language", "doctor"]
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# A patient's problems, named all at once: "Code 'x' must be …; a first or last name is
+# required." (the window says each, ui/words.py).
+_BAD_CODE = sentence(QT_TRANSLATE_NOOP(
+    "core", "code {code} must be 1-40 letters, digits, '-' or '_' (e.g. P00123)"))
+_CODE_TAKEN = sentence(QT_TRANSLATE_NOOP("core", "code {code} is already used by another "
+                                         "patient"))
+_NO_NAME = sentence(QT_TRANSLATE_NOOP("core", "a first or last name is required"))
+_BAD_EMAIL = sentence(QT_TRANSLATE_NOOP("core", "email {email} is not valid: {problem}"))
+_CONSENT_WITHOUT_EMAIL = sentence(QT_TRANSLATE_NOOP(
+    "core", "email consent is ticked but there is no email address"))
+_BAD_PHONE = sentence(QT_TRANSLATE_NOOP(
+    "core", "phone {phone} may only hold digits, spaces and + ( ) . / -"))
+_BAD_LANGUAGE = sentence(QT_TRANSLATE_NOOP(
+    "core", "language {language} must be one of: {languages} (the languages with email "
+    "templates)"))
+_UNKNOWN_DOCTOR = sentence(QT_TRANSLATE_NOOP(
+    "core", "doctor {doctor} is not known (add them with `clinic-desktop doctors add`)"))
+_NO_PATIENT = sentence(QT_TRANSLATE_NOOP("core", "There is no patient with code {code}."))
+_NO_DOCTOR_NAME = sentence(QT_TRANSLATE_NOOP("core", "A doctor needs a name."))
+_DOCTOR_TAKEN = sentence(QT_TRANSLATE_NOOP("core", "A doctor named {doctor} already exists."))
+_BAD_DOCTOR_EMAIL = sentence(QT_TRANSLATE_NOOP("core", "Email {email} is not valid: {problem}."))
+# The CSV import's problems with a file or a line.
+_BAD_CONSENT = sentence(QT_TRANSLATE_NOOP("core", "Email_consent {value} must be yes or no."))
+_CANNOT_READ = sentence(QT_TRANSLATE_NOOP("core", "Cannot read {path}: {problem}."))
+_CANNOT_WRITE = sentence(QT_TRANSLATE_NOOP("core", "Cannot write {path}: {problem}."))
+_NOT_TEXT = sentence(QT_TRANSLATE_NOOP(
+    "core", "{path} is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8' and try "
+    "again."))
+_NO_COLUMNS = sentence(QT_TRANSLATE_NOOP(
+    "core", "{file} has no column(s) {missing}. The first line must name the columns: "
+    "{columns}."))
+_CODE_AGAIN = sentence(QT_TRANSLATE_NOOP("core", "Code {code} appears again (first on line "
+                                         "{n})."))
 
 
 @dataclass
@@ -49,40 +84,37 @@ def check_input(session: Session, data: PatientInput, *, existing_id: int | None
     problems: list[str] = []
     code = normalise_code(data.code)
     if not CODE_PATTERN.match(code):
-        problems.append(f"code {data.code!r} must be 1-40 letters, digits, '-' or '_' "
-                        "(e.g. P00123)")
+        problems.append(_BAD_CODE(code=repr(data.code)))
     else:
         other = session.scalar(select(Patient.id).where(Patient.code == code))
         if other is not None and other != existing_id:
-            problems.append(f"code {code} is already used by another patient")
+            problems.append(_CODE_TAKEN(code=code))
     first, last = data.first_name.strip(), data.last_name.strip()
     if not first and not last:
-        problems.append("a first or last name is required")
+        problems.append(_NO_NAME())
     email = data.email.strip()
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError as exc:
-            problems.append(f"email {data.email!r} is not valid: {exc}")
+            problems.append(_BAD_EMAIL(email=repr(data.email), problem=exc))
     if data.email_consent and not email:
-        problems.append("email consent is ticked but there is no email address")
+        problems.append(_CONSENT_WITHOUT_EMAIL())
     phone = data.phone.strip()
     if phone and not re.fullmatch(r"[0-9+() ./-]{3,40}", phone):
-        problems.append(f"phone {data.phone!r} may only hold digits, spaces and + ( ) . / -")
+        problems.append(_BAD_PHONE(phone=repr(data.phone)))
     from clinic_desktop.notify.render import available_languages  # Jinja: only when entering
 
     language = (data.language or "en").strip().lower()
     if language not in available_languages():
         # The same rule as the clinic.language setting: a language with email templates.
-        problems.append(f"language {data.language.strip()!r} must be one of: "
-                        f"{', '.join(available_languages())} (the languages with email "
-                        "templates)")
+        problems.append(_BAD_LANGUAGE(language=repr(data.language.strip()),
+                                      languages=", ".join(available_languages())))
     doctor = None
     if data.doctor.strip():
         doctor = session.scalar(select(Doctor).where(Doctor.name == data.doctor.strip()))
         if doctor is None:
-            problems.append(f"doctor {data.doctor.strip()!r} is not known "
-                            "(add them with `clinic-desktop doctors add`)")
+            problems.append(_UNKNOWN_DOCTOR(doctor=repr(data.doctor.strip())))
     if problems:
         # Only the first letter is raised: codes, names and addresses stay as spelled.
         text = "; ".join(problems)
@@ -128,21 +160,21 @@ def update_patient(session: Session, patient: Patient, data: PatientInput) -> Pa
 def get_patient(session: Session, code: str) -> Patient:
     patient = session.scalar(select(Patient).where(Patient.code == normalise_code(code)))
     if patient is None:
-        raise NotFoundError(f"There is no patient with code {normalise_code(code)}.")
+        raise NotFoundError(_NO_PATIENT(code=normalise_code(code)))
     return patient
 
 
 def add_doctor(session: Session, name: str, email: str = "") -> Doctor:
     name = name.strip()
     if not name:
-        raise ValidationError("A doctor needs a name.")
+        raise ValidationError(_NO_DOCTOR_NAME())
     if session.scalar(select(Doctor.id).where(Doctor.name == name)) is not None:
-        raise ValidationError(f"A doctor named {name!r} already exists.")
+        raise ValidationError(_DOCTOR_TAKEN(doctor=repr(name)))
     if email.strip():
         try:
             email = validate_email(email.strip(), check_deliverability=False).normalized
         except EmailNotValidError as exc:
-            raise ValidationError(f"Email {email!r} is not valid: {exc}.") from None
+            raise ValidationError(_BAD_DOCTOR_EMAIL(email=repr(email), problem=exc)) from None
     doctor = Doctor(name=name, email=email.strip() or None)
     session.add(doctor)
     session.flush()
@@ -167,7 +199,7 @@ class CsvReport:
 def _parse_consent(raw: str) -> bool:
     value = yes_or_no(raw)
     if value is None:
-        raise ValidationError(f"Email_consent {raw!r} must be yes or no.")
+        raise ValidationError(_BAD_CONSENT(value=repr(raw)))
     return value
 
 
@@ -193,15 +225,14 @@ def read_csv_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ValidationError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        raise ValidationError(_CANNOT_READ(path=path, problem=exc.strerror or exc)) from exc
     # Excel on Windows writes UTF-8 with a BOM, or the ANSI code page for "CSV (Comma delimited)".
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError(f"{path} is neither UTF-8 nor Windows-1252 text; save it as "
-                          "'CSV UTF-8' and try again.")
+    raise ValidationError(_NOT_TEXT(path=path))
 
 
 def import_csv(session: Session, path: Path, *, skip_bad_rows: bool = False) -> CsvReport:
@@ -221,8 +252,8 @@ def import_csv(session: Session, path: Path, *, skip_bad_rows: bool = False) -> 
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("code", "first_name", "last_name") if c not in header]
     if missing:
-        raise ValidationError(f"{path.name} has no column(s) {', '.join(missing)}. The first "
-                              f"line must name the columns: {', '.join(CSV_COLUMNS)}.")
+        raise ValidationError(_NO_COLUMNS(file=path.name, missing=", ".join(missing),
+                                          columns=", ".join(CSV_COLUMNS)))
     reader.fieldnames = header
     report = CsvReport()
     seen_codes: dict[str, int] = {}
@@ -239,8 +270,7 @@ def import_csv(session: Session, path: Path, *, skip_bad_rows: bool = False) -> 
                 language=values.get("language", "") or "en", doctor=values.get("doctor", ""))
             clean, _ = check_input(session, data)
             if clean.code in seen_codes:
-                raise ValidationError(f"Code {clean.code} appears again (first on line "
-                                      f"{seen_codes[clean.code]}).")
+                raise ValidationError(_CODE_AGAIN(code=clean.code, n=seen_codes[clean.code]))
             seen_codes[clean.code] = line
             good.append(clean)
         except ValidationError as exc:
@@ -271,5 +301,5 @@ def export_csv(session: Session, path: Path) -> int:
                          p.doctor.name if p.doctor else ""]
                 writer.writerow([formula_guarded(cell) for cell in cells])
     except OSError as exc:
-        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+        raise ValidationError(_CANNOT_WRITE(path=path, problem=exc.strerror or exc)) from exc
     return len(patients)

@@ -13,6 +13,7 @@ from clinic_desktop.clock import check_date_range
 from clinic_desktop.db.models import Patient, PlanTemplate, PlanTemplateStep, TreatmentStep
 from clinic_desktop.domain.steps import check_step_days
 from clinic_desktop.errors import NotFoundError, RuleError, ValidationError
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 
 @dataclass(frozen=True)
@@ -24,24 +25,44 @@ class StepSpec:
 
 NAME_LENGTH = 200  # plan_template.name and plan_template_step.name are String(200)
 
+_NO_NAME = sentence(QT_TRANSLATE_NOOP("core", "A plan template needs a name."))
+_NAME_TOO_LONG = sentence(QT_TRANSLATE_NOOP(
+    "core", "A plan template's name can be at most {n_most} characters; this one has {n}."))
+_NO_STEPS = sentence(QT_TRANSLATE_NOOP("core", "Plan template {plan} needs at least one step."))
+_STEP_OF = sentence(QT_TRANSLATE_NOOP("core", "Step {n} of {plan}"))
+_NO_STEP_NAME = sentence(QT_TRANSLATE_NOOP("core", "Step {n} of {plan} needs a name."))
+_STEP_NAME_TOO_LONG = sentence(QT_TRANSLATE_NOOP(
+    "core", "The name of step {n} of {plan} can be at most {n_most} characters."))
+_NAME_TAKEN = sentence(QT_TRANSLATE_NOOP("core", "A plan template named {plan} already exists."))
+_GONE = sentence(QT_TRANSLATE_NOOP(
+    "core", "That plan template no longer exists; another PC may have deleted it."))
+_ONLY_CASE_DIFFERS = sentence(QT_TRANSLATE_NOOP(
+    "core", "The plan templates {plan} and {plans} differ only in upper and lower case; type "
+    "the name exactly as listed, or rename one of them."))
+_NONE_YET = sentence(QT_TRANSLATE_NOOP("core", "none yet"))
+_NO_SUCH_PLAN = sentence(QT_TRANSLATE_NOOP(
+    "core", "There is no plan template named {plan}. Templates: {plans}."))
+_PLAN_RUNNING = sentence(QT_TRANSLATE_NOOP(
+    "core", "Patient {code} still has {n} step(s) to do. Finish or skip them before applying "
+    "another plan."))
+
 
 def _checked_name(name: str, steps: list[StepSpec]) -> str:
     """The template's name, stripped, once the name and every step are acceptable."""
     name = name.strip()
     if not name:
-        raise ValidationError("A plan template needs a name.")
+        raise ValidationError(_NO_NAME())
     if len(name) > NAME_LENGTH:
-        raise ValidationError(f"A plan template's name can be at most {NAME_LENGTH} "
-                              f"characters; this one has {len(name)}.")
+        raise ValidationError(_NAME_TOO_LONG(n_most=NAME_LENGTH, n=len(name)))
     if not steps:
-        raise ValidationError(f"Plan template {name!r} needs at least one step.")
+        raise ValidationError(_NO_STEPS(plan=repr(name)))
     for number, spec in enumerate(steps, start=1):
         if not spec.name.strip():
-            raise ValidationError(f"Step {number} of {name!r} needs a name.")
+            raise ValidationError(_NO_STEP_NAME(n=number, plan=repr(name)))
         if len(spec.name.strip()) > NAME_LENGTH:
-            raise ValidationError(f"The name of step {number} of {name!r} can be at most "
-                                  f"{NAME_LENGTH} characters.")
-        check_step_days(spec.duration_days, f"Step {number} of {name!r}")
+            raise ValidationError(_STEP_NAME_TOO_LONG(n=number, plan=repr(name),
+                                                      n_most=NAME_LENGTH))
+        check_step_days(spec.duration_days, _STEP_OF(n=number, plan=repr(name)))
     return name
 
 
@@ -57,7 +78,7 @@ def _refuse_taken_name(session: Session, name: str, own_id: int | None = None) -
     # Names that differ only in case would be one name to staff typing it.
     for taken in _same_name(session, name):
         if taken.id != own_id:
-            raise ValidationError(f"A plan template named {taken.name!r} already exists.")
+            raise ValidationError(_NAME_TAKEN(plan=repr(taken.name)))
 
 
 def _step_rows(steps: list[StepSpec]) -> list[PlanTemplateStep]:
@@ -126,8 +147,7 @@ def get_template(session: Session, name_or_id: str | int) -> PlanTemplate:
     if isinstance(name_or_id, int):
         found = session.get(PlanTemplate, name_or_id)
         if found is None:
-            raise NotFoundError("That plan template no longer exists; another PC may have "
-                                "deleted it.")
+            raise NotFoundError(_GONE())
         return found
     typed = name_or_id.strip()
     matches = _same_name(session, typed)
@@ -137,12 +157,11 @@ def get_template(session: Session, name_or_id: str | int) -> PlanTemplate:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        names = " and ".join(repr(t.name) for t in matches)
-        raise ValidationError(f"The plan templates {names} differ only in upper and lower case; "
-                              "type the name exactly as listed, or rename one of them.")
+        raise ValidationError(_ONLY_CASE_DIFFERS(
+            plan=repr(matches[0].name), plans=" and ".join(repr(t.name) for t in matches[1:])))
     every = session.scalars(select(PlanTemplate.name).order_by(PlanTemplate.name)).all()
-    known = ", ".join(repr(n) for n in every) or "none yet"
-    raise NotFoundError(f"There is no plan template named {typed!r}. Templates: {known}.")
+    known = ", ".join(repr(n) for n in every) or _NONE_YET()
+    raise NotFoundError(_NO_SUCH_PLAN(plan=repr(typed), plans=known))
 
 
 def list_templates(session: Session) -> list[PlanTemplate]:
@@ -160,8 +179,7 @@ def apply_plan(session: Session, patient: Patient, template: PlanTemplate,
     open_steps = session.scalar(select(func.count()).select_from(TreatmentStep).where(
         TreatmentStep.patient_id == patient.id, TreatmentStep.is_completed.is_(False)))
     if open_steps:
-        raise RuleError(f"Patient {patient.code} still has {open_steps} step(s) to do. Finish or "
-                        "skip them before applying another plan.")
+        raise RuleError(_PLAN_RUNNING(code=patient.code, n=open_steps))
     last = session.scalar(select(func.max(TreatmentStep.order)).where(
         TreatmentStep.patient_id == patient.id)) or 0
     steps = [

@@ -22,6 +22,30 @@ _NOT_HELD = sentence(QT_TRANSLATE_NOOP(
     "core", "Photo {n} was not held: it passed the quality check."))
 _ACCEPTED_ALREADY = sentence(QT_TRANSLATE_NOOP(
     "core", "Photo {n} was accepted already, by {who} on {day}."))
+_NOT_ACTIVE = sentence(QT_TRANSLATE_NOOP(
+    "core", "Step {n} '{step}' is not the patient's active step."))
+_COMPLETED_ALREADY = sentence(QT_TRANSLATE_NOOP("core", "Step {n} '{step}' is already completed."))
+_ONLY_ACTIVE_PAUSES = sentence(QT_TRANSLATE_NOOP(
+    "core", "Only the active step can be paused; step {n} is not active."))
+_PAUSE_NOT_AFTER_TODAY = sentence(QT_TRANSLATE_NOOP(
+    "core", "Pause until {day} is not after today ({day_today}); choose a later date."))
+_PAUSE_TOO_LONG = sentence(QT_TRANSLATE_NOOP(
+    "core", "A pause can last at most {n_most} days (2 years); {day} is {n} days after today "
+    "({day_today})."))
+_PAUSED_ALREADY = sentence(QT_TRANSLATE_NOOP("core", "The step is already paused until {day}."))
+_NOT_PAUSED = sentence(QT_TRANSLATE_NOOP("core", "Step {n} '{step}' is not paused."))
+_DURATION_IS_HISTORY = sentence(QT_TRANSLATE_NOOP(
+    "core", "Step {n} '{step}' is completed; its duration is history."))
+_HAS_STARTED = sentence(QT_TRANSLATE_NOOP(
+    "core", "Step {n} '{step}' has started; only steps that have not started can be moved."))
+_NO_SUCH_POSITION = sentence(QT_TRANSLATE_NOOP(
+    "core", "Position must be from 1 to {n} among the steps that have not started."))
+_NO_STEP_NAME = sentence(QT_TRANSLATE_NOOP("core", "A step needs a name."))
+_NOTHING_TO_UNDO = sentence(QT_TRANSLATE_NOOP(
+    "core", "Patient {code} has no completed step to undo."))
+_ANNOUNCED = sentence(QT_TRANSLATE_NOOP(
+    "core", "Step {n} '{step}' has already been announced as finished to the patient; the "
+    "progression cannot be undone."))
 
 
 def snapshot(step: TreatmentStep) -> dict[str, Any]:
@@ -70,7 +94,7 @@ def advance(session: Session, step: TreatmentStep, today: date, *, reason: str,
     every email about it say what happened.
     """
     if not step.is_active or step.is_completed:
-        raise RuleError(f"Step {step.order} '{step.name}' is not the patient's active step.")
+        raise RuleError(_NOT_ACTIVE(n=step.order, step=step.name))
     patient = step.patient
     before = snapshot(step)
     step.is_active = False
@@ -167,7 +191,7 @@ def complete_early(session: Session, step: TreatmentStep, today: date) -> Progre
 def skip_step(session: Session, step: TreatmentStep, today: date) -> Progression | None:
     """Skip the active step (the next one starts) or a step that has not started yet."""
     if step.is_completed:
-        raise RuleError(f"Step {step.order} '{step.name}' is already completed.")
+        raise RuleError(_COMPLETED_ALREADY(n=step.order, step=step.name))
     if step.is_active:
         return advance(session, step, today, reason="skipped by staff", progressed_by=BY_SKIP,
                        skipped=True)
@@ -184,20 +208,20 @@ def skip_step(session: Session, step: TreatmentStep, today: date) -> Progression
 def pause_step(session: Session, step: TreatmentStep, until: date, today: date) -> None:
     """Pause the active step until a date; its due date moves on by the paused days."""
     if not step.is_active:
-        raise RuleError(f"Only the active step can be paused; step {step.order} is not active.")
+        raise RuleError(_ONLY_ACTIVE_PAUSES(n=step.order))
     if until <= today:
-        raise ValidationError(f"Pause until {until.isoformat()} is not after today "
-                              f"({today.isoformat()}); choose a later date.")
+        raise ValidationError(_PAUSE_NOT_AFTER_TODAY(day=until.isoformat(),
+                                                     day_today=today.isoformat()))
     if (until - today).days > MAX_PAUSE_DAYS:
-        raise ValidationError(f"A pause can last at most {MAX_PAUSE_DAYS} days (2 years); "
-                              f"{until.isoformat()} is {(until - today).days} days after today "
-                              f"({today.isoformat()}).")
+        raise ValidationError(_PAUSE_TOO_LONG(n_most=MAX_PAUSE_DAYS, day=until.isoformat(),
+                                              n=(until - today).days,
+                                              day_today=today.isoformat()))
     before = snapshot(step)
     # Extending a pause counts only the new days.
     pause_from = step.paused_until if is_paused(step, today) else today
     assert pause_from is not None
     if until <= pause_from:
-        raise ValidationError(f"The step is already paused until {pause_from.isoformat()}.")
+        raise ValidationError(_PAUSED_ALREADY(day=pause_from.isoformat()))
     step.paused_days += (until - pause_from).days
     step.paused_until = until
     session.flush()
@@ -208,7 +232,7 @@ def pause_step(session: Session, step: TreatmentStep, until: date, today: date) 
 def resume_step(session: Session, step: TreatmentStep, today: date) -> None:
     """End a pause today; days not paused after all are given back."""
     if not is_paused(step, today):
-        raise RuleError(f"Step {step.order} '{step.name}' is not paused.")
+        raise RuleError(_NOT_PAUSED(n=step.order, step=step.name))
     assert step.paused_until is not None
     before = snapshot(step)
     step.paused_days -= (step.paused_until - today).days
@@ -221,7 +245,7 @@ def resume_step(session: Session, step: TreatmentStep, today: date) -> None:
 def set_duration(session: Session, step: TreatmentStep, days: int) -> None:
     check_step_days(days)
     if step.is_completed:
-        raise RuleError(f"Step {step.order} '{step.name}' is completed; its duration is history.")
+        raise RuleError(_DURATION_IS_HISTORY(n=step.order, step=step.name))
     before = snapshot(step)
     step.duration_days = days
     session.flush()
@@ -232,12 +256,10 @@ def set_duration(session: Session, step: TreatmentStep, days: int) -> None:
 def move_step(session: Session, step: TreatmentStep, new_position: int) -> None:
     """Reorder steps that have not started: `new_position` is 1-based among those steps."""
     if step.is_active or step.is_completed:
-        raise RuleError(f"Step {step.order} '{step.name}' has started; only steps that have "
-                        "not started can be moved.")
+        raise RuleError(_HAS_STARTED(n=step.order, step=step.name))
     pending = pending_steps(session, step.patient_id)
     if not 1 <= new_position <= len(pending):
-        raise ValidationError(f"Position must be from 1 to {len(pending)} among the steps "
-                              "that have not started.")
+        raise ValidationError(_NO_SUCH_POSITION(n=len(pending)))
     slots = [s.order for s in pending]
     pending.remove(step)
     pending.insert(new_position - 1, step)
@@ -258,7 +280,7 @@ def add_step(session: Session, patient: Patient, name: str, duration_days: int,
     """Append a step; with no active or waiting step left it starts today."""
     name = name.strip()
     if not name:
-        raise ValidationError("A step needs a name.")
+        raise ValidationError(_NO_STEP_NAME())
     check_step_days(duration_days)
     last = session.scalar(select(TreatmentStep.order).where(
         TreatmentStep.patient_id == patient.id).order_by(TreatmentStep.order.desc()).limit(1))
@@ -288,10 +310,9 @@ def undo_last_progression(session: Session, patient: Patient) -> TreatmentStep:
         query = query.where(TreatmentStep.order < current.order)
     previous = session.scalar(query.order_by(TreatmentStep.order.desc()).limit(1))
     if previous is None:
-        raise RuleError(f"Patient {patient.code} has no completed step to undo.")
+        raise RuleError(_NOTHING_TO_UNDO(code=patient.code))
     if current is not None and current.notification_sent:
-        raise RuleError(f"Step {current.order} '{current.name}' has already been announced as "
-                        "finished to the patient; the progression cannot be undone.")
+        raise RuleError(_ANNOUNCED(n=current.order, step=current.name))
     before = {"previous": snapshot(previous),
               "current": snapshot(current) if current is not None else None}
     if current is not None:

@@ -23,6 +23,7 @@ from clinic_desktop.notify.context import (
     plan_positions,
     step_context,
 )
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 # Rows per list in a doctor's digest; the email says how many more the app shows. A doctor of
 # a clinic group can have hundreds of late patients, and an email of them all helps nobody.
@@ -156,14 +157,19 @@ def reminder_states(session: Session, step_ids: Sequence[int],
     return {step_id: _state(count[step_id], last.get(step_id)) for step_id in step_ids}
 
 
+_WAITING = sentence(QT_TRANSLATE_NOOP("core", "a photo reminder is already waiting to be sent"))
+_UNDELIVERED = sentence(QT_TRANSLATE_NOOP(
+    "core", "the last photo reminder could not be delivered; fix it and retry it in the outbox "
+    "first"))
+
+
 def _state(count: int, last: Any) -> tuple[int, datetime | None, str]:
     if last is None:
         return 1, None, ""
     if last.status in (outbox.STATUS_QUEUED, outbox.STATUS_SENDING):
-        return count + 1, None, "a photo reminder is already waiting to be sent"
+        return count + 1, None, _WAITING()
     if last.status in (outbox.STATUS_FAILED, outbox.STATUS_NEEDS_ATTENTION):
-        return count + 1, None, ("the last photo reminder could not be delivered; fix it and "
-                                 "retry it in the outbox first")
+        return count + 1, None, _UNDELIVERED()
     # Sent, or cancelled by staff (then counted from when it was queued).
     return count + 1, last.sent_at or last.created_at, ""
 

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, or_, text
 
 from clinic_desktop.db.models import TreatmentStep
 from clinic_desktop.errors import ValidationError
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 # The longest step and the longest pause anyone enters on purpose; more is a typo (and a
 # billion days overflows the date arithmetic). The CLI, the dialogs and templates share them.
@@ -31,13 +32,19 @@ class StepState(StrEnum):
     SKIPPED = "skipped"
 
 
-def check_step_days(days: int, what: str = "A step") -> int:
-    """The duration, once it is from 1 day to MAX_STEP_DAYS (10 years)."""
+_A_STEP = sentence(QT_TRANSLATE_NOOP("core", "A step"))
+_TOO_SHORT = sentence(QT_TRANSLATE_NOOP("core", "{what} must last at least 1 day."))
+_TOO_LONG = sentence(QT_TRANSLATE_NOOP(
+    "core", "{what} can last at most {n_most} days (10 years); {n} days looks like a typo."))
+
+
+def check_step_days(days: int, what: str | None = None) -> int:
+    """The duration, once it is from 1 day to MAX_STEP_DAYS (10 years); `what` names the
+    step in the error (a sentence, "A step" by default)."""
     if days < 1:
-        raise ValidationError(f"{what} must last at least 1 day.")
+        raise ValidationError(_TOO_SHORT(what=what or _A_STEP()))
     if days > MAX_STEP_DAYS:
-        raise ValidationError(f"{what} can last at most {MAX_STEP_DAYS} days (10 years); "
-                              f"{days} days looks like a typo.")
+        raise ValidationError(_TOO_LONG(what=what or _A_STEP(), n_most=MAX_STEP_DAYS, n=days))
     return days
 
 

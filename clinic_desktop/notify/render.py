@@ -22,6 +22,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateSyntaxError,
+    UndefinedError,
     nodes,
     pass_eval_context,
 )
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop.config import EMAIL_LANGUAGES, templates_dir
 from clinic_desktop.db.models import EmailTemplate
 from clinic_desktop.errors import ConfigError, ValidationError
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 STEP_FINISHED = "step_finished"
 STEP_STARTED = "step_started"
@@ -96,9 +98,34 @@ CHECK_SECONDS = 2.0  # CPU time for rendering one part with sample data when sav
 SEND_SECONDS = 10.0  # CPU time for rendering one part of a real email
 _WIDE_FORMAT = re.compile(r"\d{6,}")  # "%99999999s": a field a million characters wide
 
-_TOO_LONG = (f"the template would make a text or list longer than {MAX_ITEMS:,} characters or "
-             "items")
-_TOO_SLOW = "the template takes too long to fill in"
+# Why a template is refused, in the template editor's words (ui/words.py says them in German).
+_TOO_LONG = sentence(QT_TRANSLATE_NOOP(
+    "core", "the template would make a text or list longer than {size} characters or items"))(
+    size=f"{MAX_ITEMS:,}")
+_TOO_SLOW = sentence(QT_TRANSLATE_NOOP("core", "the template takes too long to fill in"))()
+_LONG_RANGE = sentence(QT_TRANSLATE_NOOP("core", "range(...) goes over more than {size} items"))
+_LARGE_NUMBER = sentence(QT_TRANSLATE_NOOP(
+    "core", "the template calculates a number larger than {size}"))
+_RECURSION = sentence(QT_TRANSLATE_NOOP("core", "a macro calls itself too often"))
+_PART_TOO_LARGE = sentence(QT_TRANSLATE_NOOP("core", "would be larger than {n} KB"))
+_PART_LABELS = {"subject": sentence(QT_TRANSLATE_NOOP("core", "Subject")),
+                "text": sentence(QT_TRANSLATE_NOOP("core", "Text part")),
+                "html": sentence(QT_TRANSLATE_NOOP("core", "HTML part"))}
+_EMPTY = sentence(QT_TRANSLATE_NOOP("core", "{part} of the {kind} email is empty."))
+_AT_LINE = sentence(QT_TRANSLATE_NOOP("core", "{part}, line {n}: {problem}"))
+_TOO_LARGE = sentence(QT_TRANSLATE_NOOP(
+    "core", "{part} {problem}: shorten the template or what it repeats."))
+_IN_PART = {"subject": sentence(QT_TRANSLATE_NOOP("core", "Subject: {problem}")),
+            "text": sentence(QT_TRANSLATE_NOOP("core", "Text part: {problem}")),
+            "html": sentence(QT_TRANSLATE_NOOP("core", "HTML part: {problem}"))}
+# Jinja's words for a name the email does not know, made again from our templates.
+_UNDEFINED = sentence(QT_TRANSLATE_NOOP("core", "{name} is undefined"))
+_NO_ATTRIBUTE = sentence(QT_TRANSLATE_NOOP("core", "{thing} has no attribute {name}"))
+_UNDEFINED_WORDS = re.compile(r"('[^']*') is undefined")
+_NO_ATTRIBUTE_WORDS = re.compile(r"('[^']*') has no attribute ('[^']*')")
+_UNKNOWN_KIND = sentence(QT_TRANSLATE_NOOP("core", "Unknown email kind {kind}. Kinds: {kinds}."))
+_NO_LANGUAGE = sentence(QT_TRANSLATE_NOOP(
+    "core", "There are no templates in language {language}. Languages: {languages}."))
 
 
 class TemplateLimitError(SecurityError):
@@ -182,7 +209,7 @@ def _joined(items: Any, sep: Any) -> list[Any]:
 def _range(*args: int) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
-        raise TemplateLimitError(f"range(...) goes over more than {MAX_RANGE:,} items")
+        raise TemplateLimitError(_LONG_RANGE(size=f"{MAX_RANGE:,}"))
     return numbers
 
 
@@ -211,7 +238,7 @@ def _finalize(value: Any) -> Any:
         _tick()
         _budget.chars += len(value) if isinstance(value, str) else 1
         if _budget.chars > MAX_PART_CHARS:
-            raise _PartTooLarge(f"would be larger than {MAX_PART_CHARS // 1024} KB")
+            raise _PartTooLarge(_PART_TOO_LARGE(n=MAX_PART_CHARS // 1024))
     return value
 
 
@@ -307,13 +334,13 @@ def _check_product(left: Any, right: Any) -> None:
             return
     if isinstance(left, int) and isinstance(right, int) and \
             left.bit_length() + right.bit_length() > MAX_NUMBER.bit_length():
-        raise TemplateLimitError(f"the template calculates a number larger than {MAX_NUMBER:,}")
+        raise TemplateLimitError(_LARGE_NUMBER(size=f"{MAX_NUMBER:,}"))
 
 
 def _check_power(base: Any, exponent: Any) -> None:
     if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1 and exponent > 0 \
             and exponent * (abs(base).bit_length() - 1) > MAX_NUMBER.bit_length():
-        raise TemplateLimitError(f"the template calculates a number larger than {MAX_NUMBER:,}")
+        raise TemplateLimitError(_LARGE_NUMBER(size=f"{MAX_NUMBER:,}"))
 
 
 def _bounded_filter(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
@@ -379,7 +406,7 @@ def default_source(kind: str, language: str) -> dict[str, str]:
 
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise ValidationError(f"Unknown email kind {kind!r}. Kinds: {', '.join(KINDS)}.")
+        raise ValidationError(_UNKNOWN_KIND(kind=repr(kind), kinds=", ".join(KINDS)))
 
 
 class TemplateSet:
@@ -418,7 +445,7 @@ class TemplateSet:
         with _counting(seconds):
             text = self.env.get_template(template_name(kind, language, part)).render(values)
         if len(text) > MAX_PART_CHARS:  # escaping can grow what was counted
-            raise _PartTooLarge(f"would be larger than {MAX_PART_CHARS // 1024} KB")
+            raise _PartTooLarge(_PART_TOO_LARGE(n=MAX_PART_CHARS // 1024))
         return text
 
 
@@ -454,15 +481,16 @@ def check_template(kind: str, language: str, sources: Mapping[str, str]) -> None
     The message names the part and line, e.g. "HTML part, line 12: unexpected '}'".
     """
     _check_kind(kind)
-    labels = {"subject": "Subject", "text": "Text part", "html": "HTML part"}
+    labels = {part: label() for part, label in _PART_LABELS.items()}
     for part in PARTS:
         source = sources.get(part, "")
         if not source.strip():
-            raise ValidationError(f"{labels[part]} of the {kind} email is empty.")
+            raise ValidationError(_EMPTY(part=labels[part], kind=kind))
         try:
             _default_env(templates_dir()).parse(source)
         except TemplateSyntaxError as exc:
-            raise ValidationError(f"{labels[part]}, line {exc.lineno}: {exc.message}") from None
+            raise ValidationError(_AT_LINE(part=labels[part], n=exc.lineno,
+                                           problem=exc.message)) from None
     trial = TemplateSet({(kind, language): sources})
     for sample in sample_contexts(kind):
         for part in PARTS:
@@ -470,21 +498,27 @@ def check_template(kind: str, language: str, sources: Mapping[str, str]) -> None
                 trial.render_part(kind, language, part, {**sample, "language": language},
                                   CHECK_SECONDS)
             except _PartTooLarge as exc:
-                raise ValidationError(f"{labels[part]} {exc}: shorten the template or what it "
-                                      "repeats.") from None
+                raise ValidationError(_TOO_LARGE(part=labels[part], problem=exc)) from None
             except Exception as exc:  # a template is code the staff wrote: any error is theirs
                 line = _error_line(exc)
-                where = f", line {line}" if line else ""
-                raise ValidationError(f"{labels[part]}{where}: {_reason(exc)}") from None
+                raise ValidationError(
+                    _AT_LINE(part=labels[part], n=line, problem=_reason(exc)) if line
+                    else _IN_PART[part](problem=_reason(exc))) from None
 
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, OverflowError):
-        return f"the template calculates a number larger than {MAX_NUMBER:,}"
+        return _LARGE_NUMBER(size=f"{MAX_NUMBER:,}")
+    if isinstance(exc, UndefinedError):
+        words = str(exc)
+        if found := _UNDEFINED_WORDS.fullmatch(words):
+            return _UNDEFINED(name=found[1])
+        if found := _NO_ATTRIBUTE_WORDS.fullmatch(words):
+            return _NO_ATTRIBUTE(thing=found[1], name=found[2])
     if isinstance(exc, (TemplateError, ArithmeticError, TypeError, ValueError, LookupError)):
         return str(exc)
     if isinstance(exc, RecursionError):
-        return "a macro calls itself too often"
+        return _RECURSION()
     if isinstance(exc, MemoryError):
         return _TOO_LONG
     return f"{type(exc).__name__}: {exc}"
@@ -506,8 +540,8 @@ def save_template(session: Session, kind: str, language: str, sources: Mapping[s
     from clinic_desktop import audit
 
     if language not in available_languages():
-        raise ValidationError(f"There are no templates in language {language!r}. Languages: "
-                              f"{', '.join(available_languages())}.")
+        raise ValidationError(_NO_LANGUAGE(language=repr(language),
+                                           languages=", ".join(available_languages())))
     check_template(kind, language, sources)
     row = session.scalar(select(EmailTemplate).where(EmailTemplate.kind == kind,
                                                      EmailTemplate.language == language))

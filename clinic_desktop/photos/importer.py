@@ -357,6 +357,12 @@ class PhotoImporter:
         return self._store(path, decoding.result(), **options)
 
 
+_CANNOT_LOOK = sentence(QT_TRANSLATE_NOOP("core", "cannot be looked at ({problem})"))
+_NO_SUCH_PATH = sentence(QT_TRANSLATE_NOOP("core", "there is no such file or folder"))
+_FOLDER_UNREADABLE = sentence(QT_TRANSLATE_NOOP(
+    "core", "the folder cannot be read ({problem}); the photos in it were not imported"))
+
+
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path | ImportOutcome]:
     """Files as given; folders recursively, in name order, skipping our own bookkeeping.
 
@@ -368,14 +374,14 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | ImportOutcome]:
         try:
             is_folder, exists = path.is_dir(), path.exists()
         except (OSError, ValueError) as exc:  # no permission to look, a NUL in the name
-            yield ImportOutcome(path, REFUSED, f"cannot be looked at ({_reason(exc)})")
+            yield ImportOutcome(path, REFUSED, _CANNOT_LOOK(problem=_reason(exc)))
             continue
         if is_folder:
             yield from _folder_files(path)
         elif exists:
             yield path
         else:
-            yield ImportOutcome(path, REFUSED, "there is no such file or folder")
+            yield ImportOutcome(path, REFUSED, _NO_SUCH_PATH())
 
 
 def _folder_files(folder: Path) -> Iterator[Path | ImportOutcome]:
@@ -385,8 +391,7 @@ def _folder_files(folder: Path) -> Iterator[Path | ImportOutcome]:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as exc:
-        yield ImportOutcome(folder, REFUSED, f"the folder cannot be read ({_reason(exc)}); "
-                            "the photos in it were not imported")
+        yield ImportOutcome(folder, REFUSED, _FOLDER_UNREADABLE(problem=_reason(exc)))
         return
     subfolders = []
     for entry in entries:

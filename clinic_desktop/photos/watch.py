@@ -25,6 +25,7 @@ from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, WatchedFile
 from clinic_desktop.errors import DiskFullError, disk_full, write_failure
 from clinic_desktop.photos.importer import REFUSED, ImportOutcome, PhotoImporter, expand_paths
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 log = logging.getLogger(__name__)
 IMPORTED_DIR = "imported"
@@ -32,6 +33,13 @@ FAILED_DIR = "failed"
 # A watched_file row that is evidence, not a result: this size and time were first seen at
 # its handled_at. It becomes the file's outcome once the file is taken.
 WAITING = "waiting"
+
+_UNREACHABLE = sentence(QT_TRANSLATE_NOOP("core", "The watched folder {folder} cannot be "
+                                          "reached."))
+_FOLDER_REFUSED = sentence(QT_TRANSLATE_NOOP("core", "{path} in a watched folder: {problem}"))
+_NOT_TAKEN = sentence(QT_TRANSLATE_NOOP(
+    "core", "the photos in the watched folders were not taken; they stay where they are"))
+_NEXT_LOOK = sentence(QT_TRANSLATE_NOOP("core", "the watcher takes them at its next look"))
 
 
 @dataclass
@@ -92,8 +100,7 @@ class FolderWatcher:
             if not write_failure(exc):
                 raise
             raise disk_full(exc, database_place(str(self.sessions.kw["bind"].url)),
-                            "the photos in the watched folders were not taken; they stay "
-                            "where they are", "the watcher takes them at its next look") from exc
+                            _NOT_TAKEN(), _NEXT_LOOK()) from exc
 
     def _poll(self, should_stop: Callable[[], bool] | None) -> PollReport:
         stopping = should_stop or (lambda: False)
@@ -105,7 +112,7 @@ class FolderWatcher:
         refused: list[tuple[Path, ImportOutcome]] = []
         for folder in folders:
             if not folder.is_dir():
-                report.problems.append(f"The watched folder {folder} cannot be reached.")
+                report.problems.append(_UNREACHABLE(folder=folder))
                 continue
             reachable.append(folder)
             for path in self._files(folder):
@@ -237,7 +244,8 @@ class FolderWatcher:
         is a problem shown to staff."""
         try:
             if outcome.path.is_dir():
-                report.problems.append(f"{outcome.path}: {outcome.message}")
+                report.problems.append(_FOLDER_REFUSED(path=outcome.path,
+                                                       problem=outcome.message))
                 return
             stat = outcome.path.lstat()
         except OSError:

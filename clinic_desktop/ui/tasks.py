@@ -14,7 +14,9 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
+from clinic_desktop.db.engine import unanswered_problem
 from clinic_desktop.errors import ClinicError
+from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import QObject, QRunnable, QThreadPool, QWidget, Signal, Slot
 from clinic_desktop.ui.words import core_text
 
@@ -56,14 +58,12 @@ class _Task(QRunnable):
             self.relay.failed.emit(str(exc))
         except OperationalError as exc:  # a server gone, a locked or missing database file
             log.warning("Background task: the database did not answer: %s", exc)
-            reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
-            self.relay.failed.emit(f"The database did not answer ({reason}). Check that the "
-                                   "database server or shared folder can be reached, then "
-                                   "try again.")
+            self.relay.failed.emit(unanswered_problem(exc))
         except Exception as exc:
             log.exception("Background task failed")
-            self.relay.failed.emit(f"Something unexpected went wrong ({type(exc).__name__}: "
-                                   f"{exc}). The details are in the log file.")
+            self.relay.failed.emit(translate(
+                "tasks", "Something unexpected went wrong ({problem}). The details are in the "
+                "log file.").format(problem=f"{type(exc).__name__}: {exc}"))
         else:
             self.relay.done.emit(result)
 

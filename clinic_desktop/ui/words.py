@@ -189,6 +189,9 @@ def _phrased(text: str, joins: tuple[str, ...]) -> str:
     found = recognise(text)
     if found is not None:
         return _said(*found)
+    listed = _as_list(text)
+    if listed is not None:
+        return listed
     for index, join in enumerate(joins):
         parts = text.split(join)
         if len(parts) == 1:
@@ -209,6 +212,19 @@ def _phrased(text: str, joins: tuple[str, ...]) -> str:
     return text
 
 
+def _as_list(text: str) -> str | None:
+    """A list of problems the core made one sentence ("Code 'x' must be …; a first or last
+    name is required.": the first letter made a capital, a full stop at the end), said
+    problem by problem; None when the first is not a sentence of the core."""
+    if not (text[:1].isupper() and text.endswith(".")):
+        return None
+    inner = text[:1].lower() + text[1:-1]
+    if recognise(inner.split("; ")[0]) is None:
+        return None
+    said = _phrased(inner, _JOINS)
+    return said[:1].upper() + said[1:] + "."
+
+
 def _said(known: Sentence, facts: dict[str, str]) -> str:
     words = translate(CONTEXT, known.template)
     values = {name: _fact(name, value) for name, value in facts.items()}
@@ -221,7 +237,7 @@ def _said(known: Sentence, facts: dict[str, str]) -> str:
 def _fact(name: str, value: str) -> str:
     if name == "status" and value in _STATUSES:  # an email's or an inbox photo's state
         return translate("words", _STATUSES[value])
-    if name == "day" and _DAY.fullmatch(value):
+    if name.split("_")[0] == "day" and _DAY.fullmatch(value):
         return date_text(date.fromisoformat(value))
     moment = _WHEN.fullmatch(value) if name == "when" else None
     if moment is not None:

@@ -3624,5 +3624,380 @@ Jetzt die Einstellungen öffnen?</translation>
             <source>A photo reminder to {address} is queued.</source>
             <translation>Eine Foto-Erinnerung an {address} ist eingereiht.</translation>
         </message>
+        <message>
+            <source>No password store is available on this PC, so the mail password cannot be kept safely. On Windows this is Credential Manager and should always be there (if you run a packaged build, reinstall it). On Linux install and unlock a Secret Service provider such as GNOME Keyring or KeePassXC.</source>
+            <translation>Auf diesem PC ist kein Passwortspeicher verfügbar, daher kann das Mail-Passwort nicht sicher aufbewahrt werden. Unter Windows ist das die Anmeldeinformationsverwaltung, die immer vorhanden sein sollte (installieren Sie ein gepacktes Programm ggf. neu). Unter Linux installieren und entsperren Sie einen Secret-Service-Anbieter wie GNOME Keyring oder KeePassXC.</translation>
+        </message>
+        <message>
+            <source>The password store in use ({store}) does not encrypt passwords. Install a proper keyring (Credential Manager, GNOME Keyring, KeePassXC).</source>
+            <translation>Der verwendete Passwortspeicher ({store}) verschlüsselt Passwörter nicht. Installieren Sie einen richtigen Schlüsselbund (Anmeldeinformationsverwaltung, GNOME Keyring, KeePassXC).</translation>
+        </message>
+        <message>
+            <source>Set the mail account first: clinic-desktop settings set {setting} ACCOUNT</source>
+            <translation>Geben Sie zuerst das Mailkonto an: {setting}</translation>
+        </message>
+        <message>
+            <source>The password is empty; nothing was stored.</source>
+            <translation>Das Passwort ist leer; es wurde nichts gespeichert.</translation>
+        </message>
+        <message>
+            <source>The password is {n} characters long; Windows Credential Manager keeps at most {n_most}. Nothing was stored.</source>
+            <translation>Das Passwort ist {n} Zeichen lang; die Windows-Anmeldeinformationsverwaltung speichert höchstens {n_most}. Es wurde nichts gespeichert.</translation>
+        </message>
+        <message>
+            <source>The password store refused the password ({problem}). Nothing was stored.</source>
+            <translation>Der Passwortspeicher hat das Passwort abgelehnt ({problem}). Es wurde nichts gespeichert.</translation>
+        </message>
+        <message>
+            <source>The password store refused the password ({problem}).</source>
+            <translation>Der Passwortspeicher hat das Passwort abgelehnt ({problem}).</translation>
+        </message>
+        <message>
+            <source>The password store is not available ({problem}). Unlock it and try again.</source>
+            <translation>Der Passwortspeicher ist nicht verfügbar ({problem}). Entsperren Sie ihn und versuchen Sie es erneut.</translation>
+        </message>
+        <message>
+            <source>There is no database at {path} to back up.</source>
+            <translation>Unter {path} gibt es keine Datenbank, die gesichert werden könnte.</translation>
+        </message>
+        <message>
+            <source>the backup of {path} was not written</source>
+            <translation>die Sicherung von {path} wurde nicht geschrieben</translation>
+        </message>
+        <message>
+            <source>back up again</source>
+            <translation>sichern Sie erneut</translation>
+        </message>
+        <message>
+            <source>Cannot create the backup folder {folder}: {problem}</source>
+            <translation>Der Sicherungsordner {folder} kann nicht angelegt werden: {problem}</translation>
+        </message>
+        <message>
+            <source>The backup of {path} failed: {problem}. Nothing was changed.</source>
+            <translation>Die Sicherung von {path} ist fehlgeschlagen: {problem}. Es wurde nichts geändert.</translation>
+        </message>
+        <message>
+            <source>The backup of {path} is damaged ({problem}). Nothing was changed; run `clinic-desktop db check`.</source>
+            <translation>Die Sicherung von {path} ist beschädigt ({problem}). Es wurde nichts geändert; lassen Sie die Datenbank von Ihrem IT-Kontakt prüfen.</translation>
+        </message>
+        <message>
+            <source>The database is busy: another Clinic Desktop program has been writing to it for {n_seconds} seconds. Nothing was changed; try again in a moment.</source>
+            <translation>Die Datenbank ist belegt: Ein anderes Clinic-Desktop-Programm schreibt seit {n_seconds} Sekunden hinein. Es wurde nichts geändert; versuchen Sie es gleich noch einmal.</translation>
+        </message>
+        <message>
+            <source>The database did not answer ({problem}). Check that the database server or shared folder can be reached, then try again.</source>
+            <translation>Die Datenbank hat nicht geantwortet ({problem}). Prüfen Sie, ob der Datenbankserver oder der freigegebene Ordner erreichbar ist, und versuchen Sie es dann erneut.</translation>
+        </message>
+        <message>
+            <source>code {code} must be 1-40 letters, digits, '-' or '_' (e.g. P00123)</source>
+            <translation>die Patientennummer {code} muss aus 1–40 Buchstaben, Ziffern, '-' oder '_' bestehen (z. B. P00123)</translation>
+        </message>
+        <message>
+            <source>code {code} is already used by another patient</source>
+            <translation>die Patientennummer {code} hat schon ein anderer Patient</translation>
+        </message>
+        <message>
+            <source>a first or last name is required</source>
+            <translation>ein Vor- oder Nachname ist nötig</translation>
+        </message>
+        <message>
+            <source>email {email} is not valid: {problem}</source>
+            <translation>die E-Mail-Adresse {email} ist ungültig: {problem}</translation>
+        </message>
+        <message>
+            <source>email consent is ticked but there is no email address</source>
+            <translation>die Einwilligung zu E-Mails ist angekreuzt, aber es gibt keine E-Mail-Adresse</translation>
+        </message>
+        <message>
+            <source>phone {phone} may only hold digits, spaces and + ( ) . / -</source>
+            <translation>die Telefonnummer {phone} darf nur Ziffern, Leerzeichen und + ( ) . / - enthalten</translation>
+        </message>
+        <message>
+            <source>language {language} must be one of: {languages} (the languages with email templates)</source>
+            <translation>die Sprache {language} muss eine von diesen sein: {languages} (die Sprachen mit E-Mail-Vorlagen)</translation>
+        </message>
+        <message>
+            <source>doctor {doctor} is not known (add them with `clinic-desktop doctors add`)</source>
+            <translation>die Ärztin / der Arzt {doctor} ist nicht bekannt</translation>
+        </message>
+        <message>
+            <source>There is no patient with code {code}.</source>
+            <translation>Es gibt keinen Patienten mit der Nummer {code}.</translation>
+        </message>
+        <message>
+            <source>A doctor needs a name.</source>
+            <translation>Eine Ärztin / ein Arzt braucht einen Namen.</translation>
+        </message>
+        <message>
+            <source>A doctor named {doctor} already exists.</source>
+            <translation>Eine Ärztin / ein Arzt namens {doctor} existiert bereits.</translation>
+        </message>
+        <message>
+            <source>Email {email} is not valid: {problem}.</source>
+            <translation>Die E-Mail-Adresse {email} ist ungültig: {problem}.</translation>
+        </message>
+        <message>
+            <source>Email_consent {value} must be yes or no.</source>
+            <translation>Die Einwilligung zu E-Mails (email_consent) {value} muss yes oder no sein.</translation>
+        </message>
+        <message>
+            <source>Cannot read {path}: {problem}.</source>
+            <translation>{path} kann nicht gelesen werden: {problem}.</translation>
+        </message>
+        <message>
+            <source>Cannot write {path}: {problem}.</source>
+            <translation>{path} kann nicht geschrieben werden: {problem}.</translation>
+        </message>
+        <message>
+            <source>{path} is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8' and try again.</source>
+            <translation>{path} ist weder UTF-8- noch Windows-1252-Text; speichern Sie die Datei als 'CSV UTF-8' und versuchen Sie es erneut.</translation>
+        </message>
+        <message>
+            <source>{file} has no column(s) {missing}. The first line must name the columns: {columns}.</source>
+            <translation>In {file} fehlen die Spalte(n) {missing}. Die erste Zeile muss die Spalten nennen: {columns}.</translation>
+        </message>
+        <message>
+            <source>Code {code} appears again (first on line {n}).</source>
+            <translation>Die Patientennummer {code} kommt noch einmal vor (zuerst in Zeile {n}).</translation>
+        </message>
+        <message>
+            <source>A plan template needs a name.</source>
+            <translation>Eine Planvorlage braucht einen Namen.</translation>
+        </message>
+        <message>
+            <source>A plan template's name can be at most {n_most} characters; this one has {n}.</source>
+            <translation>Der Name einer Planvorlage darf höchstens {n_most} Zeichen haben; dieser hat {n}.</translation>
+        </message>
+        <message>
+            <source>Plan template {plan} needs at least one step.</source>
+            <translation>Die Planvorlage {plan} braucht mindestens einen Schritt.</translation>
+        </message>
+        <message>
+            <source>Step {n} of {plan}</source>
+            <translation>Schritt {n} von {plan}</translation>
+        </message>
+        <message>
+            <source>Step {n} of {plan} needs a name.</source>
+            <translation>Schritt {n} von {plan} braucht einen Namen.</translation>
+        </message>
+        <message>
+            <source>The name of step {n} of {plan} can be at most {n_most} characters.</source>
+            <translation>Der Name von Schritt {n} von {plan} darf höchstens {n_most} Zeichen haben.</translation>
+        </message>
+        <message>
+            <source>A plan template named {plan} already exists.</source>
+            <translation>Eine Planvorlage namens {plan} existiert bereits.</translation>
+        </message>
+        <message>
+            <source>That plan template no longer exists; another PC may have deleted it.</source>
+            <translation>Diese Planvorlage gibt es nicht mehr; vielleicht hat ein anderer PC sie gelöscht.</translation>
+        </message>
+        <message>
+            <source>The plan templates {plan} and {plans} differ only in upper and lower case; type the name exactly as listed, or rename one of them.</source>
+            <translation>Die Planvorlagen {plan} und {plans} unterscheiden sich nur in Groß- und Kleinschreibung; geben Sie den Namen genau wie aufgeführt ein oder benennen Sie eine davon um.</translation>
+        </message>
+        <message>
+            <source>none yet</source>
+            <translation>noch keine</translation>
+        </message>
+        <message>
+            <source>There is no plan template named {plan}. Templates: {plans}.</source>
+            <translation>Es gibt keine Planvorlage namens {plan}. Planvorlagen: {plans}.</translation>
+        </message>
+        <message>
+            <source>Patient {code} still has {n} step(s) to do. Finish or skip them before applying another plan.</source>
+            <translation>Patient/in {code} hat noch {n} offene(n) Schritt(e). Schließen Sie sie ab oder überspringen Sie sie, bevor Sie einen weiteren Plan zuweisen.</translation>
+        </message>
+        <message>
+            <source>Step {n} '{step}' is not the patient's active step.</source>
+            <translation>Schritt {n} '{step}' ist nicht der aktive Schritt des Patienten.</translation>
+        </message>
+        <message>
+            <source>Step {n} '{step}' is already completed.</source>
+            <translation>Schritt {n} '{step}' ist bereits abgeschlossen.</translation>
+        </message>
+        <message>
+            <source>Only the active step can be paused; step {n} is not active.</source>
+            <translation>Nur der aktive Schritt kann pausiert werden; Schritt {n} ist nicht aktiv.</translation>
+        </message>
+        <message>
+            <source>Pause until {day} is not after today ({day_today}); choose a later date.</source>
+            <translation>Eine Pause bis {day} endet nicht nach heute ({day_today}); wählen Sie ein späteres Datum.</translation>
+        </message>
+        <message>
+            <source>A pause can last at most {n_most} days (2 years); {day} is {n} days after today ({day_today}).</source>
+            <translation>Eine Pause darf höchstens {n_most} Tage (2 Jahre) dauern; der {day} liegt {n} Tage nach heute ({day_today}).</translation>
+        </message>
+        <message>
+            <source>The step is already paused until {day}.</source>
+            <translation>Der Schritt ist bereits bis {day} pausiert.</translation>
+        </message>
+        <message>
+            <source>Step {n} '{step}' is not paused.</source>
+            <translation>Schritt {n} '{step}' ist nicht pausiert.</translation>
+        </message>
+        <message>
+            <source>Step {n} '{step}' is completed; its duration is history.</source>
+            <translation>Schritt {n} '{step}' ist abgeschlossen; seine Dauer lässt sich nicht mehr ändern.</translation>
+        </message>
+        <message>
+            <source>Step {n} '{step}' has started; only steps that have not started can be moved.</source>
+            <translation>Schritt {n} '{step}' hat schon begonnen; nur Schritte, die noch nicht begonnen haben, lassen sich verschieben.</translation>
+        </message>
+        <message>
+            <source>Position must be from 1 to {n} among the steps that have not started.</source>
+            <translation>Die Position muss zwischen 1 und {n} liegen (unter den Schritten, die noch nicht begonnen haben).</translation>
+        </message>
+        <message>
+            <source>A step needs a name.</source>
+            <translation>Ein Schritt braucht einen Namen.</translation>
+        </message>
+        <message>
+            <source>Patient {code} has no completed step to undo.</source>
+            <translation>Patient/in {code} hat keinen abgeschlossenen Schritt, der sich rückgängig machen ließe.</translation>
+        </message>
+        <message>
+            <source>Step {n} '{step}' has already been announced as finished to the patient; the progression cannot be undone.</source>
+            <translation>Dem Patienten wurde bereits mitgeteilt, dass Schritt {n} '{step}' abgelaufen ist; der Schrittwechsel kann nicht rückgängig gemacht werden.</translation>
+        </message>
+        <message>
+            <source>a photo reminder is already waiting to be sent</source>
+            <translation>eine Foto-Erinnerung wartet bereits auf den Versand</translation>
+        </message>
+        <message>
+            <source>the last photo reminder could not be delivered; fix it and retry it in the outbox first</source>
+            <translation>die letzte Foto-Erinnerung konnte nicht zugestellt werden; beheben Sie das Problem und senden Sie sie zuerst im Postausgang erneut</translation>
+        </message>
+        <message>
+            <source>A step</source>
+            <translation>Ein Schritt</translation>
+        </message>
+        <message>
+            <source>{what} must last at least 1 day.</source>
+            <translation>{what} muss mindestens 1 Tag dauern.</translation>
+        </message>
+        <message>
+            <source>{what} can last at most {n_most} days (10 years); {n} days looks like a typo.</source>
+            <translation>{what} darf höchstens {n_most} Tage (10 Jahre) dauern; {n} Tage sehen nach einem Tippfehler aus.</translation>
+        </message>
+        <message>
+            <source>the template would make a text or list longer than {size} characters or items</source>
+            <translation>die Vorlage würde einen Text oder eine Liste mit mehr als {size} Zeichen oder Einträgen erzeugen</translation>
+        </message>
+        <message>
+            <source>the template takes too long to fill in</source>
+            <translation>das Ausfüllen der Vorlage dauert zu lange</translation>
+        </message>
+        <message>
+            <source>range(...) goes over more than {size} items</source>
+            <translation>range(...) läuft über mehr als {size} Einträge</translation>
+        </message>
+        <message>
+            <source>the template calculates a number larger than {size}</source>
+            <translation>die Vorlage berechnet eine Zahl größer als {size}</translation>
+        </message>
+        <message>
+            <source>a macro calls itself too often</source>
+            <translation>ein Makro ruft sich zu oft selbst auf</translation>
+        </message>
+        <message>
+            <source>would be larger than {n} KB</source>
+            <translation>würde größer als {n} KB</translation>
+        </message>
+        <message>
+            <source>Subject</source>
+            <translation>Betreff</translation>
+        </message>
+        <message>
+            <source>Text part</source>
+            <translation>Textteil</translation>
+        </message>
+        <message>
+            <source>HTML part</source>
+            <translation>HTML-Teil</translation>
+        </message>
+        <message>
+            <source>{part} of the {kind} email is empty.</source>
+            <translation>{part} der E-Mail {kind} ist leer.</translation>
+        </message>
+        <message>
+            <source>{part}, line {n}: {problem}</source>
+            <translation>{part}, Zeile {n}: {problem}</translation>
+        </message>
+        <message>
+            <source>{part} {problem}: shorten the template or what it repeats.</source>
+            <translation>{part} {problem}: Kürzen Sie die Vorlage oder das, was sie wiederholt.</translation>
+        </message>
+        <message>
+            <source>Subject: {problem}</source>
+            <translation>Betreff: {problem}</translation>
+        </message>
+        <message>
+            <source>Text part: {problem}</source>
+            <translation>Textteil: {problem}</translation>
+        </message>
+        <message>
+            <source>HTML part: {problem}</source>
+            <translation>HTML-Teil: {problem}</translation>
+        </message>
+        <message>
+            <source>{name} is undefined</source>
+            <translation>{name} ist in dieser E-Mail unbekannt</translation>
+        </message>
+        <message>
+            <source>{thing} has no attribute {name}</source>
+            <translation>{thing} hat kein Feld {name}</translation>
+        </message>
+        <message>
+            <source>Unknown email kind {kind}. Kinds: {kinds}.</source>
+            <translation>Unbekannte E-Mail-Art {kind}. Arten: {kinds}.</translation>
+        </message>
+        <message>
+            <source>There are no templates in language {language}. Languages: {languages}.</source>
+            <translation>Es gibt keine Vorlagen in der Sprache {language}. Sprachen: {languages}.</translation>
+        </message>
+        <message>
+            <source>cannot be looked at ({problem})</source>
+            <translation>kann nicht angesehen werden ({problem})</translation>
+        </message>
+        <message>
+            <source>there is no such file or folder</source>
+            <translation>diese Datei oder diesen Ordner gibt es nicht</translation>
+        </message>
+        <message>
+            <source>the folder cannot be read ({problem}); the photos in it were not imported</source>
+            <translation>der Ordner kann nicht gelesen werden ({problem}); die Fotos darin wurden nicht importiert</translation>
+        </message>
+        <message>
+            <source>The watched folder {folder} cannot be reached.</source>
+            <translation>Der überwachte Ordner {folder} ist nicht erreichbar.</translation>
+        </message>
+        <message>
+            <source>{path} in a watched folder: {problem}</source>
+            <translation>{path} in einem überwachten Ordner: {problem}</translation>
+        </message>
+        <message>
+            <source>the photos in the watched folders were not taken; they stay where they are</source>
+            <translation>die Fotos in den überwachten Ordnern wurden nicht übernommen; sie bleiben, wo sie sind</translation>
+        </message>
+        <message>
+            <source>the watcher takes them at its next look</source>
+            <translation>die Ordnerüberwachung übernimmt sie beim nächsten Nachsehen</translation>
+        </message>
+        <message>
+            <source>No mail password is stored for {account} on this PC. Store it with `clinic-desktop smtp set-password` (or in Settings).</source>
+            <translation>Für {account} ist auf diesem PC kein Mail-Passwort gespeichert. Speichern Sie es in den Einstellungen.</translation>
+        </message>
+        <message>
+            <source>No mail password is stored for {account} on this PC. Store it with `clinic-desktop imap set-password` (or in Settings).</source>
+            <translation>Für {account} ist auf diesem PC kein Mail-Passwort für das Praxis-Postfach gespeichert. Speichern Sie es in den Einstellungen.</translation>
+        </message>
+    </context>
+    <context>
+        <name>tasks</name>
+        <message>
+            <source>Something unexpected went wrong ({problem}). The details are in the log file.</source>
+            <translation>Etwas Unerwartetes ist schiefgegangen ({problem}). Die Einzelheiten stehen in der Protokolldatei.</translation>
+        </message>
     </context>
 </TS>
