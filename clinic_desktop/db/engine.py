@@ -230,16 +230,20 @@ def rehearsal(factory: sessionmaker[Session]) -> Iterator[sessionmaker[Session]]
     """Sessions whose every commit is undone at the end: a dry run runs the real code.
 
     They share one connection inside one transaction that is rolled back; each unit of work
-    is a savepoint, so a step that fails rolls back alone, as in a real run. On SQLite the
-    rehearsal runs on a copy of the database in memory: a transaction that writes holds the
-    file's only write lock until it ends, and a dry run over thousands of steps took longer
-    than the busy timeout, so every sender meanwhile failed to write down what it sent.
-    PostgreSQL sequences used by the rehearsal are not given back (ids skip a few numbers).
+    is a savepoint, so a step that fails rolls back alone, as in a real run. It runs on a
+    copy of the database: on SQLite a transaction that writes holds the file's only write
+    lock until it ends (a dry run over thousands of steps took longer than the busy timeout,
+    so every sender meanwhile failed to write down what it sent); on PostgreSQL it held the
+    rows it touched, so a week's forecast made another PC's photo import or daily check wait
+    for up to a minute. The copy is SQLite (in memory, or a temporary file when large); the
+    rules run there as they do on a clinic's SQLite database.
     """
     engine = factory.kw["bind"]
     with contextlib.ExitStack() as stack:
         if engine.dialect.name == "sqlite":
             engine = stack.enter_context(_scratch_copy(engine))
+        else:
+            engine = stack.enter_context(_scratch_copy_of_server(engine))
         connection = stack.enter_context(engine.connect())
         transaction = connection.begin()
         try:
@@ -278,6 +282,48 @@ def _scratch_copy(engine: Engine) -> Iterator[Engine]:
         _release_rolled_back_savepoints(scratch)
         event.listen(scratch, "begin",
                      lambda connection: connection.exec_driver_sql("BEGIN"))
+        yield scratch
+
+
+# Rows copied per statement from a server database into a rehearsal's copy.
+_COPY_CHUNK = 5_000
+
+
+@contextmanager
+def _scratch_copy_of_server(engine: Engine) -> Iterator[Engine]:
+    """A server database's rows as they are now (one REPEATABLE READ snapshot: a read, other
+    PCs go on writing) in a SQLite copy made from our models. The audit trail's events are
+    left out (its table is there, empty): nothing a rehearsal runs reads them, and a clinic
+    group's can be millions."""
+    from clinic_desktop.db.models import AuditEvent, Base
+
+    copied = [t for t in Base.metadata.sorted_tables if t is not AuditEvent.__table__]
+    with contextlib.ExitStack() as stack:
+        with engine.connect() as source:
+            size = source.exec_driver_sql("SELECT pg_database_size(current_database())"
+                                          ).scalar_one()
+        target = ":memory:"
+        if size > LARGEST_IN_MEMORY:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="clinic-preview-"))
+            target = str(Path(folder) / "preview.sqlite3")
+        copy = sqlite3.connect(target, check_same_thread=False)
+        stack.callback(copy.close)  # before the folder goes: Windows deletes no open file
+        copy.isolation_level = None  # BEGIN is ours, as on the file (see _make_sqlite_engine)
+        scratch = create_engine("sqlite://", creator=lambda: copy, poolclass=StaticPool)
+        stack.callback(scratch.dispose)
+        event.listen(scratch, "begin",
+                     lambda connection: connection.exec_driver_sql("BEGIN"))
+        with scratch.begin() as connection:
+            Base.metadata.create_all(connection)
+        with engine.connect().execution_options(isolation_level="REPEATABLE READ",
+                                                 stream_results=True) as source, \
+                scratch.begin() as connection:
+            for table in copied:
+                rows = source.execute(table.select()).mappings()
+                while chunk := rows.fetchmany(_COPY_CHUNK):
+                    connection.execute(table.insert(), [dict(row) for row in chunk])
+        copy.execute("PRAGMA foreign_keys=ON")
+        _release_rolled_back_savepoints(scratch)
         yield scratch
 
 
