@@ -28,7 +28,7 @@ from clinic_desktop.ui.qt import (
 )
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import hint, make_table, show_error, show_info, title_bar
-from clinic_desktop.ui.words import choice
+from clinic_desktop.ui.words import choice, core_text
 
 PAGE = 200
 _DISPLAY, _TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
@@ -252,7 +252,7 @@ class PatientsView(QWidget):
         def done(report: Any) -> None:
             if report.bad_rows:
                 lines = "\n".join(self.tr("line {number}: {problem}").format(
-                    number=n, problem=p) for n, p in report.bad_rows[:30])
+                    number=n, problem=core_text(p)) for n, p in report.bad_rows[:30])
                 more = "\n" + self.tr("… and %n more", "", len(report.bad_rows) - 30) \
                     if len(report.bad_rows) > 30 else ""
                 show_error(self, self.tr("Nothing was imported: %n row(s) need fixing first.",

@@ -3738,7 +3738,7 @@ Jetzt die Einstellungen öffnen?</translation>
         </message>
         <message>
             <source>Email_consent {value} must be yes or no.</source>
-            <translation>Die Einwilligung zu E-Mails (email_consent) {value} muss yes oder no sein.</translation>
+            <translation>Die Einwilligung zu E-Mails {value} muss ja oder nein sein.</translation>
         </message>
         <message>
             <source>Cannot read {path}: {problem}.</source>

@@ -1,20 +1,26 @@
 """The sentences the Qt-free core makes, as a German user meets them: why a photo was refused
 or waits, why the mail server said no, what the daily check did, why a setting was refused,
-the warning that nobody sends. Each is driven as staff would drive it and read where staff
-read it; none may leave English on the screen."""
+the warning that nobody sends, why a step rule refused, a bad patients CSV, a broken email
+template, a watched folder gone and a busy database. Each is driven as staff would drive it
+and read where staff read it; none may leave English on the screen."""
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from servers import SMTP_USER, configure_smtp
 from test_german import CATALOGUE, english_in
+from test_views import button, open_patient
 from walk import PATIENT, WAIT
 
-from clinic_desktop.db.engine import write_session
+from clinic_desktop import settings
+from clinic_desktop.db.engine import sqlite_path, write_session
 from clinic_desktop.sentences import CONTEXT, every_sentence
 
 
@@ -146,3 +152,111 @@ def test_refused_settings_and_the_silent_notifier_are_said_in_german(
     assert "gibt es nicht" in shown["clinic.logo"]
     assert {key: english_in(text) for key, text in shown.items()} == {
         "smtp.host": [], "clinic.logo": []}
+
+
+def test_step_rules_and_a_busy_database_are_said_in_german(
+        german: Any, qtbot: Any, window: Any, messages: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.db import engine
+    from clinic_desktop.ui import patient as patient_module
+    from clinic_desktop.ui.qt import QInputDialog
+
+    open_patient(qtbot, window, PATIENT)  # the demo's step 5 "Aligner 5" is active
+    settle(qtbot, window)
+    view = window.patient
+    today = window.context.clinic_today()
+    pause_until = [today]  # not after today: refused
+    monkeypatch.setattr(patient_module, "ask_date", lambda *_args: pause_until[0])
+    button(view, "Pausieren …").click()
+    qtbot.waitUntil(lambda: len(messages.errors) == 1, timeout=WAIT)
+
+    view.steps_table.selectRow(4)  # the active step cannot be moved
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *_args: (1, True)))
+    view.move()
+    qtbot.waitUntil(lambda: len(messages.errors) == 2, timeout=WAIT)
+    assert "endet nicht nach heute" in messages.errors[0]
+    assert "hat schon begonnen" in messages.errors[1]
+
+    # Another program holds the database's write lock longer than this PC waits for it.
+    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_MS", 1000)
+    window.context.engine.dispose()  # new connections wait 1 s, not 15
+    other = sqlite3.connect(sqlite_path(str(window.context.engine.url)), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        pause_until[0] = today + timedelta(days=7)
+        button(view, "Pausieren …").click()
+        qtbot.waitUntil(lambda: len(messages.errors) == 3, timeout=WAIT)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert messages.errors[2].startswith("Die Datenbank ist belegt")
+    assert [m for m in messages.errors if english_in(m)] == []
+
+
+def test_a_bad_patients_csv_is_said_line_by_line_in_german(
+        german: Any, qtbot: Any, window: Any, messages: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.ui import patients as patients_module
+
+    csv = tmp_path / "patients.csv"
+    csv.write_text("code,first_name,last_name,email,phone,email_consent\n"
+                   "P 1,Anna,Meier,,,no\n"  # a space in the code
+                   "P9001,,,,12ab,yes\n"  # no name, a phone with letters, consent, no email
+                   "P9002,Ben,Roth,,,vielleicht\n"
+                   f"{PATIENT},Cora,Lang,,,no\n", encoding="utf-8")  # a code in use
+    monkeypatch.setattr(patients_module.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *_args: (str(csv), "")))
+    window.patients.import_csv()
+    qtbot.waitUntil(lambda: len(messages.errors) == 1, timeout=WAIT)
+    said = messages.errors[0]
+    assert "Zeile 2: Die Patientennummer 'P 1' muss aus" in said
+    assert "Zeile 3: Ein Vor- oder Nachname ist nötig; die Einwilligung" in said
+    assert "'vielleicht' muss ja oder nein" in said
+    assert f"Die Patientennummer {PATIENT} hat schon" in said
+    assert english_in(said) == []
+
+
+def test_a_broken_email_template_is_said_in_german(
+        german: Any, qtbot: Any, window: Any, messages: Any) -> None:
+    from clinic_desktop.ui.qt import QTabWidget
+    from clinic_desktop.ui.settings_view import TemplateEditor
+
+    window.nav.setCurrentRow(5)
+    editor = window.settings.findChild(TemplateEditor)
+    window.settings.findChild(QTabWidget).setCurrentWidget(editor)
+    qtbot.waitUntil(editor.isEnabled, timeout=WAIT)
+    lines = editor.text.toPlainText().split("\n")
+    editor.text.setPlainText("\n".join([*lines[:2], "{{ patinet.first_name }}", *lines[2:]]))
+    button(editor, "Vorlage speichern").click()
+    qtbot.waitUntil(lambda: messages.errors != [], timeout=WAIT)
+    assert "Textteil, Zeile 3: 'patinet' ist in dieser E-Mail unbekannt" in messages.errors[0]
+    assert english_in(messages.errors[0]) == []
+
+
+def test_a_watched_folder_gone_is_said_in_german(
+        german: Any, window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_desktop.photos.importer import PhotoImporter
+    from clinic_desktop.photos.watch import FolderWatcher
+    from clinic_desktop.scheduler import run_folder_watch
+    from clinic_desktop.ui.tray import TrayNotifier
+
+    share = tmp_path / "share"
+    share.mkdir()
+    context = window.context
+    with write_session(context.sessions) as session:
+        settings.set_value(session, "photos.watch_folders", str(share))
+    share.rmdir()  # the share is gone
+    watcher = FolderWatcher(context.sessions,
+                            lambda: PhotoImporter.for_app(context, context.clinic_today()))
+    event = run_folder_watch(context, watcher)
+    tray = TrayNotifier(context, None)
+    shown: list[str] = []
+    monkeypatch.setattr(tray.icon, "showMessage", lambda _title, text, *_a: shown.append(text))
+    try:
+        tray.notify(event)
+    finally:
+        tray.icon.hide()
+        tray.menu.deleteLater()
+    assert shown == [f"Fotos: nichts Neues; Der überwachte Ordner {share} ist nicht "
+                     "erreichbar."]
+    assert english_in(shown[0]) == []
