@@ -55,8 +55,9 @@ def install_exception_hook(parent_getter: Any) -> None:
              tb: TracebackType | None) -> None:
         log.error("Uncaught error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         from clinic_desktop.errors import ClinicError
+        from clinic_desktop.ui.words import core_text
 
-        message = str(value) if isinstance(value, ClinicError) else translate(
+        message = core_text(str(value)) if isinstance(value, ClinicError) else translate(
             "app", "Something went wrong ({kind}). Your data is safe; the details are in the "
             "log file. If it happens again, please tell your IT contact.").format(
                 kind=kind.__name__)

@@ -260,3 +260,16 @@ def test_a_watched_folder_gone_is_said_in_german(
     assert shown == [f"Fotos: nichts Neues; Der überwachte Ordner {share} ist nicht "
                      "erreichbar."]
     assert english_in(shown[0]) == []
+
+
+def test_a_rule_error_nobody_caught_is_said_in_german(
+        german: Any, messages: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from clinic_desktop.errors import RuleError
+    from clinic_desktop.ui.app import install_exception_hook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # given back after the test
+    install_exception_hook(lambda: None)
+    sys.excepthook(RuleError, RuleError("Step 3 'Aligner 3' is not paused."), None)
+    assert messages.errors == ["Schritt 3 'Aligner 3' ist nicht pausiert."]
