@@ -51,6 +51,8 @@ SPEAKERS = (
     "clinic_desktop.secrets",
     "clinic_desktop.db.engine",
     "clinic_desktop.db.backup",
+    "clinic_desktop.notify.message",
+    "clinic_desktop.photos.library",
 )
 
 

@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from clinic_desktop.config import resources_dir
 from clinic_desktop.errors import ConfigError
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 LOGO_CID = "logo"
 DEFAULT_LOGO = "logo.png"
@@ -75,6 +76,16 @@ def _header_url(url: str) -> str:
     return url.replace("<", "%3C").replace(">", "%3E").replace("=?", "=%3F")
 
 
+_NOT_AN_ADDRESS = sentence(QT_TRANSLATE_NOOP("core", "{address} is not an email address."))
+_NOT_AN_ADDRESS_BECAUSE = sentence(QT_TRANSLATE_NOOP(
+    "core", "{address} is not an email address ({problem})."))
+_LOGO_UNREADABLE = sentence(QT_TRANSLATE_NOOP(
+    "core", "The logo {path} cannot be read ({problem}). Choose another file or clear the "
+    "{setting} setting."))
+_LOGO_NOT_AN_IMAGE = sentence(QT_TRANSLATE_NOOP("core", "The logo {path} is not a PNG or JPEG "
+                                                "image."))
+
+
 def wire_address(address: str) -> tuple[str, str]:
     """(local part, domain) as they go to the mail server: a domain with non-English letters
     in its ASCII (IDNA) form, max@müller.de as max@xn--mller-kva.de, which every server
@@ -82,12 +93,13 @@ def wire_address(address: str) -> tuple[str, str]:
     there (see needs_smtputf8)."""
     username, _, domain = address.strip().rpartition("@")
     if not username or not domain:
-        raise ConfigError(f"{address!r} is not an email address.")
+        raise ConfigError(_NOT_AN_ADDRESS(address=repr(address)))
     if not domain.isascii():
         try:
             domain = validate_email(address.strip(), check_deliverability=False).ascii_domain
         except EmailNotValidError as exc:
-            raise ConfigError(f"{address!r} is not an email address ({exc}).") from None
+            raise ConfigError(_NOT_AN_ADDRESS_BECAUSE(address=repr(address),
+                                                      problem=exc)) from None
     return username, domain
 
 
@@ -155,9 +167,9 @@ def load_logo(path_setting: str) -> tuple[bytes | None, str]:
     except OSError as exc:
         if not path_setting:
             return None, "png"
-        raise ConfigError(f"The logo {path} cannot be read ({exc.strerror or exc}). Choose "
-                          "another file or clear the clinic.logo setting.") from exc
+        raise ConfigError(_LOGO_UNREADABLE(path=path, problem=exc.strerror or exc,
+                                           setting="clinic.logo")) from exc
     subtype = "jpeg" if data[:3] == b"\xff\xd8\xff" else "png"
     if subtype == "png" and not data.startswith(b"\x89PNG"):
-        raise ConfigError(f"The logo {path} is not a PNG or JPEG image.")
+        raise ConfigError(_LOGO_NOT_AN_IMAGE(path=path))
     return data, subtype

@@ -7,6 +7,11 @@ import tempfile
 from pathlib import Path
 
 from clinic_desktop.errors import ConfigError, write_failure
+from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
+
+_NOT_WRITABLE = sentence(QT_TRANSLATE_NOOP(
+    "core", "The photo library {folder} cannot be written ({problem}). Check that the folder "
+    "(or network share) is reachable and writable."))
 
 
 class PhotoLibrary:
@@ -42,9 +47,8 @@ class PhotoLibrary:
         except OSError as exc:
             if write_failure(exc):
                 raise
-            raise ConfigError(f"The photo library {self.root} cannot be written "
-                              f"({exc.strerror or exc}). Check that the folder (or network "
-                              "share) is reachable and writable.") from exc
+            raise ConfigError(_NOT_WRITABLE(folder=self.root,
+                                            problem=exc.strerror or exc)) from exc
         return target
 
 

@@ -3992,6 +3992,26 @@ Jetzt die Einstellungen öffnen?</translation>
             <source>No mail password is stored for {account} on this PC. Store it with `clinic-desktop imap set-password` (or in Settings).</source>
             <translation>Für {account} ist auf diesem PC kein Mail-Passwort für das Praxis-Postfach gespeichert. Speichern Sie es in den Einstellungen.</translation>
         </message>
+        <message>
+            <source>{address} is not an email address.</source>
+            <translation>{address} ist keine E-Mail-Adresse.</translation>
+        </message>
+        <message>
+            <source>{address} is not an email address ({problem}).</source>
+            <translation>{address} ist keine E-Mail-Adresse ({problem}).</translation>
+        </message>
+        <message>
+            <source>The logo {path} cannot be read ({problem}). Choose another file or clear the {setting} setting.</source>
+            <translation>Das Logo {path} kann nicht gelesen werden ({problem}). Wählen Sie eine andere Datei oder leeren Sie das Feld {setting}.</translation>
+        </message>
+        <message>
+            <source>The logo {path} is not a PNG or JPEG image.</source>
+            <translation>Das Logo {path} ist kein PNG- oder JPEG-Bild.</translation>
+        </message>
+        <message>
+            <source>The photo library {folder} cannot be written ({problem}). Check that the folder (or network share) is reachable and writable.</source>
+            <translation>In die Fotobibliothek {folder} kann nicht geschrieben werden ({problem}). Prüfen Sie, ob der Ordner (oder die Netzwerkfreigabe) erreichbar und beschreibbar ist.</translation>
+        </message>
     </context>
     <context>
         <name>tasks</name>
