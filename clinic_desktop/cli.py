@@ -421,7 +421,7 @@ def cmd_patients(args: argparse.Namespace) -> int:
         with app.sessions() as session:
             query = select(Patient).options(selectinload(Patient.doctor)).order_by(Patient.code)
             if args.search:
-                from clinic_desktop.domain.dashboard import patient_matches
+                from clinic_desktop.domain.search import patient_matches
 
                 query = query.where(*patient_matches(session, args.search))
             rows = [[p.code, p.full_name, p.email or "-", p.phone or "-",

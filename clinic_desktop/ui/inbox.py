@@ -314,7 +314,7 @@ class AssignDialog(QDialog):
             return
 
         def work() -> Any:
-            from clinic_desktop.domain.dashboard import search_patients
+            from clinic_desktop.domain.search import search_patients
             from clinic_desktop.errors import NotFoundError
             from clinic_desktop.photos.inbox import step_choices
 

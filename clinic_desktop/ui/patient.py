@@ -487,7 +487,7 @@ class PatientView(FileDropTarget, QWidget):
             self.changed.emit()
 
     def confirm_address(self) -> None:
-        from clinic_desktop.mail.bounces import confirm_address
+        from clinic_desktop.domain.bounces import confirm_address
 
         self._change(lambda session, patient, today: confirm_address(session, patient.code),
                      self.tr("The address is confirmed: emails go to it again. Those held "

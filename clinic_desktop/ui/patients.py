@@ -61,7 +61,7 @@ class PatientListModel(QAbstractTableModel):
         generation = self._generation
 
         def work() -> list[Any]:
-            from clinic_desktop.domain.dashboard import search_patients
+            from clinic_desktop.domain.search import search_patients
 
             with self.sessions() as session:
                 return _cells(search_patients(session, text, 0, PAGE))
@@ -84,7 +84,7 @@ class PatientListModel(QAbstractTableModel):
         text = self.text
 
         def work() -> int:
-            from clinic_desktop.domain.dashboard import count_patients
+            from clinic_desktop.domain.search import count_patients
 
             with self.sessions() as session:
                 return count_patients(session, text)
@@ -109,7 +109,7 @@ class PatientListModel(QAbstractTableModel):
         generation, text, offset = self._generation, self.text, len(self.rows)
 
         def work() -> list[Any]:
-            from clinic_desktop.domain.dashboard import search_patients
+            from clinic_desktop.domain.search import search_patients
 
             with self.sessions() as session:
                 return _cells(search_patients(session, text, offset, PAGE))

@@ -283,7 +283,7 @@ def test_a_dsn_bounce_marks_the_email_and_holds_every_later_email_to_the_address
     assert "came back undeliverable" in started.last_error
     assert len(clinic.smtp.messages) == 1  # only the email that bounced ever went out
     # Staff confirm the address: the flag is gone and emails go to it again.
-    from clinic_desktop.mail.bounces import confirm_address
+    from clinic_desktop.domain.bounces import confirm_address
 
     with write_session(clinic.sessions) as session:
         confirm_address(session, "P1")

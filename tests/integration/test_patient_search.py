@@ -18,8 +18,8 @@ from clinic_desktop.db import migrate
 from clinic_desktop.db.engine import make_engine, write_session
 from clinic_desktop.db.models import Patient
 from clinic_desktop.db.search import FTS_TABLE, PG_INDEX, stale_search_text
-from clinic_desktop.domain.dashboard import count_patients, search_patients
 from clinic_desktop.domain.patients import PatientInput, add_patient, update_patient
+from clinic_desktop.domain.search import count_patients, search_patients
 
 # Letters that fold oddly (İ lowers to i and a combining dot, the Kelvin sign to k, ß
 # case-folds to ss, Σ has two lower cases, ø and ı have no accent to drop), the LIKE wildcards,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop import audit
 from clinic_desktop.db.models import Patient
+from clinic_desktop.domain.patients import get_patient
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,6 @@ def bouncing_addresses(session: Session, limit: int = 200) -> list[BouncingAddre
 def confirm_address(session: Session, patient_code: str) -> bool:
     """Staff checked the address with the patient: mail goes to it again (emails held
     meanwhile are retried from the outbox). False when it was not bouncing."""
-    from clinic_desktop.domain.patients import get_patient
-
     patient = get_patient(session, patient_code)
     if not patient.is_bouncing:
         return False
