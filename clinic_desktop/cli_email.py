@@ -61,12 +61,12 @@ def print_delivery(report: Any) -> int:
 
 def cmd_outbox(args: argparse.Namespace, app: Any, table: Any) -> int:
     from clinic_desktop.db.engine import write_session
-    from clinic_desktop.notify import outbox_admin
+    from clinic_desktop.domain import email_actions
 
     action = args.outbox_command
     if action == "list":
         with app.sessions() as session:
-            rows = outbox_admin.outbox_rows(session, args.status, args.limit)
+            rows = email_actions.outbox_rows(session, args.status, args.limit)
         if args.json:
             print(json_text(rows))
             return EXIT_OK
@@ -78,15 +78,15 @@ def cmd_outbox(args: argparse.Namespace, app: Any, table: Any) -> int:
         return EXIT_OK
     if action == "show":
         with app.sessions() as session:
-            print(outbox_admin.describe(session, args.id))
+            print(email_actions.describe(session, args.id))
         return EXIT_OK
     if action == "send":
         return send_due(app)
     with write_session(app.sessions) as session:
         if action == "retry":
-            message = outbox_admin.retry(session, args.id)
+            message = email_actions.retry(session, args.id)
         else:
-            message = outbox_admin.cancel(session, args.id)
+            message = email_actions.cancel(session, args.id)
     print(message)
     return EXIT_OK
 
@@ -263,12 +263,12 @@ def _import_templates(app: Any, folder: Path) -> int:
 def _preview(args: argparse.Namespace, app: Any) -> int:
     """The exact email the patient would get now, as it would go over the wire."""
     from clinic_desktop import clock
+    from clinic_desktop.domain import email_actions
     from clinic_desktop.domain.patients import get_patient
-    from clinic_desktop.notify import outbox_admin
 
     with app.sessions() as session:
         patient = get_patient(session, args.patient)
-        message = outbox_admin.preview(session, args.kind, patient, args.lang, clock.now_utc())
+        message = email_actions.preview(session, args.kind, patient, args.lang, clock.now_utc())
     sys.stdout.write(message.as_string() if not args.text_only else
                      message.get_body(("plain",)).get_content())
     return EXIT_OK

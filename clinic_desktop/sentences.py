@@ -33,7 +33,7 @@ SPEAKERS = (
     "clinic_desktop.notify.smtp",
     "clinic_desktop.notify.delivery",
     "clinic_desktop.notify.outbox",
-    "clinic_desktop.notify.outbox_admin",
+    "clinic_desktop.domain.email_actions",
     "clinic_desktop.photos.image",
     "clinic_desktop.photos.importer",
     "clinic_desktop.photos.inbox",

@@ -68,26 +68,31 @@ _NOT_SET_UP_AT_ALL = sentence(QT_TRANSLATE_NOOP(
     "settings set KEY VALUE, or Settings → Email)."))
 
 
-def load_smtp_settings(session: Session) -> SmtpSettings:
-    """The smtp.* settings, checked so that sending fails early with the fix named."""
+def load_smtp_settings(session: Session, *, checked: bool = True) -> SmtpSettings:
+    """The smtp.* settings, checked so that sending fails early with the fix named;
+    `checked=False` takes them as they are (a preview, before sending is set up)."""
     def get(key: str) -> Any:
         return settings.get(session, key)
 
-    host, sender = get("smtp.host"), get("smtp.from")
-    if not host and not sender:
-        raise ConfigError(_NOT_SET_UP_AT_ALL(setting="smtp.host", setting_other="smtp.from"))
-    if not host or not sender:
-        raise ConfigError(_NOT_SET_UP(setting="smtp.from" if host else "smtp.host"))
-    security = get("smtp.security")
-    problem = settings.smtp_security_problem(host, security)
-    if problem:  # refused when set; a database from before that check may still hold it
-        raise ConfigError(problem)
+    host, sender, security = get("smtp.host"), get("smtp.from"), get("smtp.security")
+    if checked:
+        _check(host, sender, security)
     return SmtpSettings(
         host=host, port=get("smtp.port"), security=security, username=get("smtp.username"),
         from_address=sender, from_name=get("clinic.name"), reply_to=get("smtp.reply_to"),
         ca_file=get("smtp.ca_file"), timeout=get("smtp.timeout"),
         rate_per_minute=get("smtp.rate_per_minute"), max_attempts=get("smtp.max_attempts"),
         list_unsubscribe=get("notify.list_unsubscribe"), logo_path=get("clinic.logo"))
+
+
+def _check(host: str, sender: str, security: str) -> None:
+    if not host and not sender:
+        raise ConfigError(_NOT_SET_UP_AT_ALL(setting="smtp.host", setting_other="smtp.from"))
+    if not host or not sender:
+        raise ConfigError(_NOT_SET_UP(setting="smtp.from" if host else "smtp.host"))
+    problem = settings.smtp_security_problem(host, security)
+    if problem:  # refused when set; a database from before that check may still hold it
+        raise ConfigError(problem)
 
 
 def make_sender(config: SmtpSettings) -> Sender:

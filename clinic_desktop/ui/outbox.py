@@ -223,7 +223,7 @@ class OutboxView(QWidget):
 
         def work() -> tuple[list[dict[str, Any]], list[str]]:
             from clinic_desktop import clock
-            from clinic_desktop.notify.outbox_admin import outbox_rows
+            from clinic_desktop.domain.email_actions import outbox_rows
 
             since = clock.now_utc() - timedelta(days=days) if days else None
             with self.context.sessions() as session:
@@ -280,10 +280,10 @@ class OutboxView(QWidget):
 
         def work() -> str:
             from clinic_desktop.db.engine import write_session
-            from clinic_desktop.notify import outbox_admin
+            from clinic_desktop.domain import email_actions
 
             with write_session(self.context.sessions) as session:
-                return getattr(outbox_admin, action)(session, note_id)
+                return getattr(email_actions, action)(session, note_id)
 
         def done(message: str) -> None:
             show_info(self, message)

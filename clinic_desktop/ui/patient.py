@@ -436,7 +436,7 @@ class PatientView(FileDropTarget, QWidget):
                 order=progression.undo_last_progression(s, p).order))
 
     def remind(self) -> None:
-        from clinic_desktop.notify.outbox_admin import queue_reminder_now
+        from clinic_desktop.domain.email_actions import queue_reminder_now
 
         step = self._running_step()
         if step is not None and step.state == "paused" and QMessageBox.question(

@@ -20,10 +20,10 @@ from clinic_desktop import settings
 from clinic_desktop.config import resources_dir
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import AuditEvent, EmailTemplate, Patient
+from clinic_desktop.domain.email_actions import preview
 from clinic_desktop.errors import ValidationError
 from clinic_desktop.notify import render
 from clinic_desktop.notify.message import Sender, build_message, load_logo
-from clinic_desktop.notify.outbox_admin import preview
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ACTOR = "reception-anna"

@@ -18,10 +18,10 @@ from clinic_desktop.app import open_app
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import Notification
 from clinic_desktop.domain.daily_check import daily_check
+from clinic_desktop.domain.email_actions import queue_reminder_now
 from clinic_desktop.errors import RuleError
 from clinic_desktop.notify import outbox
 from clinic_desktop.notify.delivery import deliver_outbox
-from clinic_desktop.notify.outbox_admin import queue_reminder_now
 
 START = date(2026, 3, 2)  # step 1 lasts 7 days: due 9 March
 

@@ -1,7 +1,9 @@
-"""What staff do with the outbox: look at an email, retry it, cancel it, preview one."""
+"""What staff do with emails: list and read the outbox, retry, cancel, preview a patient's
+email, ask for a photo reminder now. The states themselves change in notify/outbox.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from email.message import EmailMessage
 from typing import Any
@@ -9,13 +11,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clinic_desktop import audit, settings
-from clinic_desktop.db.models import DeliveryAttempt, Notification, Patient, TreatmentStep
+from clinic_desktop import settings
+from clinic_desktop.db.models import DeliveryAttempt, Notification, Patient
 from clinic_desktop.domain.progression import active_step
+from clinic_desktop.domain.reminders import queue_reminder, reminder_state
 from clinic_desktop.errors import NotFoundError, RuleError, ValidationError
-from clinic_desktop.notify import outbox, render
-from clinic_desktop.notify.context import step_email_context
-from clinic_desktop.notify.message import Sender, build_message, load_logo, new_message_id
+from clinic_desktop.notify import outbox
+from clinic_desktop.notify.message import build_message, new_message_id
+from clinic_desktop.notify.smtp import load_smtp_settings, make_sender
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 
@@ -23,7 +26,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def outbox_rows(session: Any, status: str | None, limit: int,
+def outbox_rows(session: Session, status: str | None, limit: int,
                 since: datetime | None = None) -> list[dict[str, Any]]:
     """The `outbox list --json` contract: these field names are fixed for scripts."""
     query = (select(Notification, Patient.code).outerjoin(Patient, Patient.id ==
@@ -45,15 +48,7 @@ def outbox_rows(session: Any, status: str | None, limit: int,
 
 # The answers of Retry, Cancel and "Send a photo reminder now", and why they cannot be done.
 _NO_EMAIL = sentence(QT_TRANSLATE_NOOP("core", "There is no email with id {n} in the outbox."))
-_CANNOT_RETRY = sentence(QT_TRANSLATE_NOOP(
-    "core", "Email {n} is {status}; only failed, held (needs attention) or cancelled emails "
-    "can be retried."))
-_PATIENT_GONE = sentence(QT_TRANSLATE_NOOP("core", "The patient of email {n} no longer exists."))
-_STILL_CANNOT = sentence(QT_TRANSLATE_NOOP(
-    "core", "Email {n} still cannot be sent: {problem}. Fix the patient's details first."))
 _QUEUED_AGAIN = sentence(QT_TRANSLATE_NOOP("core", "Email {n} to {address} is queued again."))
-_CANNOT_CANCEL = sentence(QT_TRANSLATE_NOOP(
-    "core", "Email {n} is {status} and cannot be cancelled."))
 _CANCELLED = sentence(QT_TRANSLATE_NOOP("core", "Email {n} will not be sent."))
 _NOTHING_TO_REMIND = sentence(QT_TRANSLATE_NOOP(
     "core", "{code} has no active step to remind about."))
@@ -95,47 +90,23 @@ def describe(session: Session, notification_id: int) -> str:
 def retry(session: Session, notification_id: int) -> str:
     """Queue a failed, held or cancelled email again, with the patient's current address."""
     row = _get(session, notification_id)
-    if row.status in (outbox.STATUS_SENT, outbox.STATUS_SENDING, outbox.STATUS_QUEUED):
-        raise RuleError(_CANNOT_RETRY(n=row.id, status=row.status))
-    before = {"status": row.status, "recipient": row.recipient}
-    if row.patient_id is not None and row.doctor_id is None:
-        patient = session.get(Patient, row.patient_id)
-        if patient is None:
-            raise RuleError(_PATIENT_GONE(n=row.id))
-        problem = outbox.recipient_problem(patient)
-        if problem:
-            raise ValidationError(_STILL_CANNOT(n=row.id, problem=problem))
-        if row.recipient != patient.email:
-            row.recipient, row.recipient_name = patient.email or "", patient.full_name
-            step = session.get(TreatmentStep, row.step_id) if row.step_id else None
-            if step is not None and row.kind in (outbox.KIND_STEP_FINISHED,
-                                                 outbox.KIND_STEP_STARTED):
-                email = render.templates_for(session).render(
-                    row.kind, patient.language, step_email_context(session, patient, step))
-                row.subject, row.body_text, row.body_html = email.subject, email.text, \
-                    email.html
-    row.status, row.attempts, row.next_attempt_at, row.last_error = \
-        outbox.STATUS_QUEUED, 0, None, ""
-    audit.record(session, "email_retry", patient_id=row.patient_id, entity="notification",
-                 entity_id=row.id, before=before, after={"status": row.status,
-                                                          "recipient": row.recipient})
+    outbox.requeue(session, row)
     return _QUEUED_AGAIN(n=row.id, address=row.recipient)
 
 
 def cancel(session: Session, notification_id: int) -> str:
     row = _get(session, notification_id)
-    if row.status in (outbox.STATUS_SENT, outbox.STATUS_SENDING, outbox.STATUS_CANCELLED):
-        raise RuleError(_CANNOT_CANCEL(n=row.id, status=row.status))
-    before = row.status
-    row.status = outbox.STATUS_CANCELLED
-    audit.record(session, "email_cancelled", patient_id=row.patient_id, entity="notification",
-                 entity_id=row.id, before={"status": before}, after={"status": row.status})
+    outbox.cancel(session, row)
     return _CANCELLED(n=row.id)
+
+
+PREVIEW_ADDRESS = "clinic@example.invalid"  # the sender before smtp.from is set
 
 
 def preview(session: Session, kind: str, patient: Patient, language: str | None,
             now: datetime) -> EmailMessage:
-    """The patient's email of this kind for their current step, exactly as it would be sent."""
+    """The patient's email of this kind for their current step, exactly as it would be sent
+    (by the sender delivery uses; before sending is set up, from PREVIEW_ADDRESS)."""
     if kind not in (outbox.KIND_STEP_FINISHED, outbox.KIND_STEP_STARTED,
                     outbox.KIND_PHOTO_REMINDER):
         raise ValidationError(f"Preview for a patient covers the patient emails "
@@ -143,16 +114,12 @@ def preview(session: Session, kind: str, patient: Patient, language: str | None,
     step = active_step(session, patient.id)
     if step is None:
         raise RuleError(f"Patient {patient.code} has no active step to write about.")
-    context = step_email_context(session, patient, step)
-    context.update(reminder_number=1, max_reminders=settings.get(session, "notify.max_reminders"),
-                   days_waiting=settings.get(session, "notify.reminder_after_days"))
-    email = render.templates_for(session).render(kind, language or patient.language, context)
-    address = settings.get(session, "smtp.from") or "clinic@example.invalid"
-    logo, subtype = load_logo(settings.get(session, "clinic.logo"))
-    sender = Sender(address=address, display_name=settings.get(session, "clinic.name"),
-                    reply_to=settings.get(session, "smtp.reply_to"),
-                    list_unsubscribe=settings.get(session, "notify.list_unsubscribe"),
-                    logo=logo, logo_subtype=subtype)
+    email = outbox.step_email(
+        session, kind, language or patient.language, patient, step, reminder_number=1,
+        max_reminders=settings.get(session, "notify.max_reminders"),
+        days_waiting=settings.get(session, "notify.reminder_after_days"))
+    config = load_smtp_settings(session, checked=False)
+    sender = make_sender(replace(config, from_address=config.from_address or PREVIEW_ADDRESS))
     return build_message(sender=sender, recipient=patient.email or "no-address@example.invalid",
                          recipient_name=patient.full_name, subject=email.subject,
                          text=email.text, html=email.html,
@@ -162,8 +129,6 @@ def preview(session: Session, kind: str, patient: Patient, language: str | None,
 def queue_reminder_now(session: Session, patient: Patient, today: date) -> str:
     """Staff ask for a photo reminder now (e.g. after a phone call): it is queued at once,
     unless one is still waiting to go out or one was already sent today."""
-    from clinic_desktop.domain.reminders import queue_reminder, reminder_state
-
     step = active_step(session, patient.id)
     if step is None:
         raise RuleError(_NOTHING_TO_REMIND(code=patient.code))
