@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_desktop import audit
+from clinic_desktop.csv_cells import formula_guarded, formula_unguarded
 from clinic_desktop.db.models import Doctor, Patient
 from clinic_desktop.errors import NotFoundError, ValidationError
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
@@ -22,8 +23,6 @@ from clinic_desktop.settings import yes_or_no
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
 CSV_COLUMNS = ["code", "first_name", "last_name", "email", "phone", "email_consent",
                "language", "doctor"]
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # A patient's problems, named all at once: "Code 'x' must be …; a first or last name is
 # required." (the window says each, ui/words.py).
@@ -203,24 +202,6 @@ def _parse_consent(raw: str) -> bool:
     return value
 
 
-def formula_guarded(value: str) -> str:
-    """The cell as exported: a leading quote makes Excel show a formula-like value as text.
-
-    Values that already start with quotes before such a character get one more, so that
-    `_formula_unguarded` gives back exactly what was stored.
-    """
-    if value.lstrip("'").startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _formula_unguarded(value: str) -> str:
-    """The cell as imported: undo `formula_guarded` (a phone "'+44 20 ..." is "+44 20 ...")."""
-    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
 def read_csv_text(path: Path) -> str:
     try:
         data = path.read_bytes()
@@ -260,7 +241,7 @@ def import_csv(session: Session, path: Path, *, skip_bad_rows: bool = False) -> 
     good: list[PatientInput] = []
     for row in reader:
         line = reader.line_num
-        values = {k: _formula_unguarded(v or "") for k, v in row.items() if k is not None}
+        values = {k: formula_unguarded(v or "") for k, v in row.items() if k is not None}
         try:
             data = PatientInput(
                 code=values.get("code", ""), first_name=values.get("first_name", ""),
