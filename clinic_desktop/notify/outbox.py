@@ -6,9 +6,13 @@ The only module that moves an email from state to state (notify/status.py names 
        ^                 |--mark_retry--> queued (later; failed once the attempts run out)
        |                 |--mark_failed--> failed
        |                 |--hold--> needs_attention (the address or consent must change)
-       |                 '--release_claims / free_claims_of--> queued (due again)
+       |                 '--release_claims--> queued (not tried: the app quit, the server went)
        '--requeue (staff retry) -- failed, needs_attention, cancelled
     queued, needs_attention --cancel (staff) / withdrawn (the step ended)--> cancelled
+
+A claim of a sender presumed dead is ended early by free_claims_of (the claim is due again);
+queueing writes queued or needs_attention (nobody can be mailed), recheck_recipient holds an
+email whose patient changed since, and an undone step gets its email back (step_reopened).
 """
 
 from __future__ import annotations
