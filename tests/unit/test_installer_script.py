@@ -589,7 +589,7 @@ def test_the_build_command_finds_the_spec_and_writes_what_the_installer_packs(
 
 def test_the_windows_guide_shows_the_exact_build_commands(raw: str) -> None:
     guide = (REPO / "docs" / "install-windows.md").read_text(encoding="utf-8")
-    assert 'pip install ".[build,postgres]"' in guide
+    assert 'pip install -c packaging\\windows-constraints.txt ".[build,postgres]"' in guide
     assert "python -m clinic_desktop.build" in guide
     assert re.search(r'ISCC\.exe" /DAppVersion=[\d.]+ installer\.iss', guide)
     assert "docs/multi-pc.md" in guide
