@@ -70,10 +70,16 @@ def test_a_damaged_database_is_named_with_its_backup_and_db_restore_brings_it_ba
         db.write_bytes(data[:len(data) // 3])
     elif damage == "header":
         db.write_bytes(b"\0" * 100 + data[100:])
-    else:  # bytes flipped in the middle of the file's pages
-        middle = len(data) // 2
-        db.write_bytes(data[:middle] + bytes(b ^ 0xFF for b in data[middle:middle + 4096])
-                       + data[middle + 4096:])
+    else:  # the bytes of the page that holds the patients flipped (a bad disk sector)
+        connection = sqlite3.connect(db)
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        root = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'patient'"
+        ).fetchone()[0]
+        connection.close()
+        start = (root - 1) * page_size
+        db.write_bytes(data[:start] + bytes(b ^ 0xFF for b in data[start:start + page_size])
+                       + data[start + page_size:])
 
     for command in (["status"], ["db", "check"]):
         code, out, err = clinic(*command)
