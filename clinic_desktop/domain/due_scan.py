@@ -153,33 +153,42 @@ def notify_finished_steps(sessions: sessionmaker[Session], today: date, *,
     report = ScanReport(today=today, dry_run=False, auto_progress=auto_progress)
     with sessions() as session:
         due = find_due_steps(session, today)
+    stop = should_stop or (lambda: False)
     batch: list[DueStep] = []
-    for number, item in enumerate(due):
-        if should_stop is not None and should_stop():
-            report.stopped, report.left = True, len(due) - number
-            break
+    for number, item in enumerate(due, start=1):
         if item.notification_sent and not auto_progress:
             # Nothing to do for it (the flag is only ever set): no transaction, so the check
             # run every hour costs a query, not one transaction per late patient.
             report.items.append(ItemResult(item, ALREADY_NOTIFIED))
-            continue
-        batch.append(item)
-        if len(batch) == STEPS_PER_TRANSACTION:
-            report.items.extend(_handle_batch(sessions, batch, today, auto_progress))
+        else:
+            batch.append(item)
+        if batch and (len(batch) == STEPS_PER_TRANSACTION or number == len(due)):
+            done = _handle_batch(sessions, batch, today, auto_progress, stop)
+            report.items.extend(done)
+            if len(done) < len(batch):
+                break  # asked to stop
             batch = []
-    if batch:
-        report.items.extend(_handle_batch(sessions, batch, today, auto_progress))
+    if len(report.items) < len(due):  # asked to stop: the rest is for the next run
+        report.stopped, report.left = True, len(due) - len(report.items)
+    place = {item.step_id: number for number, item in enumerate(due)}
+    report.items.sort(key=lambda result: place[result.step.step_id])  # as they were due
     return report
 
 
 def _handle_batch(sessions: sessionmaker[Session], batch: list[DueStep], today: date,
-                  auto_progress: bool) -> list[ItemResult]:
+                  auto_progress: bool, stop: Callable[[], bool]) -> list[ItemResult]:
     """Handle these steps in one transaction, each in a savepoint: a step that fails is
     rolled back alone and reported; the others commit together. If the commit itself fails,
-    each step is tried again in its own transaction, so one bad row never costs the rest."""
+    each step is tried again in its own transaction, so one bad row never costs the rest.
+    Asked to stop, it commits the steps done so far and leaves the others."""
     try:
         with write_session(sessions) as session:
-            return [_handle_alone(session, item, today, auto_progress) for item in batch]
+            done: list[ItemResult] = []
+            for item in batch:
+                if stop():
+                    break
+                done.append(_handle_alone(session, item, today, auto_progress))
+            return done
     except (ClinicError, SQLAlchemyError) as exc:
         if write_failure(exc):
             raise  # a full disk fails every step alike: one sentence, not one per step
@@ -187,6 +196,8 @@ def _handle_batch(sessions: sessionmaker[Session], batch: list[DueStep], today: 
                     "its own", len(batch), str(exc).splitlines()[0])
     results = []
     for item in batch:
+        if stop():
+            break
         try:
             with write_session(sessions) as session:
                 results.append(_handle(session, item, today, auto_progress))
