@@ -58,6 +58,11 @@ _REMINDED_TODAY = sentence(QT_TRANSLATE_NOOP(
 _REMINDER_HELD = sentence(QT_TRANSLATE_NOOP(
     "core", "The reminder cannot be emailed: {problem}. It is listed in the outbox."))
 _REMINDER_QUEUED = sentence(QT_TRANSLATE_NOOP("core", "A photo reminder to {address} is queued."))
+_NOT_A_PATIENT_EMAIL = sentence(QT_TRANSLATE_NOOP(
+    "core", "Preview for a patient covers the patient emails (step_finished, step_started, "
+    "photo_reminder), not {kind}."))
+_NO_STEP_TO_WRITE = sentence(QT_TRANSLATE_NOOP(
+    "core", "Patient {code} has no active step to write about."))
 
 
 def _get(session: Session, notification_id: int) -> Notification:
@@ -109,11 +114,10 @@ def preview(session: Session, kind: str, patient: Patient, language: str | None,
     (by the sender delivery uses; before sending is set up, from PREVIEW_ADDRESS)."""
     if kind not in (outbox.KIND_STEP_FINISHED, outbox.KIND_STEP_STARTED,
                     outbox.KIND_PHOTO_REMINDER):
-        raise ValidationError(f"Preview for a patient covers the patient emails "
-                              f"(step_finished, step_started, photo_reminder), not {kind}.")
+        raise ValidationError(_NOT_A_PATIENT_EMAIL(kind=kind))
     step = active_step(session, patient.id)
     if step is None:
-        raise RuleError(f"Patient {patient.code} has no active step to write about.")
+        raise RuleError(_NO_STEP_TO_WRITE(code=patient.code))
     email = outbox.step_email(
         session, kind, language or patient.language, patient, step, reminder_number=1,
         max_reminders=settings.get(session, "notify.max_reminders"),

@@ -80,6 +80,8 @@ def dedupe_key(kind: str, step_id: int) -> str:
 
 
 _NO_ADDRESS = sentence(QT_TRANSLATE_NOOP("core", "there is no email address"))
+_NO_TEXT_LEFT = sentence(QT_TRANSLATE_NOOP(
+    "core", "Email {n} has no text and its patient or step is gone."))
 _NOT_VALID = sentence(QT_TRANSLATE_NOOP(
     "core", "the email address {address} is not valid ({why})"))
 _NEEDS_SMTPUTF8 = sentence(QT_TRANSLATE_NOOP(
@@ -398,7 +400,7 @@ def _write_missing_body(session: Session, row: Notification) -> None:
     step = session.get(TreatmentStep, row.step_id) if row.step_id else None
     patient = session.get(Patient, row.patient_id) if row.patient_id else None
     if step is None or patient is None:
-        raise ConfigError(f"Email {row.id} has no text and its patient or step is gone.")
+        raise ConfigError(_NO_TEXT_LEFT(n=row.id))
     _rewrite(row, step_email(session, row.kind, patient.language, patient, step))
 
 

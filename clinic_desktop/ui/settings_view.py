@@ -863,7 +863,7 @@ class TemplateEditor(QWidget):
             problem, html = answer
             if problem:
                 self.problem.setText(self.tr("Not valid yet: {problem}").format(
-                    problem=problem))
+                    problem=core_text(problem)))
             else:
                 self.problem.setText("")
                 self.preview.setHtml(html)

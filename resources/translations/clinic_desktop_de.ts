@@ -4012,6 +4012,18 @@ Jetzt die Einstellungen öffnen?</translation>
             <source>The photo library {folder} cannot be written ({problem}). Check that the folder (or network share) is reachable and writable.</source>
             <translation>In die Fotobibliothek {folder} kann nicht geschrieben werden ({problem}). Prüfen Sie, ob der Ordner (oder die Netzwerkfreigabe) erreichbar und beschreibbar ist.</translation>
         </message>
+        <message>
+            <source>Preview for a patient covers the patient emails (step_finished, step_started, photo_reminder), not {kind}.</source>
+            <translation>Die Vorschau für eine Patientin oder einen Patienten zeigt nur die E-Mails an Patienten (Foto erforderlich, neuer Behandlungsschritt, Foto-Erinnerung), nicht {kind}.</translation>
+        </message>
+        <message>
+            <source>Patient {code} has no active step to write about.</source>
+            <translation>{code} hat keinen aktiven Behandlungsschritt, über den geschrieben werden könnte.</translation>
+        </message>
+        <message>
+            <source>Email {n} has no text and its patient or step is gone.</source>
+            <translation>Die E-Mail {n} hat keinen Text, und ihre Patientin oder ihr Patient oder ihr Behandlungsschritt existiert nicht mehr.</translation>
+        </message>
     </context>
     <context>
         <name>tasks</name>
