@@ -9,7 +9,7 @@ import signal
 import sys
 import traceback
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
@@ -21,6 +21,9 @@ from clinic_desktop.ui.qt import (
     QTimer,
     Signal,
 )
+
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +90,7 @@ def binding_problem() -> str | None:
             "version (pip install \"PySide6-Essentials!=6.12.0\") or the clinic's installer.")
 
 
-def language_setting(context: Any) -> str:
+def language_setting(context: AppContext) -> str:
     """The ui.language setting, read before the QApplication exists (like the migrations);
     a damaged value means the PC's own language."""
     from clinic_desktop import settings
@@ -100,7 +103,7 @@ def language_setting(context: Any) -> str:
         return "system"
 
 
-def run_gui(context: Any, *, tray_only: bool = False, argv: list[str] | None = None) -> int:
+def run_gui(context: AppContext, *, tray_only: bool = False, argv: list[str] | None = None) -> int:
     """The database is already open and migrated (before any QApplication, as it must be)."""
     from clinic_desktop.scheduler import ClinicScheduler
     from clinic_desktop.ui.i18n import chosen_language, install

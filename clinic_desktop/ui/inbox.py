@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.ui.i18n import date_text, translate
 from clinic_desktop.ui.photos import accept_held_photo, photo_filter
@@ -50,6 +50,9 @@ from clinic_desktop.ui.widgets import (
     title_bar,
 )
 from clinic_desktop.ui.words import core_text, photo_result, quality_issues
+
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
 
 NOT_STARTED = "not started"  # the files a stopped import did not reach
 
@@ -141,7 +144,7 @@ def outcome_line(outcome: Any) -> str:
     return f"{line} — {detail}" if detail else line
 
 
-def run_import(parent: QWidget, context: Any, tasks: TaskRunner, paths: list[Path], *,
+def run_import(parent: QWidget, context: AppContext, tasks: TaskRunner, paths: list[Path], *,
                patient_code: str | None = None, step_order: int | None = None,
                on_finished: Callable[[], None] | None = None) -> ImportDialog:
     """Import files or folders through the one core import service, off the GUI thread;
@@ -202,7 +205,7 @@ class InboxPhoto:
         return str(Path(self.source).parent) if self.source else ""
 
 
-def inbox_photos(context: Any) -> list[InboxPhoto]:
+def inbox_photos(context: AppContext) -> list[InboxPhoto]:
     """The open inbox items with their thumbnails (runs in a worker: files are read)."""
     from clinic_desktop import settings
     from clinic_desktop.photos.inbox import open_items
@@ -232,7 +235,7 @@ class AssignDialog(QDialog):
     """The photo, large, with when it was taken and where it came from; beside it: which
     patient (by code or name), then which of their steps."""
 
-    def __init__(self, context: Any, tasks: TaskRunner, photo: InboxPhoto,
+    def __init__(self, context: AppContext, tasks: TaskRunner, photo: InboxPhoto,
                  parent: QWidget | None = None):
         from clinic_desktop.ui.photos import FittedImage
 
@@ -405,7 +408,7 @@ class AssignDialog(QDialog):
 class InboxView(FileDropTarget, QWidget):
     changed = Signal()
 
-    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
         self.tasks = tasks

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_desktop import __version__
 from clinic_desktop.ui.inbox import InboxView
@@ -38,6 +38,9 @@ from clinic_desktop.ui.widgets import (
 )
 from clinic_desktop.ui.words import core_text
 
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
+
 START_SIZE = (1280, 820)  # on a first start, shrunk to the screen: see fit_to_screen
 PAGES = [QT_TRANSLATE_NOOP("MainWindow", "Today"), QT_TRANSLATE_NOOP("MainWindow", "Patients"),
          QT_TRANSLATE_NOOP("MainWindow", "Photo inbox"), QT_TRANSLATE_NOOP("MainWindow", "Outbox"),
@@ -46,7 +49,7 @@ PAGES = [QT_TRANSLATE_NOOP("MainWindow", "Today"), QT_TRANSLATE_NOOP("MainWindow
 
 
 class MainWindow(FileDropTarget, QMainWindow):
-    def __init__(self, context: Any, tasks: TaskRunner, scheduler: Any = None):
+    def __init__(self, context: AppContext, tasks: TaskRunner, scheduler: Any = None):
         super().__init__()
         self.context = context
         self.tasks = tasks

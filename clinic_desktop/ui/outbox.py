@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.ui.i18n import date_time_text, translate
 from clinic_desktop.ui.qt import (
@@ -41,6 +41,9 @@ from clinic_desktop.ui.widgets import (
     show_info,
 )
 from clinic_desktop.ui.words import core_text, email_kind, email_status
+
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
 
 SUBJECT_WIDTH = 300
 LIMIT = 1000  # rows shown (the CLI's `outbox list --limit N` lists more)
@@ -141,7 +144,7 @@ class OutboxView(QWidget):
     settings_requested = Signal()
     open_patient = Signal(str)
 
-    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
         from clinic_desktop.notify.outbox import STATUSES
 
         super().__init__(parent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -52,6 +52,9 @@ from clinic_desktop.ui.widgets import (
     show_info,
 )
 from clinic_desktop.ui.words import choice, email_kind, email_status, history, step_state
+
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
 
 
 @dataclass
@@ -103,7 +106,7 @@ class PatientView(FileDropTarget, QWidget):
     back = Signal()
     changed = Signal()
 
-    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
         self.tasks = tasks

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.ui.i18n import date_text
 from clinic_desktop.ui.qt import (
@@ -29,6 +29,9 @@ from clinic_desktop.ui.qt import (
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import hint, make_table, show_error, show_info, title_bar
 from clinic_desktop.ui.words import choice, core_text
+
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
 
 PAGE = 200
 _DISPLAY, _TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
@@ -164,7 +167,7 @@ class PatientsView(QWidget):
     open_patient = Signal(str)
     changed = Signal()
 
-    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
         self.tasks = tasks
@@ -305,7 +308,7 @@ class PatientDialog(QDialog):
     """Add or edit a patient; the core checks the input and names every problem at once.
     The fields open when the doctors (and the patient) have been read, in a worker."""
 
-    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None,
+    def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None,
                  code: str | None = None):
         super().__init__(parent)
         from clinic_desktop.notify.render import DEFAULT_LANGUAGE, available_languages

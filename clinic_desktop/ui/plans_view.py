@@ -41,6 +41,7 @@ from clinic_desktop.ui.widgets import (
 )
 
 if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
     from clinic_desktop.domain.plans import StepSpec
 
 COPIES_HINT = QT_TRANSLATE_NOOP("plans", "Patients who already have a plan keep their own copy "
@@ -74,7 +75,7 @@ def read_templates(sessions: Any) -> list[TemplateData]:
 
 
 class PlansView(QWidget):
-    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
         self.tasks = tasks
@@ -309,7 +310,7 @@ class TemplateDialog(QDialog):
     The dialog saves on Save and stays open with what was typed when the core refuses it.
     """
 
-    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None,
+    def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None,
                  template: TemplateData | None = None, editing: bool = False):
         super().__init__(parent)
         self.context = context

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
@@ -43,6 +43,9 @@ from clinic_desktop.ui.qt import (
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import hint, show_error, show_info
 from clinic_desktop.ui.words import choice, core_text, email_kind
+
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +254,7 @@ def named_fields(sentence: str) -> str:
 class SettingsView(QWidget):
     changed = Signal()
 
-    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
         self.tasks = tasks
@@ -753,7 +756,7 @@ def read_template(sessions: Any, kind: str, language: str) -> tuple[dict[str, st
 class TemplateEditor(QWidget):
     """Edit a template with a live preview on sample data; broken templates are refused."""
 
-    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
         from clinic_desktop.notify import render
 
         super().__init__(parent)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.ui.i18n import date_time_text
 from clinic_desktop.ui.qt import QMenu, QObject, QSystemTrayIcon, QTimer, Signal
 from clinic_desktop.ui.widgets import state_icon
 from clinic_desktop.ui.words import core_text
+
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
 
 ALL_WELL, SENDING, ATTENTION = "#2e8b57", "#1f6fd1", "#c0392b"
 
@@ -23,7 +26,7 @@ class TrayNotifier(QObject):
     check_requested = Signal()
     settings_requested = Signal()
 
-    def __init__(self, context: Any, scheduler: Any, tasks: Any = None,
+    def __init__(self, context: AppContext, scheduler: Any, tasks: Any = None,
                  parent: QObject | None = None):
         super().__init__(parent)
         self.context = context

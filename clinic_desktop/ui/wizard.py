@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
@@ -24,8 +24,11 @@ from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import fit_to_screen, hint
 from clinic_desktop.ui.words import choice, core_text
 
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
 
-def needs_setup(context: Any) -> bool:
+
+def needs_setup(context: AppContext) -> bool:
     """A brand-new data folder: no clinic name stored and no patients. Asked once at start,
     before any window is shown (like the migrations): nothing can freeze yet."""
     from sqlalchemy import func, select
@@ -50,7 +53,7 @@ def _folder_row(edit: QLineEdit, parent: QWidget, button: str) -> QHBoxLayout:
 
 
 class SetupWizard(QWizard):
-    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
         from clinic_desktop import settings
 
         super().__init__(parent)
