@@ -12,6 +12,7 @@ from typing import Any
 
 from clinic_desktop.cli_args import record_id, step_number
 from clinic_desktop.cli_console import json_text
+from clinic_desktop.domain.photo_views import VIEWS
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -95,6 +96,8 @@ def cmd_held(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
     from clinic_desktop.errors import NotFoundError
     from clinic_desktop.photos.quality import describe
 
+    if args.photos_command == "view":
+        return cmd_view(args, app)
     if args.photos_command == "held":
         with app.sessions() as session:
             zone = settings.clinic_zone(session)
@@ -147,6 +150,19 @@ def cmd_held(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
                     + ("plan finished." if following is None else
                        f"step {following.order} '{following.name}' started."))
     print(said)
+    return EXIT_OK
+
+
+def cmd_view(args: argparse.Namespace, app: Any) -> int:
+    """Set or change which view a photo shows; audited."""
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.domain.photo_sets import set_photo_view
+
+    view = "" if args.view == "none" else args.view
+    with write_session(app.sessions) as session:
+        changed = set_photo_view(session, args.id, view)
+    print(f"Photo {args.id}: view set to {args.view}." if changed else
+          f"Photo {args.id} shows {args.view} already; nothing changed.")
     return EXIT_OK
 
 
@@ -228,7 +244,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.Argum
     p.set_defaults(func_photos="inbox")
 
     p = sub.add_parser("photos", parents=[common],
-                       help="photos held by the quality gate (blurred, too dark, ...)")
+                       help="photos held by the quality gate (blurred, too dark, ...) and "
+                            "which view a photo shows")
     psub = p.add_subparsers(dest="photos_command", metavar="ACTION", required=True,
                             parser_class=parser_class)
     psub.add_parser("held", parents=[common],
@@ -242,6 +259,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.Argum
                     help="email the patient asking for a better photo, with the reason "
                          "(once per photo)") \
         .add_argument("id", type=record_id, metavar="ID")
+    v = psub.add_parser("view", parents=[common],
+                        help="say which view a photo shows (front, left, right, upper or "
+                             "lower jaw; none: not known), as the timeline and Compare "
+                             "caption it")
+    v.add_argument("id", type=record_id, metavar="ID")
+    v.add_argument("view", choices=(*VIEWS, "none"), metavar="VIEW",
+                   help="one of " + ", ".join((*VIEWS, "none")))
     p.set_defaults(func_photos="held")
 
     p = sub.add_parser("watch", parents=[common], help="import photos from the watched "

@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop import audit
 from clinic_desktop.db.models import Notification, Patient, Photo, TreatmentStep
-from clinic_desktop.errors import NotFoundError, RuleError
+from clinic_desktop.domain.photo_views import VIEWS
+from clinic_desktop.errors import NotFoundError, RuleError, ValidationError
 from clinic_desktop.notify import outbox
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
@@ -166,3 +167,25 @@ def ask_for_retake(session: Session, photo_id: int, zone: ZoneInfo) -> outbox.Qu
                      entity="photo", entity_id=photo.id,
                      detail=f"{photo.original_name}: {photo.quality_issue}")
     return queued
+
+
+_NOT_A_VIEW = sentence(QT_TRANSLATE_NOOP(
+    "core", "“{view}” is not a view of the teeth: front, left, right, upper or lower (or none)."))
+
+
+def set_photo_view(session: Session, photo_id: int, view: str) -> bool:
+    """Staff say which view a photo shows (one of photo_views.VIEWS, "" = not known), when
+    its file name did not say or said it wrong. Audited with the view before and after;
+    False when it showed that view already (nothing changes)."""
+    if view and view not in VIEWS:
+        raise ValidationError(_NOT_A_VIEW(view=view))
+    photo = session.get(Photo, photo_id)
+    if photo is None:
+        raise NotFoundError(_NO_PHOTO(n=photo_id))
+    if photo.view == view:
+        return False
+    audit.record(session, "photo_view_set", patient_id=photo.patient_id, entity="photo",
+                 entity_id=photo.id, before={"view": photo.view}, after={"view": view},
+                 detail=f"{photo.original_name}: {photo.view or '-'} → {view or '-'}")
+    photo.view = view
+    return True

@@ -23,6 +23,7 @@ from clinic_desktop.db.backup import database_place
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, Patient, Photo, TreatmentStep
 from clinic_desktop.domain.photo_sets import step_spans, step_when_taken
+from clinic_desktop.domain.photo_views import view_from_name
 from clinic_desktop.domain.progression import active_step, complete_after_photo
 from clinic_desktop.errors import (
     ClinicError,
@@ -263,7 +264,8 @@ class PhotoImporter:
         row = Photo(patient_id=patient.id, step_id=step.id if step else None,
                     sha256=photo.sha256, taken_at=taken_at, source_path=str(path),
                     library_path=relative, original_name=path.name,
-                    image_format=photo.image_format, width=photo.width, height=photo.height,
+                    view=view_from_name(path.name), image_format=photo.image_format,
+                    width=photo.width, height=photo.height,
                     file_size=len(photo.data),
                     quality_issue=",".join(quality.judge(photo.quality, self.quality_limits)),
                     quality_measures=quality.stored(photo.quality, self.quality_limits))

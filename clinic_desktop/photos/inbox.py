@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop import audit
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, Photo
+from clinic_desktop.domain.photo_views import view_from_name
 from clinic_desktop.errors import NotFoundError, RuleError
 from clinic_desktop.photos.importer import (
     DUPLICATE,
@@ -64,6 +65,8 @@ def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,
         photo = session.get(Photo, outcome.photo_id) if outcome.photo_id else None
         if photo is not None:
             photo.source_path, photo.original_name = source, name
+            if outcome.status == IMPORTED:  # the library file's name says no view
+                photo.view = view_from_name(name)
             photo.taken_at = taken or photo.taken_at
         item.status, item.photo_id = ASSIGNED, outcome.photo_id
         chosen = f" (step {step_order} chosen by staff)" if step_order is not None else ""

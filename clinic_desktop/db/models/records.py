@@ -19,6 +19,8 @@ class Photo(Base):
     `quality_issue` is what the quality gate found when it was imported ("" = nothing:
     reason codes such as "blurred,dark"), `quality_measures` the measured values (JSON). A
     flagged photo does not complete its step until staff accept it (`quality_accepted_*`).
+    `view` is which view of the teeth it shows (domain/photo_views.py: front, left, right, upper,
+    lower; "" = not known), read from the file name on import or set by staff.
     """
 
     __tablename__ = "photo"
@@ -49,6 +51,7 @@ class Photo(Base):
     quality_measures: Mapped[str] = mapped_column(Text, default="")
     quality_accepted_at: Mapped[datetime | None]
     quality_accepted_by: Mapped[str] = mapped_column(String(200), default="")
+    view: Mapped[str] = mapped_column(String(10), default="")
 
 
 class InboxItem(Base):
