@@ -459,11 +459,8 @@ def cmd_patients(args: argparse.Namespace) -> int:
 
 
 def cmd_doctors(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
     from clinic_desktop.db.engine import write_session
-    from clinic_desktop.db.models import Doctor
-    from clinic_desktop.domain.patients import add_doctor
+    from clinic_desktop.domain.patients import add_doctor, list_doctors
 
     app = _open(args)
     if args.doctors_command == "add":
@@ -472,8 +469,7 @@ def cmd_doctors(args: argparse.Namespace) -> int:
         print(f"Added doctor {doctor.name}.")
         return EXIT_OK
     with app.sessions() as session:
-        rows = [[d.name, d.email or "-"] for d in session.scalars(select(Doctor)
-                                                                   .order_by(Doctor.name))]
+        rows = [[d.name, d.email or "-"] for d in list_doctors(session)]
     print(_table(["doctor", "email"], rows))
     return EXIT_OK
 

@@ -212,20 +212,13 @@ def _read(path: str | None) -> str | None:
 
 
 def _current_sources(app: Any, kind: str, language: str) -> dict[str, str]:
-    from sqlalchemy import select
-
-    from clinic_desktop.db.models import EmailTemplate
     from clinic_desktop.notify import render
 
     if language not in render.available_languages():
         raise ValidationError(f"There are no templates in language {language!r}. Languages: "
                               f"{', '.join(render.available_languages())}.")
     with app.sessions() as session:
-        row = session.scalar(select(EmailTemplate).where(EmailTemplate.kind == kind,
-                                                         EmailTemplate.language == language))
-    if row is not None:
-        return {"subject": row.subject, "text": row.body_text, "html": row.body_html}
-    return render.default_source(kind, language)
+        return render.template_source(session, kind, language)
 
 
 def _import_templates(app: Any, folder: Path) -> int:

@@ -3,8 +3,8 @@ email, ask for a photo reminder now. The states themselves change in notify/outb
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, tzinfo
 from email.message import EmailMessage
 from typing import Any
 
@@ -63,6 +63,37 @@ _NOT_A_PATIENT_EMAIL = sentence(QT_TRANSLATE_NOOP(
     "photo_reminder), not {kind}."))
 _NO_STEP_TO_WRITE = sentence(QT_TRANSLATE_NOOP(
     "core", "Patient {code} has no active step to write about."))
+
+
+@dataclass(frozen=True)
+class EmailDetails:
+    """One email as staff see it: plain values."""
+
+    id: int
+    kind: str
+    status: str
+    recipient_name: str
+    recipient: str
+    subject: str
+    created_at: datetime
+    sent_at: datetime | None
+    problem: str
+    attempts: list[tuple[datetime, str, str, int | None, str]]  # when, PC, outcome, code, why
+    text: str
+    zone: tzinfo
+
+
+def email_details(session: Session, notification_id: int) -> EmailDetails | None:
+    """The email with every try to send it, in order; None when it no longer exists."""
+    row = session.get(Notification, notification_id)
+    if row is None:
+        return None
+    attempts = [(a.at, a.host, a.outcome, a.smtp_code, a.detail) for a in session.scalars(
+        select(DeliveryAttempt).where(DeliveryAttempt.notification_id == notification_id)
+        .order_by(DeliveryAttempt.id))]
+    return EmailDetails(row.id, row.kind, row.status, row.recipient_name, row.recipient or "",
+                        row.subject, row.created_at, row.sent_at, row.last_error or "",
+                        attempts, row.body_text or "", settings.clinic_zone(session))
 
 
 def _get(session: Session, notification_id: int) -> Notification:

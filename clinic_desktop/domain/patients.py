@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop import audit
 from clinic_desktop.csv_cells import formula_guarded, formula_unguarded
-from clinic_desktop.db.models import Doctor, Patient
+from clinic_desktop.db.models import Doctor, Patient, Setting
 from clinic_desktop.errors import NotFoundError, ValidationError
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 from clinic_desktop.settings import yes_or_no
@@ -161,6 +161,24 @@ def get_patient(session: Session, code: str) -> Patient:
     if patient is None:
         raise NotFoundError(_NO_PATIENT(code=normalise_code(code)))
     return patient
+
+
+@dataclass(frozen=True)
+class DoctorRow:
+    name: str
+    email: str  # "" when none is known
+
+
+def list_doctors(session: Session) -> list[DoctorRow]:
+    """Every doctor, by name."""
+    return [DoctorRow(name, email or "") for name, email in session.execute(
+        select(Doctor.name, Doctor.email).order_by(Doctor.name))]
+
+
+def clinic_is_new(session: Session) -> bool:
+    """A brand-new data folder: no clinic name stored and no patients (the first-run wizard)."""
+    return session.get(Setting, "clinic.name") is None and session.scalar(
+        select(Patient.id).limit(1)) is None
 
 
 def add_doctor(session: Session, name: str, email: str = "") -> Doctor:

@@ -475,6 +475,15 @@ def templates_for(session: Session) -> TemplateSet:
     return result
 
 
+def template_source(session: Session, kind: str, language: str) -> dict[str, str]:
+    """The template of this email as it is in force: the staff's copy, else the default."""
+    row = session.scalar(select(EmailTemplate).where(EmailTemplate.kind == kind,
+                                                     EmailTemplate.language == language))
+    if row is None:
+        return default_source(kind, language)
+    return {"subject": row.subject, "text": row.body_text, "html": row.body_html}
+
+
 def check_template(kind: str, language: str, sources: Mapping[str, str]) -> None:
     """Refuse a broken template before it is saved: syntax, unknown names, unsafe access.
 

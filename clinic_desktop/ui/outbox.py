@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.ui.i18n import date_time_text, translate
@@ -44,47 +43,22 @@ from clinic_desktop.ui.words import core_text, email_kind, email_status
 
 if TYPE_CHECKING:
     from clinic_desktop.app import AppContext
+    from clinic_desktop.domain.email_actions import EmailDetails
 
 SUBJECT_WIDTH = 300
 LIMIT = 1000  # rows shown (the CLI's `outbox list --limit N` lists more)
 
 
-@dataclass(frozen=True)
-class EmailDetails:
-    """One email as the preview shows it: plain values, read in a worker."""
-
-    id: int
-    kind: str
-    status: str
-    recipient_name: str
-    recipient: str
-    subject: str
-    created_at: datetime
-    sent_at: datetime | None
-    problem: str
-    attempts: list[tuple[datetime, str, str, int | None, str]]  # when, PC, outcome, code, why
-    text: str
-    zone: tzinfo
-
-
 def email_details(sessions: Any, note_id: int) -> EmailDetails:
-    from sqlalchemy import select
-
-    from clinic_desktop import settings
-    from clinic_desktop.db.models import DeliveryAttempt, Notification
+    """One email as the preview shows it (runs in a worker)."""
+    from clinic_desktop.domain.email_actions import email_details as read_details
     from clinic_desktop.errors import NotFoundError
 
     with sessions() as session:
-        row = session.get(Notification, note_id)
-        if row is None:
-            raise NotFoundError(translate("OutboxView", "This email no longer exists."))
-        attempts = [(a.at, a.host, a.outcome, a.smtp_code, a.detail) for a in session.scalars(
-            select(DeliveryAttempt).where(DeliveryAttempt.notification_id == note_id)
-            .order_by(DeliveryAttempt.id))]
-        return EmailDetails(row.id, row.kind, row.status, row.recipient_name,
-                            row.recipient or "", row.subject, row.created_at, row.sent_at,
-                            row.last_error or "", attempts, row.body_text or "",
-                            settings.clinic_zone(session))
+        found = read_details(session, note_id)
+    if found is None:
+        raise NotFoundError(translate("OutboxView", "This email no longer exists."))
+    return found
 
 
 ATTEMPTS = {

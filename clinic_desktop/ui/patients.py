@@ -289,13 +289,10 @@ class PatientsView(QWidget):
 def read_patient_form(sessions: Any, code: str | None) -> tuple[list[str], Any]:
     """The doctors to choose from, and the patient as stored (None for a new one), as plain
     values (runs in a worker)."""
-    from sqlalchemy import select
-
-    from clinic_desktop.db.models import Doctor
-    from clinic_desktop.domain.patients import PatientInput, get_patient
+    from clinic_desktop.domain.patients import PatientInput, get_patient, list_doctors
 
     with sessions() as session:
-        doctors = list(session.scalars(select(Doctor.name).order_by(Doctor.name)))
+        doctors = [d.name for d in list_doctors(session)]
         if not code:
             return doctors, None
         p = get_patient(session, code)

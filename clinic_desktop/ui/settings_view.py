@@ -233,13 +233,10 @@ def read_settings(sessions: Any) -> StoredSettings:
 
 def read_doctors(sessions: Any) -> list[tuple[str, str]]:
     """(name, email) of every doctor, by name."""
-    from sqlalchemy import select
-
-    from clinic_desktop.db.models import Doctor
+    from clinic_desktop.domain.patients import list_doctors
 
     with sessions() as session:
-        return [(d.name, d.email or "")
-                for d in session.scalars(select(Doctor).order_by(Doctor.name))]
+        return [(d.name, d.email) for d in list_doctors(session)]
 
 
 def named_fields(sentence: str) -> str:
@@ -732,19 +729,13 @@ def read_template(sessions: Any, kind: str, language: str) -> tuple[dict[str, st
                                                                    bytes | None]:
     """The template's sources as saved (else the default) and the clinic's logo for the
     preview (runs in a worker: the logo may be on a share)."""
-    from sqlalchemy import select
-
     from clinic_desktop import settings
-    from clinic_desktop.db.models import EmailTemplate
     from clinic_desktop.errors import ClinicError
     from clinic_desktop.notify import render
     from clinic_desktop.notify.message import load_logo
 
     with sessions() as session:
-        row = session.scalar(select(EmailTemplate).where(EmailTemplate.kind == kind,
-                                                         EmailTemplate.language == language))
-        sources = ({"subject": row.subject, "text": row.body_text, "html": row.body_html}
-                   if row else render.default_source(kind, language))
+        sources = render.template_source(session, kind, language)
         path = settings.get_text(session, "clinic.logo")
     try:
         logo, _subtype = load_logo(path)

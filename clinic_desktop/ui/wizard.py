@@ -31,13 +31,10 @@ if TYPE_CHECKING:
 def needs_setup(context: AppContext) -> bool:
     """A brand-new data folder: no clinic name stored and no patients. Asked once at start,
     before any window is shown (like the migrations): nothing can freeze yet."""
-    from sqlalchemy import func, select
-
-    from clinic_desktop.db.models import Patient, Setting
+    from clinic_desktop.domain.patients import clinic_is_new
 
     with context.sessions() as session:
-        return session.get(Setting, "clinic.name") is None and not session.scalar(
-            select(func.count()).select_from(Patient))
+        return clinic_is_new(session)
 
 
 def _folder_row(edit: QLineEdit, parent: QWidget, button: str) -> QHBoxLayout:

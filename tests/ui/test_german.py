@@ -150,7 +150,8 @@ def test_an_emails_preview_speaks_german_and_names_the_pc_in_words(german: Any) 
     from datetime import UTC, datetime
 
     from clinic_desktop.audit import host_name
-    from clinic_desktop.ui.outbox import EmailDetails, email_preview
+    from clinic_desktop.domain.email_actions import EmailDetails
+    from clinic_desktop.ui.outbox import email_preview
 
     at = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
     email = EmailDetails(7, "step_finished", "failed", "Ben Müller", "ben@example.org",
