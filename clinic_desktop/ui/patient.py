@@ -564,6 +564,7 @@ def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
                        "detail": a.detail or a.after} for a in audit],
             "photos": [{"id": ph.id, "sha256": ph.sha256, "step": step_heads.get(ph.step_id),
                         "taken_at": ph.taken_at, "name": ph.original_name,
+                        "view": ph.view,
                         "taken_day": ph.taken_at.astimezone(zone).date() if ph.taken_at
                         else None,
                         "held": held[ph.id].issues if ph.id in held else [],

@@ -18,6 +18,7 @@ from clinic_desktop.ui.qt import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QObject,
     QPageSize,
     QPainter,
@@ -41,7 +42,7 @@ from clinic_desktop.ui.qt import (
 )
 from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import fit_to_screen, hint, show_error, show_info
-from clinic_desktop.ui.words import core_text, quality_issues, step_state
+from clinic_desktop.ui.words import PHOTO_VIEWS, core_text, photo_view, quality_issues, step_state
 
 
 def library_of(context: Any) -> Any:
@@ -101,6 +102,15 @@ def ask_for_better_photo(context: Any, photo_id: int) -> str:
                      "with the reason.")
 
 
+def set_view(context: Any, photo_id: int, view: str) -> bool:
+    """Staff say which view a photo shows ("" = not known; runs in a worker)."""
+    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.domain.photo_sets import set_photo_view
+
+    with write_session(context.sessions) as session:
+        return set_photo_view(session, photo_id, view)
+
+
 def photo_filter() -> str:
     """The file dialog's filter for photos (a folder is chosen with its own button)."""
     return translate("photos", "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif "
@@ -110,7 +120,7 @@ def photo_filter() -> str:
 def _caption(photo: dict[str, Any]) -> str:
     step = translate("photos", "step {order}").format(order=photo["step"]["order"]) \
         if photo["step"] else translate("photos", "no step")
-    return f"{_taken(photo)}\n{step}" + (" ✓" if photo["completed"] else "") \
+    return f"{_seen(photo)}\n{step}" + (" ✓" if photo["completed"] else "") \
         + (" ✉" if photo.get("by_email") else "")
 
 
@@ -119,6 +129,12 @@ def _taken(photo: dict[str, Any]) -> str:
     if photo["taken_day"] is None:
         return translate("photos", "date unknown")
     return date_text(photo["taken_day"])
+
+
+def _seen(photo: dict[str, Any]) -> str:
+    """'front · 24 Nov': the view the photo shows (when known), then the day it was taken."""
+    view = photo_view(photo["view"])
+    return f"{view} · {_taken(photo)}" if view else _taken(photo)
 
 
 def step_heading(step: dict[str, Any] | None) -> str:
@@ -258,7 +274,7 @@ class PhotoTimeline(QWidget):
             grid.setAccessibleName(self.tr("Photos of: {heading}").format(heading=text))
             for photo in members:
                 item = QListWidgetItem(QIcon(QPixmap.fromImage(photo["thumbnail"])),
-                                       _taken(photo) + (" ✓" if photo["completed"] else "")
+                                       _seen(photo) + (" ✓" if photo["completed"] else "")
                                        + (" ✉" if photo.get("by_email") else ""))
                 item.setData(Qt.ItemDataRole.UserRole, index_of[id(photo)])
                 item.setToolTip(f"{photo['name']}\n{_caption(photo).replace(chr(10), ', ')}"
@@ -272,6 +288,9 @@ class PhotoTimeline(QWidget):
                         why=quality_issues(photo["held"])))
                 grid.addItem(item)
             grid.itemDoubleClicked.connect(self._open)
+            grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            grid.customContextMenuRequested.connect(
+                lambda position, grid=grid: self._view_menu_at(grid, position))
             grid.plain_click.connect(lambda grid=grid: self._clear_other_selections(grid))
             position = self.page_layout.count() - 1  # above the stretch
             self.page_layout.insertWidget(position, title)
@@ -319,6 +338,31 @@ class PhotoTimeline(QWidget):
                 button.setAccessibleDescription(label.text())
                 row.addWidget(button)
             rows.addLayout(row)
+
+    def _view_menu_at(self, grid: ThumbnailGrid, position: QPoint) -> None:
+        # The context-menu key may point between photos: then the current one is meant.
+        item = grid.itemAt(position) or grid.currentItem()
+        if item is not None:
+            menu = self.view_menu(self.photos[item.data(Qt.ItemDataRole.UserRole)])
+            menu.exec(grid.viewport().mapToGlobal(position))
+            menu.deleteLater()
+
+    def view_menu(self, photo: dict[str, Any]) -> QMenu:
+        """Right-click on a photo: which view it shows, the current one ticked."""
+        menu = QMenu(self.tr("View of the teeth"), self)
+        menu.addSection(self.tr("This photo shows"))
+        for view, text in (*((v, photo_view(v)) for v in PHOTO_VIEWS),
+                           ("", self.tr("not known"))):
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(photo["view"] == view)
+            action.triggered.connect(lambda _=False, v=view: self._set_view(photo["id"], v))
+        return menu
+
+    def _set_view(self, photo_id: int, view: str) -> None:
+        self.tasks.run(lambda: set_view(self.context, photo_id, view),
+                       lambda _changed: self.changed.emit(),
+                       lambda message: show_error(self, message))
 
     def _run(self, work: Any) -> None:
         self.tasks.run(work, lambda message: (show_info(self, message), self.changed.emit()),
@@ -657,7 +701,7 @@ def write_report(path: Path, title: str, photos: list[dict[str, Any]], library: 
             font.setBold(False)
             painter.setFont(font)
             painter.drawText(QRect(margin, y + slot_h - 62, width, 50), 0,
-                             _taken(value) + (" " + translate("photos", "✓ completed the step")
+                             _seen(value) + (" " + translate("photos", "✓ completed the step")
                                               if value["completed"] else "")
                              + f" · {value['name']}")
             y += slot_h

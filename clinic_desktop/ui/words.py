@@ -61,6 +61,15 @@ QUALITY_ISSUES = {
     "blurred": QT_TRANSLATE_NOOP("words", "blurred"),
 }
 
+# Which view of the teeth a photo shows (domain/photo_views.py).
+PHOTO_VIEWS = {
+    "front": QT_TRANSLATE_NOOP("words", "front"),
+    "left": QT_TRANSLATE_NOOP("words", "left"),
+    "right": QT_TRANSLATE_NOOP("words", "right"),
+    "upper": QT_TRANSLATE_NOOP("words", "upper jaw"),
+    "lower": QT_TRANSLATE_NOOP("words", "lower jaw"),
+}
+
 # What the history (audit log) of a patient records.
 HISTORY = {
     "patient_added": QT_TRANSLATE_NOOP("words", "patient added"),
@@ -92,6 +101,7 @@ HISTORY = {
     "address_confirmed": QT_TRANSLATE_NOOP("words", "email address confirmed"),
     "photo_accepted": QT_TRANSLATE_NOOP("words", "photo accepted as it is"),
     "photo_retake_requested": QT_TRANSLATE_NOOP("words", "better photo requested"),
+    "photo_view_set": QT_TRANSLATE_NOOP("words", "photo view set"),
     "demo_created": QT_TRANSLATE_NOOP("words", "demo clinic created"),
 }
 
@@ -126,6 +136,11 @@ def email_kind(kind: str) -> str:
 
 def email_status(status: str) -> str:
     return _word(EMAIL_STATUSES, status)
+
+
+def photo_view(view: str) -> str:
+    """'front', 'upper jaw' … in the app's language; "" for a photo whose view is not known."""
+    return _word(PHOTO_VIEWS, view) if view else ""
 
 
 def step_state(state: str) -> str:

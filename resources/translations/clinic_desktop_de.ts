@@ -1162,6 +1162,18 @@ An dieselbe Adresse zu senden, schlägt wieder fehl. Zuerst die Adresse von {cod
             <source>Email the patient asking for a new photo, with the reason in plain words</source>
             <translation>Per E-Mail um ein neues Foto bitten, mit dem Grund in einfachen Worten</translation>
         </message>
+        <message>
+            <source>View of the teeth</source>
+            <translation>Ansicht der Zähne</translation>
+        </message>
+        <message>
+            <source>This photo shows</source>
+            <translation>Dieses Foto zeigt</translation>
+        </message>
+        <message>
+            <source>not known</source>
+            <translation>unbekannt</translation>
+        </message>
     </context>
     <context>
         <name>PhotoViewer</name>
@@ -2849,6 +2861,30 @@ Jetzt die Einstellungen öffnen?</translation>
             <source>blurred</source>
             <translation>unscharf</translation>
         </message>
+        <message>
+            <source>front</source>
+            <translation>frontal</translation>
+        </message>
+        <message>
+            <source>left</source>
+            <translation>links</translation>
+        </message>
+        <message>
+            <source>right</source>
+            <translation>rechts</translation>
+        </message>
+        <message>
+            <source>upper jaw</source>
+            <translation>Oberkiefer</translation>
+        </message>
+        <message>
+            <source>lower jaw</source>
+            <translation>Unterkiefer</translation>
+        </message>
+        <message>
+            <source>photo view set</source>
+            <translation>Ansicht des Fotos festgelegt</translation>
+        </message>
     </context>
     <context>
         <name>core</name>
@@ -4023,6 +4059,10 @@ Jetzt die Einstellungen öffnen?</translation>
         <message>
             <source>Email {n} has no text and its patient or step is gone.</source>
             <translation>Die E-Mail {n} hat keinen Text, und ihre Patientin oder ihr Patient oder ihr Behandlungsschritt existiert nicht mehr.</translation>
+        </message>
+        <message>
+            <source>“{view}” is not a view of the teeth: front, left, right, upper or lower (or none).</source>
+            <translation>„{view}“ ist keine Ansicht der Zähne: front, left, right, upper oder lower (oder none).</translation>
         </message>
     </context>
     <context>
