@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from clinic_desktop.db import migrate
 from clinic_desktop.db.engine import make_engine, make_session_factory, write_session
-from clinic_desktop.db.models import AuditEvent, Photo
+from clinic_desktop.db.models import AuditEvent, InboxItem, Photo
 from clinic_desktop.domain.patients import PatientInput, add_patient
 
 
@@ -32,6 +32,14 @@ def test_import_reads_the_view_and_staff_change_it_on_the_command_line(
     assert code == 0, out + err
     assert views(app.sessions) == {"P00123 links.jpg": "left", "oben_P00123.jpg": "upper",
                                    "IMG_2041.jpg": ""}
+    # A photo nobody could match keeps the view of its own name when staff assign it (the
+    # library's copy is named by its content).
+    stray = photo_files.jpeg("Abdruck UK.jpg")
+    assert run("import-photos", str(stray))[0] == 1  # unmatched: waits in the inbox
+    with app.sessions() as session:
+        item = session.scalar(select(InboxItem.id))
+    assert run("inbox", "assign", str(item), "--patient", "P00123")[0] == 0
+    assert views(app.sessions)["Abdruck UK.jpg"] == "lower"
     with app.sessions() as session:
         unnamed = session.scalar(select(Photo.id).where(Photo.original_name == "IMG_2041.jpg"))
 
