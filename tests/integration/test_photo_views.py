@@ -9,12 +9,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from clinic_desktop.db import migrate
 from clinic_desktop.db.engine import make_engine, make_session_factory, write_session
 from clinic_desktop.db.models import AuditEvent, InboxItem, Photo
 from clinic_desktop.domain.patients import PatientInput, add_patient
+from clinic_desktop.domain.photo_sets import set_photo_view
+from clinic_desktop.errors import ValidationError
 
 
 def views(sessions: Any) -> dict[str, str]:
@@ -61,6 +64,9 @@ def test_import_reads_the_view_and_staff_change_it_on_the_command_line(
     assert code == 2 and "'sideways'" in err and "'upper', 'lower', 'none'" in err
     code, _out, missing = run("photos", "view", "9999", "left")
     assert code == 2 and "There is no photo 9999." in missing
+    with pytest.raises(ValidationError, match="“sideways” is not a view of the teeth"), \
+            write_session(app.sessions) as session:
+        set_photo_view(session, unnamed, "sideways")  # the window's way in refuses it too
     assert views(app.sessions)["IMG_2041.jpg"] == ""
     assert "Traceback" not in err + missing
 
