@@ -233,7 +233,7 @@ def shoot_views(context: Any, out: Path, only: set[str] | None = None, suffix: s
     The UI speaks `language`, from catalogues compiled as packaging compiles them."""
     from clinic_desktop.ui.inbox import AssignDialog
     from clinic_desktop.ui.main_window import MainWindow
-    from clinic_desktop.ui.photos import CompareDialog
+    from clinic_desktop.ui.photos import CompareDialog, library_of
     from clinic_desktop.ui.plans_view import TemplateDialog
     from clinic_desktop.ui.qt import QApplication, QScrollArea, QSettings, QTabWidget
     from clinic_desktop.ui.settings_view import TemplateEditor
@@ -314,7 +314,7 @@ def shoot_views(context: Any, out: Path, only: set[str] | None = None, suffix: s
         shot(window, "patient-photos")
 
         photos = window.patient.photos.photos
-        dialog = CompareDialog(context, photos[0], photos[-1], window)
+        dialog = CompareDialog(library_of(context), photos[0], photos[-1], window)
         dialog.show()
         settle(app, tasks)
         shot(dialog, "photo-compare")

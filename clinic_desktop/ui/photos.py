@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.ui.i18n import date_text, translate
 from clinic_desktop.ui.qt import (
@@ -44,8 +44,11 @@ from clinic_desktop.ui.tasks import TaskRunner
 from clinic_desktop.ui.widgets import fit_to_screen, hint, show_error, show_info
 from clinic_desktop.ui.words import PHOTO_VIEWS, core_text, photo_view, quality_issues, step_state
 
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
 
-def library_of(context: Any) -> Any:
+
+def library_of(context: AppContext) -> Any:
     """The clinic's photo library (reads a setting: call it in a worker or at a load)."""
     from clinic_desktop.photos.importer import library_for
 
@@ -53,7 +56,7 @@ def library_of(context: Any) -> Any:
 
 
 
-def accept_held_photo(context: Any, photo_id: int) -> str:
+def accept_held_photo(context: AppContext, photo_id: int) -> str:
     """Accept a photo the quality gate held, as it is (runs in a worker): its step goes on as
     the import would have taken it. What happened, in the staff's words."""
     from clinic_desktop import settings
@@ -85,7 +88,7 @@ def accept_held_photo(context: Any, photo_id: int) -> str:
             next_name=following.name)
 
 
-def ask_for_better_photo(context: Any, photo_id: int) -> str:
+def ask_for_better_photo(context: AppContext, photo_id: int) -> str:
     """Queue the "please retake your photo" email about a held photo (runs in a worker)."""
     from clinic_desktop import settings
     from clinic_desktop.db.engine import write_session
@@ -102,7 +105,7 @@ def ask_for_better_photo(context: Any, photo_id: int) -> str:
                      "with the reason.")
 
 
-def set_view(context: Any, photo_id: int, view: str) -> bool:
+def set_view(context: AppContext, photo_id: int, view: str) -> bool:
     """Staff say which view a photo shows ("" = not known; runs in a worker)."""
     from clinic_desktop.db.engine import write_session
     from clinic_desktop.domain.photo_sets import set_photo_view
@@ -219,7 +222,7 @@ class PhotoTimeline(QWidget):
 
     changed = Signal()  # a held photo was accepted, or a better one asked for
 
-    def __init__(self, context: Any, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
         self.tasks = tasks
@@ -386,26 +389,26 @@ class PhotoTimeline(QWidget):
                 for item in self.items() if item.isSelected()]
 
     def _open(self, item: QListWidgetItem) -> None:
-        PhotoViewer(self.context, self.photos[item.data(Qt.ItemDataRole.UserRole)], self).exec()
+        PhotoViewer(self.library, self.photos[item.data(Qt.ItemDataRole.UserRole)], self).exec()
 
     def view_selected(self) -> None:
         chosen = self._selected()
         if chosen:
-            PhotoViewer(self.context, chosen[0], self).exec()
+            PhotoViewer(self.library, chosen[0], self).exec()
 
     def compare_selected(self) -> None:
         chosen = self._selected()
         if len(chosen) != 2:
             show_error(self, self.tr("Select exactly two photos to compare (Ctrl+click)."))
             return
-        CompareDialog(self.context, chosen[0], chosen[1], self).exec()
+        CompareDialog(self.library, chosen[0], chosen[1], self).exec()
 
     def compare_first_latest(self) -> None:
         # self.photos is in the order the photos were taken, whatever step they are under.
         if len(self.photos) < 2:
             show_error(self, self.tr("Comparing needs at least two photos."))
             return
-        CompareDialog(self.context, self.photos[0], self.photos[-1], self).exec()
+        CompareDialog(self.library, self.photos[0], self.photos[-1], self).exec()
 
     def export_pdf(self) -> None:
         if not self.photos:
@@ -424,16 +427,19 @@ class PhotoTimeline(QWidget):
                        lambda m: show_error(self, m))
 
 
-def _full_image(context: Any, photo: dict[str, Any]) -> QImage:
+def _full_image(library: Any, photo: dict[str, Any]) -> QImage:
     """The upright 1280 px version (the original may be HEIC or rotated by EXIF)."""
-    return QImage(str(library_of(context).thumbnail_path(photo["sha256"], 1280)))
+    return QImage(str(library.thumbnail_path(photo["sha256"], 1280)))
 
 
 class PhotoViewer(QDialog):
-    def __init__(self, context: Any, photo: dict[str, Any], parent: QWidget | None = None):
+    """One photo, zoomable. `library`: the photo library the timeline read with its photos
+    (library_of reads a setting: never on the GUI thread when a dialog opens)."""
+
+    def __init__(self, library: Any, photo: dict[str, Any], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"{photo['name']} — {_caption(photo).replace(chr(10), ', ')}")
-        self.image = _full_image(context, photo)
+        self.image = _full_image(library, photo)
         layout = QVBoxLayout(self)
         self.label = QLabel()
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -559,11 +565,11 @@ class CompareDialog(QDialog):
     """Two photos side by side, zoomed and moved together, or one over the other with an
     opacity slider."""
 
-    def __init__(self, context: Any, before: dict[str, Any], after: dict[str, Any],
+    def __init__(self, library: Any, before: dict[str, Any], after: dict[str, Any],
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Compare photos"))
-        self.before, self.after = _full_image(context, before), _full_image(context, after)
+        self.before, self.after = _full_image(library, before), _full_image(library, after)
         layout = QVBoxLayout(self)
         tabs = QTabWidget()
         side = QWidget()

@@ -268,7 +268,7 @@ def test_compare_two_photos_from_different_steps_and_first_with_latest(
     viewed: list[str] = []
 
     class RecordingCompare:
-        def __init__(self, _context: Any, before: Any, after: Any, _parent: Any = None):
+        def __init__(self, _library: Any, before: Any, after: Any, _parent: Any = None):
             compared.append((before["name"], after["name"]))
 
         def exec(self) -> int:

@@ -29,7 +29,7 @@ def caption_of(timeline: Any, name: str) -> str:
 
 def test_captions_name_the_view_and_staff_change_it(qtbot: Any, window: Any,
                                                    tmp_path: Path) -> None:
-    from clinic_desktop.ui.photos import CompareDialog, PhotoViewer
+    from clinic_desktop.ui.photos import CompareDialog, PhotoViewer, library_of
     from clinic_desktop.ui.qt import QApplication, QTimer
 
     timeline = timeline_with_photos(qtbot, window, tmp_path / "in")
@@ -37,9 +37,9 @@ def test_captions_name_the_view_and_staff_change_it(qtbot: Any, window: Any,
     left = next(p for p in timeline.photos if p["name"] == f"{PATIENT}_left.jpg")
     assert caption_of(timeline, front["name"]).startswith("front · ")
     assert caption_of(timeline, left["name"]).startswith("left · ")
-    viewer = PhotoViewer(window.context, front, window)
+    viewer = PhotoViewer(library_of(window.context), front, window)
     assert " — front · " in viewer.windowTitle()
-    compare = CompareDialog(window.context, front, left, window)
+    compare = CompareDialog(library_of(window.context), front, left, window)
     captions = [label.text() for label in compare.findChildren(type(viewer.label))]
     assert any(text.startswith("front · ") for text in captions)
     assert any(text.startswith("left · ") for text in captions)

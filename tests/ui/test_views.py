@@ -369,7 +369,7 @@ def test_dropping_a_photo_imports_it_and_advances_the_step(qtbot: Any, window: A
 
 def test_compare_overlay_blends_the_two_photos(qtbot: Any, window: Any,
                                                tmp_path: Path) -> None:
-    from clinic_desktop.ui.photos import CompareDialog
+    from clinic_desktop.ui.photos import CompareDialog, library_of
 
     red, blue = (220, 30, 30), (30, 30, 220)
     outcomes = import_for(window.context, "P00001", [
@@ -382,7 +382,7 @@ def test_compare_overlay_blends_the_two_photos(qtbot: Any, window: Any,
     qtbot.waitUntil(lambda: len(view.photos.items()) == 2, timeout=WAIT)
     first, latest = view.photos.photos[0], view.photos.photos[-1]
 
-    dialog = CompareDialog(window.context, first, latest, window)
+    dialog = CompareDialog(library_of(window.context), first, latest, window)
     qtbot.addWidget(dialog)
 
     def shown_colour() -> tuple[int, int, int]:
@@ -668,7 +668,7 @@ def test_compare_zooms_and_moves_both_photos_together(qtbot: Any, window: Any,
     view = window.patient
     view.tabs.setCurrentWidget(view.photos)
     qtbot.waitUntil(lambda: len(view.photos.items()) == 2, timeout=WAIT)
-    dialog = CompareDialog(window.context, view.photos.photos[0], view.photos.photos[-1],
+    dialog = CompareDialog(view.photos.library, view.photos.photos[0], view.photos.photos[-1],
                            window)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -771,3 +771,41 @@ def test_outbox_shows_the_emails_of_the_chosen_period(qtbot: Any, window: Any) -
     view.period.setCurrentIndex(view.period.findData(7))
     qtbot.waitUntil(lambda: str(old_id) not in model_column(view.model, 0), timeout=WAIT)
     assert str(new_id) in model_column(view.model, 0)  # queued within the week: listed
+
+
+def test_opening_a_photo_or_comparing_two_asks_the_database_nothing(
+        qtbot: Any, window: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """The viewer and Compare draw from the library the timeline read in its worker: on a
+    busy clinic database nothing waits for it on the GUI thread when a photo is opened."""
+    import threading
+
+    from sqlalchemy import event
+
+    from clinic_desktop.ui import photos as photos_module
+
+    import_for(window.context, "P00001", [
+        solid_jpeg(tmp_path / "in", "P00001_a.jpg", (200, 60, 60)),
+        solid_jpeg(tmp_path / "in", "P00001_b.jpg", (60, 60, 200))])
+    open_patient(qtbot, window, "P00001")
+    view = window.patient
+    view.tabs.setCurrentWidget(view.photos)
+    qtbot.waitUntil(lambda: len(view.photos.items()) == 2, timeout=WAIT)
+    shown: list[tuple[int, int]] = []
+    monkeypatch.setattr(photos_module.PhotoViewer, "exec",
+                        lambda dialog: shown.append(dialog.image.size().toTuple()) or 0)
+    monkeypatch.setattr(photos_module.CompareDialog, "exec",
+                        lambda dialog: shown.append(dialog.after.size().toTuple()) or 0)
+    on_gui_thread: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            on_gui_thread.append(statement)
+
+    event.listen(window.context.engine, "before_cursor_execute", record)
+    try:
+        view.photos._open(view.photos.items()[0])
+        view.photos.compare_first_latest()
+    finally:
+        event.remove(window.context.engine, "before_cursor_execute", record)
+    assert on_gui_thread == []
+    assert shown == [(320, 240), (320, 240)]  # the photos themselves, not empty images

@@ -43,7 +43,7 @@ def every_view(qtbot: Any, window: Any) -> Iterator[tuple[str, Any]]:
     from clinic_desktop.ui.inbox import AssignDialog, ImportDialog, inbox_photos
     from clinic_desktop.ui.patient import ApplyPlanDialog, StepDialog
     from clinic_desktop.ui.patients import PatientDialog
-    from clinic_desktop.ui.photos import CompareDialog, PhotoViewer
+    from clinic_desktop.ui.photos import CompareDialog, PhotoViewer, library_of
     from clinic_desktop.ui.plans_view import TemplateDialog
     from clinic_desktop.ui.qt import QTabWidget
     from clinic_desktop.ui.wizard import SetupWizard
@@ -81,8 +81,9 @@ def every_view(qtbot: Any, window: Any) -> Iterator[tuple[str, Any]]:
         ("new plan template", TemplateDialog(context, window.tasks, window)),
     ]
     if len(photos) >= 2:
-        dialogs += [("compare", CompareDialog(context, photos[0], photos[-1], window)),
-                    ("photo", PhotoViewer(context, photos[0], window))]
+        library = library_of(context)
+        dialogs += [("compare", CompareDialog(library, photos[0], photos[-1], window)),
+                    ("photo", PhotoViewer(library, photos[0], window))]
     wizard = SetupWizard(context, window.tasks, window)
     for name, dialog in dialogs:
         dialog.show()
