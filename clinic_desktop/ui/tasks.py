@@ -25,13 +25,20 @@ log = logging.getLogger(__name__)
 
 class _Relay(QObject):
     """Created on the GUI thread; its slots are therefore called there (queued), whatever
-    thread emits. A plain function as the receiver would run on the worker thread instead."""
+    thread emits. A plain function as the receiver would run on the worker thread instead.
+
+    It also holds the task's function until the answer is delivered, so that the last
+    reference to it, and to the widgets its closure may hold, goes on the GUI thread: a
+    widget freed by a worker thread leaves its timers registered with the GUI thread's event
+    loop, which then calls into freed memory (a crash, at some later moment)."""
 
     done = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, on_done: Callable[[Any], None], on_error: Callable[[str], None]):
+    def __init__(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+                 on_error: Callable[[str], None]):
         super().__init__()
+        self.fn: Callable[[], Any] | None = fn
         self._on_done, self._on_error = on_done, on_error
         self.done.connect(self._deliver)
         self.failed.connect(self._fail)
@@ -46,26 +53,30 @@ class _Relay(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+    """Runs the relay's function on a worker thread. It keeps no reference of its own to the
+    function or the relay once it has answered (see _Relay)."""
+
+    def __init__(self, relay: _Relay):
         super().__init__()
-        self.fn = fn
-        self.relay = relay
+        self.relay: _Relay | None = relay
 
     def run(self) -> None:
+        relay, self.relay = self.relay, None
+        assert relay is not None and relay.fn is not None
         try:
-            result = self.fn()
+            result = relay.fn()
         except ClinicError as exc:
-            self.relay.failed.emit(str(exc))
+            relay.failed.emit(str(exc))
         except OperationalError as exc:  # a server gone, a locked or missing database file
             log.warning("Background task: the database did not answer: %s", exc)
-            self.relay.failed.emit(unanswered_problem(exc))
+            relay.failed.emit(unanswered_problem(exc))
         except Exception as exc:
             log.exception("Background task failed")
-            self.relay.failed.emit(translate(
+            relay.failed.emit(translate(
                 "tasks", "Something unexpected went wrong ({problem}). The details are in the "
                 "log file.").format(problem=f"{type(exc).__name__}: {exc}"))
         else:
-            self.relay.done.emit(result)
+            relay.done.emit(result)
 
 
 class TaskRunner(QObject):
@@ -85,7 +96,9 @@ class TaskRunner(QObject):
         The `busy` widgets stay disabled until then (enabled again before the callback, which
         may disable them for its own reasons)."""
         def release() -> None:
+            relay.fn = None  # the function's last reference goes here, on the GUI thread
             self._relays.discard(relay)
+            relay.deleteLater()  # and the relay's, whoever drops the wrapper last
             for widget in busy:
                 self._busy[widget] -= 1
                 if not self._busy[widget]:
@@ -105,9 +118,9 @@ class TaskRunner(QObject):
         for widget in busy:
             self._busy[widget] = self._busy.get(widget, 0) + 1
             widget.setEnabled(False)
-        relay = _Relay(finish_ok, finish_error)
+        relay = _Relay(fn, finish_ok, finish_error)
         self._relays.add(relay)  # keep it alive until the answer has been delivered
-        self.start(_Task(fn, relay))
+        self.start(_Task(relay))
 
     def start(self, task: QRunnable) -> None:
         """Where the work runs: a worker thread of the pool."""
