@@ -260,12 +260,9 @@ LARGEST_IN_MEMORY = 256 * 1024 * 1024
 
 
 @contextmanager
-def _scratch_copy(engine: Engine) -> Iterator[Engine]:
-    """The SQLite database as it is now, copied with the online backup API (a read: in WAL
-    mode writers go on meanwhile) into memory, or into a temporary file when it is large,
-    behind an engine that works like ours."""
-    path = sqlite_path(str(engine.url))
-    size = Path(path).stat().st_size if path is not None and Path(path).exists() else 0
+def _scratch_database(size: int) -> Iterator[tuple[sqlite3.Connection, Engine]]:
+    """An empty SQLite database for a rehearsal, behind an engine that works like ours: in
+    memory, or in a temporary file when the copy will be larger than LARGEST_IN_MEMORY."""
     with contextlib.ExitStack() as stack:
         target = ":memory:"
         if size > LARGEST_IN_MEMORY:
@@ -273,15 +270,25 @@ def _scratch_copy(engine: Engine) -> Iterator[Engine]:
             target = str(Path(folder) / "preview.sqlite3")
         copy = sqlite3.connect(target, check_same_thread=False)
         stack.callback(copy.close)  # before the folder goes: Windows deletes no open file
-        with engine.connect() as source:
-            source.connection.driver_connection.backup(copy)  # type: ignore[union-attr]
         copy.isolation_level = None  # BEGIN is ours, as on the file (see _make_sqlite_engine)
-        copy.execute("PRAGMA foreign_keys=ON")
         scratch = create_engine("sqlite://", creator=lambda: copy, poolclass=StaticPool)
         stack.callback(scratch.dispose)
         _release_rolled_back_savepoints(scratch)
         event.listen(scratch, "begin",
                      lambda connection: connection.exec_driver_sql("BEGIN"))
+        yield copy, scratch
+
+
+@contextmanager
+def _scratch_copy(engine: Engine) -> Iterator[Engine]:
+    """The SQLite database as it is now, copied with the online backup API (a read: in WAL
+    mode writers go on meanwhile)."""
+    path = sqlite_path(str(engine.url))
+    size = Path(path).stat().st_size if path is not None and Path(path).exists() else 0
+    with _scratch_database(size) as (copy, scratch):
+        with engine.connect() as source:
+            source.connection.driver_connection.backup(copy)  # type: ignore[union-attr]
+        copy.execute("PRAGMA foreign_keys=ON")
         yield scratch
 
 
@@ -298,21 +305,10 @@ def _scratch_copy_of_server(engine: Engine) -> Iterator[Engine]:
     from clinic_desktop.db.models import AuditEvent, Base
 
     copied = [t for t in Base.metadata.sorted_tables if t is not AuditEvent.__table__]
-    with contextlib.ExitStack() as stack:
-        with engine.connect() as source:
-            size = source.exec_driver_sql("SELECT pg_database_size(current_database())"
-                                          ).scalar_one()
-        target = ":memory:"
-        if size > LARGEST_IN_MEMORY:
-            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="clinic-preview-"))
-            target = str(Path(folder) / "preview.sqlite3")
-        copy = sqlite3.connect(target, check_same_thread=False)
-        stack.callback(copy.close)  # before the folder goes: Windows deletes no open file
-        copy.isolation_level = None  # BEGIN is ours, as on the file (see _make_sqlite_engine)
-        scratch = create_engine("sqlite://", creator=lambda: copy, poolclass=StaticPool)
-        stack.callback(scratch.dispose)
-        event.listen(scratch, "begin",
-                     lambda connection: connection.exec_driver_sql("BEGIN"))
+    with engine.connect() as source:
+        size = source.exec_driver_sql("SELECT pg_database_size(current_database())"
+                                      ).scalar_one()
+    with _scratch_database(size) as (copy, scratch):
         with scratch.begin() as connection:
             Base.metadata.create_all(connection)
         with engine.connect().execution_options(isolation_level="REPEATABLE READ",
@@ -323,7 +319,6 @@ def _scratch_copy_of_server(engine: Engine) -> Iterator[Engine]:
                 while chunk := rows.fetchmany(_COPY_CHUNK):
                     connection.execute(table.insert(), [dict(row) for row in chunk])
         copy.execute("PRAGMA foreign_keys=ON")
-        _release_rolled_back_savepoints(scratch)
         yield scratch
 
 

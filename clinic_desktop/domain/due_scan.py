@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -181,13 +182,21 @@ def _handle_batch(sessions: sessionmaker[Session], batch: list[DueStep], today: 
     rolled back alone and reported; the others commit together. If the commit itself fails,
     each step is tried again in its own transaction, so one bad row never costs the rest.
     Asked to stop, it commits the steps done so far and leaves the others."""
+    def in_savepoint(session: Session, item: DueStep) -> ItemResult:
+        with session.begin_nested():
+            return _handle(session, item, today, auto_progress)
+
+    def on_its_own(item: DueStep) -> ItemResult:
+        with write_session(sessions) as session:
+            return _handle(session, item, today, auto_progress)
+
     try:
         with write_session(sessions) as session:
             done: list[ItemResult] = []
             for item in batch:
                 if stop():
                     break
-                done.append(_handle_alone(session, item, today, auto_progress))
+                done.append(_or_failed(item, partial(in_savepoint, session, item)))
             return done
     except (ClinicError, SQLAlchemyError) as exc:
         if write_failure(exc):
@@ -198,31 +207,21 @@ def _handle_batch(sessions: sessionmaker[Session], batch: list[DueStep], today: 
     for item in batch:
         if stop():
             break
-        try:
-            with write_session(sessions) as session:
-                results.append(_handle(session, item, today, auto_progress))
-        except (ClinicError, SQLAlchemyError) as exc:
-            if write_failure(exc):
-                raise
-            results.append(_failed(item, exc))
+        results.append(_or_failed(item, partial(on_its_own, item)))
     return results
 
 
-def _handle_alone(session: Session, item: DueStep, today: date,
-                  auto_progress: bool) -> ItemResult:
+def _or_failed(item: DueStep, handle: Callable[[], ItemResult]) -> ItemResult:
+    """One step's result, or FAILED with the reason when its own data made it fail. A full
+    disk fails every step alike: it is raised, one sentence rather than one per step."""
     try:
-        with session.begin_nested():
-            return _handle(session, item, today, auto_progress)
+        return handle()
     except (ClinicError, SQLAlchemyError) as exc:
         if write_failure(exc):
             raise
-        return _failed(item, exc)
-
-
-def _failed(item: DueStep, exc: BaseException) -> ItemResult:
-    log.error("Step %s of patient %s could not be handled", item.step_id, item.patient_code,
-              exc_info=exc)
-    return ItemResult(item, FAILED, detail=str(exc).splitlines()[0])
+        log.error("Step %s of patient %s could not be handled", item.step_id,
+                  item.patient_code, exc_info=exc)
+        return ItemResult(item, FAILED, detail=str(exc).splitlines()[0])
 
 
 def _handle(session: Session, item: DueStep, today: date, auto_progress: bool) -> ItemResult:
