@@ -90,10 +90,7 @@ def cmd_held(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
     """Photos held by the quality gate: list them, accept one, or ask for a better one."""
     from clinic_desktop import settings
     from clinic_desktop.db.engine import write_session
-    from clinic_desktop.db.models import Photo, TreatmentStep
-    from clinic_desktop.domain.photo_sets import ask_for_retake, held_photos
-    from clinic_desktop.domain.progression import accept_photo
-    from clinic_desktop.errors import NotFoundError
+    from clinic_desktop.domain.photo_sets import accept_held, ask_for_retake, held_photos
     from clinic_desktop.photos.quality import describe
 
     if args.photos_command == "view":
@@ -120,36 +117,30 @@ def cmd_held(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
         return EXIT_OK
     with write_session(app.sessions) as session:
         zone = settings.clinic_zone(session)
-        photo = session.get(Photo, args.id)
-        if photo is None:
-            raise NotFoundError(f"There is no photo {args.id}; `clinic-desktop photos held` "
-                                "lists the photos held for quality.")
         if args.photos_command == "retake":
-            queued = ask_for_retake(session, photo.id, zone)
-            if not queued.created:
-                print(f"Photo {photo.id}: the patient was asked for a better photo already; "
-                      "nothing changed.")
-                return EXIT_OK
-            if queued.reason:
-                print(f"Photo {photo.id}: the email asking for a better photo is held back: "
-                      f"{queued.reason} (it waits in the outbox).")
-                return EXIT_SOME_FAILED
-            print(f"Photo {photo.id}: the patient is asked for a better photo (the email is "
-                  "queued).")
-            return EXIT_OK
-        progression = accept_photo(session, photo, today, zone)
-        if progression is None:
-            said = (f"Photo {photo.id} accepted; nothing else changes (its step is not "
-                    "finished on the day it was taken, or no longer active).")
+            queued = ask_for_retake(session, args.id, zone)
         else:
-            done = session.get(TreatmentStep, progression.completed_step_id)
-            following = session.get(TreatmentStep, progression.next_step_id) \
-                if progression.next_step_id else None
-            assert done is not None
-            said = (f"Photo {photo.id} accepted: step {done.order} '{done.name}' completed; "
-                    + ("plan finished." if following is None else
-                       f"step {following.order} '{following.name}' started."))
-    print(said)
+            accepted = accept_held(session, args.id, today, zone)
+    if args.photos_command == "retake":
+        if not queued.created:
+            print(f"Photo {args.id}: the patient was asked for a better photo already; "
+                  "nothing changed.")
+            return EXIT_OK
+        if queued.reason:
+            print(f"Photo {args.id}: the email asking for a better photo is held back: "
+                  f"{queued.reason} (it waits in the outbox).")
+            return EXIT_SOME_FAILED
+        print(f"Photo {args.id}: the patient is asked for a better photo (the email is "
+              "queued).")
+        return EXIT_OK
+    done, following = accepted.completed, accepted.started
+    if done is None:
+        print(f"Photo {args.id} accepted; nothing else changes (its step is not finished on "
+              "the day it was taken, or no longer active).")
+    else:
+        print(f"Photo {args.id} accepted: step {done.order} '{done.name}' completed; "
+              + ("plan finished." if following is None else
+                 f"step {following.order} '{following.name}' started."))
     return EXIT_OK
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop import audit
 from clinic_desktop.db.models import Notification, Patient, Photo, TreatmentStep
 from clinic_desktop.domain.photo_views import VIEWS
+from clinic_desktop.domain.progression import accept_photo
 from clinic_desktop.errors import NotFoundError, RuleError, ValidationError
 from clinic_desktop.notify import outbox
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
@@ -167,6 +168,37 @@ def ask_for_retake(session: Session, photo_id: int, zone: ZoneInfo) -> outbox.Qu
                      entity="photo", entity_id=photo.id,
                      detail=f"{photo.original_name}: {photo.quality_issue}")
     return queued
+
+
+@dataclass(frozen=True)
+class StepLabel:
+    order: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What accepting a held photo did: the step it completed and the one that started
+    (None: the plan is finished); both None when its step goes on as it was."""
+
+    completed: StepLabel | None
+    started: StepLabel | None
+
+
+def accept_held(session: Session, photo_id: int, today: date, zone: ZoneInfo) -> Accepted:
+    """Staff accept the held photo with this number as it is (progression.accept_photo's
+    rule): its step goes on as the import would have taken it."""
+    photo = session.get(Photo, photo_id)
+    if photo is None:
+        raise NotFoundError(_NO_PHOTO(n=photo_id))
+    progression = accept_photo(session, photo, today, zone)
+    if progression is None:
+        return Accepted(None, None)
+    steps = {s.id: StepLabel(s.order, s.name) for s in session.scalars(
+        select(TreatmentStep).where(TreatmentStep.id.in_(
+            [progression.completed_step_id, progression.next_step_id or -1])))}
+    return Accepted(steps[progression.completed_step_id],
+                    steps.get(progression.next_step_id or -1))
 
 
 _NOT_A_VIEW = sentence(QT_TRANSLATE_NOOP(

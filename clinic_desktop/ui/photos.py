@@ -61,31 +61,21 @@ def accept_held_photo(context: AppContext, photo_id: int) -> str:
     the import would have taken it. What happened, in the staff's words."""
     from clinic_desktop import settings
     from clinic_desktop.db.engine import write_session
-    from clinic_desktop.db.models import Photo, TreatmentStep
-    from clinic_desktop.domain.progression import accept_photo
-    from clinic_desktop.errors import NotFoundError
+    from clinic_desktop.domain.photo_sets import accept_held
 
     with write_session(context.sessions) as session:
-        photo = session.get(Photo, photo_id)
-        if photo is None:
-            raise NotFoundError(translate("photos", "The photo is no longer there."))
-        progression = accept_photo(session, photo, context.clinic_today(),
-                                   settings.clinic_zone(session))
-        if progression is None:
-            return translate("photos", "Photo accepted. Its step is not finished yet, so "
-                             "nothing else changes.")
-        done = session.get(TreatmentStep, progression.completed_step_id)
-        following = session.get(TreatmentStep, progression.next_step_id) \
-            if progression.next_step_id else None
-        assert done is not None
-        if following is None:
-            return translate("photos", "Photo accepted: step {order} “{name}” is completed "
-                             "and the plan is finished.").format(order=done.order,
-                                                                 name=done.name)
-        return translate("photos", "Photo accepted: step {order} “{name}” is completed and "
-                         "step {next} “{next_name}” has started.").format(
-            order=done.order, name=done.name, next=following.order,
-            next_name=following.name)
+        accepted = accept_held(session, photo_id, context.clinic_today(),
+                               settings.clinic_zone(session))
+    done, following = accepted.completed, accepted.started
+    if done is None:
+        return translate("photos", "Photo accepted. Its step is not finished yet, so "
+                         "nothing else changes.")
+    if following is None:
+        return translate("photos", "Photo accepted: step {order} “{name}” is completed "
+                         "and the plan is finished.").format(order=done.order, name=done.name)
+    return translate("photos", "Photo accepted: step {order} “{name}” is completed and "
+                     "step {next} “{next_name}” has started.").format(
+        order=done.order, name=done.name, next=following.order, next_name=following.name)
 
 
 def ask_for_better_photo(context: AppContext, photo_id: int) -> str:
@@ -363,14 +353,13 @@ class PhotoTimeline(QWidget):
         return menu
 
     def _set_view(self, photo_id: int, view: str) -> None:
-        self.tasks.run(lambda: set_view(self.context, photo_id, view),
-                       lambda _changed: self.changed.emit(),
-                       lambda message: show_error(self, message))
+        self.tasks.op(lambda: set_view(self.context, photo_id, view), self).success(
+            lambda _changed: self.changed.emit()).run()
 
     def _run(self, work: Any) -> None:
-        self.tasks.run(work, lambda message: (show_info(self, message), self.changed.emit()),
-                       lambda message: show_error(self, message),
-                       busy=[b for b in self.held.findChildren(QPushButton) if b.isEnabled()])
+        self.tasks.op(work, self).success(
+            lambda message: (show_info(self, message), self.changed.emit())).busy(
+            *[b for b in self.held.findChildren(QPushButton) if b.isEnabled()]).run()
 
     def headings(self) -> list[str]:
         return [title.text() for title, _grid in self.groups]
@@ -420,11 +409,9 @@ class PhotoTimeline(QWidget):
         if not path:
             return
         photos, library, heading = list(self.photos), self.library, self.report_title
-        self.tasks.run(lambda: write_report(Path(path), heading, photos, library),
-                       lambda pages: show_info(self, self.tr(
-                           "Report written: {path} (%n page(s)).", "", pages).format(
-                               path=path)),
-                       lambda m: show_error(self, m))
+        self.tasks.op(lambda: write_report(Path(path), heading, photos, library), self).success(
+            lambda pages: show_info(self, self.tr(
+                "Report written: {path} (%n page(s)).", "", pages).format(path=path))).run()
 
 
 def _full_image(library: Any, photo: dict[str, Any]) -> QImage:
