@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit, settings
+from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import Doctor, Notification, Patient, TreatmentStep, due_date_for
 from clinic_desktop.domain.plans import StepSpec, create_template
 from clinic_desktop.errors import RuleError
@@ -200,3 +202,15 @@ def _record_sent_emails(session: Session, notified: list[tuple[int, int]]) -> No
 def _chunks(items: list, size: int):  # type: ignore[no-untyped-def]
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def set_up_clinic(sessions: sessionmaker[Session], values: Mapping[str, str],
+                  demo_today: date | None) -> None:
+    """The setup wizard's Finish: the clinic's settings, all checked together, and with
+    `demo_today` the demo clinic as of that day under the clinic's own name; nothing at all
+    when a value is refused (settings.SettingsRefused names them)."""
+    with write_session(sessions) as session:
+        settings.set_values(session, values)
+        if demo_today is not None:
+            build_demo(session, demo_today)
+            settings.set_value(session, "clinic.name", values["clinic.name"])

@@ -41,6 +41,7 @@ SPEAKERS = (
     "clinic_desktop.mail.imap",
     "clinic_desktop.mail.poll",
     "clinic_desktop.domain.progression",
+    "clinic_desktop.domain.patient_page",
     "clinic_desktop.domain.photo_sets",
     "clinic_desktop.domain.steps",
     "clinic_desktop.domain.plans",

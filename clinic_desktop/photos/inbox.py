@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_desktop import audit
 from clinic_desktop.db.engine import write_session
@@ -127,3 +127,9 @@ def dismiss(session: Session, item_id: int) -> bool:
                  before={"status": before}, after={"status": DISMISSED},
                  detail=item.original_name)
     return True
+
+
+def dismiss_item(sessions: sessionmaker[Session], item_id: int) -> bool:
+    """`dismiss` in a transaction of its own (the window's Dismiss)."""
+    with write_session(sessions) as session:
+        return dismiss(session, item_id)

@@ -177,7 +177,7 @@ def run_import(parent: QWidget, context: AppContext, tasks: TaskRunner, paths: l
         if on_finished:
             on_finished()
 
-    tasks.run(work, done, failed)
+    tasks.op(work).success(done).failure(failed).run()
     dialog.show()
     return dialog
 
@@ -263,7 +263,7 @@ class AssignDialog(QDialog):
         outer.addLayout(form, 2)
         if photo.preview is not None:
             preview = photo.preview
-            tasks.run(lambda: QImage(str(preview)), self.preview.set_image)
+            tasks.op(lambda: QImage(str(preview))).success(self.preview.set_image).run()
         self.code = QLineEdit()
         self.code.setPlaceholderText(self.tr("code or name, e.g. P00123 or Müller"))
         form.addRow(self.tr("&Patient"), self.code)
@@ -330,8 +330,8 @@ class AssignDialog(QDialog):
                         return step_choices(session, rows[0].code)
                     return rows, str(missing), None
 
-        self.tasks.run(work, lambda result: self._answer(text, *result),
-                       lambda message: self._not_found(text, message))
+        self.tasks.op(work).success(lambda result: self._answer(text, *result)).failure(
+            lambda message: self._not_found(text, message)).run()
 
     def _current(self, text: str) -> bool:
         return text == self.code.text().strip()  # an answer for text since retyped is old
@@ -450,7 +450,7 @@ class InboxView(FileDropTarget, QWidget):
                         "names like P00123_front.jpg or a folder named P00123 find their "
                         "patient."))
 
-        self.tasks.run(lambda: inbox_photos(context), done, lambda m: show_error(self, m))
+        self.tasks.op(lambda: inbox_photos(context), self).success(done).run()
 
     def choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import photos"), "",
@@ -508,8 +508,8 @@ class InboxView(FileDropTarget, QWidget):
             self.refresh()
             self.changed.emit()
 
-        self.tasks.run(work, done, lambda m: show_error(self, self.tr(
-            "Not assigned: {reason}").format(reason=m)))
+        self.tasks.op(work).success(done).failure(lambda m: show_error(self, self.tr(
+            "Not assigned: {reason}").format(reason=m))).run()
 
     def _offer_accept(self, file_name: str, outcome: Any) -> None:
         """The photo went to its patient, but the quality gate held it: staff who can see
@@ -528,9 +528,8 @@ class InboxView(FileDropTarget, QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         photo_id, context = outcome.photo_id, self.context
-        self.tasks.run(lambda: accept_held_photo(context, photo_id),
-                       lambda message: (show_info(self, message), self.changed.emit()),
-                       lambda m: show_error(self, m))
+        self.tasks.op(lambda: accept_held_photo(context, photo_id), self).success(
+            lambda message: (show_info(self, message), self.changed.emit())).run()
 
     def dismiss(self) -> None:
         item_id = selected_key(self.table, self.model)
@@ -538,13 +537,9 @@ class InboxView(FileDropTarget, QWidget):
             show_error(self, self.tr("Select an item in the list first."))
             return
 
-        def work() -> None:
-            from clinic_desktop.db.engine import write_session
-            from clinic_desktop.photos.inbox import dismiss
+        from clinic_desktop.photos.inbox import dismiss_item
 
-            with write_session(self.context.sessions) as session:
-                dismiss(session, item_id)
-
-        self.tasks.run(work, lambda _: (self.refresh(), self.changed.emit()),
-                       lambda m: show_error(self, m))
+        sessions = self.context.sessions
+        self.tasks.op(lambda: dismiss_item(sessions, item_id), self) \
+            .success(lambda _: (self.refresh(), self.changed.emit())).run()
 

@@ -155,8 +155,7 @@ class MainWindow(FileDropTarget, QMainWindow):
                 return (today_overview(session, today), health(session),
                         settings.clinic_zone(session))
 
-        self.tasks.run(work, lambda result: self.today.show_overview(*result),
-                       lambda m: show_error(self, m))
+        self.tasks.op(work, self).success(lambda result: self.today.show_overview(*result)).run()
 
     @Slot(object)
     def on_scheduler_event(self, _event: Any) -> None:
@@ -175,8 +174,8 @@ class MainWindow(FileDropTarget, QMainWindow):
             stop = (lambda: scheduler.stopping) if scheduler is not None else None
             return forecast(context, 7, should_stop=stop), zone
 
-        self.tasks.run(work, lambda result: self.today.forecast.show_forecast(*result),
-                       self.today.forecast.failed)
+        self.tasks.op(work).success(lambda result: self.today.forecast.show_forecast(*result)) \
+            .failure(self.today.forecast.failed).run()
 
     def run_check_now(self) -> None:
         from clinic_desktop.scheduler import claim_daily_check, run_daily_check
@@ -203,7 +202,8 @@ class MainWindow(FileDropTarget, QMainWindow):
                     self, self.tr("Daily check"), core_text(event.summary))
             self.refresh_today()
 
-        self.tasks.run(work, done, lambda m: show_error(self, m, self.tr("Daily check")))
+        self.tasks.op(work).success(done).failure(
+            lambda m: show_error(self, m, self.tr("Daily check"))).run()
 
     def import_files(self, paths: list[Path]) -> None:
         self.inbox.import_files(paths)

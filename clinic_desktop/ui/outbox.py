@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from clinic_desktop.domain import staff_changes
 from clinic_desktop.ui.i18n import date_time_text, translate
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -224,7 +226,7 @@ class OutboxView(QWidget):
             if keep in self.model.keys:  # the same email stays selected, its preview current
                 self.table.selectRow(self.model.keys.index(keep))
 
-        self.tasks.run(work, done, lambda m: show_error(self, m))
+        self.tasks.op(work, self).success(done).run()
 
     def _describe(self, count: int, status: str | None) -> str:
         if count >= LIMIT:
@@ -245,29 +247,23 @@ class OutboxView(QWidget):
             self.preview.clear()
             return
         note_id, sessions = self.model.keys[index.row()], self.context.sessions
-        self.tasks.run(lambda: email_details(sessions, note_id),
-                       lambda email: self.preview.setPlainText(email_preview(email)),
-                       lambda m: show_error(self, m))
+        self.tasks.op(lambda: email_details(sessions, note_id), self).success(
+            lambda email: self.preview.setPlainText(email_preview(email))).run()
 
-    def _admin(self, action: str) -> None:
+    def _admin(self, action: Callable[[Any, int], str]) -> None:
+        """`action(sessions, email id)`: staff_changes.retry_email or cancel_email."""
         note_id = selected_key(self.table, self.model)
         if note_id is None:
             show_error(self, self.tr("Select an email first."))
             return
-
-        def work() -> str:
-            from clinic_desktop.db.engine import write_session
-            from clinic_desktop.domain import email_actions
-
-            with write_session(self.context.sessions) as session:
-                return getattr(email_actions, action)(session, note_id)
 
         def done(message: str) -> None:
             show_info(self, message)
             self.refresh()
             self.changed.emit()
 
-        self.tasks.run(work, done, lambda m: show_error(self, m))
+        sessions = self.context.sessions
+        self.tasks.op(lambda: action(sessions, note_id), self).success(done).run()
 
     def show_patient(self) -> None:
         """A failed email's cure is most often the patient's details: open the patient."""
@@ -287,7 +283,7 @@ class OutboxView(QWidget):
             problem, code = str(self.model.rows[row][7] or ""), self.codes[row]
             if code and PERMANENT.search(problem) and not self._address_fixed(code, problem):
                 return
-        self._admin("retry")
+        self._admin(staff_changes.retry_email)
 
     def _address_fixed(self, code: str, problem: str) -> bool:
         """Ask for a corrected address; True to go on and send (to the address now stored)."""
@@ -310,7 +306,7 @@ class OutboxView(QWidget):
         return True
 
     def cancel(self) -> None:
-        self._admin("cancel")
+        self._admin(staff_changes.cancel_email)
 
     def send_now(self) -> None:
         from clinic_desktop.scheduler import run_delivery
@@ -337,5 +333,5 @@ class OutboxView(QWidget):
         self.buttons["send"].setEnabled(False)
         self.sending.show()
         self.live.start()
-        self.tasks.run(lambda: run_delivery(self.context), done,
-                       lambda m: (finished(), show_error(self, m)))
+        self.tasks.op(lambda: run_delivery(self.context)).success(done).failure(
+            lambda m: (finished(), show_error(self, m))).run()

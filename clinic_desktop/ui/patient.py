@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
+from clinic_desktop.domain import patient_page
+from clinic_desktop.domain.patient_page import PatientDetails, PatientPage, StepRow
 from clinic_desktop.ui.i18n import date_format, date_text, date_time_text, translate
 from clinic_desktop.ui.photos import PhotoTimeline, library_of, load_thumbnails, photo_filter
 from clinic_desktop.ui.qt import (
@@ -57,30 +57,17 @@ if TYPE_CHECKING:
     from clinic_desktop.app import AppContext
 
 
-@dataclass
-class StepInfo:
-    id: int
-    order: int
-    name: str
-    start: date | None
-    due: date | None
-    duration: int
-    state: str
-    days_late: int
-    plan: str
-
-
 class TimelineBar(QWidget):
     """The plan as one bar: a segment per step, as long as its duration, coloured by state."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.steps: list[StepInfo] = []
+        self.steps: tuple[StepRow, ...] = ()
         self.setMinimumHeight(34)
         self.setToolTip(self.tr("Each block is a step, as long as its duration"))
         self.setAccessibleName(self.tr("The plan's steps as a bar"))
 
-    def set_steps(self, steps: list[StepInfo]) -> None:
+    def set_steps(self, steps: tuple[StepRow, ...]) -> None:
         self.steps = steps
         self.update()
 
@@ -111,7 +98,7 @@ class PatientView(FileDropTarget, QWidget):
         self.context = context
         self.tasks = tasks
         self.code = ""
-        self.steps: list[StepInfo] = []
+        self.steps: tuple[StepRow, ...] = ()
         self.today = date.today()  # the clinic's day once a patient has loaded
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
@@ -235,65 +222,63 @@ class PatientView(FileDropTarget, QWidget):
         if code != self.code:  # nothing of the last patient stays on screen while this loads
             self.title.setText(self.tr("Loading {code}…").format(code=code))
             self.details.setText("")
-            self.steps = []
-            self.timeline.set_steps([])
+            self.steps = ()
+            self.timeline.set_steps(())
             for model in (self.steps_model, self.emails_model, self.audit_model):
                 model.set_rows([])
             self.email_text.clear()
-            self.photos.show_photos([], None)
+            self.photos.show_photos((), None, {})
         self.code = code
         self.refresh()
 
     def refresh(self) -> None:
         code, context = self.code, self.context
 
-        def work() -> dict[str, Any]:
-            data = load_patient(context.sessions, code, context.clinic_today())
-            data["library"] = library_of(context)  # a setting, read here too
-            load_thumbnails(data["photos"], data["library"])
-            return data
+        def work() -> tuple[PatientPage, Any, dict[int, Any]]:
+            page = patient_page.load_patient_page(context.sessions, code,
+                                                  context.clinic_today())
+            library = library_of(context)  # a setting, read here too
+            return page, library, load_thumbnails(page.photos, library)
 
         # The actions wait for the patient as it is now.
-        self.tasks.run(work, self._show, lambda m: show_error(self, m),
-                       busy=[self.step_actions, self.plan_button])
+        self.tasks.op(work, self).success(self._show).busy(self.step_actions,
+                                                           self.plan_button).run()
 
-    def _show(self, data: dict[str, Any]) -> None:
-        self.today = data["today"]  # the clinic's day, for the dialogs' first dates
-        self.title.setText(f"{data['code']}  {data['name']}")
-        self.details.setText(self._details(data["details"]))
-        bouncing = data["details"]["bouncing"]
+    def _show(self, answer: tuple[PatientPage, Any, dict[int, Any]]) -> None:
+        page, library, thumbnails = answer
+        self.today = page.today  # the clinic's day, for the dialogs' first dates
+        self.title.setText(f"{page.code}  {page.name}")
+        self.details.setText(self._details(page.details))
+        bouncing = page.details.bouncing
         self.bounce_bar.setVisible(bool(bouncing))
         if bouncing:
             self.bounce_text.setText(self.tr(
                 "Emails to {address} come back undeliverable ({reason}), so none are sent. "
                 "Check the address with the patient, then change it or confirm it.").format(
-                address=data["details"]["email"], reason=bouncing))
-        steps: list[StepInfo] = data["steps"]
-        self.steps = steps
+                address=page.details.email, reason=bouncing))
+        steps = self.steps = page.steps
         self.timeline.set_steps(steps)
         self.steps_model.set_rows(
             [[s.order, s.name, date_text(s.start), date_text(s.due), step_state(s.state),
               s.days_late or "", s.plan] for s in steps], [s.id for s in steps],
             [STATE_COLOURS.get(s.state) for s in steps])
         fit_columns(self.steps_table)
-        zone = data["zone"]
+        zone = page.zone
         self.emails_model.set_rows(
-            [[date_time_text(n["created"], zone), email_kind(n["kind"]),
-              email_status(n["status"]), n["to"] or "-", n["subject"]] for n in data["emails"]],
-            [n["id"] for n in data["emails"]],
-            [STATE_COLOURS.get(n["status"]) for n in data["emails"]])
+            [[date_time_text(n.created, zone), email_kind(n.kind), email_status(n.status),
+              n.to or "-", n.subject] for n in page.emails],
+            [n.id for n in page.emails], [STATE_COLOURS.get(n.status) for n in page.emails])
         fit_columns(self.emails_table)
-        self.audit_model.set_rows([[date_time_text(a["at"], zone), a["who"], a["pc"],
-                                    history(a["what"]), a["detail"]] for a in data["audit"]])
-        self.photos.report_title = f"{data['code']} {data['name']}"
-        self.photos.show_photos(data["photos"], data["library"])
+        self.audit_model.set_rows([[date_time_text(a.at, zone), a.who, a.pc, history(a.what),
+                                    a.detail] for a in page.history])
+        self.photos.report_title = f"{page.code} {page.name}"
+        self.photos.show_photos(page.photos, library, thumbnails)
 
-    def _details(self, d: dict[str, Any]) -> str:
-        parts = [d["email"] or self.tr("no email address"),
-                 self.tr("emails allowed") if d["consent"] else self.tr("no email consent"),
-                 d["phone"], self.tr("emails in {language}").format(
-                     language=choice(d["language"])),
-                 self.tr("doctor: {name}").format(name=d["doctor"]) if d["doctor"]
+    def _details(self, d: PatientDetails) -> str:
+        parts = [d.email or self.tr("no email address"),
+                 self.tr("emails allowed") if d.consent else self.tr("no email consent"),
+                 d.phone, self.tr("emails in {language}").format(language=choice(d.language)),
+                 self.tr("doctor: {name}").format(name=d.doctor) if d.doctor
                  else self.tr("no doctor")]
         return " · ".join(part for part in parts if part)
 
@@ -301,25 +286,20 @@ class PatientView(FileDropTarget, QWidget):
         from clinic_desktop.ui.outbox import email_details, email_preview
 
         key, sessions = self.emails_model.keys[index.row()], self.context.sessions
-        self.tasks.run(lambda: email_details(sessions, key),
-                       lambda email: self.email_text.setPlainText(email_preview(email)),
-                       lambda m: show_error(self, m))
+        self.tasks.op(lambda: email_details(sessions, key), self).success(
+            lambda email: self.email_text.setPlainText(email_preview(email))).run()
 
     # --- actions ------------------------------------------------------------------------
 
-    def _change(self, action: Any, done_message: str | None = None) -> None:
-        """Run a step action in a worker, in one write transaction, then reload. One at a
-        time: a shortcut pressed twice does not complete two steps."""
+    def _change(self, action: Callable[[Any, str, date], Any],
+                done_message: str | None = None) -> None:
+        """Run a step action in a worker: `action(sessions, code, today)` calls a domain
+        function (its own write transaction); then reload. One at a time: a shortcut pressed
+        twice does not complete two steps. `done_message`, or the action's sentence, is shown
+        when it is done."""
         if self.tasks.running(self.step_actions):
             return
         code, context = self.code, self.context
-
-        def work() -> Any:
-            from clinic_desktop.db.engine import write_session
-            from clinic_desktop.domain.patients import get_patient
-
-            with write_session(context.sessions) as session:
-                return action(session, get_patient(session, code), context.clinic_today())
 
         def done(result: Any) -> None:
             self.refresh()
@@ -328,54 +308,27 @@ class PatientView(FileDropTarget, QWidget):
             if message:
                 show_info(self, message)
 
-        self.tasks.run(work, done, lambda m: show_error(self, m),
-                       busy=[self.step_actions, self.plan_button])
+        self.tasks.op(lambda: action(context.sessions, code, context.clinic_today()),
+                      self).success(done).busy(self.step_actions, self.plan_button).run()
 
     def _selected_step_id(self) -> int | None:
         return selected_key(self.steps_table, self.steps_model)
 
     def complete_now(self) -> None:
-        from clinic_desktop.domain import progression
-
-        def act(session: Any, patient: Any, today: date) -> str:
-            step = progression.active_step(session, patient.id)
-            if step is None:
-                from clinic_desktop.errors import RuleError
-
-                raise RuleError(translate("PatientView", "{code} has no active step.").format(
-                    code=patient.code))
-            result = progression.complete_early(session, step, today)
-            return translate("PatientView", "The plan is finished.") if result.plan_finished \
-                else translate("PatientView", "Step completed; the next step starts today.")
-
-        self._change(act)
+        self._change(lambda sessions, code, today: translate("PatientView", "The plan is finished.")
+                     if patient_page.complete_now(sessions, code, today) else translate(
+                         "PatientView", "Step completed; the next step starts today."))
 
     def skip(self) -> None:
-        from clinic_desktop.domain import progression
-
         step_id = self._selected_step_id()
-        self._change(lambda s, p, today: progression.skip_step(
-            s, self._step_by_id(s, p, step_id), today) and None)
+        self._change(lambda sessions, code, today: patient_page.skip(sessions, code, step_id,
+                                                                     today))
 
-    def _step_by_id(self, session: Any, patient: Any, step_id: int | None) -> Any:
-        from clinic_desktop.db.models import TreatmentStep
-        from clinic_desktop.domain.progression import active_step
-        from clinic_desktop.errors import RuleError
-
-        step = session.get(TreatmentStep, step_id) if step_id else active_step(session,
-                                                                              patient.id)
-        if step is None:
-            raise RuleError(translate("PatientView", "Select a step first (this patient has "
-                                      "no active step)."))
-        return step
-
-    def _running_step(self) -> StepInfo | None:
+    def _running_step(self) -> StepRow | None:
         """The active step as last shown (active, due or paused)."""
         return next((s for s in self.steps if s.state in ("active", "due", "paused")), None)
 
     def pause(self) -> None:
-        from clinic_desktop.domain import progression
-
         if self.tasks.running(self.step_actions):  # Ctrl+P while loading or changing
             return
         step = self._running_step()
@@ -386,30 +339,23 @@ class PatientView(FileDropTarget, QWidget):
         until = ask_date(self, title, self.tr("Pause &until:"), self.today + timedelta(days=7))
         if until is None:
             return
-        self._change(lambda s, p, today: progression.pause_step(
-            s, self._step_by_id(s, p, None), until, today),
-            self.tr("Paused until {day}: the due date moves on by the days paused.").format(
-                day=date_text(until)))
+        self._change(lambda sessions, code, today: patient_page.pause(sessions, code, until,
+                                                                      today),
+                     self.tr("Paused until {day}: the due date moves on by the days paused.")
+                     .format(day=date_text(until)))
 
     def resume(self) -> None:
-        from clinic_desktop.domain import progression
-
-        self._change(lambda s, p, today: progression.resume_step(
-            s, self._step_by_id(s, p, None), today))
+        self._change(patient_page.resume)
 
     def duration(self) -> None:
-        from clinic_desktop.domain import progression
-
         step_id = self._selected_step_id()
         days, ok = QInputDialog.getInt(self, self.tr("Step duration"), self.tr("Days:"), 14, 1,
                                        3650)
         if ok:
-            self._change(lambda s, p, today: progression.set_duration(
-                s, self._step_by_id(s, p, step_id), days))
+            self._change(lambda sessions, code, _today: patient_page.set_duration(
+                sessions, code, step_id, days))
 
     def move(self) -> None:
-        from clinic_desktop.domain import progression
-
         step_id = self._selected_step_id()
         if step_id is None:
             show_error(self, self.tr("Select the step to move first."))
@@ -418,29 +364,23 @@ class PatientView(FileDropTarget, QWidget):
             self, self.tr("Move step"), self.tr("New position among the steps that have not "
                                                 "started (1 = next):"), 1, 1, 999)
         if ok:
-            self._change(lambda s, p, today: progression.move_step(
-                s, self._step_by_id(s, p, step_id), position))
+            self._change(lambda sessions, code, _today: patient_page.move(
+                sessions, code, step_id, position))
 
     def add_step(self) -> None:
-        from clinic_desktop.domain import progression
-
         dialog = StepDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         name, days, instructions = dialog.values()
-        self._change(lambda s, p, today: progression.add_step(s, p, name, days, instructions,
-                                                              today) and None)
+        self._change(lambda sessions, code, today: patient_page.add_step(
+            sessions, code, name, days, instructions, today))
 
     def undo(self) -> None:
-        from clinic_desktop.domain import progression
-
-        self._change(lambda s, p, today: translate(
+        self._change(lambda sessions, code, _today: translate(
             "PatientView", "Step {order} is active again.").format(
-                order=progression.undo_last_progression(s, p).order))
+                order=patient_page.undo(sessions, code)))
 
     def remind(self) -> None:
-        from clinic_desktop.domain.email_actions import queue_reminder_now
-
         step = self._running_step()
         if step is not None and step.state == "paused" and QMessageBox.question(
                 self, self.tr("Photo reminder"),
@@ -449,24 +389,15 @@ class PatientView(FileDropTarget, QWidget):
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
             return
-        self._change(lambda s, p, today: queue_reminder_now(s, p, today))
+        self._change(patient_page.remind_now)
 
     def apply_plan(self) -> None:
         """The templates are read in a worker; the dialog opens with their names."""
-        from clinic_desktop.domain import plans
-
         sessions = self.context.sessions
-
-        def work() -> list[str]:
-            with sessions() as session:
-                return [t.name for t in plans.list_templates(session)]
-
-        self.tasks.run(work, self._choose_plan, lambda m: show_error(self, m),
-                       busy=[self.plan_button])
+        self.tasks.op(lambda: patient_page.plan_names(sessions), self) \
+            .success(self._choose_plan).busy(self.plan_button).run()
 
     def _choose_plan(self, names: list[str]) -> None:
-        from clinic_desktop.domain import plans
-
         if not names:
             show_error(self, self.tr("There are no plan templates yet: make one in the Plan "
                                      "templates view."))
@@ -475,8 +406,8 @@ class PatientView(FileDropTarget, QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         name, start = dialog.values()
-        self._change(lambda s, p, today: plans.apply_plan(
-            s, p, plans.get_template(s, name), start) and None,
+        self._change(lambda sessions, code, _today: patient_page.apply_plan(
+            sessions, code, name, start),
             self.tr("Plan “{name}” applied from {day}.").format(name=name,
                                                                 day=date_text(start)))
 
@@ -490,9 +421,7 @@ class PatientView(FileDropTarget, QWidget):
             self.changed.emit()
 
     def confirm_address(self) -> None:
-        from clinic_desktop.domain.bounces import confirm_address
-
-        self._change(lambda session, patient, today: confirm_address(session, patient.code),
+        self._change(lambda sessions, code, _today: patient_page.confirm_address(sessions, code),
                      self.tr("The address is confirmed: emails go to it again. Those held "
                              "meanwhile can be sent from the Outbox (Retry)."))
 
@@ -512,66 +441,6 @@ class PatientView(FileDropTarget, QWidget):
     def _drop_on_step(self, row: int, paths: list[Path]) -> None:
         """Files dropped on a step row are for that step; below the rows, the active one."""
         self.import_files(paths, self.steps_model.rows[row][0] if row >= 0 else None)
-
-
-def load_patient(sessions: Any, code: str, today: date) -> dict[str, Any]:
-    """Everything the patient view shows, as plain values (runs in a worker)."""
-    from clinic_desktop import settings
-    from clinic_desktop.db.models import AuditEvent, Notification, Photo
-    from clinic_desktop.domain.patients import get_patient
-    from clinic_desktop.domain.photo_sets import held_photos
-    from clinic_desktop.domain.steps import days_late, state
-
-    with sessions() as session:
-        zone = settings.clinic_zone(session)
-        p = get_patient(session, code)
-        details = {"email": p.email or "", "consent": p.email_consent, "phone": p.phone or "",
-                   "language": p.language, "doctor": p.doctor.name if p.doctor else "",
-                   "bouncing": (p.bounce_reason or "-") if p.is_bouncing else ""}
-        steps = [StepInfo(s.id, s.order, s.name, s.start_date, s.due_date, s.duration_days,
-                          state(s, today).value, days_late(s, today), s.plan_name)
-                 for s in p.steps]
-        notes = session.scalars(select(Notification).where(Notification.patient_id == p.id)
-                                .order_by(Notification.id.desc())).all()
-        audit = session.scalars(select(AuditEvent).where(AuditEvent.patient_id == p.id)
-                                .order_by(AuditEvent.id.desc()).limit(500)).all()
-        photos = session.scalars(select(Photo).where(Photo.patient_id == p.id)
-                                 .order_by(Photo.taken_at, Photo.id)).all()
-        held = {h.photo_id: h for h in held_photos(session, patient_id=p.id)}
-        # What the photo timeline heads each step's photos with: when it ran. The active
-        # step runs until its due date; a completed one until the next step started (written
-        # in the clinic's days with the completion, also under --today), else the day it was
-        # completed.
-        def ended(step: Any) -> date | None:
-            if not step.is_completed:
-                return step.due_date
-            following = next((t.start_date for t in p.steps if t.order > step.order
-                              and t.start_date and step.start_date
-                              and t.start_date >= step.start_date), None)
-            return following or (step.completed_at.astimezone(zone).date()
-                                 if step.completed_at else None)
-
-        step_heads = {s.id: {"order": s.order, "name": s.name, "state": info.state,
-                             "start": s.start_date, "end": ended(s)}
-                      for s, info in zip(p.steps, steps, strict=True)}
-        return {
-            "code": p.code, "name": p.full_name, "details": details, "steps": steps,
-            "zone": zone, "today": today,
-            "emails": [{"id": n.id, "created": n.created_at, "kind": n.kind,
-                        "status": n.status, "to": n.recipient, "subject": n.subject}
-                       for n in notes],
-            "audit": [{"at": a.at, "who": a.actor, "pc": a.host, "what": a.action,
-                       "detail": a.detail or a.after} for a in audit],
-            "photos": [{"id": ph.id, "sha256": ph.sha256, "step": step_heads.get(ph.step_id),
-                        "taken_at": ph.taken_at, "name": ph.original_name,
-                        "view": ph.view,
-                        "taken_day": ph.taken_at.astimezone(zone).date() if ph.taken_at
-                        else None,
-                        "held": held[ph.id].issues if ph.id in held else [],
-                        "retake": held[ph.id].retake_status if ph.id in held else "",
-                        "completed": ph.completed_step,
-                        "by_email": ph.mail_message_id is not None} for ph in photos],
-        }
 
 
 def ask_date(parent: QWidget, title: str, label: str, start: date) -> date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from clinic_desktop.domain import staff_changes
 from clinic_desktop.ui.i18n import date_text
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -81,7 +82,7 @@ class PatientListModel(QAbstractTableModel):
             else:
                 self._count(generation)
 
-        self.tasks.run(work, done, lambda message: self.failed.emit(message))
+        self.tasks.op(work).success(done).failure(lambda message: self.failed.emit(message)).run()
 
     def _count(self, generation: int) -> None:
         text = self.text
@@ -97,7 +98,7 @@ class PatientListModel(QAbstractTableModel):
                 self.total = total
                 self.loaded.emit(total)
 
-        self.tasks.run(work, done, lambda message: self.failed.emit(message))
+        self.tasks.op(work).success(done).failure(lambda message: self.failed.emit(message)).run()
 
     loaded = Signal(int)
     failed = Signal(str)
@@ -133,7 +134,7 @@ class PatientListModel(QAbstractTableModel):
             self._fetching = False
             self.failed.emit(message)
 
-        self.tasks.run(work, done, fail)
+        self.tasks.op(work).success(done).failure(fail).run()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -245,12 +246,7 @@ class PatientsView(QWidget):
         if not path:
             return
 
-        def work() -> Any:
-            from clinic_desktop.db.engine import write_session
-            from clinic_desktop.domain.patients import import_csv
-
-            with write_session(self.context.sessions) as session:
-                return import_csv(session, Path(path))
+        sessions = self.context.sessions
 
         def done(report: Any) -> None:
             if report.bad_rows:
@@ -266,7 +262,8 @@ class PatientsView(QWidget):
                 self.refresh()
                 self.changed.emit()
 
-        self.tasks.run(work, done, lambda m: show_error(self, m, title))
+        self.tasks.op(lambda: staff_changes.import_patients(sessions, Path(path))) \
+            .success(done).failure(lambda m: show_error(self, m, title)).run()
 
     def export_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export patients"),
@@ -281,9 +278,8 @@ class PatientsView(QWidget):
             with self.context.sessions() as session:
                 return export_csv(session, Path(path))
 
-        self.tasks.run(work, lambda n: show_info(self, self.tr(
-            "Exported %n patient(s) to {path}.", "", n).format(path=path)),
-                       lambda m: show_error(self, m))
+        self.tasks.op(work, self).success(lambda n: show_info(self, self.tr(
+            "Exported %n patient(s) to {path}.", "", n).format(path=path))).run()
 
 
 def read_patient_form(sessions: Any, code: str | None) -> tuple[list[str], Any]:
@@ -359,8 +355,8 @@ class PatientDialog(QDialog):
         self.problem.setText(self.tr("Loading the patient…") if code
                              else self.tr("Loading the doctors…"))
         sessions = context.sessions
-        self.tasks.run(lambda: read_patient_form(sessions, code), self._show,
-                       self.problem.setText, busy=[self.fields, self.save_button])
+        self.tasks.op(lambda: read_patient_form(sessions, code)).success(self._show) \
+            .failure(self.problem.setText).busy(self.fields, self.save_button).run()
 
     def _show(self, answer: tuple[list[str], Any]) -> None:
         doctors, stored = answer
@@ -380,13 +376,7 @@ class PatientDialog(QDialog):
 
     def save(self) -> None:
         """Saved in a worker; Save waits for the answer (no patient added twice)."""
-        from clinic_desktop.db.engine import write_session
-        from clinic_desktop.domain.patients import (
-            PatientInput,
-            add_patient,
-            get_patient,
-            update_patient,
-        )
+        from clinic_desktop.domain.patients import PatientInput
 
         if not self.loaded or self.tasks.running(self.buttons):  # Enter too soon, or again
             return
@@ -395,21 +385,15 @@ class PatientDialog(QDialog):
                             self.language.currentData(), self.doctor.currentText())
         sessions, editing = self.context.sessions, self.editing
 
-        def work() -> str:
-            with write_session(sessions) as session:
-                if editing:
-                    patient = update_patient(session, get_patient(session, editing), data)
-                else:
-                    patient = add_patient(session, data)
-                return patient.code
-
         def done(code: str) -> None:
             self.saved_code = code
             self.accept()
 
         self.problem.setText(self.tr("Saving…"))
         # A refusal keeps the dialog open with the core's sentence, everything as typed.
-        self.tasks.run(work, done, self.problem.setText, busy=[self.fields, self.buttons])
+        self.tasks.op(lambda: staff_changes.save_patient(sessions, editing, data)) \
+            .success(done).failure(self.problem.setText) \
+            .busy(self.fields, self.buttons).run()
 
     def reject(self) -> None:
         if not self.tasks.running(self.buttons):  # Esc while saving: the answer decides

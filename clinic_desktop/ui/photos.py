@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from clinic_desktop.domain import photo_actions
+from clinic_desktop.domain.patient_page import PhotoRow, StepHead
 from clinic_desktop.ui.i18n import date_text, translate
 from clinic_desktop.ui.qt import (
     QAbstractItemView,
@@ -59,13 +62,8 @@ def library_of(context: AppContext) -> Any:
 def accept_held_photo(context: AppContext, photo_id: int) -> str:
     """Accept a photo the quality gate held, as it is (runs in a worker): its step goes on as
     the import would have taken it. What happened, in the staff's words."""
-    from clinic_desktop import settings
-    from clinic_desktop.db.engine import write_session
-    from clinic_desktop.domain.photo_sets import accept_held
-
-    with write_session(context.sessions) as session:
-        accepted = accept_held(session, photo_id, context.clinic_today(),
-                               settings.clinic_zone(session))
+    accepted = photo_actions.accept_held_photo(context.sessions, photo_id,
+                                               context.clinic_today())
     done, following = accepted.completed, accepted.started
     if done is None:
         return translate("photos", "Photo accepted. Its step is not finished yet, so "
@@ -80,12 +78,7 @@ def accept_held_photo(context: AppContext, photo_id: int) -> str:
 
 def ask_for_better_photo(context: AppContext, photo_id: int) -> str:
     """Queue the "please retake your photo" email about a held photo (runs in a worker)."""
-    from clinic_desktop import settings
-    from clinic_desktop.db.engine import write_session
-    from clinic_desktop.domain.photo_sets import ask_for_retake
-
-    with write_session(context.sessions) as session:
-        queued = ask_for_retake(session, photo_id, settings.clinic_zone(session))
+    queued = photo_actions.ask_for_better_photo(context.sessions, photo_id)
     if not queued.created:
         return translate("photos", "The patient was asked for a better photo already.")
     if queued.reason:
@@ -95,71 +88,62 @@ def ask_for_better_photo(context: AppContext, photo_id: int) -> str:
                      "with the reason.")
 
 
-def set_view(context: AppContext, photo_id: int, view: str) -> bool:
-    """Staff say which view a photo shows ("" = not known; runs in a worker)."""
-    from clinic_desktop.db.engine import write_session
-    from clinic_desktop.domain.photo_sets import set_photo_view
-
-    with write_session(context.sessions) as session:
-        return set_photo_view(session, photo_id, view)
-
-
 def photo_filter() -> str:
     """The file dialog's filter for photos (a folder is chosen with its own button)."""
     return translate("photos", "Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif "
                      "*.tiff);;All files (*)")
 
 
-def _caption(photo: dict[str, Any]) -> str:
-    step = translate("photos", "step {order}").format(order=photo["step"]["order"]) \
-        if photo["step"] else translate("photos", "no step")
-    return f"{_seen(photo)}\n{step}" + (" ✓" if photo["completed"] else "") \
-        + (" ✉" if photo.get("by_email") else "")
+def _caption(photo: PhotoRow) -> str:
+    step = translate("photos", "step {order}").format(order=photo.step.order) \
+        if photo.step else translate("photos", "no step")
+    return f"{_seen(photo)}\n{step}" + (" ✓" if photo.completed else "") \
+        + (" ✉" if photo.by_email else "")
 
 
-def _taken(photo: dict[str, Any]) -> str:
+def _taken(photo: PhotoRow) -> str:
     """The day the photo was taken, in the clinic's days (load_patient works it out)."""
-    if photo["taken_day"] is None:
+    if photo.taken_day is None:
         return translate("photos", "date unknown")
-    return date_text(photo["taken_day"])
+    return date_text(photo.taken_day)
 
 
-def _seen(photo: dict[str, Any]) -> str:
+def _seen(photo: PhotoRow) -> str:
     """'front · 24 Nov': the view the photo shows (when known), then the day it was taken."""
-    view = photo_view(photo["view"])
+    view = photo_view(photo.view)
     return f"{view} · {_taken(photo)}" if view else _taken(photo)
 
 
-def step_heading(step: dict[str, Any] | None) -> str:
+def step_heading(step: StepHead | None) -> str:
     """'Step 3 – Aligner 3 · 14/03/2026 – 28/03/2026': the step and when it ran."""
     if step is None:
         return translate("photos", "No step")
-    text = translate("photos", "Step {order} – {name}").format(order=step["order"],
-                                                              name=step["name"])
-    start, end = step["start"], step["end"]
+    text = translate("photos", "Step {order} – {name}").format(order=step.order,
+                                                              name=step.name)
+    start, end = step.start, step.end
     if start and end:
         text += f" · {date_text(start)} – {date_text(end)}"
     elif start:
         text += " · " + translate("photos", "from {day}").format(day=date_text(start))
-    if step["state"] not in ("completed",):
-        text += f" ({step_state(step['state'])})"
+    if step.state not in ("completed",):
+        text += f" ({step_state(step.state)})"
     return text
 
 
-def load_thumbnails(photos: list[dict[str, Any]], library: Any) -> None:
-    """Each photo's small thumbnail decoded into photo["thumbnail"], in the worker that read
-    the photos: 200 of them cost the GUI thread a tenth of a second."""
-    for photo in photos:
-        photo["thumbnail"] = QImage(str(library.thumbnail_path(photo["sha256"], 256)))
+def load_thumbnails(photos: Sequence[PhotoRow], library: Any) -> dict[int, QImage]:
+    """Each photo's small thumbnail by photo id, decoded in the worker that read the photos:
+    200 of them cost the GUI thread a tenth of a second."""
+    return {photo.id: QImage(str(library.thumbnail_path(photo.sha256, 256)))
+            for photo in photos}
 
 
-def group_by_step(photos: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+def group_by_step(photos: Sequence[PhotoRow]) -> list[tuple[str, list[PhotoRow]]]:
     """(heading, photos) per step in plan order, photos in the order given; 'No step' last."""
-    groups: dict[int | None, list[dict[str, Any]]] = {}
+    groups: dict[int | None, list[PhotoRow]] = {}
     for photo in photos:
-        groups.setdefault(photo["step"]["order"] if photo["step"] else None, []).append(photo)
+        groups.setdefault(photo.step.order if photo.step else None, []).append(photo)
     orders = sorted(o for o in groups if o is not None) + ([None] if None in groups else [])
-    return [(step_heading(groups[o][0]["step"]), groups[o]) for o in orders]
+    return [(step_heading(groups[o][0].step), groups[o]) for o in orders]
 
 
 class ThumbnailGrid(QListWidget):
@@ -216,7 +200,7 @@ class PhotoTimeline(QWidget):
         super().__init__(parent)
         self.context = context
         self.tasks = tasks
-        self.photos: list[dict[str, Any]] = []
+        self.photos: Sequence[PhotoRow] = ()
         self.library: Any = None  # where they are, read with them
         self.report_title = ""
         self.groups: list[tuple[QLabel, ThumbnailGrid]] = []
@@ -249,12 +233,13 @@ class PhotoTimeline(QWidget):
         self.scroll.setWidget(page)  # the old page and its groups are deleted with it
         self.groups = []
 
-    def show_photos(self, photos: list[dict[str, Any]], library: Any) -> None:
-        """`library`: library_of(context), and each photo's thumbnail (load_thumbnails), read
+    def show_photos(self, photos: Sequence[PhotoRow], library: Any,
+                    thumbnails: dict[int, QImage]) -> None:
+        """`library`: library_of(context), and the photos' thumbnails (load_thumbnails), read
         in the worker that read the photos."""
         self.photos, self.library = photos, library
         self._new_page()
-        self._show_held([photo for photo in photos if photo.get("held")])
+        self._show_held([photo for photo in photos if photo.held])
         index_of = {id(photo): index for index, photo in enumerate(photos)}
         for text, members in group_by_step(photos):
             title = QLabel(text)
@@ -266,19 +251,19 @@ class PhotoTimeline(QWidget):
             grid = ThumbnailGrid()
             grid.setAccessibleName(self.tr("Photos of: {heading}").format(heading=text))
             for photo in members:
-                item = QListWidgetItem(QIcon(QPixmap.fromImage(photo["thumbnail"])),
-                                       _seen(photo) + (" ✓" if photo["completed"] else "")
-                                       + (" ✉" if photo.get("by_email") else ""))
+                item = QListWidgetItem(QIcon(QPixmap.fromImage(thumbnails[photo.id])),
+                                       _seen(photo) + (" ✓" if photo.completed else "")
+                                       + (" ✉" if photo.by_email else ""))
                 item.setData(Qt.ItemDataRole.UserRole, index_of[id(photo)])
-                item.setToolTip(f"{photo['name']}\n{_caption(photo).replace(chr(10), ', ')}"
+                item.setToolTip(f"{photo.name}\n{_caption(photo).replace(chr(10), ', ')}"
                                 + ("\n" + self.tr("✓ this photo completed the step")
-                                   if photo["completed"] else "")
+                                   if photo.completed else "")
                                 + ("\n" + self.tr("✉ the patient sent it by email")
-                                   if photo.get("by_email") else ""))
-                if photo.get("held"):
+                                   if photo.by_email else ""))
+                if photo.held:
                     item.setText(item.text() + " ⚠")
                     item.setToolTip(item.toolTip() + "\n" + self.tr("⚠ held: {why}").format(
-                        why=quality_issues(photo["held"])))
+                        why=quality_issues(photo.held)))
                 grid.addItem(item)
             grid.itemDoubleClicked.connect(self._open)
             grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -296,7 +281,7 @@ class PhotoTimeline(QWidget):
                           self.tr("No photos yet. Drop photo files here or use Import "
                                   "photos…"))
 
-    def _show_held(self, held: list[dict[str, Any]]) -> None:
+    def _show_held(self, held: Sequence[PhotoRow]) -> None:
         panel = QWidget()
         rows = QVBoxLayout(panel)
         rows.setContentsMargins(0, 0, 0, 0)
@@ -311,21 +296,21 @@ class PhotoTimeline(QWidget):
             row = QHBoxLayout()
             label = QLabel(self.tr("⚠ The photo of {day} is held: {why}. Step {order} waits "
                                    "for it to be accepted or for a better one.").format(
-                day=_taken(photo), why=quality_issues(photo["held"]),
-                order=photo["step"]["order"]))
+                day=_taken(photo), why=quality_issues(photo.held),
+                order=photo.step.order))
             label.setWordWrap(True)
             row.addWidget(label, 1)
             accept = QPushButton(self.tr("Accept as it is"))
             accept.setToolTip(self.tr("The photo is good enough: its step goes on as if it "
                                       "had passed the check"))
-            accept.clicked.connect(lambda _=False, i=photo["id"]: self._run(
+            accept.clicked.connect(lambda _=False, i=photo.id: self._run(
                 lambda: accept_held_photo(self.context, i)))
-            retake = QPushButton(self.tr("Ask for a better photo") if not photo["retake"]
+            retake = QPushButton(self.tr("Ask for a better photo") if not photo.retake
                                  else self.tr("Better photo asked for"))
-            retake.setEnabled(not photo["retake"])
+            retake.setEnabled(not photo.retake)
             retake.setToolTip(self.tr("Email the patient asking for a new photo, with the "
                                       "reason in plain words"))
-            retake.clicked.connect(lambda _=False, i=photo["id"]: self._run(
+            retake.clicked.connect(lambda _=False, i=photo.id: self._run(
                 lambda: ask_for_better_photo(self.context, i)))
             for button in (accept, retake):
                 button.setAccessibleDescription(label.text())
@@ -340,7 +325,7 @@ class PhotoTimeline(QWidget):
             menu.exec(grid.viewport().mapToGlobal(position))
             menu.deleteLater()
 
-    def view_menu(self, photo: dict[str, Any]) -> QMenu:
+    def view_menu(self, photo: PhotoRow) -> QMenu:
         """Right-click on a photo: which view it shows, the current one ticked."""
         menu = QMenu(self.tr("View of the teeth"), self)
         menu.addSection(self.tr("This photo shows"))
@@ -348,12 +333,13 @@ class PhotoTimeline(QWidget):
                            ("", self.tr("not known"))):
             action = menu.addAction(text)
             action.setCheckable(True)
-            action.setChecked(photo["view"] == view)
-            action.triggered.connect(lambda _=False, v=view: self._set_view(photo["id"], v))
+            action.setChecked(photo.view == view)
+            action.triggered.connect(lambda _=False, v=view: self._set_view(photo.id, v))
         return menu
 
     def _set_view(self, photo_id: int, view: str) -> None:
-        self.tasks.op(lambda: set_view(self.context, photo_id, view), self).success(
+        sessions = self.context.sessions
+        self.tasks.op(lambda: photo_actions.set_view(sessions, photo_id, view), self).success(
             lambda _changed: self.changed.emit()).run()
 
     def _run(self, work: Any) -> None:
@@ -373,7 +359,7 @@ class PhotoTimeline(QWidget):
             if grid is not keep:
                 grid.clearSelection()
 
-    def _selected(self) -> list[dict[str, Any]]:
+    def _selected(self) -> Sequence[PhotoRow]:
         return [self.photos[item.data(Qt.ItemDataRole.UserRole)]
                 for item in self.items() if item.isSelected()]
 
@@ -414,18 +400,18 @@ class PhotoTimeline(QWidget):
                 "Report written: {path} (%n page(s)).", "", pages).format(path=path))).run()
 
 
-def _full_image(library: Any, photo: dict[str, Any]) -> QImage:
+def _full_image(library: Any, photo: PhotoRow) -> QImage:
     """The upright 1280 px version (the original may be HEIC or rotated by EXIF)."""
-    return QImage(str(library.thumbnail_path(photo["sha256"], 1280)))
+    return QImage(str(library.thumbnail_path(photo.sha256, 1280)))
 
 
 class PhotoViewer(QDialog):
     """One photo, zoomable. `library`: the photo library the timeline read with its photos
     (library_of reads a setting: never on the GUI thread when a dialog opens)."""
 
-    def __init__(self, library: Any, photo: dict[str, Any], parent: QWidget | None = None):
+    def __init__(self, library: Any, photo: PhotoRow, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"{photo['name']} — {_caption(photo).replace(chr(10), ', ')}")
+        self.setWindowTitle(f"{photo.name} — {_caption(photo).replace(chr(10), ', ')}")
         self.image = _full_image(library, photo)
         layout = QVBoxLayout(self)
         self.label = QLabel()
@@ -552,7 +538,7 @@ class CompareDialog(QDialog):
     """Two photos side by side, zoomed and moved together, or one over the other with an
     opacity slider."""
 
-    def __init__(self, library: Any, before: dict[str, Any], after: dict[str, Any],
+    def __init__(self, library: Any, before: PhotoRow, after: PhotoRow,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Compare photos"))
@@ -626,7 +612,7 @@ class CompareDialog(QDialog):
         self.overlay_label.set_image(self.blended())
 
 
-def report_pages(photos: list[dict[str, Any]]) -> list[list[tuple[str, Any]]]:
+def report_pages(photos: Sequence[PhotoRow]) -> list[list[tuple[str, Any]]]:
     """What each page of the report shows: ("heading", text) and ("photo", photo) in order.
 
     Two photos a page, each step's photos under its heading; a step that runs onto the next
@@ -648,7 +634,7 @@ def report_pages(photos: list[dict[str, Any]]) -> list[list[tuple[str, Any]]]:
     return pages
 
 
-def write_report(path: Path, title: str, photos: list[dict[str, Any]], library: Any) -> int:
+def write_report(path: Path, title: str, photos: Sequence[PhotoRow], library: Any) -> int:
     """A PDF of the patient's photos grouped by step: a heading per step, two photos a page,
     each with its date and file name."""
     writer = QPdfWriter(str(path))
@@ -683,7 +669,7 @@ def write_report(path: Path, title: str, photos: list[dict[str, Any]], library: 
                 painter.drawLine(margin, y + heading_h - 6, margin + width, y + heading_h - 6)
                 y += heading_h
                 continue
-            image = QImage(str(library.thumbnail_path(value["sha256"], 1280)))
+            image = QImage(str(library.thumbnail_path(value.sha256, 1280)))
             box = QRect(margin, y + 10, width, slot_h - 80)
             if not image.isNull():
                 scaled = image.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio,
@@ -695,8 +681,8 @@ def write_report(path: Path, title: str, photos: list[dict[str, Any]], library: 
             painter.setFont(font)
             painter.drawText(QRect(margin, y + slot_h - 62, width, 50), 0,
                              _seen(value) + (" " + translate("photos", "✓ completed the step")
-                                              if value["completed"] else "")
-                             + f" · {value['name']}")
+                                              if value.completed else "")
+                             + f" · {value.name}")
             y += slot_h
     painter.end()
     return len(pages)

@@ -139,8 +139,8 @@ class PlansView(QWidget):
             if generation == self._generation:  # else a newer answer is on its way
                 self._show_templates(templates, keep)
 
-        self.tasks.run(lambda: read_templates(sessions), done, lambda m: show_error(self, m),
-                       busy=self.actions)
+        self.tasks.op(lambda: read_templates(sessions), self).success(done) \
+            .busy(*self.actions).run()
 
     def _show_templates(self, templates: list[TemplateData], keep: int | None) -> None:
         self.templates = {t.id: t for t in templates}
@@ -198,8 +198,7 @@ class PlansView(QWidget):
         self.refresh(select=dialog.saved_id)
 
     def delete_template(self) -> None:
-        from clinic_desktop.db.engine import write_session
-        from clinic_desktop.domain.plans import delete_template
+        from clinic_desktop.domain.staff_changes import delete_plan_template
 
         template = self.selected()
         if template is None:
@@ -215,14 +214,10 @@ class PlansView(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         sessions, template_id = self.context.sessions, template.id
-
-        def work() -> None:
-            with write_session(sessions) as session:
-                delete_template(session, template_id)
-
         # Refreshed also after a refusal: another PC may have deleted it already.
-        self.tasks.run(work, lambda _none: self.refresh(),
-                       lambda m: (show_error(self, m), self.refresh()), busy=self.actions)
+        self.tasks.op(lambda: delete_plan_template(sessions, template_id)) \
+            .success(lambda _none: self.refresh()) \
+            .failure(lambda m: (show_error(self, m), self.refresh())).busy(*self.actions).run()
 
 
 class StepsModel(RowsModel):
@@ -479,21 +474,12 @@ class TemplateDialog(QDialog):
 
     def save(self) -> None:
         """Saved in a worker; the buttons wait for the answer (no second template)."""
-        from clinic_desktop.db.engine import write_session
-        from clinic_desktop.domain.plans import create_template, update_template
+        from clinic_desktop.domain.staff_changes import save_plan_template
 
         if self.tasks.running(self.buttons):  # Enter again while it saves
             return
         name, description, steps = self.values()
         sessions, editing_id = self.context.sessions, self.editing_id
-
-        def work() -> int:
-            with write_session(sessions) as session:
-                if editing_id is not None:
-                    template = update_template(session, editing_id, name, steps, description)
-                else:
-                    template = create_template(session, name, steps, description)
-                return template.id
 
         def done(saved_id: int) -> None:
             self.saved_id = saved_id
@@ -501,8 +487,9 @@ class TemplateDialog(QDialog):
 
         self.total.setText(self.tr("Saving…"))
         # A refusal leaves the dialog open, with everything as typed.
-        self.tasks.run(work, done, lambda m: (self._changed(), show_error(self, m)),
-                       busy=[self.buttons])
+        self.tasks.op(lambda: save_plan_template(sessions, editing_id, name, steps,
+                                                 description)).success(done).failure(
+            lambda m: (self._changed(), show_error(self, m))).busy(self.buttons).run()
 
     def reject(self) -> None:
         if not self.tasks.running(self.buttons):  # Esc while saving: the answer decides

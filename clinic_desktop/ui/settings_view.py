@@ -357,8 +357,8 @@ class SettingsView(QWidget):
         if not self._shown:
             self.status.setText(self.loading)
         sessions = self.context.sessions
-        self.tasks.run(lambda: read_settings(sessions), self._show_stored,
-                       lambda m: show_error(self, m), busy=[self.form_page])
+        self.tasks.op(lambda: read_settings(sessions), self).success(self._show_stored) \
+            .busy(self.form_page).run()
         self._load_doctors()
         self._load_backups()
 
@@ -477,7 +477,7 @@ class SettingsView(QWidget):
         are not checked again: a stored value that went bad is already shown in red and must
         not block saving the others."""
         from clinic_desktop import secrets, settings
-        from clinic_desktop.db.engine import write_session
+        from clinic_desktop.domain.staff_changes import save_settings
         from clinic_desktop.errors import ClinicError
 
         if self.tasks.running(self.form_page):  # loading, or saving already
@@ -491,8 +491,7 @@ class SettingsView(QWidget):
         def work() -> tuple[dict[str, str], str]:
             """(the refused fields' problems, why the password was not stored)."""
             try:
-                with write_session(sessions) as session:
-                    settings.set_values(session, changed)
+                save_settings(sessions, changed)
             except settings.SettingsRefused as exc:
                 return exc.problems, ""
             try:
@@ -522,8 +521,9 @@ class SettingsView(QWidget):
                 then()
 
         self.status.setText(self.tr("Saving…"))
-        self.tasks.run(work, done, lambda m: (self.status.setText(self.tr("Not saved.")),
-                                              show_error(self, m)), busy=[self.form_page])
+        self.tasks.op(work).success(done).failure(lambda m: (
+            self.status.setText(self.tr("Not saved.")), show_error(self, m))) \
+            .busy(self.form_page).run()
 
     def send_test(self) -> None:
         to = self.test_to.text().strip() or None
@@ -536,10 +536,10 @@ class SettingsView(QWidget):
         def test() -> None:
             self.status.setText(self.tr("Connecting to the mail server…"))
             title = self.tr("Test email")
-            self.tasks.run(work, lambda result: (self.status.setText(core_text(result)),
-                                                 show_info(self, result, title)),
-                           lambda m: (self.status.setText(self.tr("The test failed.")),
-                                      show_error(self, m, title)), busy=[self.form_page])
+            self.tasks.op(work).success(lambda result: (
+                self.status.setText(core_text(result)), show_info(self, result, title))) \
+                .failure(lambda m: (self.status.setText(self.tr("The test failed.")),
+                                    show_error(self, m, title))).busy(self.form_page).run()
 
         self.save(then=test)
 
@@ -557,10 +557,10 @@ class SettingsView(QWidget):
         def test() -> None:
             self.status.setText(self.tr("Connecting to the mailbox…"))
             title = self.tr("Mailbox test")
-            self.tasks.run(work, lambda result: (self.status.setText(core_text(result)),
-                                                 show_info(self, result, title)),
-                           lambda m: (self.status.setText(self.tr("The test failed.")),
-                                      show_error(self, m, title)), busy=[self.form_page])
+            self.tasks.op(work).success(lambda result: (
+                self.status.setText(core_text(result)), show_info(self, result, title))) \
+                .failure(lambda m: (self.status.setText(self.tr("The test failed.")),
+                                    show_error(self, m, title))).busy(self.form_page).run()
 
         self.save(then=test)
 
@@ -582,13 +582,13 @@ class SettingsView(QWidget):
 
     def _load_doctors(self) -> None:
         sessions = self.context.sessions
-        self.tasks.run(lambda: read_doctors(sessions), lambda doctors: self.doctors.setPlainText(
+        self.tasks.op(lambda: read_doctors(sessions), self).success(
+            lambda doctors: self.doctors.setPlainText(
             "\n".join(f"{name} — {email or self.tr('no email')}" for name, email in doctors)
-            or self.tr("No doctors yet.")), lambda m: show_error(self, m))
+            or self.tr("No doctors yet."))).run()
 
     def add_doctor(self) -> None:
-        from clinic_desktop.db.engine import write_session
-        from clinic_desktop.domain.patients import add_doctor
+        from clinic_desktop.domain.staff_changes import add_doctor
 
         name, ok = QInputDialog.getText(self, self.tr("Add doctor"), self.tr("Name:"))
         if not ok or not name.strip():
@@ -598,13 +598,9 @@ class SettingsView(QWidget):
         if not ok:
             return
         sessions = self.context.sessions
-
-        def work() -> None:
-            with write_session(sessions) as session:
-                add_doctor(session, name, email)
-
-        self.tasks.run(work, lambda _none: self._load_doctors(),
-                       lambda m: show_error(self, m), busy=[self.add_doctor_button])
+        self.tasks.op(lambda: add_doctor(sessions, name, email), self) \
+            .success(lambda _none: self._load_doctors()) \
+            .busy(self.add_doctor_button).run()
 
     # --- this PC (per-user, not shared through the database) ---------------------------
 
@@ -669,10 +665,9 @@ class SettingsView(QWidget):
         from clinic_desktop.db.backup import list_backups
 
         folder = self.context.paths.backup_dir
-        self.tasks.run(lambda: [p.name for p in reversed(list_backups(folder))],
-                       lambda names: self.backup_list.setPlainText(
-                           "\n".join(names) or self.tr("No backups yet.")),
-                       lambda m: show_error(self, m))
+        self.tasks.op(lambda: [p.name for p in reversed(list_backups(folder))], self).success(
+            lambda names: self.backup_list.setPlainText(
+                "\n".join(names) or self.tr("No backups yet."))).run()
 
     def backup_now(self) -> None:
         from pathlib import Path
@@ -686,11 +681,9 @@ class SettingsView(QWidget):
                                      "server's tools (pg_dump)."))
             return
         folder = self.context.paths.backup_dir
-        self.tasks.run(lambda: backup_sqlite(Path(db_file), folder),
-                       lambda path: (self._load_backups(),
-                                     show_info(self, self.tr("Backup written: {path}").format(
-                                         path=path))),
-                       lambda m: show_error(self, m), busy=[self.backup_button])
+        self.tasks.op(lambda: backup_sqlite(Path(db_file), folder), self).success(
+            lambda path: (self._load_backups(), show_info(self, self.tr(
+                "Backup written: {path}").format(path=path)))).busy(self.backup_button).run()
 
 
 class _EmailPreview(QTextBrowser):
@@ -829,8 +822,8 @@ class TemplateEditor(QWidget):
         kind, lang, sessions = self.kind.currentData(), self.language.currentData(), \
             self.context.sessions
         self.problem.setText(self.tr("Loading the template…"))
-        self.tasks.run(lambda: read_template(sessions, kind, lang), self._show_sources,
-                       lambda m: (self.problem.setText(""), show_error(self, m)), busy=[self])
+        self.tasks.op(lambda: read_template(sessions, kind, lang)).success(self._show_sources) \
+            .failure(lambda m: (self.problem.setText(""), show_error(self, m))).busy(self).run()
 
     def _show_sources(self, answer: tuple[dict[str, str], bytes | None]) -> None:
         sources, logo = answer
@@ -863,37 +856,25 @@ class TemplateEditor(QWidget):
                 self.preview.setHtml(html)
 
         sources = self._sources()
-        self.tasks.run(lambda: preview_html(kind, lang, sources), show,
-                       lambda m: show_error(self, m))
+        self.tasks.op(lambda: preview_html(kind, lang, sources), self).success(show).run()
 
     def save(self) -> None:
-        from clinic_desktop import audit
-        from clinic_desktop.db.engine import write_session
-        from clinic_desktop.notify import render
+        from clinic_desktop.domain.staff_changes import save_email_template
 
         kind, lang, sources = self.kind.currentData(), self.language.currentData(), \
             self._sources()
-        sessions, actor = self.context.sessions, audit.actor_name()
-
-        def work() -> None:
-            with write_session(sessions) as session:
-                render.save_template(session, kind, lang, sources, actor)
-
-        self.tasks.run(work, lambda _none: show_info(self, self.tr(
-            "Template saved; new emails use it.")), lambda m: show_error(
-                self, self.tr("The template was not saved: {problem}").format(problem=m)),
-            busy=[self])
+        sessions = self.context.sessions
+        self.tasks.op(lambda: save_email_template(sessions, kind, lang, sources)) \
+            .success(lambda _none: show_info(self, self.tr(
+                "Template saved; new emails use it."))) \
+            .failure(lambda m: show_error(self, self.tr(
+                "The template was not saved: {problem}").format(problem=m))) \
+            .busy(self).run()
 
     def reset(self) -> None:
-        from clinic_desktop.db.engine import write_session
-        from clinic_desktop.notify import render
+        from clinic_desktop.domain.staff_changes import reset_email_template
 
         kind, lang, sessions = self.kind.currentData(), self.language.currentData(), \
             self.context.sessions
-
-        def work() -> None:
-            with write_session(sessions) as session:
-                render.reset_template(session, kind, lang)
-
-        self.tasks.run(work, lambda _none: self.load(), lambda m: show_error(self, m),
-                       busy=[self])
+        self.tasks.op(lambda: reset_email_template(sessions, kind, lang), self) \
+            .success(lambda _none: self.load()).busy(self).run()

@@ -1,15 +1,17 @@
-"""Run work off the GUI thread: `tasks.run(fn, on_done, on_error, busy=…)`; results come back
-by signal.
+"""Run work off the GUI thread, one way for every view (as Anki's `CollectionOp`):
 
-Workers get plain values (ids, paths), open their own database session, and never touch
-widgets; the callbacks run on the GUI thread (queued signal connections). The `busy` widgets
-are disabled until the answer arrives: a button pressed twice does not save twice.
+    self.tasks.op(work, self).success(show).busy(self.save_button).run()
+
+Workers get plain values (ids, paths), call the core (which opens its own database session),
+and never touch widgets; the callbacks run on the GUI thread (queued signal connections). The
+`busy` widgets are disabled until the answer arrives: a button pressed twice does not save
+twice. A failure is a sentence: given to `failure(cb)`, or else shown over the op's parent.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
@@ -18,6 +20,7 @@ from clinic_desktop.db.engine import unanswered_problem
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import QObject, QRunnable, QThreadPool, QWidget, Signal, Slot
+from clinic_desktop.ui.widgets import show_error
 from clinic_desktop.ui.words import core_text
 
 log = logging.getLogger(__name__)
@@ -79,6 +82,41 @@ class _Task(QRunnable):
             relay.done.emit(result)
 
 
+class Op:
+    """One piece of background work, described, then `run()`: `fn` in a worker, then
+    `success(result)` or the failure's sentence on the GUI thread. Don't touch widgets in
+    `fn`; hand it plain values taken from them first."""
+
+    def __init__(self, runner: TaskRunner, fn: Callable[[], Any], parent: QWidget | None):
+        self._runner, self._fn, self._parent = runner, fn, parent
+        self._success: Callable[[Any], None] | None = None
+        self._failure: Callable[[str], None] | None = None
+        self._busy: tuple[QWidget, ...] = ()
+
+    def success(self, callback: Callable[[Any], None]) -> Op:
+        """Called with `fn`'s result."""
+        self._success = callback
+        return self
+
+    def failure(self, callback: Callable[[str], None]) -> Op:
+        """Called with the sentence instead of showing it over the parent."""
+        self._failure = callback
+        return self
+
+    def busy(self, *widgets: QWidget) -> Op:
+        """Disabled until the answer (enabled again before the callback, which may disable
+        them for its own reasons)."""
+        self._busy = widgets
+        return self
+
+    def run(self) -> None:
+        failure, parent = self._failure, self._parent
+        if failure is None and parent is not None:
+            def failure(message: str) -> None:
+                show_error(parent, message)
+        self._runner._start(self._fn, self._success, failure, self._busy)
+
+
 class TaskRunner(QObject):
     """Owns the worker pool; `shutdown()` waits for running tasks (no QThread left alive)."""
 
@@ -89,12 +127,13 @@ class TaskRunner(QObject):
         self._relays: set[_Relay] = set()
         self._busy: dict[QWidget, int] = {}  # widget → tasks that keep it disabled
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[str], None] | None = None, *,
-            busy: Sequence[QWidget] = ()) -> None:
-        """`fn` in a worker; `on_done(result)` or `on_error(sentence)` on the GUI thread.
-        The `busy` widgets stay disabled until then (enabled again before the callback, which
-        may disable them for its own reasons)."""
+    def op(self, fn: Callable[[], Any], parent: QWidget | None = None) -> Op:
+        """`fn` to run in a worker; a failure is shown over `parent` unless `failure` takes
+        it (without either, it is only logged)."""
+        return Op(self, fn, parent)
+
+    def _start(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None,
+               on_error: Callable[[str], None] | None, busy: tuple[QWidget, ...]) -> None:
         def release() -> None:
             relay.fn = None  # the function's last reference goes here, on the GUI thread
             self._relays.discard(relay)

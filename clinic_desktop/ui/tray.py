@@ -100,7 +100,7 @@ class TrayNotifier(QObject):
         if self.tasks is None:
             self._show(work())
         else:
-            self.tasks.run(work, self._show, self.show_unreachable)
+            self.tasks.op(work).success(self._show).failure(self.show_unreachable).run()
 
     def _show(self, answer: tuple[Any, Any]) -> None:
         state, self.zone = answer

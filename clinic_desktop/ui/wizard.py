@@ -162,8 +162,7 @@ class SetupWizard(QWizard):
     def apply(self) -> None:
         """Check everything first; write nothing unless all of it is valid."""
         from clinic_desktop import secrets, settings
-        from clinic_desktop.db.engine import write_session
-        from clinic_desktop.demo import build_demo
+        from clinic_desktop.demo import set_up_clinic
 
         values, demo, context = self.values(), self.demo.isChecked(), self.context
         password = self.password.text()
@@ -172,11 +171,7 @@ class SetupWizard(QWizard):
         def work() -> list[str]:
             """What must be fixed first (nothing: all written)."""
             try:
-                with write_session(context.sessions) as session:
-                    settings.set_values(session, values)  # all checked together
-                    if demo:
-                        build_demo(session, context.clinic_today())
-                        settings.set_value(session, "clinic.name", values["clinic.name"])
+                set_up_clinic(context.sessions, values, context.clinic_today() if demo else None)
             except settings.SettingsRefused as exc:
                 return list(exc.problems.values())
             if password and values.get("smtp.username"):
@@ -194,4 +189,4 @@ class SetupWizard(QWizard):
 
         self.problems = []
         self.result_label.setText(self.tr("Setting up the clinic…"))
-        self.tasks.run(work, done, self.result_label.setText, busy=[self])
+        self.tasks.op(work).success(done).failure(self.result_label.setText).busy(self).run()

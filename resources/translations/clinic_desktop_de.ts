@@ -888,20 +888,12 @@ An dieselbe Adresse zu senden, schlägt wieder fehl. Zuerst die Adresse von {cod
             <translation>keine Ärztin/kein Arzt</translation>
         </message>
         <message>
-            <source>{code} has no active step.</source>
-            <translation>{code} hat keinen aktiven Schritt.</translation>
-        </message>
-        <message>
             <source>The plan is finished.</source>
             <translation>Der Plan ist abgeschlossen.</translation>
         </message>
         <message>
             <source>Step completed; the next step starts today.</source>
             <translation>Schritt abgeschlossen; der nächste Schritt beginnt heute.</translation>
-        </message>
-        <message>
-            <source>Select a step first (this patient has no active step).</source>
-            <translation>Bitte zuerst einen Schritt auswählen (diese Patientin / dieser Patient hat keinen aktiven Schritt).</translation>
         </message>
         <message>
             <source>Pause step {order} – {name}</source>
@@ -2888,6 +2880,14 @@ Jetzt die Einstellungen öffnen?</translation>
     </context>
     <context>
         <name>core</name>
+        <message>
+            <source>{code} has no active step.</source>
+            <translation>{code} hat keinen aktiven Schritt.</translation>
+        </message>
+        <message>
+            <source>Select a step first (this patient has no active step).</source>
+            <translation>Bitte zuerst einen Schritt auswählen (diese Patientin / dieser Patient hat keinen aktiven Schritt).</translation>
+        </message>
         <message>
             <source>Reading the clinic's mailbox is not set up yet: set {settings} (clinic-desktop settings set KEY VALUE; docs/email-replies.md).</source>
             <translation>Das Lesen des Praxis-Postfachs ist noch nicht eingerichtet: setzen Sie {settings} (clinic-desktop settings set KEY VALUE; docs/email-replies.md).</translation>

@@ -7,6 +7,7 @@ On the demo clinic, offscreen; each test waits for what the screen shows, never 
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -269,7 +270,7 @@ def test_compare_two_photos_from_different_steps_and_first_with_latest(
 
     class RecordingCompare:
         def __init__(self, _library: Any, before: Any, after: Any, _parent: Any = None):
-            compared.append((before["name"], after["name"]))
+            compared.append((before.name, after.name))
 
         def exec(self) -> int:
             return 0
@@ -319,7 +320,7 @@ def test_pdf_report_puts_each_steps_photos_under_its_heading(
 
     pages = report_pages(photos)
 
-    shown = [[(kind, value if kind == "heading" else value["name"]) for kind, value in page]
+    shown = [[(kind, value if kind == "heading" else value.name) for kind, value in page]
              for page in pages]
     headings = view.photos.headings()
     assert shown == [
@@ -328,7 +329,7 @@ def test_pdf_report_puts_each_steps_photos_under_its_heading(
          ("heading", headings[2]), ("photo", "s5.jpg")],
         [("heading", "No step"), ("photo", "loose.jpg")],
     ]
-    assert report_pages([*photos, dict(photos[1], name="s1c.jpg")])[1][0] == \
+    assert report_pages([*photos, replace(photos[1], name="s1c.jpg")])[1][0] == \
         ("heading", f"{headings[0]} (continued)")
 
     target = tmp_path / "report.pdf"

@@ -218,13 +218,13 @@ def test_complete_now_pressed_twice_completes_one_step(
 
 def test_opening_another_patient_shows_none_of_the_last_one_while_it_loads(
         qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from clinic_desktop.ui import patient as patient_module
+    from clinic_desktop.domain import patient_page
 
     window.open_patient(PATIENT)
     view = window.patient
     qtbot.waitUntil(lambda: view.title.text().startswith(PATIENT + " "), timeout=WAIT)
     assert view.steps_model.rowCount() > 0
-    gate = Gate(monkeypatch, patient_module, "load_patient")
+    gate = Gate(monkeypatch, patient_page, "load_patient_page")
     window.open_patient("P00002")
     qtbot.waitUntil(lambda: gate.calls == 1, timeout=WAIT)
     assert view.title.text() == "Loading P00002…"

@@ -1,5 +1,6 @@
 """The core's layers import one way (docs/architecture.md): no folder imports a folder that
-imports it back, and only the window and the command line reach Qt. Read from the source with
+imports it back, only the window and the command line reach Qt, and the window reads and writes
+through the core (no models, no queries, no transactions of its own). Read from the source with
 `ast`, so nothing is imported and function-level imports count as much as module-level ones."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Import:
     module: str  # the importing module
     line: int
     target: str  # the imported module (or package.name)
+    names: tuple[str, ...] = ()  # what `from target import …` takes from it
 
 
 def module_name(path: Path) -> str:
@@ -59,7 +61,7 @@ def imports_of(path: Path) -> list[Import]:
             # `from clinic_desktop import settings` imports the module clinic_desktop.settings
             found += [Import(module, node.lineno, f"{base}.{alias.name}")
                       for alias in node.names] if base == "clinic_desktop" else \
-                [Import(module, node.lineno, base)]
+                [Import(module, node.lineno, base, tuple(a.name for a in node.names))]
     return found
 
 
@@ -161,3 +163,39 @@ def test_a_loop_between_folders_is_found_and_named() -> None:
     assert folder_cycles(loop) == [["domain", "notify", "settings"]]
     assert [i.line for i in shortest_loop(loop, ["domain", "notify", "settings"])] == [3, 5, 9]
     assert folder_cycles(loop[1:]) == []
+
+
+def queries_in_the_window(imports: list[Import]) -> list[str]:
+    """Where a ui/ module takes the database into its own hands: the models, write_session,
+    SQLAlchemy beyond its exceptions (ui/tasks.py turns those into sentences)."""
+    def own_query(i: Import) -> bool:
+        return (i.target.startswith("clinic_desktop.db.models")
+                or (i.target == "clinic_desktop.db" and "models" in i.names)
+                or (i.target == "clinic_desktop.db.engine" and "write_session" in i.names)
+                or (i.target.split(".")[0] == "sqlalchemy" and i.target != "sqlalchemy.exc"))
+    return [f"{i.module}:{i.line} imports {i.target} {' '.join(i.names)}".rstrip()
+            for i in imports if folder(i.module) == "ui" and own_query(i)]
+
+
+def test_the_window_reads_and_writes_only_through_the_core() -> None:
+    assert queries_in_the_window(all_imports()) == []
+
+
+def test_a_view_that_queries_the_database_itself_is_named() -> None:
+    view = "clinic_desktop.ui.view"
+    imports = [Import(view, 3, "clinic_desktop.db.models", ("Photo",)),
+               Import(view, 4, "clinic_desktop.db.engine", ("write_session",)),
+               Import(view, 5, "sqlalchemy", ("select",)),
+               Import(view, 6, "clinic_desktop.db", ("models",)),
+               Import("clinic_desktop.ui.tasks", 7, "sqlalchemy.exc", ("OperationalError",)),
+               Import("clinic_desktop.ui.tasks", 8, "clinic_desktop.db.engine",
+                      ("unanswered_problem",)),
+               Import("clinic_desktop.domain.steps", 9, "clinic_desktop.db.models", ("Patient",))]
+    assert queries_in_the_window(imports) == [
+        "clinic_desktop.ui.view:3 imports clinic_desktop.db.models Photo",
+        "clinic_desktop.ui.view:4 imports clinic_desktop.db.engine write_session",
+        "clinic_desktop.ui.view:5 imports sqlalchemy select",
+        "clinic_desktop.ui.view:6 imports clinic_desktop.db models"]
+    # the names come from the source: ui/tasks.py takes only a sentence from db.engine
+    assert ("clinic_desktop.db.engine", ("unanswered_problem",)) in [
+        (i.target, i.names) for i in imports_of(PACKAGE / "ui" / "tasks.py")]
