@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from clinic_desktop.domain import staff_changes
 from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -198,8 +199,6 @@ class PlansView(QWidget):
         self.refresh(select=dialog.saved_id)
 
     def delete_template(self) -> None:
-        from clinic_desktop.domain.staff_changes import delete_plan_template
-
         template = self.selected()
         if template is None:
             return
@@ -215,7 +214,7 @@ class PlansView(QWidget):
             return
         sessions, template_id = self.context.sessions, template.id
         # Refreshed also after a refusal: another PC may have deleted it already.
-        self.tasks.op(lambda: delete_plan_template(sessions, template_id)) \
+        self.tasks.op(lambda: staff_changes.delete_plan_template(sessions, template_id)) \
             .success(lambda _none: self.refresh()) \
             .failure(lambda m: (show_error(self, m), self.refresh())).busy(*self.actions).run()
 
@@ -474,8 +473,6 @@ class TemplateDialog(QDialog):
 
     def save(self) -> None:
         """Saved in a worker; the buttons wait for the answer (no second template)."""
-        from clinic_desktop.domain.staff_changes import save_plan_template
-
         if self.tasks.running(self.buttons):  # Enter again while it saves
             return
         name, description, steps = self.values()
@@ -487,8 +484,8 @@ class TemplateDialog(QDialog):
 
         self.total.setText(self.tr("Saving…"))
         # A refusal leaves the dialog open, with everything as typed.
-        self.tasks.op(lambda: save_plan_template(sessions, editing_id, name, steps,
-                                                 description)).success(done).failure(
+        self.tasks.op(lambda: staff_changes.save_plan_template(
+            sessions, editing_id, name, steps, description)).success(done).failure(
             lambda m: (self._changed(), show_error(self, m))).busy(self.buttons).run()
 
     def reject(self) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from clinic_desktop.domain import staff_changes
 from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -477,7 +478,6 @@ class SettingsView(QWidget):
         are not checked again: a stored value that went bad is already shown in red and must
         not block saving the others."""
         from clinic_desktop import secrets, settings
-        from clinic_desktop.domain.staff_changes import save_settings
         from clinic_desktop.errors import ClinicError
 
         if self.tasks.running(self.form_page):  # loading, or saving already
@@ -491,7 +491,7 @@ class SettingsView(QWidget):
         def work() -> tuple[dict[str, str], str]:
             """(the refused fields' problems, why the password was not stored)."""
             try:
-                save_settings(sessions, changed)
+                staff_changes.save_settings(sessions, changed)
             except settings.SettingsRefused as exc:
                 return exc.problems, ""
             try:
@@ -588,8 +588,6 @@ class SettingsView(QWidget):
             or self.tr("No doctors yet."))).run()
 
     def add_doctor(self) -> None:
-        from clinic_desktop.domain.staff_changes import add_doctor
-
         name, ok = QInputDialog.getText(self, self.tr("Add doctor"), self.tr("Name:"))
         if not ok or not name.strip():
             return
@@ -598,7 +596,7 @@ class SettingsView(QWidget):
         if not ok:
             return
         sessions = self.context.sessions
-        self.tasks.op(lambda: add_doctor(sessions, name, email), self) \
+        self.tasks.op(lambda: staff_changes.add_doctor(sessions, name, email), self) \
             .success(lambda _none: self._load_doctors()) \
             .busy(self.add_doctor_button).run()
 
@@ -859,12 +857,10 @@ class TemplateEditor(QWidget):
         self.tasks.op(lambda: preview_html(kind, lang, sources), self).success(show).run()
 
     def save(self) -> None:
-        from clinic_desktop.domain.staff_changes import save_email_template
-
         kind, lang, sources = self.kind.currentData(), self.language.currentData(), \
             self._sources()
         sessions = self.context.sessions
-        self.tasks.op(lambda: save_email_template(sessions, kind, lang, sources)) \
+        self.tasks.op(lambda: staff_changes.save_email_template(sessions, kind, lang, sources)) \
             .success(lambda _none: show_info(self, self.tr(
                 "Template saved; new emails use it."))) \
             .failure(lambda m: show_error(self, self.tr(
@@ -872,9 +868,7 @@ class TemplateEditor(QWidget):
             .busy(self).run()
 
     def reset(self) -> None:
-        from clinic_desktop.domain.staff_changes import reset_email_template
-
         kind, lang, sessions = self.kind.currentData(), self.language.currentData(), \
             self.context.sessions
-        self.tasks.op(lambda: reset_email_template(sessions, kind, lang), self) \
+        self.tasks.op(lambda: staff_changes.reset_email_template(sessions, kind, lang), self) \
             .success(lambda _none: self.load()).busy(self).run()
