@@ -315,9 +315,12 @@ class PatientView(FileDropTarget, QWidget):
         return selected_key(self.steps_table, self.steps_model)
 
     def complete_now(self) -> None:
-        self._change(lambda sessions, code, today: translate("PatientView", "The plan is finished.")
-                     if patient_page.complete_now(sessions, code, today) else translate(
-                         "PatientView", "Step completed; the next step starts today."))
+        def act(sessions: Any, code: str, today: date) -> str:
+            if patient_page.complete_now(sessions, code, today):
+                return translate("PatientView", "The plan is finished.")
+            return translate("PatientView", "Step completed; the next step starts today.")
+
+        self._change(act)
 
     def skip(self) -> None:
         step_id = self._selected_step_id()
