@@ -15,6 +15,7 @@ from clinic_desktop.ui.qt import (
     QListWidgetItem,
     QPushButton,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -54,6 +55,10 @@ SECTIONS = [
      QT_TRANSLATE_NOOP("TodayView", "Their step waits: accept the photo, or ask the patient "
                        "for a better one, in the patient's photos.")),
 ]
+
+
+FIRST_ITEMS = 12  # each list's first rows are shown at once (more than a box has room for)
+FILL_ITEMS = 100  # then the others, this many per turn of the event loop
 
 
 class TodayView(QWidget):
@@ -133,6 +138,12 @@ class TodayView(QWidget):
             grid.addWidget(box, index // 3, index % 3)
             self.boxes[key] = (box, items, note)
         layout.addWidget(self.lists, 1)
+        # Lists with rows still to add: (key, list, rows, how many are in).
+        self._unfilled: list[tuple[str, QListWidget, list[Any], int]] = []
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setSingleShot(True)
+        self._fill_timer.setInterval(0)  # after what is waiting: painting, a key press
+        self._fill_timer.timeout.connect(self._fill_more)
         self.forecast = ForecastPanel()
         self.forecast.update_wanted.connect(self.forecast_wanted)
         self.forecast.open_patient.connect(self.open_patient)
@@ -196,7 +207,10 @@ class TodayView(QWidget):
             self.open_patient.emit(code)
 
     def show_overview(self, overview: Any, health: Any, zone: Any) -> None:
+        """Each list's first rows at once, the rest a part at a time: a large clinic's
+        thousands of rows would stop the window for a moment."""
         self.zone = zone
+        self._unfilled.clear()  # an older overview's rows are not wanted any more
         self.title.setText(self.tr("Today, {day}").format(day=long_date_text(overview.today)))
         self.start.setVisible(overview.patients == 0)
         self.lists.setVisible(overview.patients > 0 and not self.forecast_button.isChecked())
@@ -206,17 +220,43 @@ class TodayView(QWidget):
             box.setTitle(f"{self.tr(title)} ({len(rows)})")
             note.setText(self.tr(explanation).format(late=overview.late_after_days))
             items.clear()
-            for row in rows:
-                label, code = self.row_text(key, row)
-                item = QListWidgetItem(label)
-                item.setToolTip(label)
-                item.setData(Qt.ItemDataRole.UserRole, code)
-                items.addItem(item)
+            self._add_items(key, items, rows[:FIRST_ITEMS])
+            if len(rows) > FIRST_ITEMS:
+                self._unfilled.append((key, items, rows, FIRST_ITEMS))
             if not rows:
                 empty = QListWidgetItem(self.tr("Nothing here today."))
                 empty.setFlags(Qt.ItemFlag.NoItemFlags)
                 items.addItem(empty)
+        if self._unfilled:
+            self._fill_timer.start()
         self.show_health(health, zone)
+
+    def _add_items(self, key: str, items: QListWidget, rows: list[Any]) -> None:
+        for row in rows:
+            label, code = self.row_text(key, row)
+            item = QListWidgetItem(label)
+            item.setToolTip(label)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            items.addItem(item)
+
+    def _fill_more(self) -> None:
+        """The next FILL_ITEMS rows of the lists still being filled."""
+        budget = FILL_ITEMS
+        while self._unfilled and budget:
+            key, items, rows, done = self._unfilled[0]
+            part = rows[done:done + budget]
+            self._add_items(key, items, part)
+            budget -= len(part)
+            if done + len(part) < len(rows):
+                self._unfilled[0] = (key, items, rows, done + len(part))
+            else:
+                self._unfilled.pop(0)
+        if self._unfilled:
+            self._fill_timer.start()
+
+    def filling(self) -> bool:
+        """Some lists have their first rows only, the rest is on its way."""
+        return bool(self._unfilled)
 
     def show_health(self, health: Any, zone: Any) -> None:
         from clinic_desktop.audit import host_name

@@ -170,6 +170,9 @@ class RowFileDrops(QObject):
         return True
 
 
+FIT_ROWS = 100
+
+
 def make_table(model: QAbstractTableModel, parent: QWidget | None = None,
                stretch_last: bool = True, remember_as: str = "") -> QTableView:
     """A read-only row-selecting table; with `remember_as`, column widths and order are
@@ -183,6 +186,8 @@ def make_table(model: QAbstractTableModel, parent: QWidget | None = None,
     table.horizontalHeader().setStretchLastSection(stretch_last)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.setWordWrap(False)
+    # Widths to fit the rows on screen and FIT_ROWS more, not a thousand rows' worth.
+    table.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
     if remember_as:
         header = table.horizontalHeader()
         key = f"columns/{remember_as}"
@@ -192,7 +197,11 @@ def make_table(model: QAbstractTableModel, parent: QWidget | None = None,
             table.setProperty("widths_remembered", True)
 
         def save(*_args: Any) -> None:
-            QSettings().setValue(key, header.saveState())
+            # What the user did with the mouse (dragged or double-clicked a column's edge),
+            # not the table's own fitting and stretching: those would write the file several
+            # times at every refresh, and keep widths the user never chose.
+            if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+                QSettings().setValue(key, header.saveState())
 
         header.sectionResized.connect(save)
         header.sectionMoved.connect(save)
