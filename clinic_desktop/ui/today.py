@@ -129,6 +129,9 @@ class TodayView(QWidget):
             items.setObjectName(key)
             items.setAccessibleName(self.tr(title))
             items.setWordWrap(True)
+            # Wrapped rows are measured one by one: a few at a time, not 500 when shown.
+            items.setLayoutMode(QListWidget.LayoutMode.Batched)
+            items.setBatchSize(FIRST_ITEMS)
             items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             # Activated = double-click (or single click where the desktop says so) or Enter;
             # also listening to itemDoubleClicked opened the patient twice.
