@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import signal
@@ -90,6 +91,14 @@ def binding_problem() -> str | None:
             "version (pip install \"PySide6-Essentials!=6.12.0\") or the clinic's installer.")
 
 
+def keep_for_good() -> None:
+    """Tell Python's garbage collector that what exists once the window is made (modules,
+    the database layer, the views) lives as long as the app. Its full collections then skip
+    it: they walked all of it each time, for 0.1-0.25 s, and whichever thread triggers one
+    holds Python's lock meanwhile, so a worker's collection stopped the window too."""
+    gc.freeze()
+
+
 def language_setting(context: AppContext) -> str:
     """The ui.language setting, read before the QApplication exists (like the migrations);
     a damaged value means the PC's own language."""
@@ -142,6 +151,7 @@ def run_gui(context: AppContext, *, tray_only: bool = False, argv: list[str] | N
     bridge = _EventBridge()
     scheduler = ClinicScheduler(context, on_event=bridge.event.emit)
     window = MainWindow(context, tasks, scheduler)
+    keep_for_good()
     install_exception_hook(lambda: window)
     tray = TrayNotifier(context, scheduler, tasks)
     bridge.event.connect(tray.notify)
