@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 # not necessarily installed in the venv: make the checkout importable either way.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _stall_probe import StallProbe
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
@@ -53,7 +53,6 @@ TARGET_FIRST_PAINT_S = 1.0
 TARGET_KEYSTROKE_MS = 50.0
 TARGET_RSS_MB = 300.0
 WAIT_S = 300.0  # give up on a result after this long (a broken run, not a slow one)
-TICK_MS = 10  # GUI-thread heartbeat used to measure the longest freeze
 SHOWN = 200  # rows compared between the two ways: our first page
 
 
@@ -74,58 +73,12 @@ def peak_rss_mb() -> float:
 
 # --- child: one variant in this process -----------------------------------------------------
 
-class Probe:
-    """Waits on the GUI thread's event loop (never busy-spins: the worker thread needs the GIL)
-    and measures the longest gap between heartbeats, i.e. how long the GUI was frozen."""
+class Probe(StallProbe):
+    """The stall probe, and when the table has painted a result."""
 
     def __init__(self, app: Any):
-        from PySide6.QtCore import QTimer
-
+        super().__init__()
         self.app = app
-        self.last = 0.0
-        self.longest = 0.0
-        self.timer = QTimer()
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._tick)
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
-
-    def start(self) -> None:
-        self.last = time.perf_counter()
-        self.longest = 0.0
-        self.timer.start()
-
-    def stop(self) -> float:
-        self._tick()
-        self.timer.stop()
-        return self.longest
-
-    def wait_for(self, signal: Any, ready: Callable[[], bool]) -> None:
-        """Run the event loop until `signal` fires and `ready()` holds."""
-        from PySide6.QtCore import QEventLoop, QTimer
-
-        loop = QEventLoop()
-
-        def check(*_args: Any) -> None:
-            if ready():
-                loop.quit()
-
-        signal.connect(check)
-        guard = QTimer()
-        guard.setSingleShot(True)
-        guard.timeout.connect(loop.quit)
-        guard.start(int(WAIT_S * 1000))
-        try:
-            if not ready():
-                loop.exec()
-        finally:
-            signal.disconnect(check)
-            guard.stop()
-        if not ready():
-            raise TimeoutError(f"no result after {WAIT_S:.0f}s")
 
     def arm(self, table: Any) -> None:
         """The result has just reached the table: from now on, wait for it to be painted."""
@@ -181,11 +134,12 @@ def run_ours(app: Any, context: Any, queries: list[str]) -> dict[str, Any]:
     view.resize(1280, 820)
     view.show()
     view.refresh()  # what MainWindow.show_page does when the Patients page is opened
-    probe.wait_for(view.model.modelReset, lambda: view.model.rowCount() > 0)
+    probe.wait_for(lambda: view.model.rowCount() > 0, WAIT_S, view.model.modelReset)
     probe.paint(view.table)
     first_paint = time.perf_counter() - started
-    probe.wait_for(view.model.loaded, lambda: view.model.total == len(view.model.rows)
-                   or view.model.total > len(view.model.rows) + 1)  # counted
+    probe.wait_for(lambda: view.model.total == len(view.model.rows)
+                   or view.model.total > len(view.model.rows) + 1,  # counted
+                   WAIT_S, view.model.loaded)
 
     # When the debounce timer fires, the view calls model.search: stamp that moment.
     query_started: list[float] = []
@@ -208,7 +162,7 @@ def run_ours(app: Any, context: Any, queries: list[str]) -> dict[str, Any]:
         if view.search.text():
             loaded.clear()
             view.search.setText("")  # back to the full list (not measured)
-            probe.wait_for(view.model.loaded, lambda: bool(loaded))
+            probe.wait_for(lambda: bool(loaded), WAIT_S, view.model.loaded)
             probe.paint(view.table)
         for n, char in enumerate(query, 1):
             loaded.clear()
@@ -217,11 +171,11 @@ def run_ours(app: Any, context: Any, queries: list[str]) -> dict[str, Any]:
             probe.start()
             pressed = time.perf_counter()
             type_key(view.search, char)
-            probe.wait_for(view.model.modelReset, lambda: bool(shown))
+            probe.wait_for(lambda: bool(shown), WAIT_S, view.model.modelReset)
             probe.paint(view.table)
             painted = time.perf_counter()
             freeze = probe.stop()
-            probe.wait_for(view.model.loaded, lambda: bool(loaded))
+            probe.wait_for(lambda: bool(loaded), WAIT_S, view.model.loaded)
             counted = time.perf_counter()
             assert view.search.text() == query[:n]
             keystrokes.append({
