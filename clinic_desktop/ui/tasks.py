@@ -10,6 +10,7 @@ twice. A failure is a sentence: given to `failure(cb)`, or else shown over the o
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -19,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from clinic_desktop.db.engine import unanswered_problem
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.ui.i18n import translate
-from clinic_desktop.ui.qt import QObject, QRunnable, QThreadPool, QWidget, Signal, Slot
+from clinic_desktop.ui.qt import QObject, QRunnable, QThreadPool, QTimer, QWidget, Signal, Slot
 from clinic_desktop.ui.widgets import show_error
 from clinic_desktop.ui.words import core_text
 
@@ -82,6 +83,44 @@ class _Task(QRunnable):
             relay.done.emit(result)
 
 
+class _CollectorOnGuiThread(QObject):
+    """Python's cycle collector runs in whichever thread allocates when a threshold is passed.
+    A widget in a reference cycle (a closure of its own connected to its signal is enough) is
+    then destroyed by a worker thread, and Qt crashes, at once or at some later moment. While
+    workers may run, the automatic collector is off and this collects on the GUI thread
+    instead, each generation when the count the collector would have used is passed (as
+    Spyder's and pyqtgraph's GarbageCollector do)."""
+
+    INTERVAL_MS = 500
+    _holders = 0  # runners alive: the last one to stop turns automatic collection back on
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        if _CollectorOnGuiThread._holders == 0:
+            gc.disable()
+        _CollectorOnGuiThread._holders += 1
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start(self.INTERVAL_MS)
+
+    @Slot()
+    def collect(self) -> None:
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        for generation in (2, 1, 0):  # the oldest due generation (it takes the younger too)
+            if counts[generation] > thresholds[generation]:
+                gc.collect(generation)
+                return
+
+    def stop(self) -> None:
+        if not self._timer.isActive():
+            return
+        self._timer.stop()
+        gc.collect()  # what the workers left, here on the GUI thread
+        _CollectorOnGuiThread._holders -= 1
+        if _CollectorOnGuiThread._holders == 0:
+            gc.enable()
+
+
 class Op:
     """One piece of background work, described, then `run()`: `fn` in a worker, then
     `success(result)` or the failure's sentence on the GUI thread. Don't touch widgets in
@@ -126,6 +165,7 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(threads)
         self._relays: set[_Relay] = set()
         self._busy: dict[QWidget, int] = {}  # widget → tasks that keep it disabled
+        self._collector = _CollectorOnGuiThread(self)
 
     def op(self, fn: Callable[[], Any], parent: QWidget | None = None) -> Op:
         """`fn` to run in a worker; a failure is shown over `parent` unless `failure` takes
@@ -179,3 +219,4 @@ class TaskRunner(QObject):
     def shutdown(self) -> None:
         self.pool.clear()
         self.pool.waitForDone()
+        self._collector.stop()

@@ -61,3 +61,24 @@ def test_a_failure_is_a_sentence_over_the_parent_or_given_to_the_view(
     assert taken == ["Something unexpected went wrong (KeyError: 'step'). The details are in "
                      "the log file."]
     assert messages.errors == ["P00123 has no active step."]
+
+
+def test_what_closed_windows_leave_is_freed_on_the_gui_thread_not_by_a_worker(
+        qtbot: Any, tasks: Any) -> None:
+    """A widget in a reference cycle is freed by Python's cycle collector, which runs in the
+    thread that allocates when a threshold is passed: a worker destroying a widget crashes
+    Qt. A stand-in for such a widget records the thread that frees it."""
+    freed_on: list[threading.Thread] = []
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+        def __del__(self) -> None:
+            freed_on.append(threading.current_thread())
+
+    Cycle()  # garbage from here on, that only the cycle collector can free
+    answers: list[list[list[int]]] = []
+    tasks.op(lambda: [[] for _ in range(50_000)]).success(answers.append).run()  # kept
+    qtbot.waitUntil(lambda: answers != [] and freed_on != [], timeout=WAIT)
+    assert freed_on == [threading.main_thread()]
