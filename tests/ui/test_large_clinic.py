@@ -3,10 +3,12 @@ and tables neither measure every row nor write the settings file while they refr
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from clinic_desktop import settings
 from clinic_desktop.domain.dashboard import Overview, StepRow
 from clinic_desktop.health import Health
 from clinic_desktop.ui.qt import QPoint, QSettings, Qt
@@ -14,6 +16,7 @@ from clinic_desktop.ui.today import FIRST_ITEMS, TodayView
 from clinic_desktop.ui.widgets import RowsModel, fit_columns, make_table
 
 TODAY = date(2026, 11, 23)
+WAIT = 10_000  # ms
 NOBODY_SENDS = Health(sender="", sender_stale=True, last_daily=None, last_delivery=None,
                       queued=0, failed=0, needs_attention=0, inbox=0)
 
@@ -74,3 +77,37 @@ def test_a_table_keeps_the_widths_the_user_set_not_its_own_fitting(qtbot: Any) -
     qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton,
                        pos=QPoint(edge + 40, middle))
     assert QSettings().value("columns/large-clinic-test") is not None
+
+
+def test_settings_opened_again_stay_usable_and_keep_what_is_typed_meanwhile(
+        qtbot: Any, window: Any, file_keyring: Any, monkeypatch: Any) -> None:
+    from clinic_desktop.ui import settings_view
+
+    view = window.settings
+    window.nav.setCurrentRow(5)
+    qtbot.waitUntil(lambda: window.tasks.pending() == 0, timeout=WAIT)
+    assert view.fields["clinic.phone"].text() != "+44 20 7946 0999"
+    stored_name = view.fields["clinic.name"].text()
+
+    reading = threading.Event()
+    read = settings_view.read_settings
+
+    def slow_read(sessions: Any) -> Any:
+        assert reading.wait(WAIT / 1000)
+        return read(sessions)
+
+    monkeypatch.setattr(settings_view, "read_settings", slow_read)
+    window.nav.setCurrentRow(4)
+    window.nav.setCurrentRow(5)  # read again, in a worker held until `reading` is set
+    assert view.form_page.isEnabled()  # no greying of the whole form for a reload
+    view.fields["clinic.phone"].setText("+44 20 7946 0999")
+    reading.set()
+    qtbot.waitUntil(lambda: window.tasks.pending() == 0, timeout=WAIT)
+    assert view.fields["clinic.phone"].text() == "+44 20 7946 0999"
+    assert view.fields["clinic.name"].text() == stored_name
+
+    view.save()
+    qtbot.waitUntil(lambda: view.status.text() == "Settings saved.", timeout=WAIT)
+    qtbot.waitUntil(lambda: window.tasks.pending() == 0, timeout=WAIT)
+    with window.context.sessions() as session:
+        assert settings.get(session, "clinic.phone") == "+44 20 7946 0999"
