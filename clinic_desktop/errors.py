@@ -1,51 +1,61 @@
 """Errors a user can meet, each carrying a sentence a receptionist can act on."""
 
 import errno
+from enum import IntEnum
 
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
+
+
+class ExitCode(IntEnum):
+    """The command line's exit codes, the one table of them (README "Exit codes"): scripts,
+    Task Scheduler and other PCs rely on these numbers. Each error below carries its own."""
+
+    OK = 0
+    SOME_FAILED = 1  # some items failed, a rule refused the action, or it was stopped
+    USAGE = 2  # a usage or configuration error: the fix is in the command or the settings
 
 
 class ClinicError(Exception):
     """Base class: str(error) is the message shown to the user, as is."""
 
-    exit_code = 1
+    exit_code = ExitCode.SOME_FAILED
 
 
 class ConfigError(ClinicError):
     """A setting, path or database URL is wrong; the fix is in the configuration."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class ValidationError(ClinicError):
     """Input the user typed or imported is not acceptable."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class NotFoundError(ClinicError):
     """A patient, step, template or other record named by the user does not exist."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class RuleError(ClinicError):
     """The action would break a treatment rule (e.g. two active steps)."""
 
-    exit_code = 1
+    exit_code = ExitCode.SOME_FAILED
 
 
 class DatabaseError(ClinicError):
     """The database cannot be opened, upgraded, backed up or is damaged."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class DiskFullError(ClinicError):
     """A disk (the PC's, a share's or the database server's) had no room for a write; what
     could not be saved was left as it was before."""
 
-    exit_code = 1
+    exit_code = ExitCode.SOME_FAILED
 
 
 # ENOSPC: no space left; EDQUOT: the user's quota is used up; EFBIG: the file may not grow

@@ -21,12 +21,16 @@ from clinic_desktop import clock, lease, settings
 from clinic_desktop.app import AppContext
 from clinic_desktop.db.engine import is_transient, until_written, write_session
 from clinic_desktop.db.models import JobRun
+from clinic_desktop.domain import due_scan
 from clinic_desktop.domain.daily_check import daily_check
 from clinic_desktop.domain.forecast import Forecast
 from clinic_desktop.domain.forecast import forecast as rehearse_days
-from clinic_desktop.errors import ClinicError
+from clinic_desktop.errors import ClinicError, ExitCode
 from clinic_desktop.health import DAILY_CHECK, DELIVERY, FOLDER_WATCH
+from clinic_desktop.mail.poll import POLL_MINUTES, poll_once
 from clinic_desktop.notify.delivery import DeliveryReport, deliver_outbox, holder_name
+from clinic_desktop.photos.importer import IMPORTED, REFUSED, UNMATCHED, PhotoImporter
+from clinic_desktop.photos.watch import FolderWatcher
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 log = logging.getLogger(__name__)
@@ -158,8 +162,6 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True,
     try:
         check = daily_check(app.sessions, today, auto_progress=auto, should_stop=should_stop)
         report, follow = check.scan, check.follow_ups
-        from clinic_desktop.domain import due_scan
-
         parts.append(_SCANNED(n_steps=len(report.items), n_queued=report.count(due_scan.QUEUED),
                               n_attention=report.count(due_scan.NEEDS_ATTENTION)))
         if auto:
@@ -180,7 +182,7 @@ def run_daily_check(app: AppContext, today: date, *, send: bool = True,
             attention = attention or event.attention
             config_error = event.config_error
     except ClinicError as exc:
-        ok, attention, config_error = False, True, exc.exit_code == 2
+        ok, attention, config_error = False, True, exc.exit_code == ExitCode.USAGE
         parts.append(str(exc))
     except Exception as exc:  # a job that raises must never kill the scheduler
         log.exception("The daily check failed")
@@ -262,7 +264,7 @@ def send_due(app: AppContext, *, holder: str | None = None,
         if not contain_errors:
             raise
         summary, ok, attention = _NOT_SENT(problem=exc), False, True
-        config_error = exc.exit_code == 2
+        config_error = exc.exit_code == ExitCode.USAGE
     except Exception as exc:
         if not contain_errors:
             raise
@@ -307,8 +309,6 @@ def run_mail_poll(app: AppContext, *, holder: str | None = None,
                   should_stop: Callable[[], bool] | None = None) -> JobEvent | None:
     """Read the clinic's mailbox (clinic_desktop.mail.poll): None when it is not set up or
     there was nothing new."""
-    from clinic_desktop.mail.poll import poll_once
-
     started = clock.now_utc()
     try:
         report = poll_once(app, holder=holder, should_stop=should_stop)
@@ -327,12 +327,8 @@ def run_mail_poll(app: AppContext, *, holder: str | None = None,
 _MAILBOX = sentence(QT_TRANSLATE_NOOP("core", "mailbox: {summary}"))
 
 
-def run_folder_watch(app: AppContext, watcher: object,
+def run_folder_watch(app: AppContext, watcher: FolderWatcher,
                      should_stop: Callable[[], bool] | None = None) -> JobEvent | None:
-    from clinic_desktop.photos.importer import IMPORTED, REFUSED, UNMATCHED
-    from clinic_desktop.photos.watch import FolderWatcher
-
-    assert isinstance(watcher, FolderWatcher)
     started = clock.now_utc()
     try:
         report = watcher.poll(should_stop)
@@ -382,9 +378,6 @@ class ClinicScheduler:
 
     def __init__(self, app: AppContext, *, on_event: Callable[[JobEvent], None] | None = None,
                  holder: str | None = None):
-        from clinic_desktop.photos.importer import PhotoImporter
-        from clinic_desktop.photos.watch import FolderWatcher
-
         self.app = app
         self.holder = holder or holder_name()
         self.on_event = on_event or (lambda event: None)
@@ -421,8 +414,6 @@ class ClinicScheduler:
                                 **options)
         self._scheduler.add_job(self.watch_job, IntervalTrigger(seconds=poll),
                                 id=FOLDER_WATCH, **options)
-        from clinic_desktop.mail.poll import POLL_MINUTES
-
         self._scheduler.add_job(self.mail_job, IntervalTrigger(minutes=POLL_MINUTES),
                                 id=MAIL_POLL, next_run_time=clock.now_utc(), **options)
         self._scheduler.start()

@@ -1,4 +1,5 @@
-"""Treatment rules checked across the whole database (for `db check` and the tests)."""
+"""The database checked as a whole (`db check`): its schema and SQLite's own integrity, the
+treatment rules, emails sent early, and the photo files."""
 
 from __future__ import annotations
 
@@ -6,13 +7,43 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Integer, and_, cast, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Engine, Integer, and_, cast, func, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from clinic_desktop import settings
+from clinic_desktop.db import migrate
+from clinic_desktop.db.backup import integrity_problem
+from clinic_desktop.db.engine import sqlite_path
 from clinic_desktop.db.models import Notification, Patient, Photo, TreatmentStep, due_date_for
 from clinic_desktop.db.search import stale_search_text
 from clinic_desktop.notify import outbox
+
+
+def database_problems(engine: Engine, sessions: sessionmaker[Session], library_root: Path,
+                      resolve: Callable[[str], Path], *, deep: bool = False) -> list[str]:
+    """Sentences naming everything wrong with the clinic's database; empty when all is well.
+    `library_root` and `resolve` are the photo library's (photos.importer.library_for)."""
+    problems: list[str] = []
+    revision = migrate.current_revision(engine)
+    if revision != migrate.head_revision():
+        problems.append(f"schema is at {revision}, expected {migrate.head_revision()}")
+    db_file = sqlite_path(str(engine.url))
+    if db_file is not None:
+        problem = integrity_problem(db_file)
+        if problem:
+            problems.append(f"SQLite integrity check: {problem}")
+        with engine.connect() as connection:
+            bad_keys = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if bad_keys:
+            problems.append(f"{len(bad_keys)} row(s) point to records that do not exist")
+    with sessions() as session:
+        problems += rule_violations(session) + early_notifications(session)
+        if library_root.is_dir():
+            problems += photo_file_problems(session, resolve, deep=deep)
+        elif session.scalar(select(Photo.id).limit(1)) is not None:
+            problems.append(f"the photo library {library_root} cannot be reached, so its "
+                            "photo files were not checked (is the network share connected?)")
+    return problems
 
 
 def rule_violations(session: Session) -> list[str]:

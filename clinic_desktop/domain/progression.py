@@ -64,6 +64,12 @@ def active_step(session: Session, patient_id: int) -> TreatmentStep | None:
         TreatmentStep.patient_id == patient_id, TreatmentStep.is_active.is_(True)))
 
 
+def step_by_order(session: Session, patient_id: int, order: int) -> TreatmentStep | None:
+    """The patient's step with this number (as staff and the plan count them)."""
+    return session.scalar(select(TreatmentStep).where(TreatmentStep.patient_id == patient_id,
+                                                      TreatmentStep.order == order))
+
+
 def pending_steps(session: Session, patient_id: int) -> list[TreatmentStep]:
     return list(session.scalars(select(TreatmentStep).where(
         TreatmentStep.patient_id == patient_id, TreatmentStep.is_active.is_(False),

@@ -8,10 +8,17 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, and_, column, func, select, table
 from sqlalchemy import text as text_clause
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import Doctor, Patient, TreatmentStep
-from clinic_desktop.db.search import FTS_TABLE, has_fts, search_words
+from clinic_desktop.db.search import (
+    FTS_TABLE,
+    ensure_search_index,
+    fill_search_text,
+    has_fts,
+    search_words,
+)
 
 
 @dataclass(frozen=True)
@@ -24,22 +31,37 @@ class PatientRow:
     doctor: str
     step: str
     due: date | None
+    consent: bool
+    language: str
 
 
-def search_patients(session: Session, text: str, offset: int, limit: int) -> list[PatientRow]:
-    """One page of the patient list, filtered by code, name, email or phone as typed."""
+def search_patients(session: Session, text: str, offset: int = 0,
+                    limit: int | None = None) -> list[PatientRow]:
+    """One page of the patient list (every patient without a limit), filtered by code, name,
+    email or phone as typed."""
     active = aliased(TreatmentStep)
     query = (select(Patient.id, Patient.code, Patient.first_name, Patient.last_name,
                     Patient.email, Patient.phone, Doctor.name, active.order, active.name,
-                    active.due_date)
+                    active.due_date, Patient.email_consent, Patient.language)
              .outerjoin(Doctor, Doctor.id == Patient.doctor_id)
              .outerjoin(active, and_(active.patient_id == Patient.id,
                                      active.is_active.is_(True)))
              .where(*patient_matches(session, text, for_page=True))
              .order_by(Patient.code).offset(offset).limit(limit))
     return [PatientRow(r[0], r[1], f"{r[2]} {r[3]}".strip(), r[4] or "", r[5] or "",
-                       r[6] or "", f"{r[7]} {r[8]}" if r[7] is not None else "", r[9])
+                       r[6] or "", f"{r[7]} {r[8]}" if r[7] is not None else "", r[9],
+                       r[10], r[11])
             for r in session.execute(query)]
+
+
+def rebuild_search(sessions: sessionmaker[Session]) -> int:
+    """Recompute what the search looks in for every patient whose text is stale, and make
+    sure its index exists (`db rebuild-search`); how many patients were corrected."""
+    with write_session(sessions) as session:
+        connection = session.connection()
+        fixed = fill_search_text(connection)
+        ensure_search_index(connection)
+    return fixed
 
 
 def count_patients(session: Session, text: str) -> int:

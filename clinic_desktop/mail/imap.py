@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from clinic_desktop import secrets, settings
-from clinic_desktop.errors import ClinicError, ConfigError
+from clinic_desktop.errors import ClinicError, ConfigError, ExitCode
 from clinic_desktop.notify.servers import ServerPlace, connection_problem, tls_context
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
@@ -69,7 +69,7 @@ class MailboxError(ClinicError):
 class MailboxSetupError(MailboxError):
     """Reading cannot work until a setting, the password or a certificate is fixed."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from clinic_desktop import audit, clock, lease
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, MailMessage, Notification, Patient, Photo
-from clinic_desktop.errors import ClinicError
+from clinic_desktop.errors import ClinicError, ExitCode
 from clinic_desktop.mail.imap import (
     ImapSettings,
     Mailbox,
@@ -40,7 +40,8 @@ from clinic_desktop.mail.imap import (
 )
 from clinic_desktop.mail.reading import Attachment, ReadMail, read_mail
 from clinic_desktop.notify import outbox
-from clinic_desktop.photos.importer import DUPLICATE, IMPORTED, REFUSED, UNMATCHED
+from clinic_desktop.notify.delivery import holder_name
+from clinic_desktop.photos.importer import DUPLICATE, IMPORTED, REFUSED, UNMATCHED, PhotoImporter
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,6 @@ def poll_mailbox(app: Any, *, holder: str, should_stop: Callable[[], bool] | Non
     """Read every message in imap.folder once (see the module). Problems with the server,
     the login or the settings end the poll with report.error; a message that cannot be
     handled is left for the next poll and the rest go on."""
-    from clinic_desktop.photos.importer import PhotoImporter
 
     stopping = should_stop or (lambda: False)
     report = PollReport()
@@ -417,7 +417,6 @@ def poll_once(app: Any, *, holder: str | None = None,
     With a `holder` (the scheduler's) the lease is already held. Without one (a command) it
     is taken for this poll unless another PC holds it, which the report then names. None
     when reading the mailbox is not set up."""
-    from clinic_desktop.notify.delivery import holder_name
 
     with app.sessions() as session:
         if not is_configured(session):
@@ -434,7 +433,7 @@ def poll_once(app: Any, *, holder: str | None = None,
     try:
         return poll_mailbox(app, holder=holder, should_stop=should_stop)
     except ClinicError as exc:  # not set up: the settings or the password are missing
-        return PollReport(error=str(exc), setup_error=exc.exit_code == 2)
+        return PollReport(error=str(exc), setup_error=exc.exit_code == ExitCode.USAGE)
     finally:
         if taken_here:
             lease.release(app.sessions, holder)

@@ -35,6 +35,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from clinic_desktop import audit
 from clinic_desktop.config import EMAIL_LANGUAGES, templates_dir
 from clinic_desktop.db.models import EmailTemplate
 from clinic_desktop.errors import ConfigError, ValidationError
@@ -484,6 +485,28 @@ def template_source(session: Session, kind: str, language: str) -> dict[str, str
     return {"subject": row.subject, "text": row.body_text, "html": row.body_html}
 
 
+@dataclass(frozen=True)
+class TemplateVersion:
+    """Which version of one email is in force: the default, or a copy staff edited."""
+
+    kind: str
+    language: str
+    edited_by: str | None  # None: the default
+    edited_at: datetime | None
+
+
+def template_versions(session: Session) -> list[TemplateVersion]:
+    """Every kind of email in every language, with who edited it last, if anyone did."""
+    edited = {(t.kind, t.language): t for t in session.scalars(select(EmailTemplate))}
+    versions = []
+    for kind in KINDS:
+        for language in available_languages():
+            row = edited.get((kind, language))
+            versions.append(TemplateVersion(kind, language, row.updated_by if row else None,
+                                            row.updated_at if row else None))
+    return versions
+
+
 def check_template(kind: str, language: str, sources: Mapping[str, str]) -> None:
     """Refuse a broken template before it is saved: syntax, unknown names, unsafe access.
 
@@ -546,7 +569,6 @@ def _error_line(exc: Exception) -> int | None:
 
 def save_template(session: Session, kind: str, language: str, sources: Mapping[str, str],
                   actor: str) -> EmailTemplate:
-    from clinic_desktop import audit
 
     if language not in available_languages():
         raise ValidationError(_NO_LANGUAGE(language=repr(language),
@@ -571,7 +593,6 @@ def save_template(session: Session, kind: str, language: str, sources: Mapping[s
 
 
 def reset_template(session: Session, kind: str, language: str) -> bool:
-    from clinic_desktop import audit
 
     row = session.scalar(select(EmailTemplate).where(EmailTemplate.kind == kind,
                                                      EmailTemplate.language == language))

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from clinic_desktop import secrets, settings
-from clinic_desktop.errors import ClinicError, ConfigError
+from clinic_desktop.errors import ClinicError, ConfigError, ExitCode
 from clinic_desktop.notify.message import Sender, load_logo
 from clinic_desktop.notify.servers import ServerPlace, connection_problem, tls_context
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
@@ -31,7 +31,7 @@ class SmtpSetupError(DeliveryError):
     """Sending cannot work until a setting, the password or the server's certificate is
     fixed (server not found, connection refused, TLS, login): a configuration error."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, Patient, Photo, TreatmentStep
 from clinic_desktop.domain.photo_sets import step_spans, step_when_taken
 from clinic_desktop.domain.photo_views import view_from_name
-from clinic_desktop.domain.progression import active_step, complete_after_photo
+from clinic_desktop.domain.progression import active_step, complete_after_photo, step_by_order
 from clinic_desktop.errors import (
     ClinicError,
     DiskFullError,
@@ -436,8 +436,7 @@ def step_for_photo(session: Session, patient: Patient,
     active = active_step(session, patient.id)
     if step_order is None:
         return active
-    step = session.scalar(select(TreatmentStep).where(TreatmentStep.patient_id == patient.id,
-                                                      TreatmentStep.order == step_order))
+    step = step_by_order(session, patient.id, step_order)
     if step is None:
         orders = session.scalars(select(TreatmentStep.order).where(
             TreatmentStep.patient_id == patient.id).order_by(TreatmentStep.order)).all()

@@ -230,3 +230,25 @@ def test_csv_export_uses_the_separator_excel_expects(run, tmp_path: Path) -> Non
     assert text.splitlines()[1] == "P1;Jürgen;Weiß;;;no;en;"
     code, _, err = run("settings", "set", "export.csv_separator", "tab")
     assert code == 2 and "comma, semicolon" in err
+
+
+def test_templates_list_names_the_edited_email_and_reset_brings_back_the_default(run) -> None:  # type: ignore[no-untyped-def]
+    from clinic_desktop import audit
+
+    def versions() -> dict[tuple[str, str], str]:
+        code, out, _ = run("templates", "list")
+        assert code == 0
+        rows = [line.split(None, 2) for line in out.splitlines()[2:] if line.strip()]
+        return {(kind, lang): version for kind, lang, version in rows}
+
+    before = versions()
+    assert before[("step_finished", "de")] == "default" and set(before.values()) == {"default"}
+    assert ("step_finished", "en") in before and ("doctor_digest", "de") in before
+    code, out, _ = run("templates", "edit", "step_finished", "--lang", "de",
+                       "--subject", "Bitte ein Foto, {{ patient.first_name }}")
+    assert code == 0, out
+    after = versions()
+    assert after[("step_finished", "de")].startswith(f"edited by {audit.actor_name()} on 20")
+    assert after[("step_finished", "en")] == "default"
+    assert run("templates", "reset", "step_finished", "--lang", "de")[0] == 0
+    assert versions() == before

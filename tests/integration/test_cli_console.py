@@ -17,7 +17,7 @@ from keyrings.alt.file import PlaintextKeyring
 
 from clinic_desktop import secrets
 from clinic_desktop.cli import main
-from clinic_desktop.cli_console import nearest_text
+from clinic_desktop.cli.console import nearest_text
 
 TODAY = date(2026, 11, 25)
 NAMES = {"P001": ("Ahmet", "Yılmaz"), "P002": ("Ђорђе", "Петровић"), "P003": ("小龍", "李"),

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from clinic_desktop.cli_console import prepare_console
+from clinic_desktop.cli.console import prepare_console
 
 
 @pytest.mark.parametrize("errors", ["strict", "surrogateescape", "backslashreplace"])

@@ -14,8 +14,8 @@ from pathlib import Path
 import clinic_desktop
 
 PACKAGE = Path(clinic_desktop.__file__).parent
-# The command line is one layer however many files it has (cli.py, cli_email.py, ...); it
-# and __main__ are entry points, which may start the window.
+# The command line (the cli/ package) and __main__ are entry points, which may start the
+# window.
 ENTRY = "cli"
 
 
@@ -35,13 +35,13 @@ def module_name(path: Path) -> str:
 def folder(module: str) -> str:
     """A module's place in the picture: its folder under clinic_desktop/ (db/migrations apart:
     Alembic loads those files by path, so nothing imports them), or for a top-level module
-    the module itself, the command line's files counting as one."""
+    the module itself, __main__ counting as the command line."""
     parts = module.split(".")[1:]
     if not parts:
         return "clinic_desktop"
     if (PACKAGE / parts[0]).is_dir():
         return "db/migrations" if parts[:2] == ["db", "migrations"] else parts[0]
-    if parts[0] == "__main__" or parts[0] == "cli" or parts[0].startswith("cli_"):
+    if parts[0] == "__main__":
         return ENTRY
     return parts[0]
 
@@ -113,7 +113,7 @@ def test_the_folders_were_found() -> None:
     assert any(i.module == "clinic_desktop.notify.outbox" and i.target == "clinic_desktop.settings"
                for i in imports)
     # a function-level import is seen
-    assert any(i.module == "clinic_desktop.cli" and i.target == "clinic_desktop.ui.app"
+    assert any(i.module == "clinic_desktop.cli.desktop" and i.target == "clinic_desktop.ui.app"
                for i in imports)
 
 

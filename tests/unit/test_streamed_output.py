@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic_desktop.cli_console import json_text, write_json_list
+from clinic_desktop.cli.console import json_text, write_json_list
 
 ITEMS = [{"code": "P1", "name": "Jürgen Groß", "steps": [{"order": 1, "state": "due"}]},
          {"code": "P2", "name": "小龍 李", "steps": []},

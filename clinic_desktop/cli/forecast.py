@@ -5,32 +5,34 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from clinic_desktop.cli_args import LONGEST_FORECAST_DAYS, forecast_days
+from clinic_desktop.cli.args import LONGEST_FORECAST_DAYS, forecast_days
+from clinic_desktop.cli.common import Parents, open_clinic, table
+from clinic_desktop.errors import ExitCode
 
-EXIT_OK = 0
+if TYPE_CHECKING:
+    from clinic_desktop.domain.forecast import Forecast, ForecastEmail
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("forecast", parents=[common],
+def add_parsers(sub: Any, parents: Parents) -> None:
+    p = sub.add_parser("forecast", parents=[parents.common],
                        help="which emails the next days bring, to whom, why and when "
                             "(a rehearsal: nothing is queued or sent)")
     p.add_argument("--days", type=forecast_days, metavar="N",
                    help="how many days, today first (default 7, at most "
                         f"{LONGEST_FORECAST_DAYS})")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=run)
+    p.set_defaults(func=cmd_forecast)
 
 
-def run(args: argparse.Namespace) -> int:
+def cmd_forecast(args: argparse.Namespace) -> int:
     from clinic_desktop import settings
-    from clinic_desktop.app import open_app
     from clinic_desktop.domain.forecast import DEFAULT_DAYS
     from clinic_desktop.scheduler import forecast
 
-    app = open_app(args.data_dir, args.db, verbose=args.verbose)
+    app = open_clinic(args)
     with app.sessions() as session:
         zone = settings.clinic_zone(session)
         daily_time = settings.get(session, "schedule.daily_time")
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(as_json(result, zone), ensure_ascii=False, indent=2))
     else:
         print_forecast(result, zone, daily_time)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _local(moment: datetime | None, zone: ZoneInfo) -> str | None:
@@ -50,7 +52,7 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def as_json(result: Any, zone: ZoneInfo) -> dict[str, Any]:
+def as_json(result: Forecast, zone: ZoneInfo) -> dict[str, Any]:
     """The `forecast --json` contract (docs/scheduling.md "Forecast"): times in the clinic's
     zone with their offset, dates as YYYY-MM-DD."""
     def hhmm(value: time | None) -> str | None:
@@ -77,7 +79,7 @@ def as_json(result: Any, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def why(email: Any) -> str:
+def why(email: ForecastEmail) -> str:
     """The email and the reason for it, in the CLI's words."""
     from clinic_desktop.notify import outbox
 
@@ -103,16 +105,16 @@ def _moment(moment: datetime, day: date, zone: ZoneInfo, clock_format: str) -> s
     return local.strftime(clock_format if local.date() == day else f"%Y-%m-%d {clock_format}")
 
 
-def _when(email: Any, day: date, zone: ZoneInfo) -> str:
+def _when(email: ForecastEmail, day: date, zone: ZoneInfo) -> str:
     """The time it goes out, or what becomes of it instead (the reason is told with why)."""
     from clinic_desktop.domain import forecast as forecasting
 
-    if email.outcome == forecasting.SENT:
+    if email.outcome == forecasting.SENT and email.sends_at is not None:
         return _moment(email.sends_at, day, zone, "%H:%M:%S")
     return {forecasting.WAITING: "waits"}.get(email.outcome, email.outcome)
 
 
-def _why_and_reason(email: Any) -> str:
+def _why_and_reason(email: ForecastEmail) -> str:
     return why(email) + (f" ({email.outcome}: {email.reason})" if email.reason else "")
 
 
@@ -120,9 +122,7 @@ def _long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def print_forecast(result: Any, zone: ZoneInfo, daily_time: time) -> None:
-    from clinic_desktop.cli import _table
-
+def print_forecast(result: Forecast, zone: ZoneInfo, daily_time: time) -> None:
     window = (f"emails go out from {result.window_start:%H:%M} to {result.window_end:%H:%M}"
               if result.window_start and result.window_end else "emails go out at any time")
     print(f"Forecast from {_long_date(result.today)} ({zone.key}): the daily check runs at "
@@ -142,7 +142,7 @@ def print_forecast(result: Any, zone: ZoneInfo, daily_time: time) -> None:
         if not day.emails:
             print("  No emails.")
             continue
-        print(_table(["sends", "to", "address", "email and why"],
+        print(table(["sends", "to", "address", "email and why"],
                      [[_when(e, day.day, zone),
                        e.doctor_name or f"{e.patient_code} {e.patient_name}",
                        e.recipient or "-", _why_and_reason(e)] for e in day.emails]))

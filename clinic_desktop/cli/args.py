@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from functools import cache
+
+import clinic_desktop
+from clinic_desktop.clock import parse_date
+from clinic_desktop.errors import ValidationError
 
 # Record ids (an email, an inbox photo): the database's integer column is 32-bit on PostgreSQL.
 LARGEST_ID = 2**31 - 1
@@ -25,6 +30,26 @@ def _whole_number(text: str, largest: int, what: str, smallest: int = 1) -> int:
     if not smallest <= value <= largest:
         raise argparse.ArgumentTypeError(f"{text!r} is not {what} ({smallest} to {largest:,})")
     return value
+
+
+def date_arg(text: str) -> date:
+    """A day typed as YYYY-MM-DD."""
+    try:
+        return parse_date(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def step_days(text: str) -> int:
+    """A step's duration in days, within the limits the domain keeps (steps.MAX_STEP_DAYS)."""
+    from clinic_desktop.domain.steps import check_step_days  # loads the models: when used
+
+    try:
+        return check_step_days(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def record_id(text: str) -> int:
@@ -86,7 +111,5 @@ class ShowVersion(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: object, option_string: str | None = None) -> None:
-        import clinic_desktop
-
         print(f"clinic-desktop {clinic_desktop.__version__}")
         parser.exit()

@@ -1,4 +1,5 @@
-"""Photo commands of `clinic-desktop`: import-photos, inbox, watch, photos (held for quality)."""
+"""Photo commands: `import-photos`, `inbox` (photos that need a patient), `photos` (held for
+quality; which view a photo shows) and `watch` (the watched folders)."""
 
 from __future__ import annotations
 
@@ -7,27 +8,34 @@ import sys
 import threading
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clinic_desktop.cli_args import record_id, step_number
-from clinic_desktop.cli_console import json_text
+from clinic_desktop.cli.args import date_arg, record_id, step_number
+from clinic_desktop.cli.common import Parents, acting_today, actions, open_clinic, table
+from clinic_desktop.cli.console import json_text
 from clinic_desktop.domain.photo_views import VIEWS
+from clinic_desktop.errors import ExitCode, ValidationError
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
+    from clinic_desktop.photos.importer import PhotoImporter
+    from clinic_desktop.photos.watch import PollReport
 
 
-def _importer(app: Any, today: Any) -> Any:
+def _importer(app: AppContext, today: date) -> PhotoImporter:
     from clinic_desktop.photos.importer import PhotoImporter
 
     return PhotoImporter.for_app(app, today)
 
 
-def cmd_import(args: argparse.Namespace, app: Any, today: Any) -> int:
+def cmd_import(args: argparse.Namespace) -> int:
     from clinic_desktop.domain.patients import get_patient
-    from clinic_desktop.errors import ValidationError
     from clinic_desktop.photos.importer import IMPORTED, step_for_photo
 
+    app = open_clinic(args)
+    today = acting_today(args, app)
     if args.step is not None and not args.patient:
         raise ValidationError("--step needs --patient: a step number means something only "
                               "for one patient's plan.")
@@ -50,13 +58,14 @@ def cmd_import(args: argparse.Namespace, app: Any, today: Any) -> int:
     if held:
         print(f"{held} of them held for quality: their steps wait until staff accept them "
               "(clinic-desktop photos held) or better photos arrive.")
-    return EXIT_OK if total and counts[IMPORTED] == total else EXIT_SOME_FAILED
+    return ExitCode.OK if total and counts[IMPORTED] == total else ExitCode.SOME_FAILED
 
 
-def cmd_inbox(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
+def cmd_inbox(args: argparse.Namespace) -> int:
     from clinic_desktop.db.engine import write_session
     from clinic_desktop.photos import inbox
 
+    app = open_clinic(args)
     if args.inbox_command == "list":
         with app.sessions() as session:
             items = inbox.open_items(session)
@@ -69,32 +78,31 @@ def cmd_inbox(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int
             print(table(["id", "status", "file", "reason"],
                         [[r["id"], r["status"], r["file"], r["reason"]] for r in rows]))
             print(f"\n{len(rows)} item(s) waiting.")
-        return EXIT_OK
+        return ExitCode.OK
     if args.inbox_command == "dismiss":
         with write_session(app.sessions) as session:
             dismissed = inbox.dismiss(session, args.id)
         print(f"Inbox item {args.id} dismissed." if dismissed else
               f"Inbox item {args.id} was already dismissed; nothing changed.")
-        return EXIT_OK
+        return ExitCode.OK
     from clinic_desktop.domain.patients import get_patient
 
     with app.sessions() as session:
         get_patient(session, args.patient)  # a typo in --patient is a usage error
-    outcome = inbox.assign(_importer(app, today), args.id, args.patient,
+    outcome = inbox.assign(_importer(app, acting_today(args, app)), args.id, args.patient,
                            confirm_early=args.complete_step, step_order=args.step)
     print(outcome.line())
-    return EXIT_OK if outcome.status == "imported" else EXIT_SOME_FAILED
+    return ExitCode.OK if outcome.status == "imported" else ExitCode.SOME_FAILED
 
 
-def cmd_held(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
+def cmd_held(args: argparse.Namespace) -> int:
     """Photos held by the quality gate: list them, accept one, or ask for a better one."""
     from clinic_desktop import settings
     from clinic_desktop.db.engine import write_session
     from clinic_desktop.domain.photo_sets import accept_held, ask_for_retake, held_photos
     from clinic_desktop.photos.quality import describe
 
-    if args.photos_command == "view":
-        return cmd_view(args, app)
+    app = open_clinic(args)
     if args.photos_command == "held":
         with app.sessions() as session:
             zone = settings.clinic_zone(session)
@@ -114,25 +122,25 @@ def cmd_held(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
             print(f"\n{len(rows)} photo(s) held for quality. Accept one with `clinic-desktop "
                   "photos accept ID`, or ask the patient for a better one with "
                   "`clinic-desktop photos retake ID`.")
-        return EXIT_OK
+        return ExitCode.OK
     with write_session(app.sessions) as session:
         zone = settings.clinic_zone(session)
         if args.photos_command == "retake":
             queued = ask_for_retake(session, args.id, zone)
         else:
-            accepted = accept_held(session, args.id, today, zone)
+            accepted = accept_held(session, args.id, acting_today(args, app), zone)
     if args.photos_command == "retake":
         if not queued.created:
             print(f"Photo {args.id}: the patient was asked for a better photo already; "
                   "nothing changed.")
-            return EXIT_OK
+            return ExitCode.OK
         if queued.reason:
             print(f"Photo {args.id}: the email asking for a better photo is held back: "
                   f"{queued.reason} (it waits in the outbox).")
-            return EXIT_SOME_FAILED
+            return ExitCode.SOME_FAILED
         print(f"Photo {args.id}: the patient is asked for a better photo (the email is "
               "queued).")
-        return EXIT_OK
+        return ExitCode.OK
     done, following = accepted.completed, accepted.started
     if done is None:
         print(f"Photo {args.id} accepted; nothing else changes (its step is not finished on "
@@ -141,36 +149,39 @@ def cmd_held(args: argparse.Namespace, app: Any, today: Any, table: Any) -> int:
         print(f"Photo {args.id} accepted: step {done.order} '{done.name}' completed; "
               + ("plan finished." if following is None else
                  f"step {following.order} '{following.name}' started."))
-    return EXIT_OK
+    return ExitCode.OK
 
 
-def cmd_view(args: argparse.Namespace, app: Any) -> int:
+def cmd_view(args: argparse.Namespace) -> int:
     """Set or change which view a photo shows; audited."""
     from clinic_desktop.db.engine import write_session
     from clinic_desktop.domain.photo_sets import set_photo_view
 
+    app = open_clinic(args)
     view = "" if args.view == "none" else args.view
     with write_session(app.sessions) as session:
         changed = set_photo_view(session, args.id, view)
     print(f"Photo {args.id}: view set to {args.view}." if changed else
           f"Photo {args.id} shows {args.view} already; nothing changed.")
-    return EXIT_OK
+    return ExitCode.OK
 
 
-def cmd_watch(args: argparse.Namespace, app: Any, today_fn: Any) -> int:
+def cmd_watch(args: argparse.Namespace) -> int:
     from clinic_desktop import settings
     from clinic_desktop.photos.watch import FolderWatcher
 
+    app = open_clinic(args)
     with app.sessions() as session:
         folders = settings.get(session, "photos.watch_folders")
         stable = settings.get(session, "photos.stable_seconds")
     if not folders:
         print("No folder is watched yet: clinic-desktop settings set photos.watch_folders "
               "'C:\\Photos\\Incoming'", file=sys.stderr)
-        return EXIT_USAGE
-    watcher = FolderWatcher(app.sessions, lambda: _importer(app, today_fn()))
+        return ExitCode.USAGE
+    # Each look takes the day anew: a watch left running overnight files by the new day.
+    watcher = FolderWatcher(app.sessions, lambda: _importer(app, acting_today(args, app)))
 
-    def show(report: Any) -> None:
+    def show(report: PollReport) -> None:
         for outcome in report.outcomes:
             print(outcome.line(), flush=True)
         for problem in report.problems:
@@ -185,19 +196,19 @@ def cmd_watch(args: argparse.Namespace, app: Any, today_fn: Any) -> int:
             second = watcher.poll()
             show(second)
             first.outcomes += second.outcomes
-        return EXIT_OK if all(o.status != "refused" for o in first.outcomes) else \
-            EXIT_SOME_FAILED
+        return ExitCode.OK if all(o.status != "refused" for o in first.outcomes) else \
+            ExitCode.SOME_FAILED
     print(f"Watching {', '.join(folders)} (Ctrl+C stops).", flush=True)
     stop = threading.Event()
     try:
         watcher.run(stop, show)
     except KeyboardInterrupt:
         stop.set()
-    return EXIT_OK
+    return ExitCode.OK
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.ArgumentParser,
-                parser_class: type, date_arg: Any) -> None:
+def add_parsers(sub: Any, parents: Parents) -> None:
+    common, today = parents.common, parents.today
     p = sub.add_parser("import-photos", parents=[common, today],
                        help="import photo files or folders (recursive)")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -213,11 +224,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.Argum
                         "nothing; default: the active step)")
     p.add_argument("--complete-step", action="store_true",
                    help="complete the active step even if its time is not up yet")
-    p.set_defaults(func_photos="import")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("inbox", parents=[common], help="photos that need a patient")
-    isub = p.add_subparsers(dest="inbox_command", metavar="ACTION", required=True,
-                            parser_class=parser_class)
+    isub = actions(p, "inbox_command")
     lst = isub.add_parser("list", parents=[common], help="unmatched and refused photos")
     lst.add_argument("--json", action="store_true")
     a = isub.add_parser("assign", parents=[common, today],
@@ -232,13 +242,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.Argum
                    help="complete the active step even if its time is not up yet")
     isub.add_parser("dismiss", parents=[common], help="remove an item from the inbox") \
         .add_argument("id", type=record_id)
-    p.set_defaults(func_photos="inbox")
+    p.set_defaults(func=cmd_inbox)
 
     p = sub.add_parser("photos", parents=[common],
                        help="photos held by the quality gate (blurred, too dark, ...) and "
                             "which view a photo shows")
-    psub = p.add_subparsers(dest="photos_command", metavar="ACTION", required=True,
-                            parser_class=parser_class)
+    psub = actions(p, "photos_command")
     psub.add_parser("held", parents=[common],
                     help="photos held for quality: their step waits for staff") \
         .add_argument("--json", action="store_true")
@@ -257,24 +266,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, today: argparse.Argum
     v.add_argument("id", type=record_id, metavar="ID")
     v.add_argument("view", choices=(*VIEWS, "none"), metavar="VIEW",
                    help="one of " + ", ".join((*VIEWS, "none")))
-    p.set_defaults(func_photos="held")
+    v.set_defaults(func=cmd_view)
+    p.set_defaults(func=cmd_held)
 
     p = sub.add_parser("watch", parents=[common], help="import photos from the watched "
                        "folders (photos.watch_folders) as they arrive")
     p.add_argument("--once", action="store_true", help="take what is there now, then stop")
-    p.set_defaults(func_photos="watch")
+    p.set_defaults(func=cmd_watch)
 
-
-def run(args: argparse.Namespace, app: Any, table: Any) -> int:
-    def today() -> Any:
-        from clinic_desktop.clock import acting_day
-
-        return acting_day(getattr(args, "today", None), app.clinic_today())
-
-    if args.func_photos == "import":
-        return cmd_import(args, app, today())
-    if args.func_photos == "inbox":
-        return cmd_inbox(args, app, today(), table)
-    if args.func_photos == "held":
-        return cmd_held(args, app, today(), table)
-    return cmd_watch(args, app, today)

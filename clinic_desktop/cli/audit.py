@@ -1,4 +1,5 @@
-"""Audit commands of `clinic-desktop`: verify the hash chain, export a period for an inspector."""
+"""`audit`: verify the hash chain, export a period for an inspector (CSV, or a PDF drawn by
+Qt: the one command that loads it besides the window)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,22 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clinic_desktop.errors import ValidationError
+from clinic_desktop.cli.args import date_arg
+from clinic_desktop.cli.common import Parents, actions, open_clinic
+from clinic_desktop.errors import ExitCode, ValidationError
 
-EXIT_OK, EXIT_SOME_FAILED = 0, 1
+if TYPE_CHECKING:
+    from clinic_desktop.audit import ExportRow
+
 FORMATS = ("csv", "pdf")
 
 
-def cmd_verify(app: Any) -> int:
+def cmd_verify(args: argparse.Namespace) -> int:
     from clinic_desktop import audit, settings
 
+    app = open_clinic(args)
     with app.sessions() as session:
         zone = settings.clinic_zone(session)
     with app.sessions() as session:  # verify reads from a snapshot of its own
@@ -26,16 +32,17 @@ def cmd_verify(app: Any) -> int:
             for problem in problems:
                 print(problem[0].upper() + problem[1:] + ".")
             print(f"\nThe audit trail was tampered with: {len(problems)} problem(s) found.")
-            return EXIT_SOME_FAILED
+            return ExitCode.SOME_FAILED
         seq, head = audit.head(session)
     print(f"The audit trail is intact: {seq} event(s), chain head {head or '(empty)'}.")
-    return EXIT_OK
+    return ExitCode.OK
 
 
-def cmd_export(args: argparse.Namespace, app: Any) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     from clinic_desktop import audit, settings
     from clinic_desktop.domain.patients import get_patient
 
+    app = open_clinic(args)
     if args.date_from > args.date_to:
         raise ValidationError(f"--from {args.date_from} comes after --to {args.date_to}.")
     path = Path(args.file)
@@ -55,10 +62,10 @@ def cmd_export(args: argparse.Namespace, app: Any) -> int:
             written = write_pdf(list(rows), path, title, f"Chain head: position {seq}, "
                                 f"SHA-256 {head or '(empty)'}")
     print(f"{written} audit event(s) written to {path}.")
-    return EXIT_OK
+    return ExitCode.OK
 
 
-def write_pdf(rows: list[Any], path: Path, title: str, head_line: str) -> int:
+def write_pdf(rows: list[ExportRow], path: Path, title: str, head_line: str) -> int:
     """A printable PDF of the events, with the title and the chain's head on every page.
 
     Qt draws it (the app's one PDF writer, as for the photo report), only when a PDF is asked
@@ -134,7 +141,7 @@ def write_pdf(rows: list[Any], path: Path, title: str, head_line: str) -> int:
 _keep: list[Any] = []  # the QApplication a PDF needed lives as long as the process
 
 
-def _event_lines(row: Any) -> Iterable[tuple[str, int, str]]:
+def _event_lines(row: ExportRow) -> Iterable[tuple[str, int, str]]:
     place = f"#{row.seq}" if row.seq is not None else "not in the chain"
     yield (f"{row.at}  {row.action}  {row.patient}  ({place}, event {row.id})", 9, "bold")
     yield (f"by {row.actor} on {row.host}" + (f"; {row.entity}" if row.entity else ""), 8,
@@ -145,14 +152,14 @@ def _event_lines(row: Any) -> Iterable[tuple[str, int, str]]:
     yield (f"hash {row.hash or '-'}", 7, "mono")
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type,
-                date_arg: Any) -> None:
+def add_parsers(sub: Any, parents: Parents) -> None:
+    common = parents.common
     p = sub.add_parser("audit", parents=[common], help="check the audit trail, export it for "
                        "an inspector")
-    asub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True,
-                            parser_class=parser_class)
+    asub = actions(p, "audit_command")
     asub.add_parser("verify", parents=[common], help="name every audit event changed, deleted "
-                    "or inserted after it was written (exit 1 if any)")
+                    "or inserted after it was written (exit 1 if any)") \
+        .set_defaults(func=cmd_verify)
     exp = asub.add_parser("export", parents=[common], help="the audit events of a period as "
                           "CSV or PDF (the chain's head hash on every page)")
     exp.add_argument("file", metavar="FILE")
@@ -163,13 +170,5 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type,
     exp.add_argument("--format", choices=FORMATS,
                      help="csv or pdf (default: from the file name, else csv)")
     exp.add_argument("--patient", metavar="CODE", help="only this patient's events")
-    p.set_defaults(func=run)
+    exp.set_defaults(func=cmd_export)
 
-
-def run(args: argparse.Namespace) -> int:
-    from clinic_desktop.app import open_app
-
-    app = open_app(args.data_dir, args.db, verbose=args.verbose)
-    if args.audit_command == "verify":
-        return cmd_verify(app)
-    return cmd_export(args, app)

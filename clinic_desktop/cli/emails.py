@@ -1,24 +1,29 @@
-"""Email commands of `clinic-desktop`: outbox, smtp, templates."""
+"""`outbox` (the emails: list, show, retry, cancel, send), `smtp` (the mail server's password
+and a test) and `templates` (the emails' texts)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clinic_desktop.cli_args import LazyChoices, count, record_id
-from clinic_desktop.cli_console import json_text, read_password
-from clinic_desktop.errors import ValidationError
+from clinic_desktop import clock
+from clinic_desktop.cli.args import LazyChoices, count, record_id
+from clinic_desktop.cli.common import Parents, actions, open_clinic, table
+from clinic_desktop.cli.console import json_text, read_password
+from clinic_desktop.errors import ClinicError, ExitCode, ValidationError
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from clinic_desktop.app import AppContext
+    from clinic_desktop.notify.delivery import DeliveryReport
+    from clinic_desktop.secrets import MailAccount
 
 
-def send_due(app: Any, *, queued: bool = False) -> int:
+def send_due(app: AppContext, *, queued: bool = False) -> int:
     """Send what is due the one way every caller sends (scheduler.send_due: the sender
     lease, the run recorded); prints the outcome, returns the exit code it deserves.
     `queued`: the daily check has just queued the emails (said if they cannot go)."""
-    from clinic_desktop.errors import ClinicError
     from clinic_desktop.scheduler import send_due as send
 
     try:
@@ -30,15 +35,15 @@ def send_due(app: Any, *, queued: bool = False) -> int:
         return exc.exit_code  # 2 when sending is not set up
     if report is None:  # another PC is the sender, or the database did not answer
         print(event.summary)
-        return EXIT_OK if event.ok else EXIT_SOME_FAILED
+        return ExitCode.OK if event.ok else ExitCode.SOME_FAILED
     return print_delivery(report)
 
 
-def print_delivery(report: Any) -> int:
+def print_delivery(report: DeliveryReport) -> int:
     """Summarise a DeliveryReport; returns the exit code it deserves."""
     if report.window_closed:
         print(f"Emails wait: the send window is closed {report.window_closed}.")
-        return EXIT_OK
+        return ExitCode.OK
     parts = [f"{report.sent} email(s) sent"]
     if report.retrying:
         parts.append(f"{report.retrying} will be retried")
@@ -52,34 +57,35 @@ def print_delivery(report: Any) -> int:
             "once this is fixed." if report.setup_error else "on the next run."),
             file=sys.stderr)
     if report.setup_error:
-        return EXIT_USAGE  # a configuration error, as the README's exit codes say
-    return EXIT_OK if report.ok else EXIT_SOME_FAILED
+        return ExitCode.USAGE  # a configuration error, as the README's exit codes say
+    return ExitCode.OK if report.ok else ExitCode.SOME_FAILED
 
 
 # --- outbox ----------------------------------------------------------------------------------
 
 
-def cmd_outbox(args: argparse.Namespace, app: Any, table: Any) -> int:
+def cmd_outbox(args: argparse.Namespace) -> int:
     from clinic_desktop.db.engine import write_session
     from clinic_desktop.domain import email_actions
 
+    app = open_clinic(args)
     action = args.outbox_command
     if action == "list":
         with app.sessions() as session:
             rows = email_actions.outbox_rows(session, args.status, args.limit)
         if args.json:
             print(json_text(rows))
-            return EXIT_OK
+            return ExitCode.OK
         print(table(["id", "kind", "patient", "recipient", "status", "tries", "subject / error"],
                     [[r["id"], r["kind"], r["patient_code"] or "-", r["recipient"] or "-",
                       r["status"], r["attempts"], r["last_error"] or r["subject"]]
                      for r in rows]))
         print(f"\n{len(rows)} email(s).")
-        return EXIT_OK
+        return ExitCode.OK
     if action == "show":
         with app.sessions() as session:
             print(email_actions.describe(session, args.id))
-        return EXIT_OK
+        return ExitCode.OK
     if action == "send":
         return send_due(app)
     with write_session(app.sessions) as session:
@@ -88,13 +94,13 @@ def cmd_outbox(args: argparse.Namespace, app: Any, table: Any) -> int:
         else:
             message = email_actions.cancel(session, args.id)
     print(message)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 # --- smtp ------------------------------------------------------------------------------------
 
 
-def store_mail_password(app: Any, account: Any, from_stdin: bool) -> int:
+def store_mail_password(app: AppContext, account: MailAccount, from_stdin: bool) -> int:
     """`smtp set-password` and `imap set-password`: the password of the account named in
     the account's setting, into the keyring (secrets.SMTP or secrets.IMAP)."""
     from clinic_desktop import audit, secrets, settings
@@ -113,12 +119,13 @@ def store_mail_password(app: Any, account: Any, from_stdin: bool) -> int:
     warning = secrets.backend_warning()
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
-    return EXIT_OK
+    return ExitCode.OK
 
 
-def cmd_smtp(args: argparse.Namespace, app: Any) -> int:
+def cmd_smtp(args: argparse.Namespace) -> int:
     from clinic_desktop import secrets, settings
 
+    app = open_clinic(args)
     if args.smtp_command == "set-password":
         return store_mail_password(app, secrets.SMTP, args.stdin)
     with app.sessions() as session:
@@ -126,45 +133,39 @@ def cmd_smtp(args: argparse.Namespace, app: Any) -> int:
     if args.smtp_command == "delete-password":
         removed = secrets.delete_smtp_password(username)
         print("Password removed." if removed else "No password was stored.")
-        return EXIT_OK
+        return ExitCode.OK
     from clinic_desktop.notify.delivery import send_test_email
 
     print(send_test_email(app.sessions, args.to))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 # --- templates -------------------------------------------------------------------------------
 
 
-def cmd_templates(args: argparse.Namespace, app: Any, table: Any) -> int:
-    from sqlalchemy import select
-
+def cmd_templates(args: argparse.Namespace) -> int:
     from clinic_desktop import audit
     from clinic_desktop.db.engine import write_session
-    from clinic_desktop.db.models import EmailTemplate
     from clinic_desktop.notify import render
 
+    app = open_clinic(args)
     if getattr(args, "lang", "") is None:
         args.lang = render.DEFAULT_LANGUAGE
 
     action = args.templates_command
     if action == "list":
         with app.sessions() as session:
-            edited = {(t.kind, t.language): t for t in session.scalars(select(EmailTemplate))}
-        rows = []
-        for kind in render.KINDS:
-            for lang in render.available_languages():
-                t = edited.get((kind, lang))
-                rows.append([kind, lang, f"edited by {t.updated_by} on "
-                             f"{t.updated_at:%Y-%m-%d}" if t else "default"])
-        print(table(["kind", "language", "version"], rows))
-        return EXIT_OK
+            versions = render.template_versions(session)
+        print(table(["kind", "language", "version"],
+                    [[v.kind, v.language, f"edited by {v.edited_by} on {v.edited_at:%Y-%m-%d}"
+                      if v.edited_at else "default"] for v in versions]))
+        return ExitCode.OK
     if action == "show":
         sources = _current_sources(app, args.kind, args.lang)
         for part in render.PARTS:
             print(f"----- {part} -----")
             print(sources[part].rstrip("\n"))
-        return EXIT_OK
+        return ExitCode.OK
     if action == "edit":
         sources = _current_sources(app, args.kind, args.lang)
         changes = {"subject": args.subject, "text": _read(args.text_file),
@@ -178,12 +179,12 @@ def cmd_templates(args: argparse.Namespace, app: Any, table: Any) -> int:
         with write_session(app.sessions) as session:
             render.save_template(session, args.kind, args.lang, sources, audit.actor_name())
         print(f"Saved the {args.kind} email ({args.lang}).")
-        return EXIT_OK
+        return ExitCode.OK
     if action == "reset":
         with write_session(app.sessions) as session:
             removed = render.reset_template(session, args.kind, args.lang)
         print("Back to the default template." if removed else "It was the default already.")
-        return EXIT_OK
+        return ExitCode.OK
     if action == "export":
         folder = Path(args.folder)
         count = 0
@@ -196,7 +197,7 @@ def cmd_templates(args: argparse.Namespace, app: Any, table: Any) -> int:
                     path.write_text(sources[part], encoding="utf-8")
                     count += 1
         print(f"Wrote {count} template files to {folder}.")
-        return EXIT_OK
+        return ExitCode.OK
     if action == "import":
         return _import_templates(app, Path(args.folder))
     return _preview(args, app)
@@ -211,7 +212,7 @@ def _read(path: str | None) -> str | None:
         raise ValidationError(f"Cannot read {path}: {exc}.") from None
 
 
-def _current_sources(app: Any, kind: str, language: str) -> dict[str, str]:
+def _current_sources(app: AppContext, kind: str, language: str) -> dict[str, str]:
     from clinic_desktop.notify import render
 
     if language not in render.available_languages():
@@ -221,7 +222,7 @@ def _current_sources(app: Any, kind: str, language: str) -> dict[str, str]:
         return render.template_source(session, kind, language)
 
 
-def _import_templates(app: Any, folder: Path) -> int:
+def _import_templates(app: AppContext, folder: Path) -> int:
     """Every kind/language in the folder that differs from what is in force; all or nothing."""
     from clinic_desktop import audit
     from clinic_desktop.db.engine import write_session
@@ -250,21 +251,25 @@ def _import_templates(app: Any, folder: Path) -> int:
                         from None
                 changed += 1
     print(f"Imported {changed} changed template(s).")
-    return EXIT_OK
+    return ExitCode.OK
 
 
-def _preview(args: argparse.Namespace, app: Any) -> int:
+def _preview(args: argparse.Namespace, app: AppContext) -> int:
     """The exact email the patient would get now, as it would go over the wire."""
-    from clinic_desktop import clock
     from clinic_desktop.domain import email_actions
     from clinic_desktop.domain.patients import get_patient
 
     with app.sessions() as session:
         patient = get_patient(session, args.patient)
         message = email_actions.preview(session, args.kind, patient, args.lang, clock.now_utc())
-    sys.stdout.write(message.as_string() if not args.text_only else
-                     message.get_body(("plain",)).get_content())
-    return EXIT_OK
+    if not args.text_only:
+        sys.stdout.write(message.as_string())
+        return ExitCode.OK
+    text = message.get_body(("plain",))
+    if text is None:  # every template has a text part; a message without one says so
+        raise ValidationError(f"The {args.kind} email has no plain-text part.")
+    sys.stdout.write(text.get_content())
+    return ExitCode.OK
 
 
 # --- parsers ---------------------------------------------------------------------------------
@@ -282,10 +287,10 @@ def _kinds() -> tuple[str, ...]:
     return render.KINDS
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type) -> None:
+def add_parsers(sub: Any, parents: Parents) -> None:
+    common = parents.common
     p = sub.add_parser("outbox", parents=[common], help="emails: list, show, retry, cancel, send")
-    osub = p.add_subparsers(dest="outbox_command", metavar="ACTION", required=True,
-                            parser_class=parser_class)
+    osub = actions(p, "outbox_command")
     lst = osub.add_parser("list", parents=[common], help="newest emails first")
     lst.add_argument("--status", choices=LazyChoices(_statuses), metavar="STATUS",
                      help="only these: %(choices)s")
@@ -296,11 +301,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type) -
                        ("cancel", "do not send this email")):
         osub.add_parser(name, parents=[common], help=text).add_argument("id", type=record_id)
     osub.add_parser("send", parents=[common], help="send what is due now")
-    p.set_defaults(func_email="outbox")
+    p.set_defaults(func=cmd_outbox)
 
     p = sub.add_parser("smtp", parents=[common], help="mail server password and test")
-    ssub = p.add_subparsers(dest="smtp_command", metavar="ACTION", required=True,
-                            parser_class=parser_class)
+    ssub = actions(p, "smtp_command")
     sp = ssub.add_parser("set-password", parents=[common],
                          help="store the mail password in the system keyring")
     sp.add_argument("--stdin", action="store_true",
@@ -308,11 +312,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type) -
     ssub.add_parser("delete-password", parents=[common], help="remove the stored password")
     t = ssub.add_parser("test", parents=[common], help="connect, log in, optionally send")
     t.add_argument("--to", metavar="ADDRESS", help="also send the test email here")
-    p.set_defaults(func_email="smtp")
+    p.set_defaults(func=cmd_smtp)
 
     p = sub.add_parser("templates", parents=[common], help="email templates")
-    tsub = p.add_subparsers(dest="templates_command", metavar="ACTION", required=True,
-                            parser_class=parser_class)
+    tsub = actions(p, "templates_command")
     tsub.add_parser("list", parents=[common], help="every kind and language")
 
     def kind_parser(name: str, text: str) -> argparse.ArgumentParser:
@@ -336,13 +339,5 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type) -
     pv = kind_parser("preview", "print the exact email a patient would get now")
     pv.add_argument("--patient", required=True, metavar="CODE")
     pv.add_argument("--text-only", action="store_true", help="only the plain-text part")
-    p.set_defaults(func_email="templates")
-
-
-def run(args: argparse.Namespace, app: Any, table: Any) -> int:
-    if args.func_email == "outbox":
-        return cmd_outbox(args, app, table)
-    if args.func_email == "smtp":
-        return cmd_smtp(args, app)
-    return cmd_templates(args, app, table)
+    p.set_defaults(func=cmd_templates)
 
