@@ -16,7 +16,8 @@ from clinic_desktop import clock, settings
 from clinic_desktop.config import AppPaths, ensure_data_dir, resolve_paths
 from clinic_desktop.db import migrate
 from clinic_desktop.db.backup import damage, damaged_error, deep_damage, list_backups
-from clinic_desktop.db.engine import make_engine, make_session_factory, sqlite_path
+from clinic_desktop.db.engine import make_engine, make_session_factory, sqlite_path, write_session
+from clinic_desktop.db.models import Setting
 from clinic_desktop.errors import DatabaseError
 from clinic_desktop.logs import configure_logging
 
@@ -83,8 +84,6 @@ def open_app(data_dir: str | os.PathLike[str] | None = None, db_url: str | None 
 
 def _pin_clinic_zone(app: AppContext) -> None:
     """Store the first PC's zone, so every PC of a shared clinic agrees on 'today'."""
-    from clinic_desktop.db.engine import write_session
-    from clinic_desktop.db.models import Setting
 
     with app.sessions() as session:
         if session.get(Setting, "clinic.timezone") is not None:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from clinic_desktop.csv_cells import formula_guarded
 from clinic_desktop.db.models import AuditChainHead, AuditEvent, Patient
-from clinic_desktop.errors import DatabaseError
+from clinic_desktop.errors import DatabaseError, ValidationError
 
 ENV_ACTOR = "CLINIC_DESKTOP_USER"
 # The one row of audit_chain_head (made by migration 0008).
@@ -246,7 +246,6 @@ def export_rows(session: Session, zone: ZoneInfo, first: date, last: date,
 def write_csv(rows: Iterator[ExportRow], path: Path, delimiter: str) -> int:
     """The rows as CSV (UTF-8 with a BOM, for Excel); a cell that a spreadsheet would run as a
     formula gets a leading quote, as in the patients export."""
-    from clinic_desktop.errors import ValidationError
 
     written = 0
     try:

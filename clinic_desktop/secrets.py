@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
+from keyring.backends import chainer, fail
 
 from clinic_desktop.errors import ConfigError
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, Sentence, sentence
@@ -62,7 +63,6 @@ def backend_warning() -> str | None:
 
 
 def _is_unusable(chosen: KeyringBackend) -> bool:
-    from keyring.backends import chainer, fail
 
     if isinstance(chosen, fail.Keyring):
         return True

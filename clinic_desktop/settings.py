@@ -11,9 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
+from re import _constants as c
+from re import _parser
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import tzlocal
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,8 +37,6 @@ _SECRET_WORDS = ("password", "secret", "token")
 def local_zone_name() -> str:
     """The PC's IANA zone (tzlocal reads it from Windows' registry too), UTC if unknown."""
     try:
-        import tzlocal
-
         name = tzlocal.get_localzone_name()
     except Exception:  # tzlocal raises several types on misconfigured machines
         return "UTC"
@@ -370,9 +371,6 @@ _MOST_OPEN_REPEATS = 2
 
 def _slow_pattern(pattern: str) -> str:
     """Why matching could be catastrophically slow ("" when it cannot)."""
-    from re import _constants as c
-    from re import _parser
-
     repeats = (c.MAX_REPEAT, c.MIN_REPEAT)
     open_repeats = 0
 

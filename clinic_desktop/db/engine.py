@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from clinic_desktop.config import is_network_path
+from clinic_desktop.db.models import AuditEvent, Base
 from clinic_desktop.errors import ConfigError
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
 
@@ -59,7 +60,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
     if parsed.password is None and parsed.username:
         # The password never sits in a URL on disk: it comes from the system keyring
-        # (clinic-desktop db set-password), else libpq's own .pgpass / pg_service.
+        # (clinic-desktop db set-password), else libpq's own .pgpass / pg_service. The
+        # keyring loads here, when a server needs it: SQLite clinics start without it.
         from clinic_desktop.secrets import get_database_password
 
         password = get_database_password(parsed.username, parsed.host or "localhost",
@@ -302,8 +304,6 @@ def _scratch_copy_of_server(engine: Engine) -> Iterator[Engine]:
     PCs go on writing) in a SQLite copy made from our models. The audit trail's events are
     left out (its table is there, empty): nothing a rehearsal runs reads them, and a clinic
     group's can be millions."""
-    from clinic_desktop.db.models import AuditEvent, Base
-
     copied = [t for t in Base.metadata.sorted_tables if t is not AuditEvent.__table__]
     with engine.connect() as source:
         size = source.exec_driver_sql("SELECT pg_database_size(current_database())"

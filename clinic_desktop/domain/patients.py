@@ -13,12 +13,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clinic_desktop import audit
+from clinic_desktop import audit, settings
 from clinic_desktop.csv_cells import formula_guarded, formula_unguarded
 from clinic_desktop.db.models import Doctor, Patient, Setting
 from clinic_desktop.errors import NotFoundError, ValidationError
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
-from clinic_desktop.settings import yes_or_no
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
 CSV_COLUMNS = ["code", "first_name", "last_name", "email", "phone", "email_consent",
@@ -214,7 +213,7 @@ class CsvReport:
 
 
 def _parse_consent(raw: str) -> bool:
-    value = yes_or_no(raw)
+    value = settings.yes_or_no(raw)
     if value is None:
         raise ValidationError(_BAD_CONSENT(value=repr(raw)))
     return value
@@ -286,7 +285,6 @@ def export_csv(session: Session, path: Path) -> int:
     """Write every patient; UTF-8 with a BOM so Excel on Windows shows accents correctly,
     separated as the clinic's Excel expects (setting export.csv_separator). A cell that a
     spreadsheet would run as a formula gets a leading quote, which import_csv takes off."""
-    from clinic_desktop import settings
 
     delimiter = ";" if settings.get(session, "export.csv_separator") == "semicolon" else ","
     patients = session.scalars(select(Patient).order_by(Patient.code)).all()

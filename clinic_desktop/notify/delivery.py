@@ -19,7 +19,9 @@ from clinic_desktop.db.engine import busy_problem, is_transient, until_written, 
 from clinic_desktop.db.models import DeliveryAttempt, Notification, Patient
 from clinic_desktop.errors import ConfigError
 from clinic_desktop.notify import outbox
+from clinic_desktop.notify.context import clinic_context
 from clinic_desktop.notify.message import Sender, build_message, needs_smtputf8, new_message_id
+from clinic_desktop.notify.render import TEST_EMAIL, templates_for
 from clinic_desktop.notify.smtp import (
     DeliveryError,
     SmtpConnection,
@@ -413,9 +415,6 @@ _TEST_EMAIL_SENT = sentence(QT_TRANSLATE_NOOP(
 
 def send_test_email(sessions: sessionmaker[Session], to: str | None) -> str:
     """Connect, encrypt, log in, and (with `to`) send the test email. Returns what happened."""
-    from clinic_desktop.notify.context import clinic_context
-    from clinic_desktop.notify.render import TEST_EMAIL, templates_for
-
     with sessions() as session:
         config = load_smtp_settings(session)
         rendered = templates_for(session).render(TEST_EMAIL, "en", {

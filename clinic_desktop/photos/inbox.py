@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from clinic_desktop import audit
 from clinic_desktop.db.engine import write_session
 from clinic_desktop.db.models import InboxItem, Photo
+from clinic_desktop.domain.patients import get_patient
 from clinic_desktop.domain.photo_views import view_from_name
 from clinic_desktop.errors import NotFoundError, RuleError
 from clinic_desktop.photos.importer import (
@@ -38,7 +39,6 @@ def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,
     """Give an unmatched photo to a patient: it is imported exactly as if it had arrived with
     the right name, for their active step (so a finished step advances) or for the step staff
     chose by its number (an earlier step keeps it as a record; nothing else changes)."""
-    from clinic_desktop.domain.patients import get_patient
 
     with importer.sessions() as session:
         # An unknown code or a step that cannot take the photo leaves it where it is.
@@ -101,7 +101,6 @@ class StepChoice:
 
 def step_choices(session: Session, patient_code: str) -> tuple[str, str, list[StepChoice]]:
     """The patient's code, "code and name", and steps, for choosing where a photo goes."""
-    from clinic_desktop.domain.patients import get_patient
 
     patient = get_patient(session, patient_code)
     choices = [StepChoice(s.order, s.name,

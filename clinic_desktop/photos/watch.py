@@ -17,6 +17,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
 
 from clinic_desktop import audit, settings
 from clinic_desktop import clock as clinic_clock
@@ -288,9 +290,6 @@ class FolderWatcher:
         """Where the file system reports changes (local disks), call `on_change` at once, so
         a photo is taken seconds after it lands instead of at the next poll. Shares often
         send no events; polling keeps working for them either way. Returns the observer."""
-        from watchdog.events import FileSystemEventHandler
-        from watchdog.observers import Observer
-
         class _Handler(FileSystemEventHandler):
             def on_any_event(self, event: object) -> None:
                 on_change()
