@@ -65,8 +65,7 @@ def print_delivery(report: DeliveryReport) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
-    from clinic_desktop.db.engine import write_session
-    from clinic_desktop.domain import email_actions
+    from clinic_desktop.domain import email_actions, staff_changes
 
     app = open_clinic(args)
     action = args.outbox_command
@@ -88,11 +87,10 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         return ExitCode.OK
     if action == "send":
         return send_due(app)
-    with write_session(app.sessions) as session:
-        if action == "retry":
-            message = email_actions.retry(session, args.id)
-        else:
-            message = email_actions.cancel(session, args.id)
+    if action == "retry":
+        message = staff_changes.retry_email(app.sessions, args.id)
+    else:
+        message = staff_changes.cancel_email(app.sessions, args.id)
     print(message)
     return ExitCode.OK
 
@@ -144,8 +142,7 @@ def cmd_smtp(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from clinic_desktop import audit
-    from clinic_desktop.db.engine import write_session
+    from clinic_desktop.domain import staff_changes
     from clinic_desktop.notify import render
 
     app = open_clinic(args)
@@ -176,13 +173,11 @@ def cmd_templates(args: argparse.Namespace) -> int:
             raise ValidationError("Nothing to change: give --subject, --subject-file, "
                                   "--text-file or --html-file.")
         sources.update({k: v for k, v in changes.items() if v is not None})
-        with write_session(app.sessions) as session:
-            render.save_template(session, args.kind, args.lang, sources, audit.actor_name())
+        staff_changes.save_email_template(app.sessions, args.kind, args.lang, sources)
         print(f"Saved the {args.kind} email ({args.lang}).")
         return ExitCode.OK
     if action == "reset":
-        with write_session(app.sessions) as session:
-            removed = render.reset_template(session, args.kind, args.lang)
+        removed = staff_changes.reset_email_template(app.sessions, args.kind, args.lang)
         print("Back to the default template." if removed else "It was the default already.")
         return ExitCode.OK
     if action == "export":

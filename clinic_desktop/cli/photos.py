@@ -62,7 +62,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_inbox(args: argparse.Namespace) -> int:
-    from clinic_desktop.db.engine import write_session
     from clinic_desktop.photos import inbox
 
     app = open_clinic(args)
@@ -80,8 +79,7 @@ def cmd_inbox(args: argparse.Namespace) -> int:
             print(f"\n{len(rows)} item(s) waiting.")
         return ExitCode.OK
     if args.inbox_command == "dismiss":
-        with write_session(app.sessions) as session:
-            dismissed = inbox.dismiss(session, args.id)
+        dismissed = inbox.dismiss_item(app.sessions, args.id)
         print(f"Inbox item {args.id} dismissed." if dismissed else
               f"Inbox item {args.id} was already dismissed; nothing changed.")
         return ExitCode.OK
@@ -98,8 +96,8 @@ def cmd_inbox(args: argparse.Namespace) -> int:
 def cmd_held(args: argparse.Namespace) -> int:
     """Photos held by the quality gate: list them, accept one, or ask for a better one."""
     from clinic_desktop import settings
-    from clinic_desktop.db.engine import write_session
-    from clinic_desktop.domain.photo_sets import accept_held, ask_for_retake, held_photos
+    from clinic_desktop.domain import photo_actions
+    from clinic_desktop.domain.photo_sets import held_photos
     from clinic_desktop.photos.quality import describe
 
     app = open_clinic(args)
@@ -123,13 +121,8 @@ def cmd_held(args: argparse.Namespace) -> int:
                   "photos accept ID`, or ask the patient for a better one with "
                   "`clinic-desktop photos retake ID`.")
         return ExitCode.OK
-    with write_session(app.sessions) as session:
-        zone = settings.clinic_zone(session)
-        if args.photos_command == "retake":
-            queued = ask_for_retake(session, args.id, zone)
-        else:
-            accepted = accept_held(session, args.id, acting_today(args, app), zone)
     if args.photos_command == "retake":
+        queued = photo_actions.ask_for_better_photo(app.sessions, args.id)
         if not queued.created:
             print(f"Photo {args.id}: the patient was asked for a better photo already; "
                   "nothing changed.")
@@ -141,6 +134,7 @@ def cmd_held(args: argparse.Namespace) -> int:
         print(f"Photo {args.id}: the patient is asked for a better photo (the email is "
               "queued).")
         return ExitCode.OK
+    accepted = photo_actions.accept_held_photo(app.sessions, args.id, acting_today(args, app))
     done, following = accepted.completed, accepted.started
     if done is None:
         print(f"Photo {args.id} accepted; nothing else changes (its step is not finished on "
@@ -154,13 +148,10 @@ def cmd_held(args: argparse.Namespace) -> int:
 
 def cmd_view(args: argparse.Namespace) -> int:
     """Set or change which view a photo shows; audited."""
-    from clinic_desktop.db.engine import write_session
-    from clinic_desktop.domain.photo_sets import set_photo_view
+    from clinic_desktop.domain.photo_actions import set_view
 
-    app = open_clinic(args)
-    view = "" if args.view == "none" else args.view
-    with write_session(app.sessions) as session:
-        changed = set_photo_view(session, args.id, view)
+    changed = set_view(open_clinic(args).sessions, args.id,
+                       "" if args.view == "none" else args.view)
     print(f"Photo {args.id}: view set to {args.view}." if changed else
           f"Photo {args.id} shows {args.view} already; nothing changed.")
     return ExitCode.OK

@@ -77,7 +77,7 @@ def save_email_template(sessions: sessionmaker[Session], kind: str, language: st
         render.save_template(session, kind, language, sources, audit.actor_name())
 
 
-def reset_email_template(sessions: sessionmaker[Session], kind: str, language: str) -> None:
-    """Back to the default template for this kind and language."""
+def reset_email_template(sessions: sessionmaker[Session], kind: str, language: str) -> bool:
+    """Back to the default template for this kind and language; False when it was already."""
     with write_session(sessions) as session:
-        render.reset_template(session, kind, language)
+        return render.reset_template(session, kind, language)

@@ -129,6 +129,6 @@ def dismiss(session: Session, item_id: int) -> bool:
 
 
 def dismiss_item(sessions: sessionmaker[Session], item_id: int) -> bool:
-    """`dismiss` in a transaction of its own (the window's Dismiss)."""
+    """`dismiss` in a transaction of its own (the window's Dismiss, `inbox dismiss`)."""
     with write_session(sessions) as session:
         return dismiss(session, item_id)

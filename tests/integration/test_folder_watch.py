@@ -472,7 +472,6 @@ def test_scheduler_once_runs_take_a_photo_on_the_first_run_after_it_was_still(
     data_dir = tmp_path / "clinic"
     app = open_app(data_dir, None, log_to_file=False)
     try:
-        today = app.clinic_today()
         with write_session(app.sessions) as session:
             configure_smtp(session, server)
             for key, value in {"clinic.timezone": "Europe/Berlin",
@@ -480,6 +479,9 @@ def test_scheduler_once_runs_take_a_photo_on_the_first_run_after_it_was_still(
                                "photos.stable_seconds": "1",
                                "schedule.daily_time": "00:00", **QUALITY_GATE_OFF}.items():
                 settings.set_value(session, key, value)
+        # The clinic's day in the zone just set (from 23:00 UTC it is Berlin's tomorrow).
+        today = app.clinic_today()
+        with write_session(app.sessions) as session:
             ready = enrol(session, "P00123", [7, 14], today - timedelta(days=7)).id
             copying = enrol(session, "P00124", [7, 14], today - timedelta(days=7)).id
         photo = photo_files.jpeg("P00123_front.jpg")
