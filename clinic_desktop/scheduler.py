@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -27,11 +28,11 @@ from clinic_desktop.domain.forecast import Forecast
 from clinic_desktop.domain.forecast import forecast as rehearse_days
 from clinic_desktop.errors import ClinicError, ExitCode
 from clinic_desktop.health import DAILY_CHECK, DELIVERY, FOLDER_WATCH
-from clinic_desktop.mail.poll import POLL_MINUTES, poll_once
 from clinic_desktop.notify.delivery import DeliveryReport, deliver_outbox, holder_name
-from clinic_desktop.photos.importer import IMPORTED, REFUSED, UNMATCHED, PhotoImporter
-from clinic_desktop.photos.watch import FolderWatcher
 from clinic_desktop.sentences import QT_TRANSLATE_NOOP, sentence
+
+if TYPE_CHECKING:
+    from clinic_desktop.photos.watch import FolderWatcher
 
 log = logging.getLogger(__name__)
 
@@ -309,6 +310,11 @@ def run_mail_poll(app: AppContext, *, holder: str | None = None,
                   should_stop: Callable[[], bool] | None = None) -> JobEvent | None:
     """Read the clinic's mailbox (clinic_desktop.mail.poll): None when it is not set up or
     there was nothing new."""
+    # The photo and mailbox modules load when a scheduler is made or its job runs: the
+    # commands that only send (send_due) or rehearse (forecast) start without Pillow, the
+    # IMAP reader and watchdog.
+    from clinic_desktop.mail.poll import poll_once
+
     started = clock.now_utc()
     try:
         report = poll_once(app, holder=holder, should_stop=should_stop)
@@ -329,6 +335,8 @@ _MAILBOX = sentence(QT_TRANSLATE_NOOP("core", "mailbox: {summary}"))
 
 def run_folder_watch(app: AppContext, watcher: FolderWatcher,
                      should_stop: Callable[[], bool] | None = None) -> JobEvent | None:
+    from clinic_desktop.photos.importer import IMPORTED, REFUSED, UNMATCHED
+
     started = clock.now_utc()
     try:
         report = watcher.poll(should_stop)
@@ -378,6 +386,9 @@ class ClinicScheduler:
 
     def __init__(self, app: AppContext, *, on_event: Callable[[JobEvent], None] | None = None,
                  holder: str | None = None):
+        from clinic_desktop.photos.importer import PhotoImporter  # see run_mail_poll
+        from clinic_desktop.photos.watch import FolderWatcher
+
         self.app = app
         self.holder = holder or holder_name()
         self.on_event = on_event or (lambda event: None)
@@ -414,6 +425,8 @@ class ClinicScheduler:
                                 **options)
         self._scheduler.add_job(self.watch_job, IntervalTrigger(seconds=poll),
                                 id=FOLDER_WATCH, **options)
+        from clinic_desktop.mail.poll import POLL_MINUTES
+
         self._scheduler.add_job(self.mail_job, IntervalTrigger(minutes=POLL_MINUTES),
                                 id=MAIL_POLL, next_run_time=clock.now_utc(), **options)
         self._scheduler.start()
