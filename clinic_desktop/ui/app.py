@@ -12,7 +12,13 @@ import traceback
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from clinic_desktop.ui.i18n import translate
+import PySide6
+
+from clinic_desktop import settings
+from clinic_desktop.errors import ClinicError
+from clinic_desktop.scheduler import ClinicScheduler
+from clinic_desktop.ui.i18n import chosen_language, install, translate
+from clinic_desktop.ui.main_window import MainWindow
 from clinic_desktop.ui.qt import (
     QApplication,
     QLocalServer,
@@ -22,6 +28,12 @@ from clinic_desktop.ui.qt import (
     QTimer,
     Signal,
 )
+from clinic_desktop.ui.settings_view import minimise_to_tray_setting
+from clinic_desktop.ui.tasks import TaskRunner
+from clinic_desktop.ui.tray import TrayNotifier
+from clinic_desktop.ui.widgets import app_icon
+from clinic_desktop.ui.wizard import SetupWizard, needs_setup
+from clinic_desktop.ui.words import core_text
 
 if TYPE_CHECKING:
     from clinic_desktop.app import AppContext
@@ -58,8 +70,6 @@ def install_exception_hook(parent_getter: Any) -> None:
     def hook(kind: type[BaseException], value: BaseException,
              tb: TracebackType | None) -> None:
         log.error("Uncaught error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
-        from clinic_desktop.errors import ClinicError
-        from clinic_desktop.ui.words import core_text
 
         message = core_text(str(value)) if isinstance(value, ClinicError) else translate(
             "app", "Something went wrong ({kind}). Your data is safe; the details are in the "
@@ -78,8 +88,6 @@ def binding_problem() -> str | None:
     3.11 the process dies ("deallocating None") after a few thousand such calls, i.e. minutes
     into a working day. Fifty calls show it without harm.
     """
-    import PySide6
-
     probe = QObject()
     before = sys.getrefcount(None)
     for _ in range(50):
@@ -102,9 +110,6 @@ def keep_for_good() -> None:
 def language_setting(context: AppContext) -> str:
     """The ui.language setting, read before the QApplication exists (like the migrations);
     a damaged value means the PC's own language."""
-    from clinic_desktop import settings
-    from clinic_desktop.errors import ClinicError
-
     try:
         with context.sessions() as session:
             return str(settings.get(session, "ui.language"))
@@ -114,13 +119,6 @@ def language_setting(context: AppContext) -> str:
 
 def run_gui(context: AppContext, *, tray_only: bool = False, argv: list[str] | None = None) -> int:
     """The database is already open and migrated (before any QApplication, as it must be)."""
-    from clinic_desktop.scheduler import ClinicScheduler
-    from clinic_desktop.ui.i18n import chosen_language, install
-    from clinic_desktop.ui.main_window import MainWindow
-    from clinic_desktop.ui.tasks import TaskRunner
-    from clinic_desktop.ui.tray import TrayNotifier
-    from clinic_desktop.ui.widgets import app_icon
-
     language = language_setting(context)
     qapp = QApplication.instance() or QApplication(argv or sys.argv[:1])
     if not install(chosen_language(language)):
@@ -142,7 +140,6 @@ def run_gui(context: AppContext, *, tray_only: bool = False, argv: list[str] | N
     QLocalServer.removeServer(name)  # a crashed instance may have left its socket behind
     server.listen(name)
 
-    from clinic_desktop.ui.wizard import SetupWizard, needs_setup
 
     tasks = TaskRunner()
     if not tray_only and needs_setup(context) and SetupWizard(context, tasks).exec() == 0:
@@ -176,8 +173,6 @@ def run_gui(context: AppContext, *, tray_only: bool = False, argv: list[str] | N
     tray.settings_requested.connect(lambda: (show_window(), window.nav.setCurrentRow(5)))
 
     if TrayNotifier.available():
-        from clinic_desktop.ui.settings_view import minimise_to_tray_setting
-
         tray.show()
         window.minimise_to_tray = minimise_to_tray_setting()
         window.settings.changed.connect(

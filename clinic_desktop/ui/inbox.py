@@ -9,8 +9,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from clinic_desktop import settings
+from clinic_desktop.domain.search import search_patients
+from clinic_desktop.errors import NotFoundError
+from clinic_desktop.photos.importer import PhotoImporter, expand_paths
+from clinic_desktop.photos.inbox import assign, dismiss_item, open_items, step_choices
 from clinic_desktop.ui.i18n import date_text, translate
-from clinic_desktop.ui.photos import accept_held_photo, photo_filter
+from clinic_desktop.ui.photos import FittedImage, accept_held_photo, library_of, photo_filter
 from clinic_desktop.ui.qt import (
     QComboBox,
     QDialog,
@@ -149,8 +154,6 @@ def run_import(parent: QWidget, context: AppContext, tasks: TaskRunner, paths: l
                on_finished: Callable[[], None] | None = None) -> ImportDialog:
     """Import files or folders through the one core import service, off the GUI thread;
     `step_order` (with `patient_code`) files them under that step of the patient's plan."""
-    from clinic_desktop.photos.importer import PhotoImporter, expand_paths
-
     files = list(expand_paths(paths))
     dialog = ImportDialog(parent, len(files))
     today = context.clinic_today()
@@ -207,10 +210,6 @@ class InboxPhoto:
 
 def inbox_photos(context: AppContext) -> list[InboxPhoto]:
     """The open inbox items with their thumbnails (runs in a worker: files are read)."""
-    from clinic_desktop import settings
-    from clinic_desktop.photos.inbox import open_items
-    from clinic_desktop.ui.photos import library_of
-
     library = library_of(context)
     with context.sessions() as session:
         zone = settings.clinic_zone(session)
@@ -237,8 +236,6 @@ class AssignDialog(QDialog):
 
     def __init__(self, context: AppContext, tasks: TaskRunner, photo: InboxPhoto,
                  parent: QWidget | None = None):
-        from clinic_desktop.ui.photos import FittedImage
-
         super().__init__(parent)
         self.context = context
         self.tasks = tasks
@@ -317,10 +314,6 @@ class AssignDialog(QDialog):
             return
 
         def work() -> Any:
-            from clinic_desktop.domain.search import search_patients
-            from clinic_desktop.errors import NotFoundError
-            from clinic_desktop.photos.inbox import step_choices
-
             with self.context.sessions() as session:
                 try:
                     return step_choices(session, text)
@@ -483,9 +476,6 @@ class InboxView(FileDropTarget, QWidget):
             return
 
         def work() -> Any:
-            from clinic_desktop.photos.importer import PhotoImporter
-            from clinic_desktop.photos.inbox import assign
-
             importer = PhotoImporter.for_app(self.context, self.context.clinic_today())
             return assign(importer, item_id, code, step_order=step_order)
 
@@ -537,7 +527,6 @@ class InboxView(FileDropTarget, QWidget):
             show_error(self, self.tr("Select an item in the list first."))
             return
 
-        from clinic_desktop.photos.inbox import dismiss_item
 
         sessions = self.context.sessions
         self.tasks.op(lambda: dismiss_item(sessions, item_id), self) \

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from clinic_desktop import __version__
+from clinic_desktop import __version__, clock, settings
+from clinic_desktop.domain.dashboard import today_overview
+from clinic_desktop.health import health
+from clinic_desktop.scheduler import claim_daily_check, forecast, run_daily_check
 from clinic_desktop.ui.inbox import InboxView
 from clinic_desktop.ui.outbox import OutboxView
 from clinic_desktop.ui.patient import PatientView
@@ -146,10 +149,6 @@ class MainWindow(FileDropTarget, QMainWindow):
         context = self.context
 
         def work() -> tuple[Any, Any, Any]:
-            from clinic_desktop import settings
-            from clinic_desktop.domain.dashboard import today_overview
-            from clinic_desktop.health import health
-
             today = context.clinic_today()
             with context.sessions() as session:
                 return (today_overview(session, today), health(session),
@@ -162,9 +161,6 @@ class MainWindow(FileDropTarget, QMainWindow):
         self.refresh_today()
 
     def run_forecast(self) -> None:
-        from clinic_desktop import settings
-        from clinic_desktop.scheduler import forecast
-
         context, scheduler = self.context, self.scheduler
 
         def work() -> tuple[Any, Any]:
@@ -178,13 +174,9 @@ class MainWindow(FileDropTarget, QMainWindow):
             .failure(self.today.forecast.failed).run()
 
     def run_check_now(self) -> None:
-        from clinic_desktop.scheduler import claim_daily_check, run_daily_check
-
         context, scheduler = self.context, self.scheduler
 
         def work() -> Any:
-            from clinic_desktop import clock
-
             if scheduler is not None:  # through the scheduler: it stops when the app quits
                 return scheduler.check_now()
             # Staff asked: run today's check even if it already ran (it is idempotent).

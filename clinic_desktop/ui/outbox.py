@@ -7,8 +7,16 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from clinic_desktop import clock
+from clinic_desktop.audit import host_name
 from clinic_desktop.domain import staff_changes
+from clinic_desktop.domain.email_actions import email_details as read_details
+from clinic_desktop.domain.email_actions import outbox_rows
+from clinic_desktop.errors import NotFoundError
+from clinic_desktop.notify.outbox import STATUSES
+from clinic_desktop.scheduler import run_delivery
 from clinic_desktop.ui.i18n import date_time_text, translate
+from clinic_desktop.ui.patients import PatientDialog
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
     QComboBox,
@@ -53,9 +61,6 @@ LIMIT = 1000  # rows shown (the CLI's `outbox list --limit N` lists more)
 
 def email_details(sessions: Any, note_id: int) -> EmailDetails:
     """One email as the preview shows it (runs in a worker)."""
-    from clinic_desktop.domain.email_actions import email_details as read_details
-    from clinic_desktop.errors import NotFoundError
-
     with sessions() as session:
         found = read_details(session, note_id)
     if found is None:
@@ -74,8 +79,6 @@ ATTEMPTS = {
 def email_preview(email: EmailDetails) -> str:
     """The email as staff read it: who, what, when (clinic's time), every attempt and the PC
     that made it, the text. Literal `translate` calls: lupdate finds no other."""
-    from clinic_desktop.audit import host_name
-
     zone, this_pc = email.zone, host_name().lower()
     lines = [translate("OutboxView", "{kind} email, {status}").format(
                  kind=email_kind(email.kind), status=email_status(email.status)),
@@ -121,8 +124,6 @@ class OutboxView(QWidget):
     open_patient = Signal(str)
 
     def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
-        from clinic_desktop.notify.outbox import STATUSES
-
         super().__init__(parent)
         self.context = context
         self.tasks = tasks
@@ -201,9 +202,6 @@ class OutboxView(QWidget):
         keep = selected_key(self.table, self.model)
 
         def work() -> tuple[list[dict[str, Any]], list[str]]:
-            from clinic_desktop import clock
-            from clinic_desktop.domain.email_actions import outbox_rows
-
             since = clock.now_utc() - timedelta(days=days) if days else None
             with self.context.sessions() as session:
                 rows = outbox_rows(session, status, LIMIT, since)
@@ -287,8 +285,6 @@ class OutboxView(QWidget):
 
     def _address_fixed(self, code: str, problem: str) -> bool:
         """Ask for a corrected address; True to go on and send (to the address now stored)."""
-        from clinic_desktop.ui.patients import PatientDialog
-
         answer = QMessageBox.question(
             self, self.tr("Retry"),
             self.tr("The mail server refused the address for good:\n{problem}\n\nSending "
@@ -309,8 +305,6 @@ class OutboxView(QWidget):
         self._admin(staff_changes.cancel_email)
 
     def send_now(self) -> None:
-        from clinic_desktop.scheduler import run_delivery
-
         def finished() -> None:
             self.live.stop()
             self.sending.hide()

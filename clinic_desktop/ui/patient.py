@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 from clinic_desktop.domain import patient_page
 from clinic_desktop.domain.patient_page import PatientDetails, PatientPage, StepRow
 from clinic_desktop.ui.i18n import date_format, date_text, date_time_text, translate
+from clinic_desktop.ui.inbox import run_import
+from clinic_desktop.ui.outbox import email_details, email_preview
+from clinic_desktop.ui.patients import PatientDialog
 from clinic_desktop.ui.photos import PhotoTimeline, library_of, load_thumbnails, photo_filter
 from clinic_desktop.ui.qt import (
     QColor,
@@ -283,8 +286,6 @@ class PatientView(FileDropTarget, QWidget):
         return " · ".join(part for part in parts if part)
 
     def _show_email(self, index: Any) -> None:
-        from clinic_desktop.ui.outbox import email_details, email_preview
-
         key, sessions = self.emails_model.keys[index.row()], self.context.sessions
         self.tasks.op(lambda: email_details(sessions, key), self).success(
             lambda email: self.email_text.setPlainText(email_preview(email))).run()
@@ -415,8 +416,6 @@ class PatientView(FileDropTarget, QWidget):
                                                                 day=date_text(start)))
 
     def edit(self) -> None:
-        from clinic_desktop.ui.patients import PatientDialog
-
         dialog = PatientDialog(self.context, self.tasks, self, code=self.code)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.code = dialog.saved_code
@@ -435,8 +434,6 @@ class PatientView(FileDropTarget, QWidget):
             self.import_files([Path(f) for f in files])
 
     def import_files(self, paths: list[Path], step_order: int | None = None) -> None:
-        from clinic_desktop.ui.inbox import run_import
-
         run_import(self, self.context, self.tasks, paths, patient_code=self.code,
                    step_order=step_order,
                    on_finished=lambda: (self.refresh(), self.changed.emit()))

@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.domain import staff_changes
+from clinic_desktop.domain.patients import PatientInput, export_csv, get_patient, list_doctors
+from clinic_desktop.domain.search import count_patients, search_patients
+from clinic_desktop.notify.render import DEFAULT_LANGUAGE, available_languages
 from clinic_desktop.ui.i18n import date_text
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -65,8 +68,6 @@ class PatientListModel(QAbstractTableModel):
         generation = self._generation
 
         def work() -> list[Any]:
-            from clinic_desktop.domain.search import search_patients
-
             with self.sessions() as session:
                 return _cells(search_patients(session, text, 0, PAGE))
 
@@ -88,8 +89,6 @@ class PatientListModel(QAbstractTableModel):
         text = self.text
 
         def work() -> int:
-            from clinic_desktop.domain.search import count_patients
-
             with self.sessions() as session:
                 return count_patients(session, text)
 
@@ -113,8 +112,6 @@ class PatientListModel(QAbstractTableModel):
         generation, text, offset = self._generation, self.text, len(self.rows)
 
         def work() -> list[Any]:
-            from clinic_desktop.domain.search import search_patients
-
             with self.sessions() as session:
                 return _cells(search_patients(session, text, offset, PAGE))
 
@@ -273,8 +270,6 @@ class PatientsView(QWidget):
             return
 
         def work() -> int:
-            from clinic_desktop.domain.patients import export_csv
-
             with self.context.sessions() as session:
                 return export_csv(session, Path(path))
 
@@ -285,8 +280,6 @@ class PatientsView(QWidget):
 def read_patient_form(sessions: Any, code: str | None) -> tuple[list[str], Any]:
     """The doctors to choose from, and the patient as stored (None for a new one), as plain
     values (runs in a worker)."""
-    from clinic_desktop.domain.patients import PatientInput, get_patient, list_doctors
-
     with sessions() as session:
         doctors = [d.name for d in list_doctors(session)]
         if not code:
@@ -304,7 +297,6 @@ class PatientDialog(QDialog):
     def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None,
                  code: str | None = None):
         super().__init__(parent)
-        from clinic_desktop.notify.render import DEFAULT_LANGUAGE, available_languages
 
         self.context = context
         self.tasks = tasks
@@ -376,8 +368,6 @@ class PatientDialog(QDialog):
 
     def save(self) -> None:
         """Saved in a worker; Save waits for the answer (no patient added twice)."""
-        from clinic_desktop.domain.patients import PatientInput
-
         if not self.loaded or self.tasks.running(self.buttons):  # Enter too soon, or again
             return
         data = PatientInput(self.code.text(), self.first.text(), self.last.text(),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.domain import photo_actions
 from clinic_desktop.domain.patient_page import PhotoRow, StepHead
+from clinic_desktop.photos.importer import library_for
 from clinic_desktop.ui.i18n import date_text, translate
 from clinic_desktop.ui.qt import (
     QAbstractItemView,
@@ -53,8 +54,6 @@ if TYPE_CHECKING:
 
 def library_of(context: AppContext) -> Any:
     """The clinic's photo library (reads a setting: call it in a worker or at a load)."""
-    from clinic_desktop.photos.importer import library_for
-
     return library_for(context.sessions, context.paths.data_dir)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.domain import staff_changes
+from clinic_desktop.domain.plans import StepSpec, list_templates
 from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -67,8 +68,6 @@ class TemplateData:
 
 def read_templates(sessions: Any) -> list[TemplateData]:
     """Every plan template with its steps, as plain values (runs in a worker)."""
-    from clinic_desktop.domain.plans import StepSpec, list_templates
-
     with sessions() as session:
         return [TemplateData(t.id, t.name, t.description, tuple(
             StepSpec(s.name, s.duration_days, s.instructions) for s in t.steps))
@@ -284,8 +283,6 @@ class StepsModel(RowsModel):
         self.endMoveRows()
 
     def steps(self) -> list[StepSpec]:
-        from clinic_desktop.domain.plans import StepSpec
-
         return [StepSpec(str(name), int(days), str(instructions))
                 for name, days, instructions in self.rows]
 

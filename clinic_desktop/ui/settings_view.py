@@ -7,9 +7,20 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import available_timezones
 
+from clinic_desktop import autostart, secrets, settings
+from clinic_desktop.db.backup import backup_sqlite, list_backups
+from clinic_desktop.db.engine import sqlite_path
 from clinic_desktop.domain import staff_changes
+from clinic_desktop.domain.patients import list_doctors
+from clinic_desktop.errors import ClinicError
+from clinic_desktop.mail.imap import check_mailbox, load_imap_settings, password_for
+from clinic_desktop.notify import render
+from clinic_desktop.notify.delivery import send_test_email
+from clinic_desktop.notify.message import load_logo
 from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -200,8 +211,6 @@ MAILBOX_SECURITY = {"tls": QT_TRANSLATE_NOOP("SettingsView", "TLS from the start
 
 def zone_picker() -> QComboBox:
     """Every IANA time zone to pick from; typing finds one (Europe/Vienna, America/…)."""
-    from zoneinfo import available_timezones
-
     zones = QComboBox()
     zones.setEditable(True)
     zones.addItems(sorted(available_timezones()))
@@ -220,8 +229,6 @@ class StoredSettings:
 
 
 def read_settings(sessions: Any) -> StoredSettings:
-    from clinic_desktop import secrets, settings
-
     with sessions() as session:
         rows = settings.show_all(session)
         username = "" if next(r for r in rows if r.key == "smtp.username").problem \
@@ -234,8 +241,6 @@ def read_settings(sessions: Any) -> StoredSettings:
 
 def read_doctors(sessions: Any) -> list[tuple[str, str]]:
     """(name, email) of every doctor, by name."""
-    from clinic_desktop.domain.patients import list_doctors
-
     with sessions() as session:
         return [(d.name, d.email) for d in list_doctors(session)]
 
@@ -269,8 +274,6 @@ class SettingsView(QWidget):
     # --- settings form ------------------------------------------------------------------
 
     def _settings_page(self) -> QWidget:
-        from clinic_desktop import settings
-
         page = self.form_page = QWidget()
         outer = QVBoxLayout(page)
         scroll = QScrollArea()
@@ -485,9 +488,6 @@ class SettingsView(QWidget):
         nothing unless all are valid, in a worker; `then` runs once saved. Unchanged fields
         are not checked again: a stored value that went bad is already shown in red and must
         not block saving the others."""
-        from clinic_desktop import secrets, settings
-        from clinic_desktop.errors import ClinicError
-
         if self.tasks.running(self.form_page):  # loading, or saving already
             return
         values = self._values()
@@ -538,8 +538,6 @@ class SettingsView(QWidget):
         to = self.test_to.text().strip() or None
 
         def work() -> str:
-            from clinic_desktop.notify.delivery import send_test_email
-
             return send_test_email(self.context.sessions, to)
 
         def test() -> None:
@@ -557,8 +555,6 @@ class SettingsView(QWidget):
         sessions = self.context.sessions
 
         def work() -> str:
-            from clinic_desktop.mail.imap import check_mailbox, load_imap_settings, password_for
-
             with sessions() as session:
                 config = load_imap_settings(session)
             return check_mailbox(config, password_for(config))
@@ -612,8 +608,6 @@ class SettingsView(QWidget):
     # --- this PC (per-user, not shared through the database) ---------------------------
 
     def _this_pc_page(self) -> QWidget:
-        from clinic_desktop import autostart
-
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(hint(self.tr("These choices are for this PC and this Windows user "
@@ -633,9 +627,6 @@ class SettingsView(QWidget):
         return page
 
     def _set_autostart(self, on: bool) -> None:
-        from clinic_desktop import autostart
-        from clinic_desktop.errors import ClinicError
-
         try:
             message = autostart.enable() if on else autostart.disable()
         except (ClinicError, OSError) as exc:
@@ -669,18 +660,12 @@ class SettingsView(QWidget):
 
     def _load_backups(self) -> None:
         """The folder may be on a slow share: listed in a worker."""
-        from clinic_desktop.db.backup import list_backups
-
         folder = self.context.paths.backup_dir
         self.tasks.op(lambda: [p.name for p in reversed(list_backups(folder))], self).success(
             lambda names: self.backup_list.setPlainText(
                 "\n".join(names) or self.tr("No backups yet."))).run()
 
     def backup_now(self) -> None:
-        from pathlib import Path
-
-        from clinic_desktop.db.backup import backup_sqlite
-        from clinic_desktop.db.engine import sqlite_path
 
         db_file = sqlite_path(str(self.context.engine.url))
         if db_file is None:
@@ -713,9 +698,6 @@ class _EmailPreview(QTextBrowser):
 def preview_html(kind: str, language: str, sources: dict[str, str]) -> tuple[str, str]:
     """(why the template is not valid yet, or "", and the email as HTML): a template takes
     a tenth of a second to compile, so this runs in a worker."""
-    from clinic_desktop.errors import ClinicError
-    from clinic_desktop.notify import render
-
     try:
         render.check_template(kind, language, sources)
     except ClinicError as exc:
@@ -729,11 +711,6 @@ def read_template(sessions: Any, kind: str, language: str) -> tuple[dict[str, st
                                                                    bytes | None]:
     """The template's sources as saved (else the default) and the clinic's logo for the
     preview (runs in a worker: the logo may be on a share)."""
-    from clinic_desktop import settings
-    from clinic_desktop.errors import ClinicError
-    from clinic_desktop.notify import render
-    from clinic_desktop.notify.message import load_logo
-
     with sessions() as session:
         sources = render.template_source(session, kind, language)
         path = settings.get_text(session, "clinic.logo")
@@ -748,8 +725,6 @@ class TemplateEditor(QWidget):
     """Edit a template with a live preview on sample data; broken templates are refused."""
 
     def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
-        from clinic_desktop.notify import render
-
         super().__init__(parent)
         self.context = context
         self.tasks = tasks

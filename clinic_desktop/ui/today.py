@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from clinic_desktop.audit import host_name
+from clinic_desktop.domain import forecast as forecasting
+from clinic_desktop.notify import outbox
 from clinic_desktop.ui.i18n import date_text, date_time_text, long_date_text, time_text
 from clinic_desktop.ui.qt import (
     QT_TRANSLATE_NOOP,
@@ -262,8 +265,6 @@ class TodayView(QWidget):
         return bool(self._unfilled)
 
     def show_health(self, health: Any, zone: Any) -> None:
-        from clinic_desktop.audit import host_name
-
         last = health.last_daily
         if last and last.finished_at:
             where = self._pc(last.host.split(":")[0], host_name())
@@ -357,8 +358,6 @@ class ForecastPanel(QWidget):
                 self.days.addItem(item)
 
     def day_text(self, day: Any, today: Any, zone: Any) -> str:
-        from clinic_desktop.domain import forecast as forecasting
-
         when = long_date_text(day.day)
         if day.day == today:
             when = self.tr("Today, {day}").format(day=when)
@@ -377,9 +376,6 @@ class ForecastPanel(QWidget):
         return text
 
     def email_text(self, email: Any, day: Any, zone: Any) -> str:
-        from clinic_desktop.domain import forecast as forecasting
-        from clinic_desktop.notify import outbox
-
         who = email.doctor_name or f"{email.patient_code}  {email.patient_name}"
         step = {"order": email.step_order, "name": email.step_name}
         if email.kind == outbox.KIND_STEP_FINISHED:

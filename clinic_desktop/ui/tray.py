@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from clinic_desktop import clock, settings
+from clinic_desktop.health import health
 from clinic_desktop.ui.i18n import date_time_text
 from clinic_desktop.ui.qt import QMenu, QObject, QSystemTrayIcon, QTimer, Signal
 from clinic_desktop.ui.widgets import state_icon
@@ -76,8 +78,6 @@ class TrayNotifier(QObject):
 
 
     def pause(self, hours: int | None) -> None:
-        from clinic_desktop import clock
-
         if self.scheduler is not None:
             self.scheduler.pause_sending(None if hours is None else
                                          clock.now_utc() + timedelta(hours=hours))
@@ -90,9 +90,6 @@ class TrayNotifier(QObject):
 
     def refresh(self) -> None:
         """Icon colour and tooltip from the database (cheap counts, read in the worker)."""
-        from clinic_desktop import settings
-        from clinic_desktop.health import health
-
         def work() -> Any:
             with self.context.sessions() as session:
                 return health(session), settings.clinic_zone(session)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from clinic_desktop import secrets, settings
+from clinic_desktop.demo import set_up_clinic
+from clinic_desktop.domain.patients import clinic_is_new
 from clinic_desktop.ui.i18n import translate
 from clinic_desktop.ui.qt import (
     QComboBox,
@@ -31,8 +34,6 @@ if TYPE_CHECKING:
 def needs_setup(context: AppContext) -> bool:
     """A brand-new data folder: no clinic name stored and no patients. Asked once at start,
     before any window is shown (like the migrations): nothing can freeze yet."""
-    from clinic_desktop.domain.patients import clinic_is_new
-
     with context.sessions() as session:
         return clinic_is_new(session)
 
@@ -51,8 +52,6 @@ def _folder_row(edit: QLineEdit, parent: QWidget, button: str) -> QHBoxLayout:
 
 class SetupWizard(QWizard):
     def __init__(self, context: AppContext, tasks: TaskRunner, parent: QWidget | None = None):
-        from clinic_desktop import settings
-
         super().__init__(parent)
         self.context = context
         self.tasks = tasks
@@ -161,9 +160,6 @@ class SetupWizard(QWizard):
 
     def apply(self) -> None:
         """Check everything first; write nothing unless all of it is valid."""
-        from clinic_desktop import secrets, settings
-        from clinic_desktop.demo import set_up_clinic
-
         values, demo, context = self.values(), self.demo.isChecked(), self.context
         password = self.password.text()
         self.password.clear()

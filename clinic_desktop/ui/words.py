@@ -187,6 +187,7 @@ def core_text(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _said_in(text: str, _locale: str) -> str:
+    # Here, not at the top: settings_view imports this module (through widgets).
     from clinic_desktop.ui.settings_view import named_fields
 
     said = _phrased(text, _JOINS)
@@ -195,7 +196,7 @@ def _said_in(text: str, _locale: str) -> str:
 
 @lru_cache(maxsize=1)
 def _setting_keys() -> re.Pattern[str]:
-    from clinic_desktop.ui.settings_view import LABELS
+    from clinic_desktop.ui.settings_view import LABELS  # see _said_in
 
     return re.compile("|".join(re.escape(key) for key in LABELS))
 
