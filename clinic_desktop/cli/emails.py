@@ -73,12 +73,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         with app.sessions() as session:
             rows = email_actions.outbox_rows(session, args.status, args.limit)
         if args.json:
-            print(json_text(rows))
+            print(json_text([r.json_fields() for r in rows]))
             return ExitCode.OK
         print(table(["id", "kind", "patient", "recipient", "status", "tries", "subject / error"],
-                    [[r["id"], r["kind"], r["patient_code"] or "-", r["recipient"] or "-",
-                      r["status"], r["attempts"], r["last_error"] or r["subject"]]
-                     for r in rows]))
+                    [[r.id, r.kind, r.patient_code or "-", r.recipient or "-", r.status,
+                      r.attempts, r.last_error or r.subject] for r in rows]))
         print(f"\n{len(rows)} email(s).")
         return ExitCode.OK
     if action == "show":

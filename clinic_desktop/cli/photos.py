@@ -67,10 +67,9 @@ def cmd_inbox(args: argparse.Namespace) -> int:
     app = open_clinic(args)
     if args.inbox_command == "list":
         with app.sessions() as session:
-            items = inbox.open_items(session)
             rows = [{"id": i.id, "status": i.status, "file": i.original_name,
                      "reason": i.reason, "source_path": i.source_path,
-                     "created_at": i.created_at.isoformat()} for i in items]
+                     "created_at": i.created_at.isoformat()} for i in inbox.open_items(session)]
         if args.json:
             print(json_text(rows))
         else:

@@ -26,9 +26,35 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+@dataclass(frozen=True)
+class OutboxRow:
+    """One email as the outbox lists it (the window's Outbox, `outbox list`)."""
+
+    id: int
+    kind: str
+    patient_code: str | None
+    recipient: str | None
+    subject: str
+    status: str
+    attempts: int
+    last_error: str | None
+    message_id: str | None
+    created_at: datetime | None
+    sent_at: datetime | None
+    next_attempt_at: datetime | None
+
+    def json_fields(self) -> dict[str, Any]:
+        """The `outbox list --json` contract: these field names are fixed for scripts."""
+        return {"id": self.id, "kind": self.kind, "patient_code": self.patient_code,
+                "recipient": self.recipient, "subject": self.subject, "status": self.status,
+                "attempts": self.attempts, "last_error": self.last_error,
+                "message_id": self.message_id, "created_at": _iso(self.created_at),
+                "sent_at": _iso(self.sent_at), "next_attempt_at": _iso(self.next_attempt_at)}
+
+
 def outbox_rows(session: Session, status: str | None, limit: int,
-                since: datetime | None = None) -> list[dict[str, Any]]:
-    """The `outbox list --json` contract: these field names are fixed for scripts."""
+                since: datetime | None = None) -> list[OutboxRow]:
+    """The newest emails first, of one status if given, created since `since` if given."""
     query = (select(Notification, Patient.code).outerjoin(Patient, Patient.id ==
                                                           Notification.patient_id)
              .order_by(Notification.id.desc()).limit(limit))
@@ -36,14 +62,9 @@ def outbox_rows(session: Session, status: str | None, limit: int,
         query = query.where(Notification.status == status)
     if since is not None:
         query = query.where(Notification.created_at >= since)
-    return [
-        {"id": n.id, "kind": n.kind, "patient_code": code, "recipient": n.recipient,
-         "subject": n.subject, "status": n.status, "attempts": n.attempts,
-         "last_error": n.last_error, "message_id": n.message_id,
-         "created_at": _iso(n.created_at), "sent_at": _iso(n.sent_at),
-         "next_attempt_at": _iso(n.next_attempt_at)}
-        for n, code in session.execute(query)
-    ]
+    return [OutboxRow(n.id, n.kind, code, n.recipient, n.subject, n.status, n.attempts,
+                      n.last_error, n.message_id, n.created_at, n.sent_at, n.next_attempt_at)
+            for n, code in session.execute(query)]
 
 
 # The answers of Retry, Cancel and "Send a photo reminder now", and why they cannot be done.

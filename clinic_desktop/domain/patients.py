@@ -162,6 +162,13 @@ def get_patient(session: Session, code: str) -> Patient:
     return patient
 
 
+def stored_input(session: Session, code: str) -> PatientInput:
+    """The patient as stored, in the form staff edit it (the window's patient dialog)."""
+    p = get_patient(session, code)
+    return PatientInput(p.code, p.first_name, p.last_name, p.email or "", p.phone or "",
+                        p.email_consent, p.language, p.doctor.name if p.doctor else "")
+
+
 @dataclass(frozen=True)
 class DoctorRow:
     name: str

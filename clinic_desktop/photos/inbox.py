@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -29,9 +30,26 @@ ASSIGNED = "assigned"
 DISMISSED = "dismissed"
 
 
-def open_items(session: Session) -> list[InboxItem]:
-    return list(session.scalars(select(InboxItem).where(
-        InboxItem.status.in_([UNMATCHED, REFUSED])).order_by(InboxItem.id)))
+@dataclass(frozen=True)
+class OpenItem:
+    """A photo waiting in the inbox for staff (the window's Photo inbox, `inbox list`)."""
+
+    id: int
+    status: str  # UNMATCHED or REFUSED
+    original_name: str
+    reason: str
+    source_path: str
+    sha256: str  # "" for a file that was refused before it was read
+    taken_at: datetime | None
+    created_at: datetime
+
+
+def open_items(session: Session) -> list[OpenItem]:
+    """The photos nobody could match and the files refused, oldest first."""
+    return [OpenItem(i.id, i.status, i.original_name, i.reason or "", i.source_path or "",
+                     i.sha256 or "", i.taken_at, i.created_at)
+            for i in session.scalars(select(InboxItem).where(
+                InboxItem.status.in_([UNMATCHED, REFUSED])).order_by(InboxItem.id))]
 
 
 def assign(importer: PhotoImporter, item_id: int, patient_code: str, *,

@@ -213,18 +213,18 @@ def inbox_photos(context: AppContext) -> list[InboxPhoto]:
     library = library_of(context)
     with context.sessions() as session:
         zone = settings.clinic_zone(session)
-        items = [(i.id, i.status, i.original_name, i.reason or "", i.source_path or "",
-                  i.taken_at, i.sha256) for i in open_items(session)]
+        items = open_items(session)
     photos = []
-    for item_id, status, name, reason, source, taken, sha256 in items:
-        preview = library.thumbnail_path(sha256, 1280) if sha256 else None
-        small = library.thumbnail_path(sha256, 256) if sha256 else None
+    for item in items:
+        preview = library.thumbnail_path(item.sha256, 1280) if item.sha256 else None
+        small = library.thumbnail_path(item.sha256, 256) if item.sha256 else None
         image = QImage(str(small)) if small is not None and small.is_file() else QImage()
         if not image.isNull():
             image = image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
-        photos.append(InboxPhoto(item_id, status, name, reason, source,
-                                 taken.astimezone(zone).date() if taken else None,
+        photos.append(InboxPhoto(item.id, item.status, item.original_name, item.reason,
+                                 item.source_path,
+                                 item.taken_at.astimezone(zone).date() if item.taken_at else None,
                                  preview if preview is not None and preview.is_file() else None,
                                  image))
     return photos

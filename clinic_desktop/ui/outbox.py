@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from clinic_desktop import clock
 from clinic_desktop.audit import host_name
 from clinic_desktop.domain import staff_changes
+from clinic_desktop.domain.email_actions import OutboxRow, outbox_rows
 from clinic_desktop.domain.email_actions import email_details as read_details
-from clinic_desktop.domain.email_actions import outbox_rows
 from clinic_desktop.errors import NotFoundError
 from clinic_desktop.notify.outbox import STATUSES
 from clinic_desktop.scheduler import run_delivery
@@ -201,22 +201,22 @@ class OutboxView(QWidget):
         days = self.period.currentData()
         keep = selected_key(self.table, self.model)
 
-        def work() -> tuple[list[dict[str, Any]], list[str]]:
+        def work() -> tuple[list[OutboxRow], list[str]]:
             since = clock.now_utc() - timedelta(days=days) if days else None
             with self.context.sessions() as session:
                 rows = outbox_rows(session, status, LIMIT, since)
             # Said here, not on the GUI thread: a thousand different refusals take a while.
-            return rows, [core_text(r["last_error"]) for r in rows]
+            return rows, [core_text(r.last_error) for r in rows]
 
-        def done(answer: tuple[list[dict[str, Any]], list[str]]) -> None:
+        def done(answer: tuple[list[OutboxRow], list[str]]) -> None:
             rows, problems = answer
-            self.codes = [r["patient_code"] or "" for r in rows]
-            self.model.set_rows([[r["id"], email_kind(r["kind"]), r["patient_code"] or "-",
-                                  r["recipient"] or "-", email_status(r["status"]),
-                                  r["attempts"], r["subject"], problem]
+            self.codes = [r.patient_code or "" for r in rows]
+            self.model.set_rows([[r.id, email_kind(r.kind), r.patient_code or "-",
+                                  r.recipient or "-", email_status(r.status),
+                                  r.attempts, r.subject, problem]
                                  for r, problem in zip(rows, problems, strict=True)],
-                                [r["id"] for r in rows],
-                                [STATE_COLOURS.get(r["status"]) for r in rows])
+                                [r.id for r in rows],
+                                [STATE_COLOURS.get(r.status) for r in rows])
             fit_columns(self.table)
             # Long subjects would push the Problem column (what staff act on) out of view.
             self.table.setColumnWidth(6, min(self.table.columnWidth(6), SUBJECT_WIDTH))

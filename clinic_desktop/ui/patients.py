@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clinic_desktop.domain import staff_changes
-from clinic_desktop.domain.patients import PatientInput, export_csv, get_patient, list_doctors
+from clinic_desktop.domain.patients import PatientInput, export_csv, list_doctors, stored_input
 from clinic_desktop.domain.search import count_patients, search_patients
 from clinic_desktop.notify.render import DEFAULT_LANGUAGE, available_languages
 from clinic_desktop.ui.i18n import date_text
@@ -277,17 +277,13 @@ class PatientsView(QWidget):
             "Exported %n patient(s) to {path}.", "", n).format(path=path))).run()
 
 
-def read_patient_form(sessions: Any, code: str | None) -> tuple[list[str], Any]:
+def read_patient_form(sessions: Any, code: str | None) -> tuple[list[str],
+                                                                 PatientInput | None]:
     """The doctors to choose from, and the patient as stored (None for a new one), as plain
     values (runs in a worker)."""
     with sessions() as session:
         doctors = [d.name for d in list_doctors(session)]
-        if not code:
-            return doctors, None
-        p = get_patient(session, code)
-        return doctors, PatientInput(p.code, p.first_name, p.last_name, p.email or "",
-                                     p.phone or "", p.email_consent, p.language,
-                                     p.doctor.name if p.doctor else "")
+        return doctors, stored_input(session, code) if code else None
 
 
 class PatientDialog(QDialog):
