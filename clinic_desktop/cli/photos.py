@@ -16,7 +16,7 @@ from clinic_desktop.cli.args import date_arg, record_id, step_number
 from clinic_desktop.cli.common import Parents, acting_today, actions, open_clinic, table
 from clinic_desktop.cli.console import json_text
 from clinic_desktop.domain.photo_views import VIEWS
-from clinic_desktop.errors import ExitCode, ValidationError
+from clinic_desktop.errors import ExitCode, NotFoundError, ValidationError
 
 if TYPE_CHECKING:
     from clinic_desktop.app import AppContext
@@ -95,7 +95,6 @@ def cmd_inbox(args: argparse.Namespace) -> int:
 def cmd_held(args: argparse.Namespace) -> int:
     """Photos held by the quality gate: list them, accept one, or ask for a better one."""
     from clinic_desktop import settings
-    from clinic_desktop.domain import photo_actions
     from clinic_desktop.domain.photo_sets import held_photos
     from clinic_desktop.photos.quality import describe
 
@@ -120,26 +119,41 @@ def cmd_held(args: argparse.Namespace) -> int:
                   "photos accept ID`, or ask the patient for a better one with "
                   "`clinic-desktop photos retake ID`.")
         return ExitCode.OK
-    if args.photos_command == "retake":
-        queued = photo_actions.ask_for_better_photo(app.sessions, args.id)
-        if not queued.created:
-            print(f"Photo {args.id}: the patient was asked for a better photo already; "
-                  "nothing changed.")
-            return ExitCode.OK
-        if queued.reason:
-            print(f"Photo {args.id}: the email asking for a better photo is held back: "
-                  f"{queued.reason} (it waits in the outbox).")
-            return ExitCode.SOME_FAILED
-        print(f"Photo {args.id}: the patient is asked for a better photo (the email is "
-              "queued).")
+    try:
+        if args.photos_command == "retake":
+            return _ask_for_retake(app, args.id)
+        return _accept(app, args.id, acting_today(args, app))
+    except NotFoundError as exc:  # a mistyped number: say where the numbers are
+        raise NotFoundError(f"{str(exc).rstrip('.')}; `clinic-desktop photos held` lists the "
+                            "photos held for quality.") from None
+
+
+def _ask_for_retake(app: AppContext, photo_id: int) -> int:
+    from clinic_desktop.domain import photo_actions
+
+    queued = photo_actions.ask_for_better_photo(app.sessions, photo_id)
+    if not queued.created:
+        print(f"Photo {photo_id}: the patient was asked for a better photo already; "
+              "nothing changed.")
         return ExitCode.OK
-    accepted = photo_actions.accept_held_photo(app.sessions, args.id, acting_today(args, app))
+    if queued.reason:
+        print(f"Photo {photo_id}: the email asking for a better photo is held back: "
+              f"{queued.reason} (it waits in the outbox).")
+        return ExitCode.SOME_FAILED
+    print(f"Photo {photo_id}: the patient is asked for a better photo (the email is queued).")
+    return ExitCode.OK
+
+
+def _accept(app: AppContext, photo_id: int, today: date) -> int:
+    from clinic_desktop.domain import photo_actions
+
+    accepted = photo_actions.accept_held_photo(app.sessions, photo_id, today)
     done, following = accepted.completed, accepted.started
     if done is None:
-        print(f"Photo {args.id} accepted; nothing else changes (its step is not finished on "
+        print(f"Photo {photo_id} accepted; nothing else changes (its step is not finished on "
               "the day it was taken, or no longer active).")
     else:
-        print(f"Photo {args.id} accepted: step {done.order} '{done.name}' completed; "
+        print(f"Photo {photo_id} accepted: step {done.order} '{done.name}' completed; "
               + ("plan finished." if following is None else
                  f"step {following.order} '{following.name}' started."))
     return ExitCode.OK
