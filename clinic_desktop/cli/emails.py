@@ -281,6 +281,13 @@ def _kinds() -> tuple[str, ...]:
     return render.KINDS
 
 
+def add_set_password(actions: Any, common: argparse.ArgumentParser, help_text: str) -> None:
+    """`smtp set-password` and `imap set-password` (store_mail_password runs them)."""
+    actions.add_parser("set-password", parents=[common], help=help_text).add_argument(
+        "--stdin", action="store_true",
+        help="read the password from standard input (for scripts)")
+
+
 def add_parsers(sub: Any, parents: Parents) -> None:
     common = parents.common
     p = sub.add_parser("outbox", parents=[common], help="emails: list, show, retry, cancel, send")
@@ -299,10 +306,7 @@ def add_parsers(sub: Any, parents: Parents) -> None:
 
     p = sub.add_parser("smtp", parents=[common], help="mail server password and test")
     ssub = actions(p, "smtp_command")
-    sp = ssub.add_parser("set-password", parents=[common],
-                         help="store the mail password in the system keyring")
-    sp.add_argument("--stdin", action="store_true",
-                    help="read the password from standard input (for scripts)")
+    add_set_password(ssub, common, "store the mail password in the system keyring")
     ssub.add_parser("delete-password", parents=[common], help="remove the stored password")
     t = ssub.add_parser("test", parents=[common], help="connect, log in, optionally send")
     t.add_argument("--to", metavar="ADDRESS", help="also send the test email here")

@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from clinic_desktop.cli.common import Parents, actions, open_clinic
+from clinic_desktop.cli.emails import add_set_password
 from clinic_desktop.errors import ExitCode
 
 
@@ -57,10 +58,7 @@ def add_parsers(sub: Any, parents: Parents) -> None:
     common = parents.common
     p = sub.add_parser("imap", parents=[common], help="the clinic's mailbox: password and test")
     isub = actions(p, "imap_command")
-    sp = isub.add_parser("set-password", parents=[common],
-                         help="store the mailbox password in the system keyring")
-    sp.add_argument("--stdin", action="store_true",
-                    help="read the password from standard input (for scripts)")
+    add_set_password(isub, common, "store the mailbox password in the system keyring")
     isub.add_parser("test", parents=[common], help="connect, log in and open the folder")
     p.set_defaults(func=cmd_imap)
 
