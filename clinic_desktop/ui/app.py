@@ -102,8 +102,8 @@ def binding_problem() -> str | None:
 def keep_for_good() -> None:
     """Tell Python's garbage collector that what exists once the window is made (modules,
     the database layer, the views) lives as long as the app. Its full collections then skip
-    it: they walked all of it each time, for 0.1-0.25 s, and whichever thread triggers one
-    holds Python's lock meanwhile, so a worker's collection stopped the window too."""
+    it: they walked all of it each time, for 0.1-0.25 s, on the GUI thread (ui/tasks.py
+    collects there), so the window stopped that long."""
     gc.freeze()
 
 
