@@ -96,5 +96,7 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
+from shiboken6 import isValid as is_alive  # False once Qt has deleted the object
 
-__all__ = [name for name in dir() if name.startswith("Q") or name in ("Qt", "Signal", "Slot")]
+__all__ = [name for name in dir() if name.startswith("Q")
+           or name in ("Qt", "Signal", "Slot", "is_alive")]

@@ -20,7 +20,16 @@ from sqlalchemy.exc import OperationalError
 from clinic_desktop.db.engine import unanswered_problem
 from clinic_desktop.errors import ClinicError
 from clinic_desktop.ui.i18n import translate
-from clinic_desktop.ui.qt import QObject, QRunnable, QThreadPool, QTimer, QWidget, Signal, Slot
+from clinic_desktop.ui.qt import (
+    QObject,
+    QRunnable,
+    QThreadPool,
+    QTimer,
+    QWidget,
+    Signal,
+    Slot,
+    is_alive,
+)
 from clinic_desktop.ui.widgets import show_error
 from clinic_desktop.ui.words import core_text
 
@@ -153,7 +162,7 @@ class Op:
         if failure is None and parent is not None:
             def failure(message: str) -> None:
                 show_error(parent, message)
-        self._runner._start(self._fn, self._success, failure, self._busy)
+        self._runner._start(self._fn, self._success, failure, self._busy, self._parent)
 
 
 class TaskRunner(QObject):
@@ -173,8 +182,11 @@ class TaskRunner(QObject):
         return Op(self, fn, parent)
 
     def _start(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None,
-               on_error: Callable[[str], None] | None, busy: tuple[QWidget, ...]) -> None:
-        def release() -> None:
+               on_error: Callable[[str], None] | None, busy: tuple[QWidget, ...],
+               owner: QWidget | None = None) -> None:
+        def release() -> bool:
+            """Let go of the task; False when the window it answers was closed meanwhile
+            (its widgets are gone: the answer has nowhere to go)."""
             relay.fn = None  # the function's last reference goes here, on the GUI thread
             self._relays.discard(relay)
             relay.deleteLater()  # and the relay's, whoever drops the wrapper last
@@ -182,16 +194,19 @@ class TaskRunner(QObject):
                 self._busy[widget] -= 1
                 if not self._busy[widget]:
                     del self._busy[widget]
-                    widget.setEnabled(True)
+                    if is_alive(widget):
+                        widget.setEnabled(True)
+            gone = [w for w in (owner, *busy) if w is not None and not is_alive(w)]
+            if gone:
+                log.debug("An answer for a closed window was dropped")
+            return not gone
 
         def finish_ok(result: Any) -> None:
-            release()
-            if on_done is not None:
+            if release() and on_done is not None:
                 on_done(result)
 
         def finish_error(message: str) -> None:
-            release()
-            if on_error is not None:
+            if release() and on_error is not None:
                 on_error(message)
 
         for widget in busy:

@@ -82,3 +82,36 @@ def test_what_closed_windows_leave_is_freed_on_the_gui_thread_not_by_a_worker(
     tasks.op(lambda: [[] for _ in range(50_000)]).success(answers.append).run()  # kept
     qtbot.waitUntil(lambda: answers != [] and freed_on != [], timeout=WAIT)
     assert freed_on == [threading.main_thread()]
+
+
+def test_an_answer_for_a_closed_window_is_dropped(qtbot: Any, tasks: Any,
+                                                   messages: Any) -> None:
+    """Staff close a dialog (the email template editor, a patient) while its worker still
+    reads: the answer finds its widgets gone and is let go, with no error in front of them."""
+    release = threading.Event()
+    answers: list[object] = []
+    for outcome in ("answer", "failure"):
+        parent = QWidget()
+        label = QPushButton("Preview", parent)
+
+        def work(outcome: str = outcome) -> str:
+            assert release.wait(WAIT / 1000)
+            if outcome == "failure":
+                raise RuleError("Not valid yet.")
+            return outcome
+
+        tasks.op(work, parent).success(lambda text, label=label: (
+            answers.append(text), label.setText(text))).busy(label).run()
+        parent.deleteLater()  # the window closes; Qt deletes it and its children
+        qtbot.waitUntil(lambda parent=parent: not _alive(parent), timeout=WAIT)
+    release.set()
+    qtbot.waitUntil(lambda: tasks.pending() == 0, timeout=WAIT)
+    assert answers == [] and messages.shown == [] and messages.errors == []
+
+
+def _alive(widget: QWidget) -> bool:
+    try:
+        widget.objectName()
+    except RuntimeError:  # "Internal C++ object already deleted"
+        return False
+    return True
