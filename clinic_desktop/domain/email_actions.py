@@ -55,16 +55,17 @@ class OutboxRow:
 def outbox_rows(session: Session, status: str | None, limit: int,
                 since: datetime | None = None) -> list[OutboxRow]:
     """The newest emails first, of one status if given, created since `since` if given."""
-    query = (select(Notification, Patient.code).outerjoin(Patient, Patient.id ==
-                                                          Notification.patient_id)
-             .order_by(Notification.id.desc()).limit(limit))
+    n = Notification  # only the listed columns: no ORM objects with their bodies and HTML
+    query = (select(n.id, n.kind, Patient.code.label("patient_code"), n.recipient, n.subject,
+                    n.status, n.attempts, n.last_error, n.message_id, n.created_at, n.sent_at,
+                    n.next_attempt_at)
+             .outerjoin(Patient, Patient.id == n.patient_id)
+             .order_by(n.id.desc()).limit(limit))
     if status:
         query = query.where(Notification.status == status)
     if since is not None:
         query = query.where(Notification.created_at >= since)
-    return [OutboxRow(n.id, n.kind, code, n.recipient, n.subject, n.status, n.attempts,
-                      n.last_error, n.message_id, n.created_at, n.sent_at, n.next_attempt_at)
-            for n, code in session.execute(query)]
+    return [OutboxRow(**row._mapping) for row in session.execute(query)]
 
 
 # The answers of Retry, Cancel and "Send a photo reminder now", and why they cannot be done.
