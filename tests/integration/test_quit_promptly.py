@@ -218,6 +218,9 @@ def test_quitting_during_a_long_catch_up_check_is_prompt_and_the_next_start_fini
 def test_run_check_now_from_the_window_stops_when_the_app_quits(sqlite_app: Any) -> None:
     """The window's "Run check now" runs in a worker the app waits for when it quits
     (TaskRunner.shutdown, after the scheduler's): it stops with the scheduler's jobs."""
+    # Past the daily time whatever the hour, so the check is claimed and says "running"
+    # (before 09:00 Run check now runs it unclaimed, and the test waited for nothing).
+    set_settings(sqlite_app, schedule_daily_time="00:00")
     many_due_steps(sqlite_app, MANY, sqlite_app.clinic_today())
     scheduler = ClinicScheduler(sqlite_app)  # the window's; its jobs need not run here
     events: list[Any] = []
