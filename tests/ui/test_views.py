@@ -120,6 +120,22 @@ def import_for(context: Any, code: str, paths: list[Path]) -> list[Any]:
     return [importer.import_file(p, patient_code=code) for p in paths]
 
 
+def two_photos_open(qtbot: Any, window: Any, tmp_path: Path,
+                    first: tuple[int, int, int] = (200, 60, 60),
+                    latest: tuple[int, int, int] = (60, 60, 200)) -> Any:
+    """P00001 with two photos of these colours, imported and shown in the patient's photos
+    tab; the patient view."""
+    outcomes = import_for(window.context, "P00001", [
+        solid_jpeg(tmp_path / "in", "P00001_a.jpg", first),
+        solid_jpeg(tmp_path / "in", "P00001_b.jpg", latest)])
+    assert [o.status for o in outcomes] == ["imported", "imported"]
+    open_patient(qtbot, window, "P00001")
+    view = window.patient
+    view.tabs.setCurrentWidget(view.photos)
+    qtbot.waitUntil(lambda: len(view.photos.items()) == 2, timeout=WAIT)
+    return view
+
+
 # --- Today --------------------------------------------------------------------------------
 
 
@@ -372,14 +388,7 @@ def test_compare_overlay_blends_the_two_photos(qtbot: Any, window: Any,
     from clinic_desktop.ui.photos import CompareDialog, library_of
 
     red, blue = (220, 30, 30), (30, 30, 220)
-    outcomes = import_for(window.context, "P00001", [
-        solid_jpeg(tmp_path / "in", "P00001_a.jpg", red),
-        solid_jpeg(tmp_path / "in", "P00001_b.jpg", blue)])
-    assert [o.status for o in outcomes] == ["imported", "imported"]
-    open_patient(qtbot, window, "P00001")
-    view = window.patient
-    view.tabs.setCurrentWidget(view.photos)
-    qtbot.waitUntil(lambda: len(view.photos.items()) == 2, timeout=WAIT)
+    view = two_photos_open(qtbot, window, tmp_path, red, blue)
     first, latest = view.photos.photos[0], view.photos.photos[-1]
 
     dialog = CompareDialog(library_of(window.context), first, latest, window)
@@ -661,13 +670,7 @@ def test_compare_zooms_and_moves_both_photos_together(qtbot: Any, window: Any,
                                                       tmp_path: Path) -> None:
     from clinic_desktop.ui.photos import CompareDialog
 
-    import_for(window.context, "P00001", [
-        solid_jpeg(tmp_path / "in", "P00001_a.jpg", (200, 60, 60)),
-        solid_jpeg(tmp_path / "in", "P00001_b.jpg", (60, 60, 200))])
-    open_patient(qtbot, window, "P00001")
-    view = window.patient
-    view.tabs.setCurrentWidget(view.photos)
-    qtbot.waitUntil(lambda: len(view.photos.items()) == 2, timeout=WAIT)
+    view = two_photos_open(qtbot, window, tmp_path)
     dialog = CompareDialog(view.photos.library, view.photos.photos[0], view.photos.photos[-1],
                            window)
     qtbot.addWidget(dialog)
@@ -783,13 +786,7 @@ def test_opening_a_photo_or_comparing_two_asks_the_database_nothing(
 
     from clinic_desktop.ui import photos as photos_module
 
-    import_for(window.context, "P00001", [
-        solid_jpeg(tmp_path / "in", "P00001_a.jpg", (200, 60, 60)),
-        solid_jpeg(tmp_path / "in", "P00001_b.jpg", (60, 60, 200))])
-    open_patient(qtbot, window, "P00001")
-    view = window.patient
-    view.tabs.setCurrentWidget(view.photos)
-    qtbot.waitUntil(lambda: len(view.photos.items()) == 2, timeout=WAIT)
+    view = two_photos_open(qtbot, window, tmp_path)
     shown: list[tuple[int, int]] = []
     monkeypatch.setattr(photos_module.PhotoViewer, "exec",
                         lambda dialog: shown.append(dialog.image.size().toTuple()) or 0)
