@@ -194,11 +194,13 @@ def accept_held(session: Session, photo_id: int, today: date, zone: ZoneInfo) ->
     progression = accept_photo(session, photo, today, zone)
     if progression is None:
         return Accepted(None, None)
-    steps = {s.id: StepLabel(s.order, s.name) for s in session.scalars(
-        select(TreatmentStep).where(TreatmentStep.id.in_(
-            [progression.completed_step_id, progression.next_step_id or -1])))}
-    return Accepted(steps[progression.completed_step_id],
-                    steps.get(progression.next_step_id or -1))
+    # Both steps were just changed in this session: get() finds them without a query.
+    done = session.get(TreatmentStep, progression.completed_step_id)
+    following = session.get(TreatmentStep, progression.next_step_id) \
+        if progression.next_step_id is not None else None
+    assert done is not None
+    return Accepted(StepLabel(done.order, done.name),
+                    StepLabel(following.order, following.name) if following else None)
 
 
 _NOT_A_VIEW = sentence(QT_TRANSLATE_NOOP(
